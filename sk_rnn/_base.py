@@ -1,0 +1,277 @@
+"""The abstract estimator every public sk_rnn estimator is a thin sibling of."""
+
+from __future__ import annotations
+
+from abc import ABCMeta, abstractmethod
+from numbers import Integral, Real
+from typing import Any, ClassVar
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, clone
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+from skorch.callbacks import Callback, GradientNormClipping
+
+from ._compat import Interval, StrOptions, _fit_context
+from ._training import ArrayBatches, SequenceNet, flush_denormals, seeded_torch
+from ._validation import check_consistent_samples, check_sequences
+from .modules import CELLS, RecurrentNetwork
+
+OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {
+    "adam": torch.optim.Adam,
+    "adamw": torch.optim.AdamW,
+    "sgd": torch.optim.SGD,
+    "rmsprop": torch.optim.RMSprop,
+}
+
+# Prediction batches: as large as possible (fewer Python round trips) while
+# one layer's output sequence stays around 16 MiB, so it stays in cache-friendly
+# sizes and long sequences do not exhaust memory.
+_PREDICT_BATCH_FLOATS = 2**22
+_MAX_PREDICT_BATCH = 1024
+
+
+class _StopOnNonFiniteLoss(Callback):
+    """Stop at the first non-finite training loss with an error that says what to change."""
+
+    def __init__(self, estimator_name: str) -> None:
+        self.estimator_name = estimator_name
+
+    def on_batch_end(self, net, batch=None, training=False, loss=None, **kwargs) -> None:
+        if training and loss is not None and not torch.isfinite(loss):
+            raise ValueError(
+                f"{self.estimator_name} training diverged: the loss became {loss.item()} in "
+                f"epoch {len(net.history)}. Scale X (for instance with StandardScaler), lower "
+                f"learning_rate (now {net.lr}), or set clip_grad_norm."
+            )
+
+
+class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
+    """Shared ``__init__``, ``fit`` and prediction machinery; subclasses add the target logic.
+
+    Subclasses fix ``_fixed_cell`` (LSTM*, GRU*) or take a ``cell`` parameter
+    (RNN*, through :class:`_CellSelection`).
+    """
+
+    _fixed_cell: str | None = None
+
+    _parameter_constraints: ClassVar[dict] = {
+        "hidden_size": [Interval(Integral, 1, None, closed="left")],
+        "num_layers": [Interval(Integral, 1, None, closed="left")],
+        "bidirectional": ["boolean"],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "optimizer": [StrOptions(set(OPTIMIZERS)), type],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+        "device": [str, torch.device],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "callbacks": [list, None],
+    }
+
+    def __init__(
+        self,
+        *,
+        hidden_size: int = 64,
+        num_layers: int = 1,
+        bidirectional: bool = False,
+        dropout: float = 0.0,
+        max_epochs: int = 100,
+        batch_size: int = 64,
+        learning_rate: float = 0.003,
+        optimizer: str | type = "adam",
+        weight_decay: float = 0.0,
+        clip_grad_norm: float | None = 1.0,
+        device: str = "cpu",
+        random_state: int | np.random.RandomState | None = None,
+        verbose: int = 0,
+        callbacks: list | None = None,
+    ) -> None:
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.optimizer = optimizer
+        self.weight_decay = weight_decay
+        self.clip_grad_norm = clip_grad_norm
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+        self.callbacks = callbacks
+
+    # -- what the siblings differ in -------------------------------------------------
+
+    _criterion: type[torch.nn.Module]
+
+    @abstractmethod
+    def _encode_target(self, y: Any) -> tuple[np.ndarray, int]:
+        """Validate y, record what predict needs, return (training target, output size)."""
+
+    def _cell_name(self) -> str:
+        return self._fixed_cell if self._fixed_cell is not None else self.cell
+
+    # -- fitting ---------------------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X: Any, y: Any):
+        """Train the network on sequences X and targets y.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps)
+            Training sequences; a 2-D X holds one univariate sequence per row.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets: class labels for classifiers, numbers for regressors.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        X = check_sequences(self, X, reset=True)
+        target, output_size = self._encode_target(y)
+        check_consistent_samples(self, X, target)
+        device = self._resolve_device()
+        optimizer = self._resolve_optimizer()
+        seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+        net = SequenceNet(
+            module=RecurrentNetwork,
+            module__input_size=X.shape[2],
+            module__output_size=output_size,
+            module__cell=self._cell_name(),
+            module__hidden_size=self.hidden_size,
+            module__num_layers=self.num_layers,
+            module__bidirectional=self.bidirectional,
+            module__dropout=self.dropout,
+            module__sequence_length=X.shape[1],
+            criterion=self._criterion,
+            optimizer=optimizer,
+            lr=self.learning_rate,
+            optimizer__weight_decay=self.weight_decay,
+            max_epochs=self.max_epochs,
+            batch_size=self.batch_size,
+            train_split=None,
+            callbacks=self._training_callbacks(),
+            predict_nonlinearity=None,
+            device=str(device),
+            verbose=self.verbose,
+            shuffle_seed=seed,
+        )
+        with seeded_torch(seed, device), flush_denormals():
+            net.fit(ArrayBatches(X, target))
+        self.net_ = net
+        self.history_ = net.history
+        self.n_iter_ = len(net.history)
+        self.loss_curve_ = [float(loss) for loss in net.history[:, "train_loss"]]
+        return self
+
+    def _training_callbacks(self) -> list:
+        # Copies: fitting must not change the user's callback objects, and two
+        # clones of one estimator must not share callback state.
+        callbacks = [clone(callback, safe=False) for callback in (self.callbacks or [])]
+        callbacks.append(("stop_on_non_finite_loss", _StopOnNonFiniteLoss(type(self).__name__)))
+        if self.clip_grad_norm is not None:
+            callbacks.append(("gradient_norm_clipping", GradientNormClipping(self.clip_grad_norm)))
+        return callbacks
+
+    def _resolve_device(self) -> torch.device:
+        name = type(self).__name__
+        if self.device == "auto":
+            return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        try:
+            device = torch.device(self.device)
+        except (RuntimeError, TypeError) as error:
+            raise ValueError(
+                f"{name} got device={self.device!r}, which torch does not recognise. Use "
+                "'cpu', 'cuda', 'cuda:N' or 'auto'."
+            ) from error
+        if device.type == "cuda" and not torch.cuda.is_available():
+            raise ValueError(
+                f"{name} got device={self.device!r}, but torch sees no CUDA GPU on this "
+                "machine. Use device='auto' to fall back to the CPU, or device='cpu'."
+            )
+        return device
+
+    def _resolve_optimizer(self) -> type[torch.optim.Optimizer]:
+        if isinstance(self.optimizer, str):
+            return OPTIMIZERS[self.optimizer]
+        if not issubclass(self.optimizer, torch.optim.Optimizer):
+            raise TypeError(
+                f"{type(self).__name__} got optimizer={self.optimizer!r}, which is not a "
+                f"torch.optim.Optimizer subclass. Pass one of {sorted(OPTIMIZERS)} or a "
+                "class such as torch.optim.NAdam."
+            )
+        return self.optimizer
+
+    # -- prediction ------------------------------------------------------------------
+
+    def _forward(self, X: Any) -> np.ndarray:
+        """Validate X and return the network's raw outputs as a float64 array."""
+        check_is_fitted(self)
+        X = check_sequences(self, X, reset=False)
+        step_floats = X.shape[1] * self.hidden_size * (2 if self.bidirectional else 1)
+        batch_size = max(self.batch_size, min(_MAX_PREDICT_BATCH, _PREDICT_BATCH_FLOATS // step_floats))
+        outputs = []
+        with flush_denormals():
+            for batch in ArrayBatches(X).batches(batch_size, shuffle=False):
+                outputs.append(self.net_.evaluation_step(batch).cpu())
+        return torch.cat(outputs).double().numpy()
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.target_tags.required = True
+        return tags
+
+
+class _CellSelection:
+    """Adds the ``cell`` hyperparameter, for the estimators that search across cells."""
+
+    _parameter_constraints: ClassVar[dict] = {
+        **_BaseRNN._parameter_constraints,
+        "cell": [StrOptions(set(CELLS))],
+    }
+
+    def __init__(
+        self,
+        *,
+        cell: str = "lstm",
+        hidden_size: int = 64,
+        num_layers: int = 1,
+        bidirectional: bool = False,
+        dropout: float = 0.0,
+        max_epochs: int = 100,
+        batch_size: int = 64,
+        learning_rate: float = 0.003,
+        optimizer: str | type = "adam",
+        weight_decay: float = 0.0,
+        clip_grad_norm: float | None = 1.0,
+        device: str = "cpu",
+        random_state: int | np.random.RandomState | None = None,
+        verbose: int = 0,
+        callbacks: list | None = None,
+    ) -> None:
+        self.cell = cell
+        super().__init__(
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            bidirectional=bidirectional,
+            dropout=dropout,
+            max_epochs=max_epochs,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            optimizer=optimizer,
+            weight_decay=weight_decay,
+            clip_grad_norm=clip_grad_norm,
+            device=device,
+            random_state=random_state,
+            verbose=verbose,
+            callbacks=callbacks,
+        )

@@ -1,0 +1,206 @@
+"""Recurrent classifiers: one label per sequence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+from sklearn.base import ClassifierMixin
+from sklearn.preprocessing import LabelEncoder
+
+from ._base import _BaseRNN, _CellSelection
+from ._docstrings import fill_doc
+from ._validation import check_classification_target
+
+__all__ = ["GRUClassifier", "LSTMClassifier", "RNNClassifier"]
+
+
+class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
+    """Labels encoded with LabelEncoder, trained on logits with cross-entropy."""
+
+    _criterion = torch.nn.CrossEntropyLoss
+
+    def _encode_target(self, y: Any) -> tuple[np.ndarray, int]:
+        y = check_classification_target(self, y)
+        encoder = LabelEncoder().fit(y)
+        self.classes_ = encoder.classes_
+        if len(self.classes_) < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs at least 2 classes in y, but y has only 1 "
+                f"class ({self.classes_[0]!r}). Check that y holds the labels you meant to "
+                "pass, and that the training split contains every class."
+            )
+        return encoder.transform(y).astype(np.int64), len(self.classes_)
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Probability of each class for each sequence.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps)
+            Sequences to classify.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Class probabilities, columns in the order of ``classes_``; rows sum to 1.
+        """
+        logits = self._forward(X)
+        logits -= logits.max(axis=1, keepdims=True)
+        proba = np.exp(logits)
+        proba /= proba.sum(axis=1, keepdims=True)
+        return proba
+
+    def predict_log_proba(self, X: Any) -> np.ndarray:
+        """Logarithm of :meth:`predict_proba`, computed without underflow.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps)
+            Sequences to classify.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        logits = self._forward(X)
+        logits -= logits.max(axis=1, keepdims=True)
+        return logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Most probable class of each sequence.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps)
+            Sequences to classify.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Labels from ``classes_``.
+        """
+        logits = self._forward(X)  # first: it raises NotFittedError before classes_ exists
+        return self.classes_[np.argmax(logits, axis=1)]
+
+
+@fill_doc
+class RNNClassifier(_CellSelection, _RNNClassifierBase):
+    """Recurrent network classifier with a choice of cell: one label per sequence.
+
+    Parameters
+    ----------
+    {cell_parameter}
+
+    {shared_parameters}
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels, in the order of the columns of ``predict_proba``.
+
+    {shared_attributes}
+
+    See Also
+    --------
+    LSTMClassifier : The same estimator with ``cell="lstm"`` fixed.
+    GRUClassifier : The same estimator with ``cell="gru"`` fixed.
+    RNNRegressor : Recurrent regression.
+
+    Notes
+    -----
+    {data_notes}
+
+    The network reads each sequence with the recurrent layers and maps the
+    state at the last step to one logit per class; training minimises the
+    cross-entropy with the chosen optimizer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sk_rnn import RNNClassifier
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(200, 12, 2))
+    >>> y = np.where(X[:, :, 0].sum(axis=1) > 0, "up", "down")
+    >>> clf = RNNClassifier(cell="gru", hidden_size=16, max_epochs=30, random_state=0)
+    >>> clf.fit(X, y).score(X, y) > 0.9
+    True
+    >>> clf.predict_proba(X[:2]).shape
+    (2, 2)
+    """
+
+
+@fill_doc
+class LSTMClassifier(_RNNClassifierBase):
+    """Long short-term memory (LSTM) classifier: one label per sequence.
+
+    Parameters
+    ----------
+    {shared_parameters}
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels, in the order of the columns of ``predict_proba``.
+
+    {shared_attributes}
+
+    See Also
+    --------
+    RNNClassifier : The same estimator with the cell as a hyperparameter.
+    GRUClassifier : Gated recurrent unit classifier.
+
+    Notes
+    -----
+    {data_notes}
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from sk_rnn import LSTMClassifier
+    >>> X, y = load_digits(return_X_y=True)
+    >>> X = X.reshape(-1, 8, 8) / 16  # each image read row by row: 8 steps of 8 pixels
+    >>> clf = LSTMClassifier(max_epochs=5, random_state=0).fit(X[:500], y[:500])
+    >>> clf.predict(X[500:503]).shape
+    (3,)
+    """
+
+    _fixed_cell = "lstm"
+
+
+@fill_doc
+class GRUClassifier(_RNNClassifierBase):
+    """Gated recurrent unit (GRU) classifier: one label per sequence.
+
+    Parameters
+    ----------
+    {shared_parameters}
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels, in the order of the columns of ``predict_proba``.
+
+    {shared_attributes}
+
+    See Also
+    --------
+    RNNClassifier : The same estimator with the cell as a hyperparameter.
+    LSTMClassifier : Long short-term memory classifier.
+
+    Notes
+    -----
+    {data_notes}
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sk_rnn import GRUClassifier
+    >>> X = np.random.RandomState(0).normal(size=(100, 20))  # 100 univariate sequences
+    >>> y = X[:, -5:].mean(axis=1) > 0
+    >>> GRUClassifier(max_epochs=20, random_state=0).fit(X, y).classes_
+    array([False,  True])
+    """
+
+    _fixed_cell = "gru"

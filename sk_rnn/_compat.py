@@ -1,0 +1,9 @@
+"""The one place where sk_rnn imports private scikit-learn names.
+
+A scikit-learn release that moves one of these breaks this file only.
+"""
+
+from sklearn.base import _fit_context
+from sklearn.utils._param_validation import Interval, StrOptions
+
+__all__ = ["Interval", "StrOptions", "_fit_context"]

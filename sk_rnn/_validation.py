@@ -1,0 +1,168 @@
+"""Input and target validation shared by every estimator.
+
+Every message names the estimator, what was expected, what was received and
+the fix, and is checked in ``tests/test_errors.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_array, column_or_1d, validate_data
+
+__all__ = [
+    "check_classification_target",
+    "check_regression_target",
+    "check_sequences",
+]
+
+_SHAPES = (
+    "a 2-D array (n_samples, n_timesteps) of univariate sequences or a 3-D array "
+    "(n_samples, n_timesteps, n_features)"
+)
+
+
+def _name(estimator: Any) -> str:
+    return type(estimator).__name__
+
+
+def _ndim(X: Any) -> int:
+    """Number of dimensions of X without copying it when it already has a shape."""
+    if hasattr(X, "iloc"):  # pandas: a DataFrame is a 2-D table
+        return X.ndim
+    shape = getattr(X, "shape", None)
+    if shape is not None:
+        return len(shape)
+    try:
+        return np.asarray(X).ndim
+    except ValueError as error:  # nested lists of different lengths
+        raise ValueError(
+            f"X holds sequences of different lengths, but {_SHAPES} of equal-length "
+            "sequences is required. Pad the sequences to a common length first."
+        ) from error
+
+
+def _check_finite(name: str, X: np.ndarray, *, input_name: str = "X") -> None:
+    """Raise a ValueError naming the first NaN or inf in X."""
+    finite = np.isfinite(X)
+    if finite.all():
+        return
+    position = tuple(int(i) for i in np.argwhere(~finite)[0])
+    kind = "NaN" if np.isnan(X[position]) else "inf"
+    where = f"sample {position[0]}"
+    if len(position) == 2 and input_name == "X":
+        where += f", step {position[1]}"
+    elif len(position) == 3:
+        where += f", step {position[1]}, feature {position[2]}"
+    raise ValueError(
+        f"{name} got {kind} in {input_name} at {where}; {input_name} must contain only "
+        f"finite numbers. Impute or drop missing values first (for instance with "
+        f"sklearn.impute.SimpleImputer), and check for overflow when casting to float32."
+    )
+
+
+def check_sequences(estimator: Any, X: Any, *, reset: bool) -> np.ndarray:
+    """Validate X and return it as a C-contiguous float32 array (n, T, F).
+
+    With ``reset=True`` (in ``fit``) this records ``n_features_in_`` (the
+    columns of a 2-D X, the features per step of a 3-D X),
+    ``feature_names_in_`` for DataFrames, and whether X was 2-D.  With
+    ``reset=False`` it checks X against what ``fit`` recorded.
+    """
+    name = _name(estimator)
+    ndim = _ndim(X)
+    if ndim == 2:
+        fitted_on_3d = not reset and not estimator._fitted_on_2d
+        if fitted_on_3d and estimator.n_features_in_ != 1:
+            raise ValueError(
+                f"{name} was fitted on sequences with {estimator.n_features_in_} features "
+                f"per step, but X is 2-D, which is read as univariate sequences (1 feature "
+                f"per step). Pass X as a 3-D array (n_samples, n_timesteps, "
+                f"{estimator.n_features_in_})."
+            )
+        if fitted_on_3d:
+            # A univariate model fitted on 3-D data reads any 2-D X as sequences.
+            X = check_array(X, dtype=np.float32, ensure_all_finite=False, input_name="X", estimator=estimator)
+        else:
+            X = validate_data(estimator, X, reset=reset, dtype=np.float32, ensure_all_finite=False)
+            if reset:
+                estimator._fitted_on_2d = True
+        _check_finite(name, X)
+        return np.ascontiguousarray(X[:, :, np.newaxis])
+    if ndim == 3:
+        X = check_array(
+            X, dtype=np.float32, allow_nd=True, ensure_all_finite=False, input_name="X", estimator=estimator
+        )
+        _, n_steps, n_features = X.shape
+        if n_steps == 0 or n_features == 0:
+            raise ValueError(
+                f"{name} needs at least one time step and one feature per step, but X has shape {X.shape}."
+            )
+        if reset:
+            estimator.n_features_in_ = n_features
+            estimator._fitted_on_2d = False
+            if hasattr(estimator, "feature_names_in_"):
+                del estimator.feature_names_in_
+        else:
+            expected = 1 if estimator._fitted_on_2d else estimator.n_features_in_
+            if n_features != expected:
+                raise ValueError(
+                    f"{name} was fitted on sequences with {expected} "
+                    f"feature{'s' if expected != 1 else ''} per step, but X has "
+                    f"{n_features} features per step. Pass X of shape "
+                    f"(n_samples, n_timesteps, {expected})."
+                )
+        _check_finite(name, X)
+        return np.ascontiguousarray(X)
+    received = "a scalar" if ndim == 0 else f"a {ndim}-D array of shape {np.shape(X)}"
+    hint = ""
+    if ndim == 1:
+        hint = (
+            " Reshape your data: X.reshape(1, -1) for one univariate sequence; a long "
+            "series must first be cut into windows (one row per window)."
+        )
+    raise ValueError(f"{name} expects X as {_SHAPES}, but got {received}.{hint}")
+
+
+def check_consistent_samples(estimator: Any, X: np.ndarray, y: np.ndarray) -> None:
+    """Raise a ValueError when X and y hold different numbers of samples."""
+    if len(X) != len(y):
+        raise ValueError(
+            f"{_name(estimator)} needs one target per sequence, but X has {len(X)} "
+            f"sequences and y has {len(y)} targets."
+        )
+
+
+def _check_target_present(estimator: Any, y: Any) -> None:
+    if y is None:
+        raise ValueError(
+            f"{_name(estimator)} requires y to be passed, but the target y is None. "
+            "Pass the targets as fit(X, y)."
+        )
+
+
+def check_regression_target(estimator: Any, y: Any) -> np.ndarray:
+    """Return y as a finite float64 array of shape (n_samples,) or (n_samples, n_outputs)."""
+    _check_target_present(estimator, y)
+    y = check_array(
+        y, ensure_2d=False, dtype=np.float64, ensure_all_finite=False, input_name="y", estimator=estimator
+    )
+    if y.ndim not in (1, 2):
+        raise ValueError(
+            f"{_name(estimator)} expects y of shape (n_samples,) or (n_samples, n_outputs), "
+            f"but y has shape {y.shape}."
+        )
+    _check_finite(_name(estimator), y, input_name="y")
+    return y
+
+
+def check_classification_target(estimator: Any, y: Any) -> np.ndarray:
+    """Return y as a 1-D array of class labels with at least two classes."""
+    _check_target_present(estimator, y)
+    y = column_or_1d(y, warn=True)
+    if y.dtype.kind == "f":
+        _check_finite(_name(estimator), y, input_name="y")
+    check_classification_targets(y)
+    return y

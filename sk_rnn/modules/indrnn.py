@@ -1,0 +1,207 @@
+"""Independently recurrent neural network (IndRNN) layers.
+
+IndRNN (Li et al., "Independently Recurrent Neural Network (IndRNN): Building
+a Longer and Deeper RNN", CVPR 2018) replaces the recurrent weight *matrix* of
+an Elman network by a weight *vector*: each hidden unit only sees its own
+previous value,
+
+    h_t = relu(W x_t + u * h_{t-1} + b).
+
+Because the recurrence is element-wise, the gradient through time of unit ``k``
+is a product of ``u_k`` and ReLU derivatives, so bounding ``|u_k|`` keeps it
+from vanishing or exploding over the sequence length.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+__all__ = ["IndRNN", "IndRNNLayer", "recurrent_weight_bound"]
+
+
+def recurrent_weight_bound(sequence_length: int, magnitude: float = 2.0) -> float:
+    """Largest ``|u|`` whose product over ``sequence_length`` steps stays below ``magnitude``.
+
+    This is the bound used by the IndRNN authors: ``magnitude ** (1 / T)``.
+    """
+    return float(magnitude ** (1.0 / max(int(sequence_length), 1)))
+
+
+def _reverse_within_lengths(x: torch.Tensor, lengths: torch.Tensor | None) -> torch.Tensor:
+    """Reverse the valid steps of each sequence of a batch-first tensor.
+
+    Padding (the steps at and after ``lengths[i]``) stays where it is, so a
+    backward pass over the result starts at each sequence's own last step.
+    Applying the function twice gives back ``x``.
+    """
+    if lengths is None:
+        return x.flip(1)
+    n_steps = x.shape[1]
+    steps = torch.arange(n_steps, device=x.device).unsqueeze(0)
+    last = (lengths.to(x.device) - 1).unsqueeze(1)
+    index = torch.where(steps <= last, last - steps, steps)
+    return x.gather(1, index.unsqueeze(2).expand_as(x))
+
+
+def _last_valid_step(output: torch.Tensor, lengths: torch.Tensor | None) -> torch.Tensor:
+    """``output[i, lengths[i] - 1]`` for every sequence ``i`` of a batch-first tensor."""
+    if lengths is None:
+        return output[:, -1]
+    index = (lengths.to(output.device) - 1).view(-1, 1, 1).expand(-1, 1, output.shape[2])
+    return output.gather(1, index).squeeze(1)
+
+
+class IndRNNLayer(nn.Module):
+    """One direction of one IndRNN layer, batch first.
+
+    Parameters
+    ----------
+    input_size : int
+        Features per step of the input.
+    hidden_size : int
+        Number of hidden units.
+    recurrent_max : float, default=1.0
+        Bound on ``|u|``, enforced in every forward pass (and by
+        :meth:`clamp_recurrent_weight` after an optimiser step).
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, recurrent_max: float = 1.0) -> None:
+        super().__init__()
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.recurrent_max = float(recurrent_max)
+        self.input_weight = nn.Linear(input_size, hidden_size)
+        self.recurrent_weight = nn.Parameter(torch.empty(hidden_size))
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        # Input weights as nn.Linear does; bias at zero so that ReLU units start
+        # active for about half the inputs.  Recurrent weights uniform in
+        # [0, recurrent_max], as in the reference implementation: every unit
+        # starts with some memory and none can explode.
+        self.input_weight.reset_parameters()
+        nn.init.zeros_(self.input_weight.bias)
+        nn.init.uniform_(self.recurrent_weight, 0.0, self.recurrent_max)
+
+    @torch.no_grad()
+    def clamp_recurrent_weight(self) -> None:
+        """Project ``u`` back into ``[-recurrent_max, recurrent_max]`` in place."""
+        self.recurrent_weight.clamp_(-self.recurrent_max, self.recurrent_max)
+
+    def forward(self, x: torch.Tensor, h0: torch.Tensor | None = None) -> torch.Tensor:
+        """Run the recurrence over ``x`` of shape ``(N, T, input_size)``; return ``(N, T, H)``."""
+        # One matrix product for all steps; only the element-wise recurrence
+        # runs step by step.
+        projected = self.input_weight(x)
+        u = self.recurrent_weight.clamp(-self.recurrent_max, self.recurrent_max)
+        h = projected.new_zeros(x.shape[0], self.hidden_size) if h0 is None else h0
+        steps = []
+        for t in range(projected.shape[1]):
+            h = torch.relu(projected[:, t] + u * h)
+            steps.append(h)
+        return torch.stack(steps, dim=1)
+
+
+class IndRNN(nn.Module):
+    """Stacked, optionally bidirectional IndRNN with the interface of :class:`torch.nn.LSTM`.
+
+    Only ``batch_first=True`` is supported. ``forward(x, lengths=None)`` returns
+    ``(output, h_n)`` like :class:`torch.nn.RNN`: ``output`` has shape
+    ``(N, T, D * hidden_size)`` and ``h_n`` has shape
+    ``(num_layers * D, N, hidden_size)``, where ``D`` is 2 for a bidirectional
+    network. With ``lengths``, ``h_n`` holds each sequence's state at its own
+    last valid step and the backward direction starts there, so padding never
+    reaches the state.
+
+    Parameters
+    ----------
+    input_size : int
+        Features per step.
+    hidden_size : int
+        Hidden units per direction and layer.
+    num_layers : int, default=1
+        Number of stacked layers.
+    batch_first : bool, default=True
+        Must be True; present for signature compatibility with ``nn.LSTM``.
+    dropout : float, default=0.0
+        Dropout on the outputs of every layer except the last.
+    bidirectional : bool, default=False
+        Whether to add a direction that reads each sequence backwards.
+    recurrent_max : float, default=1.0
+        Bound on the recurrent weights; see :func:`recurrent_weight_bound`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sk_rnn.modules import IndRNN
+    >>> rnn = IndRNN(input_size=3, hidden_size=8, num_layers=2, bidirectional=True)
+    >>> output, h_n = rnn(torch.randn(4, 10, 3))
+    >>> tuple(output.shape), tuple(h_n.shape)
+    ((4, 10, 16), (4, 4, 8))
+    """
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        batch_first: bool = True,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        recurrent_max: float = 1.0,
+    ) -> None:
+        super().__init__()
+        if not batch_first:
+            raise ValueError("IndRNN only supports batch_first=True.")
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bidirectional = bidirectional
+        self.num_directions = 2 if bidirectional else 1
+        layers = []
+        for layer in range(num_layers):
+            layer_input = input_size if layer == 0 else hidden_size * self.num_directions
+            layers.append(
+                nn.ModuleList(
+                    IndRNNLayer(layer_input, hidden_size, recurrent_max) for _ in range(self.num_directions)
+                )
+            )
+        self.layers = nn.ModuleList(layers)
+        self.dropout = nn.Dropout(dropout)
+
+    @property
+    def recurrent_max(self) -> float:
+        return self.layers[0][0].recurrent_max
+
+    def clamp_recurrent_weights(self) -> None:
+        """Project every layer's recurrent weights back into their bound."""
+        for directions in self.layers:
+            for layer in directions:
+                layer.clamp_recurrent_weight()
+
+    def forward(
+        self, x: torch.Tensor, lengths: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        final_states = []
+        for index, directions in enumerate(self.layers):
+            if index > 0:
+                x = self.dropout(x)
+            outputs = []
+            for direction, layer in enumerate(directions):
+                if direction == 0:
+                    output = layer(x)
+                else:
+                    output = _reverse_within_lengths(layer(_reverse_within_lengths(x, lengths)), lengths)
+                outputs.append(output)
+                # The backward direction's final state is the one at step 0.
+                final = _last_valid_step(output, lengths) if direction == 0 else output[:, 0]
+                final_states.append(final)
+            x = torch.cat(outputs, dim=2) if len(outputs) > 1 else outputs[0]
+        return x, torch.stack(final_states, dim=0)
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.input_size}, {self.hidden_size}, num_layers={self.num_layers}, "
+            f"bidirectional={self.bidirectional}, recurrent_max={self.recurrent_max:.4g}"
+        )

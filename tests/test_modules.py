@@ -1,0 +1,112 @@
+"""The torch modules on their own: IndRNN against a naive reference, padding never reaching the state."""
+
+import pytest
+import torch
+from torch import nn
+
+from sk_rnn.modules import CELLS, IndRNN, IndRNNLayer, RecurrentNetwork, recurrent_weight_bound
+
+
+def naive_indrnn(x, weight, bias, u):
+    """h_t = relu(W x_t + u * h_{t-1} + b), one step and one sample at a time."""
+    n_samples, n_steps, _ = x.shape
+    out = torch.zeros(n_samples, n_steps, len(u))
+    for i in range(n_samples):
+        h = torch.zeros(len(u))
+        for t in range(n_steps):
+            h = torch.relu(weight @ x[i, t] + bias + u * h)
+            out[i, t] = h
+    return out
+
+
+def test_indrnn_layer_matches_step_by_step_reference():
+    torch.manual_seed(0)
+    layer = IndRNNLayer(3, 5, recurrent_max=1.2)
+    x = torch.randn(4, 9, 3)
+    expected = naive_indrnn(x, layer.input_weight.weight, layer.input_weight.bias, layer.recurrent_weight)
+    torch.testing.assert_close(layer(x), expected)
+
+
+def test_bidirectional_indrnn_matches_reference_in_both_directions():
+    torch.manual_seed(1)
+    rnn = IndRNN(2, 4, bidirectional=True)
+    x = torch.randn(3, 6, 2)
+    output, h_n = rnn(x)
+    forward, backward = rnn.layers[0]
+    ref_forward = naive_indrnn(
+        x, forward.input_weight.weight, forward.input_weight.bias, forward.recurrent_weight
+    )
+    ref_backward = naive_indrnn(
+        x.flip(1), backward.input_weight.weight, backward.input_weight.bias, backward.recurrent_weight
+    ).flip(1)
+    torch.testing.assert_close(output, torch.cat([ref_forward, ref_backward], dim=2))
+    torch.testing.assert_close(h_n[0], ref_forward[:, -1])
+    torch.testing.assert_close(h_n[1], ref_backward[:, 0])
+
+
+def test_indrnn_recurrent_weights_stay_within_their_bound():
+    bound = recurrent_weight_bound(50)
+    assert bound == pytest.approx(2 ** (1 / 50))
+    rnn = IndRNN(1, 8, num_layers=2, recurrent_max=bound)
+    for directions in rnn.layers:
+        assert 0 <= directions[0].recurrent_weight.min() <= directions[0].recurrent_weight.max() <= bound
+        with torch.no_grad():
+            directions[0].recurrent_weight.fill_(5.0)
+    x = torch.ones(1, 30, 1)
+    output_beyond_bound, _ = rnn(x)
+    rnn.clamp_recurrent_weights()
+    assert all(d[0].recurrent_weight.max().item() == pytest.approx(bound) for d in rnn.layers)
+    # The forward pass already used the clamped weights: clamping changes nothing,
+    # and the state grows at most like bound ** t, not 5 ** t.
+    output_clamped, _ = rnn(x)
+    torch.testing.assert_close(output_beyond_bound, output_clamped)
+    assert torch.isfinite(output_clamped).all()
+
+
+def test_indrnn_shapes_follow_torch_rnn_convention():
+    rnn = IndRNN(3, 7, num_layers=3, bidirectional=True, dropout=0.1)
+    output, h_n = rnn(torch.randn(5, 4, 3))
+    assert output.shape == (5, 4, 14)
+    assert h_n.shape == (6, 5, 7)
+    with pytest.raises(ValueError, match="batch_first=True"):
+        IndRNN(3, 7, batch_first=False)
+
+
+@pytest.mark.parametrize("cell", sorted(CELLS))
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_padded_batch_gives_the_outputs_of_unpadded_sequences(cell, bidirectional):
+    torch.manual_seed(0)
+    net = RecurrentNetwork(3, 2, cell=cell, hidden_size=6, num_layers=2, bidirectional=bidirectional).eval()
+    lengths = torch.tensor([7, 2, 5, 1])
+    sequences = [torch.randn(n, 3) for n in lengths.tolist()]
+    padded = torch.full((4, 7, 3), 123.0)  # padding with a loud value: it must not matter
+    for i, seq in enumerate(sequences):
+        padded[i, : len(seq)] = seq
+    batched = net(padded, lengths=lengths)
+    one_by_one = torch.cat([net(seq.unsqueeze(0)) for seq in sequences])
+    torch.testing.assert_close(batched, one_by_one, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("cell", sorted(CELLS))
+def test_network_uses_the_requested_cell(cell):
+    net = RecurrentNetwork(2, 3, cell=cell, hidden_size=4)
+    expected = {"rnn": nn.RNN, "rnn_relu": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU, "indrnn": IndRNN}[cell]
+    assert type(net.rnn) is expected
+    if cell.startswith("rnn"):
+        assert net.rnn.nonlinearity == ("relu" if cell == "rnn_relu" else "tanh")
+    assert net(torch.randn(2, 5, 2)).shape == (2, 3)
+
+
+def test_network_rejects_unknown_cell():
+    with pytest.raises(ValueError, match="cell must be one of"):
+        RecurrentNetwork(2, 3, cell="transformer")
+
+
+def test_dropout_is_active_in_training_and_off_in_eval():
+    torch.manual_seed(0)
+    net = RecurrentNetwork(2, 3, hidden_size=32, dropout=0.5)
+    x = torch.randn(4, 5, 2)
+    net.train()
+    assert not torch.equal(net(x), net(x))
+    net.eval()
+    torch.testing.assert_close(net(x), net(x))
