@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import Callback, GradientNormClipping
 
 from ._compat import Interval, StrOptions, _fit_context
-from ._training import ArrayBatches, SequenceNet, flush_denormals, seeded_torch
+from ._training import ArrayBatches, SequenceNet, flush_denormals, predict_in_batches, seeded_torch
 from ._validation import check_consistent_samples, check_sequences
 from .modules import CELLS, RecurrentNetwork
 
@@ -29,7 +29,7 @@ OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {
 # one layer's output sequence stays around 16 MiB, so it stays in cache-friendly
 # sizes and long sequences do not exhaust memory.
 _PREDICT_BATCH_FLOATS = 2**22
-_MAX_PREDICT_BATCH = 1024
+_MAX_PREDICT_BATCH = 1024  # a multiple of the row block of predict_in_batches
 
 
 class _StopOnNonFiniteLoss(Callback):
@@ -76,15 +76,15 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
     def __init__(
         self,
         *,
-        hidden_size: int = 64,
+        hidden_size: int = 128,
         num_layers: int = 1,
         bidirectional: bool = False,
-        dropout: float = 0.0,
+        dropout: float = 0.2,
         max_epochs: int = 100,
         batch_size: int = 64,
         learning_rate: float = 0.003,
-        optimizer: str | type = "adam",
-        weight_decay: float = 0.0,
+        optimizer: str | type = "adamw",
+        weight_decay: float = 0.05,
         clip_grad_norm: float | None = 1.0,
         device: str = "cpu",
         random_state: int | np.random.RandomState | None = None,
@@ -218,11 +218,10 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         X = check_sequences(self, X, reset=False)
         step_floats = X.shape[1] * self.hidden_size * (2 if self.bidirectional else 1)
         batch_size = max(self.batch_size, min(_MAX_PREDICT_BATCH, _PREDICT_BATCH_FLOATS // step_floats))
-        outputs = []
+        batch_size = max(8, batch_size - batch_size % 8)  # whole row blocks: no padding needed
         with flush_denormals():
-            for batch in ArrayBatches(X).batches(batch_size, shuffle=False):
-                outputs.append(self.net_.evaluation_step(batch).cpu())
-        return torch.cat(outputs).double().numpy()
+            outputs = predict_in_batches(self.net_, X, batch_size)
+        return outputs.double().numpy()
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -243,15 +242,15 @@ class _CellSelection:
         self,
         *,
         cell: str = "lstm",
-        hidden_size: int = 64,
+        hidden_size: int = 128,
         num_layers: int = 1,
         bidirectional: bool = False,
-        dropout: float = 0.0,
+        dropout: float = 0.2,
         max_epochs: int = 100,
         batch_size: int = 64,
         learning_rate: float = 0.003,
-        optimizer: str | type = "adam",
-        weight_decay: float = 0.0,
+        optimizer: str | type = "adamw",
+        weight_decay: float = 0.05,
         clip_grad_norm: float | None = 1.0,
         device: str = "cpu",
         random_state: int | np.random.RandomState | None = None,

@@ -28,7 +28,7 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         if len(self.classes_) < 2:
             raise ValueError(
                 f"{type(self).__name__} needs at least 2 classes in y, but y has only 1 "
-                f"class ({self.classes_[0]!r}). Check that y holds the labels you meant to "
+                f"class ({str(self.classes_[0])!r}). Check that y holds the labels you meant to "
                 "pass, and that the training split contains every class."
             )
         return encoder.transform(y).astype(np.int64), len(self.classes_)

@@ -13,7 +13,7 @@ CELL_PARAMETER = """cell : {"rnn", "rnn_relu", "lstm", "gru", "indrnn"}, default
         explode over the training sequence length. A grid search can search
         over it."""
 
-SHARED_PARAMETERS = """hidden_size : int, default=64
+SHARED_PARAMETERS = """hidden_size : int, default=128
         Hidden units per recurrent layer (and per direction).
 
     num_layers : int, default=1
@@ -23,7 +23,7 @@ SHARED_PARAMETERS = """hidden_size : int, default=64
         Whether every layer also reads the sequences backwards. The output
         layer then sees the final states of both directions.
 
-    dropout : float in [0, 1), default=0.0
+    dropout : float in [0, 1), default=0.2
         Dropout on the outputs of every recurrent layer, including the last
         one before the output layer. Active during training only.
 
@@ -36,12 +36,13 @@ SHARED_PARAMETERS = """hidden_size : int, default=64
     learning_rate : float, default=0.003
         Learning rate of the optimizer.
 
-    optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, default="adam"
+    optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, default="adamw"
         Optimizer. A class (for instance ``torch.optim.NAdam``) is built with
         ``lr=learning_rate`` and ``weight_decay=weight_decay``.
 
-    weight_decay : float, default=0.0
-        L2 penalty (decoupled for "adamw").
+    weight_decay : float, default=0.05
+        Weight decay: decoupled from the gradient for "adamw" (the default),
+        an L2 penalty added to the gradient for the other optimizers.
 
     clip_grad_norm : float or None, default=1.0
         Maximum norm of the gradient of all parameters together; larger

@@ -17,7 +17,14 @@ import torch
 from skorch import NeuralNet
 from torch.utils.data import Dataset
 
-__all__ = ["ArrayBatches", "SequenceNet", "flush_denormals", "seeded_torch"]
+__all__ = ["ArrayBatches", "SequenceNet", "flush_denormals", "predict_in_batches", "seeded_torch"]
+
+# Prediction batches are padded to a multiple of this many rows. The CPU
+# matrix kernels accumulate in an order that depends on the number of rows
+# modulo a small block size; with whole blocks, the output for a sequence is
+# bit-identical whatever else is in the batch (and scikit-learn checks that
+# predicting on a subset gives the same values as predicting on the whole).
+_ROW_BLOCK = 8
 
 
 def _shared_tensor(array: np.ndarray) -> torch.Tensor:
@@ -113,6 +120,18 @@ class SequenceNet(NeuralNet):
         self._set_training(False)
         with torch.inference_mode():
             return self.infer(Xi)
+
+
+def predict_in_batches(net: NeuralNet, X: np.ndarray, batch_size: int) -> torch.Tensor:
+    """Outputs of ``net``'s module in evaluation mode for every sequence of X, on the CPU."""
+    outputs = []
+    for batch, _ in ArrayBatches(X).batches(batch_size, shuffle=False):
+        rows = len(batch["X"])
+        missing = -rows % _ROW_BLOCK
+        if missing:
+            batch["X"] = torch.cat([batch["X"], batch["X"].new_zeros((missing, *batch["X"].shape[1:]))])
+        outputs.append(net.evaluation_step((batch, None))[:rows].cpu())
+    return torch.cat(outputs)
 
 
 def _denormals_are_flushed() -> bool:

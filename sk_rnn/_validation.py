@@ -71,6 +71,13 @@ def check_sequences(estimator: Any, X: Any, *, reset: bool) -> np.ndarray:
     ``feature_names_in_`` for DataFrames, and whether X was 2-D.  With
     ``reset=False`` it checks X against what ``fit`` recorded.
     """
+    # Overflow in the cast to float32 shows up as inf, which is reported below
+    # with its position; numpy's own RuntimeWarning would only repeat it.
+    with np.errstate(over="ignore"):
+        return _check_sequences(estimator, X, reset=reset)
+
+
+def _check_sequences(estimator: Any, X: Any, *, reset: bool) -> np.ndarray:
     name = _name(estimator)
     ndim = _ndim(X)
     if ndim == 2:

@@ -49,7 +49,5 @@ def test_sklearn_estimator_checks(estimator, check):
 
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda est: type(est).__name__)
 def test_every_estimator_gets_the_full_set_of_checks(estimator):
-    collected = Counter(
-        type(instance).__name__ for instance, _ in estimator_checks_generator(estimator)
-    )
+    collected = Counter(type(instance).__name__ for instance, _ in estimator_checks_generator(estimator))
     assert collected == Counter({type(estimator).__name__: EXPECTED_CHECKS[type(estimator).__name__]})

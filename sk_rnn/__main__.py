@@ -1,0 +1,8 @@
+"""Entry point of ``python -m sk_rnn``."""
+
+import sys
+
+from ._demo import main
+
+if __name__ == "__main__":
+    sys.exit(main())

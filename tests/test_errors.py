@@ -1,0 +1,218 @@
+"""Bad input gets a clear error naming the estimator, what was expected and the fix."""
+
+import re
+
+import numpy as np
+import pytest
+import torch
+from sklearn.exceptions import NotFittedError
+from sklearn.utils._param_validation import InvalidParameterError
+
+from sk_rnn import LSTMClassifier, LSTMRegressor, RNNClassifier, RNNRegressor
+
+FAST = {"hidden_size": 4, "max_epochs": 1, "random_state": 0}
+
+
+@pytest.fixture(scope="module")
+def sequences():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(20, 6, 3)).astype(np.float32)
+    y = np.array([0, 1] * 10)
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def fitted_3d(sequences):
+    X, y = sequences
+    return LSTMClassifier(**FAST).fit(X, y)
+
+
+@pytest.fixture(scope="module")
+def fitted_2d(sequences):
+    X, y = sequences
+    return LSTMRegressor(**FAST).fit(X[:, :, 0], y.astype(float))
+
+
+def test_one_dimensional_x_says_how_to_reshape(sequences):
+    _, y = sequences
+    msg = r"LSTMClassifier expects X as a 2-D array .* or a 3-D array .* but got a 1-D array of shape \(20,\)"
+    with pytest.raises(ValueError, match=msg + r".*X.reshape\(1, -1\)"):
+        LSTMClassifier(**FAST).fit(np.arange(20.0), y)
+
+
+def test_four_dimensional_x_is_refused(sequences):
+    X, y = sequences
+    with pytest.raises(ValueError, match=r"LSTMClassifier expects X as .* got a 4-D array"):
+        LSTMClassifier(**FAST).fit(X[..., np.newaxis], y)
+
+
+def test_empty_x_is_refused():
+    with pytest.raises(ValueError, match=r"0 sample\(s\) .* required by LSTMRegressor"):
+        LSTMRegressor(**FAST).fit(np.empty((0, 5)), np.empty(0))
+    with pytest.raises(ValueError, match=r"0 sample\(s\) .* required by LSTMRegressor"):
+        LSTMRegressor(**FAST).fit(np.empty((0, 5, 2)), np.empty(0))
+    with pytest.raises(ValueError, match=r"LSTMRegressor needs at least one time step .* shape \(4, 0, 2\)"):
+        LSTMRegressor(**FAST).fit(np.empty((4, 0, 2)), np.zeros(4))
+
+
+@pytest.mark.parametrize(
+    ("position", "value", "where"),
+    [
+        ((3, 2, 1), np.nan, "NaN in X at sample 3, step 2, feature 1"),
+        ((0, 5, 0), np.inf, "inf in X at sample 0"),
+    ],
+)
+def test_nan_or_inf_in_3d_x_is_located(sequences, position, value, where):
+    X, y = sequences
+    X = X.copy()
+    X[position] = value
+    with pytest.raises(ValueError, match=f"LSTMClassifier got {where}.*Impute or drop missing values"):
+        LSTMClassifier(**FAST).fit(X, y)
+
+
+def test_nan_in_2d_x_is_refused(sequences):
+    X, y = sequences
+    X2 = X[:, :, 0].copy()
+    X2[4, 1] = np.nan
+    with pytest.raises(ValueError, match="RNNRegressor got NaN in X at sample 4, step 1"):
+        RNNRegressor(**FAST).fit(X2, y.astype(float))
+
+
+def test_values_too_large_for_float32_are_reported_as_inf(sequences):
+    X, y = sequences
+    X = X.astype(np.float64)
+    X[1, 1, 1] = 1e300
+    with pytest.raises(ValueError, match=r"got inf in X at sample 1, step 1, feature 1.*float32"):
+        LSTMClassifier(**FAST).fit(X, y)
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf])
+@pytest.mark.parametrize("estimator", [LSTMClassifier(**FAST), LSTMRegressor(**FAST)], ids=type)
+def test_nan_or_inf_in_y_is_refused(sequences, estimator, value):
+    X, y = sequences
+    y = y.astype(float)
+    y[7] = value
+    kind = "NaN" if np.isnan(value) else "inf"
+    with pytest.raises(ValueError, match=f"{type(estimator).__name__} got {kind} in y at sample 7"):
+        estimator.fit(X, y)
+
+
+def test_wrong_features_per_step_at_predict(fitted_3d):
+    msg = re.escape(
+        "LSTMClassifier was fitted on sequences with 3 features per step, but X has 5 features per step. "
+        "Pass X of shape (n_samples, n_timesteps, 3)."
+    )
+    with pytest.raises(ValueError, match=msg):
+        fitted_3d.predict(np.zeros((2, 6, 5)))
+
+
+def test_2d_x_for_a_multivariate_model(fitted_3d, sequences):
+    X, _ = sequences
+    with pytest.raises(ValueError, match=r"fitted on sequences with 3 features per step, but X is 2-D"):
+        fitted_3d.predict(X[:, :, 0])
+
+
+def test_wrong_number_of_columns_for_a_2d_model(fitted_2d, sequences):
+    X, _ = sequences
+    with pytest.raises(ValueError, match="X has 4 features, but LSTMRegressor is expecting 6 features"):
+        fitted_2d.predict(X[:, :4, 0])
+
+
+def test_predict_before_fit(sequences):
+    X, _ = sequences
+    for method in ("predict", "predict_proba", "predict_log_proba", "score"):
+        args = (X, np.zeros(len(X))) if method == "score" else (X,)
+        with pytest.raises(NotFittedError, match="This LSTMClassifier instance is not fitted yet"):
+            getattr(LSTMClassifier(), method)(*args)
+
+
+def test_single_class(sequences):
+    X, _ = sequences
+    with pytest.raises(
+        ValueError, match=r"LSTMClassifier needs at least 2 classes in y, but y has only 1 class \('a'\)"
+    ):
+        LSTMClassifier(**FAST).fit(X, ["a"] * len(X))
+
+
+def test_continuous_target_for_a_classifier(sequences):
+    X, _ = sequences
+    with pytest.raises(ValueError, match="Unknown label type: continuous"):
+        LSTMClassifier(**FAST).fit(X, np.linspace(0, 1, len(X)))
+
+
+def test_missing_target(sequences):
+    X, _ = sequences
+    with pytest.raises(ValueError, match="LSTMRegressor requires y to be passed, but the target y is None"):
+        LSTMRegressor(**FAST).fit(X, None)
+
+
+def test_x_and_y_of_different_lengths(sequences):
+    X, y = sequences
+    with pytest.raises(
+        ValueError, match="one target per sequence, but X has 20 sequences and y has 19 targets"
+    ):
+        LSTMClassifier(**FAST).fit(X, y[:-1])
+
+
+def test_sequences_of_different_lengths_in_nested_lists():
+    X = [[[0.0], [1.0]], [[0.0]]]
+    with pytest.raises(ValueError, match=r"sequences of different lengths.*Pad the sequences"):
+        LSTMClassifier(**FAST).fit(X, [0, 1])
+
+
+def test_regression_target_with_three_dimensions(sequences):
+    X, _ = sequences
+    with pytest.raises(ValueError, match="Found array with dim 3"):
+        LSTMRegressor(**FAST).fit(X, np.zeros((20, 2, 2)))
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"hidden_size": 0}, "The 'hidden_size' parameter of LSTMClassifier must be an int in the range"),
+        ({"dropout": 1.0}, "The 'dropout' parameter of LSTMClassifier must be a float in the range"),
+        ({"optimizer": "adagrad"}, "The 'optimizer' parameter of LSTMClassifier must be a str among"),
+        ({"clip_grad_norm": 0}, "The 'clip_grad_norm' parameter"),
+    ],
+)
+def test_invalid_hyperparameters(sequences, params, message):
+    X, y = sequences
+    with pytest.raises(InvalidParameterError, match=message):
+        LSTMClassifier(**params).fit(X, y)
+
+
+def test_unknown_cell(sequences):
+    X, y = sequences
+    with pytest.raises(
+        InvalidParameterError, match="The 'cell' parameter of RNNClassifier must be a str among"
+    ):
+        RNNClassifier(cell="transformer").fit(X, y)
+
+
+def test_optimizer_class_that_is_not_a_torch_optimizer(sequences):
+    X, y = sequences
+    with pytest.raises(TypeError, match=r"LSTMClassifier got optimizer=<class 'int'>.*torch.optim.NAdam"):
+        LSTMClassifier(optimizer=int, **FAST).fit(X, y)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the message on a machine without a GPU")
+def test_cuda_without_a_gpu(sequences):
+    X, y = sequences
+    with pytest.raises(ValueError, match=r"device='cuda', but torch sees no CUDA GPU.*device='auto'"):
+        LSTMClassifier(device="cuda", **FAST).fit(X, y)
+
+
+def test_unrecognised_device(sequences):
+    X, y = sequences
+    with pytest.raises(ValueError, match=r"LSTMClassifier got device='gpu0', which torch does not recognise"):
+        LSTMClassifier(device="gpu0", **FAST).fit(X, y)
+
+
+def test_diverging_training_stops_with_advice():
+    X = np.random.RandomState(0).normal(size=(64, 5, 1)) * 1e30
+    y = np.arange(64.0)
+    estimator = LSTMRegressor(optimizer="sgd", learning_rate=1e30, clip_grad_norm=None, max_epochs=5)
+    with pytest.raises(
+        ValueError, match=r"LSTMRegressor training diverged: the loss became (nan|inf) in epoch.*Scale X"
+    ):
+        estimator.fit(X, y)
