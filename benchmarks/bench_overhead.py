@@ -56,8 +56,16 @@ def reference_fit(X: np.ndarray, y: np.ndarray, seed: int) -> RecurrentNetwork:
 
 
 def estimator_fit(X: np.ndarray, y: np.ndarray, seed: int) -> LSTMRegressor:
+    # The reference's settings: plain Adam, no dropout, no weight decay.
     return LSTMRegressor(
-        hidden_size=HIDDEN, batch_size=BATCH, max_epochs=EPOCHS, learning_rate=LR, random_state=seed
+        hidden_size=HIDDEN,
+        batch_size=BATCH,
+        max_epochs=EPOCHS,
+        learning_rate=LR,
+        optimizer="adam",
+        weight_decay=0.0,
+        dropout=0.0,
+        random_state=seed,
     ).fit(X, y)
 
 

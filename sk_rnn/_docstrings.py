@@ -70,7 +70,7 @@ SHARED_ATTRIBUTES = """n_features_in_ : int
         Columns of X when ``fit`` got a 2-D X (one per time step), features
         per time step when it got a 3-D X.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Column names of X, when ``fit`` got a DataFrame with string columns.
 
     n_iter_ : int
