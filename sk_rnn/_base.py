@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from abc import ABCMeta, abstractmethod
+from collections.abc import Iterator
 from numbers import Integral, Real
 from typing import Any, ClassVar
 
@@ -30,6 +32,23 @@ OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {
 # sizes and long sequences do not exhaust memory.
 _PREDICT_BATCH_FLOATS = 2**22
 _MAX_PREDICT_BATCH = 1024  # a multiple of the row block of predict_in_batches
+
+
+@contextlib.contextmanager
+def _state_restored_on_error(estimator: BaseEstimator) -> Iterator[None]:
+    """Make ``fit`` all or nothing: on an error, put back the attributes it had before.
+
+    Validation records ``n_features_in_`` and friends before training starts; a
+    refit that then fails must not leave a model whose recorded input shape
+    disagrees with its network, nor lose the model that was there.
+    """
+    before = dict(estimator.__dict__)
+    try:
+        yield
+    except BaseException:
+        estimator.__dict__.clear()
+        estimator.__dict__.update(before)
+        raise
 
 
 class _StopOnNonFiniteLoss(Callback):
@@ -135,6 +154,10 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         self : object
             The fitted estimator.
         """
+        with _state_restored_on_error(self):
+            return self._fit(X, y)
+
+    def _fit(self, X: Any, y: Any):
         X = check_sequences(self, X, reset=True)
         target, output_size = self._encode_target(y)
         check_consistent_samples(self, X, target)
@@ -214,10 +237,12 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
 
     def _forward(self, X: Any) -> np.ndarray:
         """Validate X and return the network's raw outputs as a float64 array."""
-        check_is_fitted(self)
+        check_is_fitted(self, "net_")
         X = check_sequences(self, X, reset=False)
-        step_floats = X.shape[1] * self.hidden_size * (2 if self.bidirectional else 1)
-        batch_size = max(self.batch_size, min(_MAX_PREDICT_BATCH, _PREDICT_BATCH_FLOATS // step_floats))
+        # Sized from the trained network, not from hyperparameters that
+        # set_params may have changed since fit.
+        step_floats = X.shape[1] * self.net_.module_.head.in_features
+        batch_size = max(self.net_.batch_size, min(_MAX_PREDICT_BATCH, _PREDICT_BATCH_FLOATS // step_floats))
         batch_size = max(8, batch_size - batch_size % 8)  # whole row blocks: no padding needed
         with flush_denormals():
             outputs = predict_in_batches(self.net_, X, batch_size)

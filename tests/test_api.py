@@ -322,3 +322,27 @@ def test_a_sequence_gets_the_same_prediction_whatever_else_is_in_the_batch(cell)
     full = reg.predict(X)
     for rows in (slice(0, 1), slice(5, 8), slice(17, 130), slice(299, 300)):
         np.testing.assert_array_equal(reg.predict(X[rows]), full[rows])
+
+
+def test_a_failed_refit_keeps_the_previous_model():
+    X, y = sign_task(features=2)
+    clf = LSTMClassifier(**FAST).fit(X, y)
+    expected = clf.predict_proba(X)
+    bad = np.random.RandomState(0).normal(size=(30, 4, 5))
+    bad[3, 2, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        clf.fit(bad, np.arange(30) % 2)
+    assert clf.n_features_in_ == 2
+    np.testing.assert_array_equal(clf.predict_proba(X), expected)
+
+
+def test_a_failed_first_fit_leaves_the_estimator_unfitted():
+    from sklearn.exceptions import NotFittedError
+
+    X, _ = sign_task()
+    clf = LSTMClassifier(**FAST)
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        clf.fit(X, ["same"] * len(X))
+    assert not hasattr(clf, "n_features_in_")
+    with pytest.raises(NotFittedError):
+        clf.predict(X)
