@@ -144,7 +144,8 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps)
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps), \
+                or list of arrays of shape (T_i, n_features)
             Training sequences; a 2-D X holds one univariate sequence per row.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets: class labels for classifiers, numbers for regressors.
@@ -166,14 +167,14 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         net = SequenceNet(
             module=RecurrentNetwork,
-            module__input_size=X.shape[2],
+            module__input_size=X.n_features,
             module__output_size=output_size,
             module__cell=self._cell_name(),
             module__hidden_size=self.hidden_size,
             module__num_layers=self.num_layers,
             module__bidirectional=self.bidirectional,
             module__dropout=self.dropout,
-            module__sequence_length=X.shape[1],
+            module__sequence_length=X.n_steps,
             criterion=self._criterion,
             optimizer=optimizer,
             lr=self.learning_rate,
@@ -241,7 +242,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         X = check_sequences(self, X, reset=False)
         # Sized from the trained network, not from hyperparameters that
         # set_params may have changed since fit.
-        step_floats = X.shape[1] * self.net_.module_.head.in_features
+        step_floats = X.n_steps * self.net_.module_.head.in_features
         batch_size = max(self.net_.batch_size, min(_MAX_PREDICT_BATCH, _PREDICT_BATCH_FLOATS // step_floats))
         batch_size = max(8, batch_size - batch_size % 8)  # whole row blocks: no padding needed
         with flush_denormals():

@@ -38,7 +38,8 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps)
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps), \
+                or list of arrays of shape (T_i, n_features)
             Sequences to classify.
 
         Returns
@@ -57,7 +58,8 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps)
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps), \
+                or list of arrays of shape (T_i, n_features)
             Sequences to classify.
 
         Returns
@@ -73,7 +75,8 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps)
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps), \
+                or list of arrays of shape (T_i, n_features)
             Sequences to classify.
 
         Returns

@@ -90,9 +90,13 @@ DATA_NOTES = """X is read as follows: a 3-D array ``(n_samples, n_timesteps,
     n_features)`` holds multivariate sequences (batch first); a 2-D array or
     DataFrame ``(n_samples, n_timesteps)`` holds univariate sequences, one per
     row, so the estimator also works on the lag tables that forecasting
-    reduction tools build. After fitting on 3-D data, the sequences passed to
-    ``predict`` may have any length; after fitting on 2-D data, X must have the
-    same columns, as for any scikit-learn estimator."""
+    reduction tools build; a list of ``(T_i, n_features)`` or ``(T_i,)`` arrays
+    holds sequences of different lengths. In a 3-D array, all-NaN steps at the
+    start or end of a sequence are padding (see
+    :class:`~sk_rnn.preprocessing.SequencePadder`); padding never reaches the
+    network's state. After fitting on 3-D data or a list, the sequences passed
+    to ``predict`` may have any length; after fitting on 2-D data, X must have
+    the same columns, as for any scikit-learn estimator."""
 
 
 def fill_doc(obj: _T) -> _T:

@@ -37,7 +37,8 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps)
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps), \
+                or list of arrays of shape (T_i, n_features)
             Sequences.
 
         Returns

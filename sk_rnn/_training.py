@@ -9,13 +9,14 @@ is one indexing operation on tensors that already hold the whole data set.
 from __future__ import annotations
 
 import contextlib
-import warnings
 from collections.abc import Iterator
 
 import numpy as np
 import torch
 from skorch import NeuralNet
 from torch.utils.data import Dataset
+
+from ._sequences import Sequences, shared_tensor
 
 __all__ = ["ArrayBatches", "SequenceNet", "flush_denormals", "predict_in_batches", "seeded_torch"]
 
@@ -27,57 +28,53 @@ __all__ = ["ArrayBatches", "SequenceNet", "flush_denormals", "predict_in_batches
 _ROW_BLOCK = 8
 
 
-def _shared_tensor(array: np.ndarray) -> torch.Tensor:
-    """A tensor sharing memory with ``array``, read-only arrays (memmaps) included."""
-    with warnings.catch_warnings():
-        # torch warns that it cannot protect a read-only array from writes;
-        # batches are only ever read, so sharing is safe and saves a copy.
-        warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
-        return torch.as_tensor(array)
-
-
 class ArrayBatches(Dataset):
-    """Sequences (and targets) held as tensors, served a whole batch at a time.
+    """Sequences (and targets) served a whole batch at a time.
 
     Parameters
     ----------
-    X : float32 array of shape (n_samples, n_timesteps, n_features)
-    y : array of shape (n_samples, ...), default=None
+    X : Sequences
+        Validated sequences (see :mod:`sk_rnn._sequences`).
+    y : ndarray of shape (n_samples, ...), default=None
     """
 
-    def __init__(self, X: np.ndarray, y: np.ndarray | None = None) -> None:
-        self.X = _shared_tensor(X)
-        self.y = None if y is None else _shared_tensor(y)
+    def __init__(self, X: Sequences, y: np.ndarray | None = None) -> None:
+        self.X = X
+        self.y = None if y is None else shared_tensor(y)
 
     def __len__(self) -> int:
         return len(self.X)
 
     def __getitem__(self, index):  # kept for code that expects a map-style Dataset
-        return self.X[index], (self.y[index] if self.y is not None else torch.empty(0))
+        return self.X.batch(np.array([index])), (self.y[index] if self.y is not None else torch.empty(0))
 
     def batches(
-        self, batch_size: int, *, shuffle: bool, generator: torch.Generator | None = None
+        self, batch_size: int, *, shuffle: bool, seed: int | None = None
     ) -> Iterator[tuple[dict[str, torch.Tensor], torch.Tensor | None]]:
-        """Yield ``({"X": Xb}, yb)`` batches, each cut in one indexing step."""
+        """Yield ``({"X": Xb[, "lengths": lb]}, yb)`` batches, each cut in one indexing step."""
         n = len(self.X)
-        order = torch.randperm(n, generator=generator) if shuffle else None
+        order = np.random.default_rng(seed).permutation(n) if shuffle else None
         for start in range(0, n, batch_size):
             # Without shuffling a batch is a contiguous slice: a view, no copy.
             index = slice(start, start + batch_size) if order is None else order[start : start + batch_size]
-            yield {"X": self.X[index]}, (None if self.y is None else self.y[index])
+            yield self.X.batch(index), (None if self.y is None else self.y[index])
 
 
 class _BatchIterable:
     """Re-iterable view over :meth:`ArrayBatches.batches`: a new epoch per ``iter``."""
 
-    def __init__(self, data: ArrayBatches, batch_size: int, shuffle: bool, generator: torch.Generator | None):
+    def __init__(self, data: ArrayBatches, batch_size: int, shuffle: bool, seed: int | None):
         self.data = data
         self.batch_size = batch_size
         self.shuffle = shuffle
-        self.generator = generator
+        self.seed = seed
+        self.epoch = 0
 
     def __iter__(self):
-        return self.data.batches(self.batch_size, shuffle=self.shuffle, generator=self.generator)
+        # A different order every epoch, the same sequence of orders every fit.
+        seed = None if self.seed is None else (self.seed, self.epoch)
+        self.epoch += 1
+        return self.data.batches(self.batch_size, shuffle=self.shuffle, seed=seed)
 
     def __len__(self) -> int:
         return -(-len(self.data) // self.batch_size)
@@ -86,7 +83,7 @@ class _BatchIterable:
 class SequenceNet(NeuralNet):
     """skorch ``NeuralNet`` with array-sliced batches and module weight constraints.
 
-    ``shuffle_seed`` seeds the batch order of every ``fit``; the module's
+    ``shuffle_seed`` seeds the batch orders of every ``fit``; the module's
     ``clamp_weights`` (IndRNN's recurrent bound) runs after each optimiser step.
     """
 
@@ -98,11 +95,8 @@ class SequenceNet(NeuralNet):
         if not isinstance(dataset, ArrayBatches):
             return super().get_iterator(dataset, training=training)
         batch_size = len(dataset) if self.batch_size == -1 else self.batch_size
-        generator = None
-        if training:
-            # One generator per fit: the same seed gives the same batch order.
-            generator = torch.Generator().manual_seed(int(self.shuffle_seed))
-        return _BatchIterable(dataset, max(batch_size, 1), shuffle=training, generator=generator)
+        seed = int(self.shuffle_seed) if training else None
+        return _BatchIterable(dataset, max(batch_size, 1), shuffle=training, seed=seed)
 
     def train_step(self, batch, **fit_params):
         step = super().train_step(batch, **fit_params)
@@ -122,7 +116,7 @@ class SequenceNet(NeuralNet):
             return self.infer(Xi)
 
 
-def predict_in_batches(net: NeuralNet, X: np.ndarray, batch_size: int) -> torch.Tensor:
+def predict_in_batches(net: NeuralNet, X: Sequences, batch_size: int) -> torch.Tensor:
     """Outputs of ``net``'s module in evaluation mode for every sequence of X, on the CPU."""
     outputs = []
     for batch, _ in ArrayBatches(X).batches(batch_size, shuffle=False):
@@ -130,6 +124,8 @@ def predict_in_batches(net: NeuralNet, X: np.ndarray, batch_size: int) -> torch.
         missing = -rows % _ROW_BLOCK
         if missing:
             batch["X"] = torch.cat([batch["X"], batch["X"].new_zeros((missing, *batch["X"].shape[1:]))])
+            if "lengths" in batch:
+                batch["lengths"] = torch.cat([batch["lengths"], batch["lengths"].new_ones(missing)])
         outputs.append(net.evaluation_step((batch, None))[:rows].cpu())
     return torch.cat(outputs)
 

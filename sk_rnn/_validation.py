@@ -12,6 +12,8 @@ import numpy as np
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, column_or_1d, validate_data
 
+from ._sequences import Sequences, from_padded_array, from_ragged_list
+
 __all__ = [
     "check_classification_target",
     "check_regression_target",
@@ -19,8 +21,8 @@ __all__ = [
 ]
 
 _SHAPES = (
-    "a 2-D array (n_samples, n_timesteps) of univariate sequences or a 3-D array "
-    "(n_samples, n_timesteps, n_features)"
+    "a 2-D array (n_samples, n_timesteps) of univariate sequences, a 3-D array "
+    "(n_samples, n_timesteps, n_features) or a list of (n_timesteps_i, n_features) arrays"
 )
 
 
@@ -44,41 +46,84 @@ def _ndim(X: Any) -> int:
         ) from error
 
 
-def _check_finite(name: str, X: np.ndarray, *, input_name: str = "X") -> None:
-    """Raise a ValueError naming the first NaN or inf in X."""
+def _raise_on_nan_in_table(name: str, X: np.ndarray) -> None:
+    """A 2-D X is a plain numeric table: NaN or inf anywhere is an error."""
     finite = np.isfinite(X)
     if finite.all():
         return
-    position = tuple(int(i) for i in np.argwhere(~finite)[0])
-    kind = "NaN" if np.isnan(X[position]) else "inf"
-    where = f"sample {position[0]}"
-    if len(position) == 2 and input_name == "X":
-        where += f", step {position[1]}"
-    elif len(position) == 3:
-        where += f", step {position[1]}, feature {position[2]}"
+    sample, step = (int(i) for i in np.argwhere(~finite)[0])
+    kind = "NaN" if np.isnan(X[sample, step]) else "inf"
     raise ValueError(
-        f"{name} got {kind} in {input_name} at {where}; {input_name} must contain only "
-        f"finite numbers. Impute or drop missing values first (for instance with "
-        f"sklearn.impute.SimpleImputer), and check for overflow when casting to float32."
+        f"{name} got {kind} in X at sample {sample}, step {step}. A 2-D X is a table of "
+        "equal-length univariate sequences and must hold finite numbers: impute missing values "
+        "first (for instance with sklearn.impute.SimpleImputer). For univariate sequences of "
+        "different lengths, pass a list of 1-D arrays, or a 3-D array (n_samples, n_timesteps, 1) "
+        "whose padding steps are NaN."
     )
 
 
-def check_sequences(estimator: Any, X: Any, *, reset: bool) -> np.ndarray:
-    """Validate X and return it as a C-contiguous float32 array (n, T, F).
+def _raise_on_non_finite_target(name: str, y: np.ndarray) -> None:
+    finite = np.isfinite(y)
+    if finite.all():
+        return
+    position = tuple(int(i) for i in np.argwhere(~finite)[0])
+    kind = "NaN" if np.isnan(y[position]) else "inf"
+    where = f"sample {position[0]}" + (f", output {position[1]}" if len(position) == 2 else "")
+    raise ValueError(
+        f"{name} got {kind} in y at {where}; y must hold finite values. Drop the samples "
+        "whose target is missing, or impute it."
+    )
+
+
+def _is_ragged_list(X: Any) -> bool:
+    """A list or tuple of sequences that do not all have the same length."""
+    if not isinstance(X, (list, tuple)) or len(X) < 2:
+        return False
+    if not all(hasattr(sequence, "__len__") and not isinstance(sequence, str) for sequence in X):
+        return False
+    return len({len(sequence) for sequence in X}) > 1
+
+
+def _record_or_check_step_features(estimator: Any, n_features: int, *, reset: bool) -> None:
+    """Bookkeeping of features per step for 3-D arrays and ragged lists."""
+    name = _name(estimator)
+    if reset:
+        estimator.n_features_in_ = n_features
+        estimator._fitted_on_2d = False
+        if hasattr(estimator, "feature_names_in_"):
+            del estimator.feature_names_in_
+        return
+    expected = 1 if estimator._fitted_on_2d else estimator.n_features_in_
+    if n_features != expected:
+        raise ValueError(
+            f"{name} was fitted on sequences with {expected} "
+            f"feature{'s' if expected != 1 else ''} per step, but X has "
+            f"{n_features} features per step. Pass X of shape "
+            f"(n_samples, n_timesteps, {expected})."
+        )
+
+
+def check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any = np.float32) -> Sequences:
+    """Validate X and return it as :class:`~sk_rnn._sequences.Sequences`.
 
     With ``reset=True`` (in ``fit``) this records ``n_features_in_`` (the
-    columns of a 2-D X, the features per step of a 3-D X),
-    ``feature_names_in_`` for DataFrames, and whether X was 2-D.  With
-    ``reset=False`` it checks X against what ``fit`` recorded.
+    columns of a 2-D X, the features per step of a 3-D X or a ragged list),
+    ``feature_names_in_`` for DataFrames, and whether X was 2-D. With
+    ``reset=False`` it checks X against what ``fit`` recorded. ``table_dtype``
+    is the dtype (or list of accepted dtypes) a 2-D X is converted to.
     """
-    # Overflow in the cast to float32 shows up as inf, which is reported below
-    # with its position; numpy's own RuntimeWarning would only repeat it.
-    with np.errstate(over="ignore"):
-        return _check_sequences(estimator, X, reset=reset)
+    # Overflow in a cast to float32 shows up as inf, which is reported with its
+    # position; numpy's own RuntimeWarning would only repeat it.
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _check_sequences(estimator, X, reset=reset, table_dtype=table_dtype)
 
 
-def _check_sequences(estimator: Any, X: Any, *, reset: bool) -> np.ndarray:
+def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -> Sequences:
     name = _name(estimator)
+    if _is_ragged_list(X):
+        sequences = from_ragged_list(name, X)
+        _record_or_check_step_features(estimator, sequences.n_features, reset=reset)
+        return sequences
     ndim = _ndim(X)
     if ndim == 2:
         fitted_on_3d = not reset and not estimator._fitted_on_2d
@@ -91,38 +136,33 @@ def _check_sequences(estimator: Any, X: Any, *, reset: bool) -> np.ndarray:
             )
         if fitted_on_3d:
             # A univariate model fitted on 3-D data reads any 2-D X as sequences.
-            X = check_array(X, dtype=np.float32, ensure_all_finite=False, input_name="X", estimator=estimator)
+            X = check_array(
+                X, dtype=table_dtype, ensure_all_finite=False, input_name="X", estimator=estimator
+            )
         else:
-            X = validate_data(estimator, X, reset=reset, dtype=np.float32, ensure_all_finite=False)
+            X = validate_data(estimator, X, reset=reset, dtype=table_dtype, ensure_all_finite=False)
             if reset:
                 estimator._fitted_on_2d = True
-        _check_finite(name, X)
-        return np.ascontiguousarray(X[:, :, np.newaxis])
+        _raise_on_nan_in_table(name, X)
+        return Sequences(X[:, :, np.newaxis])
     if ndim == 3:
+        # float32 and float64 arrays are kept as they are (views of long series
+        # stay views); batches are converted to float32 one at a time.
         X = check_array(
-            X, dtype=np.float32, allow_nd=True, ensure_all_finite=False, input_name="X", estimator=estimator
+            X,
+            dtype=[np.float32, np.float64],
+            allow_nd=True,
+            ensure_all_finite=False,
+            input_name="X",
+            estimator=estimator,
         )
         _, n_steps, n_features = X.shape
         if n_steps == 0 or n_features == 0:
             raise ValueError(
                 f"{name} needs at least one time step and one feature per step, but X has shape {X.shape}."
             )
-        if reset:
-            estimator.n_features_in_ = n_features
-            estimator._fitted_on_2d = False
-            if hasattr(estimator, "feature_names_in_"):
-                del estimator.feature_names_in_
-        else:
-            expected = 1 if estimator._fitted_on_2d else estimator.n_features_in_
-            if n_features != expected:
-                raise ValueError(
-                    f"{name} was fitted on sequences with {expected} "
-                    f"feature{'s' if expected != 1 else ''} per step, but X has "
-                    f"{n_features} features per step. Pass X of shape "
-                    f"(n_samples, n_timesteps, {expected})."
-                )
-        _check_finite(name, X)
-        return np.ascontiguousarray(X)
+        _record_or_check_step_features(estimator, n_features, reset=reset)
+        return from_padded_array(name, X)
     received = "a scalar" if ndim == 0 else f"a {ndim}-D array of shape {np.shape(X)}"
     hint = ""
     if ndim == 1:
@@ -133,7 +173,7 @@ def _check_sequences(estimator: Any, X: Any, *, reset: bool) -> np.ndarray:
     raise ValueError(f"{name} expects X as {_SHAPES}, but got {received}.{hint}")
 
 
-def check_consistent_samples(estimator: Any, X: np.ndarray, y: np.ndarray) -> None:
+def check_consistent_samples(estimator: Any, X: Sequences, y: np.ndarray) -> None:
     """Raise a ValueError when X and y hold different numbers of samples."""
     if len(X) != len(y):
         raise ValueError(
@@ -161,7 +201,7 @@ def check_regression_target(estimator: Any, y: Any) -> np.ndarray:
             f"{_name(estimator)} expects y of shape (n_samples,) or (n_samples, n_outputs), "
             f"but y has shape {y.shape}."
         )
-    _check_finite(_name(estimator), y, input_name="y")
+    _raise_on_non_finite_target(_name(estimator), y)
     return y
 
 
@@ -170,6 +210,6 @@ def check_classification_target(estimator: Any, y: Any) -> np.ndarray:
     _check_target_present(estimator, y)
     y = column_or_1d(y, warn=True)
     if y.dtype.kind == "f":
-        _check_finite(_name(estimator), y, input_name="y")
+        _raise_on_non_finite_target(_name(estimator), y)
     check_classification_targets(y)
     return y

@@ -18,6 +18,7 @@ from sk_rnn import (
     RNNClassifier,
     RNNRegressor,
 )
+from sk_rnn.preprocessing import SequencePadder
 
 # Default hyperparameters, except RNN* which also run the cells that the
 # LSTM*/GRU* siblings do not cover.
@@ -28,9 +29,10 @@ ESTIMATORS = [
     LSTMRegressor(),
     GRURegressor(),
     RNNRegressor(cell="rnn"),
+    SequencePadder(),
 ]
 
-# Checks scikit-learn 1.9 collects for a classifier and a regressor with these
+# Checks scikit-learn 1.9 collects for each estimator with these
 # tags. A change here must be explained (a new sklearn release, new tags).
 EXPECTED_CHECKS = {
     "LSTMClassifier": 55,
@@ -39,6 +41,7 @@ EXPECTED_CHECKS = {
     "LSTMRegressor": 53,
     "GRURegressor": 53,
     "RNNRegressor": 53,
+    "SequencePadder": 47,
 }
 
 

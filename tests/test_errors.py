@@ -35,7 +35,10 @@ def fitted_2d(sequences):
 
 def test_one_dimensional_x_says_how_to_reshape(sequences):
     _, y = sequences
-    msg = r"LSTMClassifier expects X as a 2-D array .* or a 3-D array .* but got a 1-D array of shape \(20,\)"
+    msg = (
+        r"LSTMClassifier expects X as a 2-D array .*, a 3-D array .* or a list .* "
+        r"but got a 1-D array of shape \(20,\)"
+    )
     with pytest.raises(ValueError, match=msg + r".*X.reshape\(1, -1\)"):
         LSTMClassifier(**FAST).fit(np.arange(20.0), y)
 
@@ -66,7 +69,7 @@ def test_nan_or_inf_in_3d_x_is_located(sequences, position, value, where):
     X, y = sequences
     X = X.copy()
     X[position] = value
-    with pytest.raises(ValueError, match=f"LSTMClassifier got {where}.*Impute or drop missing values"):
+    with pytest.raises(ValueError, match=f"LSTMClassifier got {where}.*(impute|Impute)"):
         LSTMClassifier(**FAST).fit(X, y)
 
 
@@ -74,7 +77,9 @@ def test_nan_in_2d_x_is_refused(sequences):
     X, y = sequences
     X2 = X[:, :, 0].copy()
     X2[4, 1] = np.nan
-    with pytest.raises(ValueError, match="RNNRegressor got NaN in X at sample 4, step 1"):
+    with pytest.raises(
+        ValueError, match=r"RNNRegressor got NaN in X at sample 4, step 1\. A 2-D X .* list of 1-D arrays"
+    ):
         RNNRegressor(**FAST).fit(X2, y.astype(float))
 
 
@@ -82,7 +87,9 @@ def test_values_too_large_for_float32_are_reported_as_inf(sequences):
     X, y = sequences
     X = X.astype(np.float64)
     X[1, 1, 1] = 1e300
-    with pytest.raises(ValueError, match=r"got inf in X at sample 1, step 1, feature 1.*float32"):
+    with pytest.raises(
+        ValueError, match=r"got a value too large for float32 in X at sample 1, step 1, feature 1"
+    ):
         LSTMClassifier(**FAST).fit(X, y)
 
 
@@ -154,10 +161,51 @@ def test_x_and_y_of_different_lengths(sequences):
         LSTMClassifier(**FAST).fit(X, y[:-1])
 
 
-def test_sequences_of_different_lengths_in_nested_lists():
-    X = [[[0.0], [1.0]], [[0.0]]]
-    with pytest.raises(ValueError, match=r"sequences of different lengths.*Pad the sequences"):
+def test_ragged_sequences_with_different_features_per_step():
+    X = [np.zeros((3, 2)), np.zeros((5, 3))]
+    with pytest.raises(ValueError, match="sequence 0 has 2, sequence 1 has 3"):
         LSTMClassifier(**FAST).fit(X, [0, 1])
+
+
+def test_empty_sequence_in_a_ragged_list():
+    X = [np.zeros((3, 2)), np.zeros((0, 2))]
+    with pytest.raises(ValueError, match="LSTMClassifier got an empty sequence at position 1 of X"):
+        LSTMClassifier(**FAST).fit(X, [0, 1])
+
+
+def test_text_in_a_ragged_list():
+    with pytest.raises(ValueError, match=r"got a sequence of dtype <U.* at position 0.*SequenceVectorizer"):
+        LSTMClassifier(**FAST).fit([np.array(["a", "b"]), np.array(["c"])], [0, 1])
+
+
+def test_nan_inside_a_ragged_sequence():
+    X = [np.zeros((3, 2)), np.array([[0.0, 1.0], [np.nan, 2.0]])]
+    with pytest.raises(ValueError, match="got NaN in sequence 1 of X at step 1, feature 0"):
+        LSTMClassifier(**FAST).fit(X, [0, 1])
+
+
+def test_partial_nan_step_in_a_padded_array(sequences):
+    X, y = sequences
+    X = X.copy()
+    X[2, 5, 0] = np.nan  # one feature of the last step only: missing, not padding
+    with pytest.raises(ValueError, match="NaN in X at sample 2, step 5, feature 0, but not in every feature"):
+        LSTMClassifier(**FAST).fit(X, y)
+
+
+def test_all_nan_step_between_valid_steps(sequences):
+    X, y = sequences
+    X = X.copy()
+    X[4, 2, :] = np.nan
+    with pytest.raises(ValueError, match="all-NaN step in X at sample 4, step 2, between valid steps"):
+        LSTMClassifier(**FAST).fit(X, y)
+
+
+def test_sequence_without_valid_step(sequences):
+    X, y = sequences
+    X = X.copy()
+    X[6] = np.nan
+    with pytest.raises(ValueError, match="every step of sample 6 of X is NaN"):
+        LSTMClassifier(**FAST).fit(X, y)
 
 
 def test_regression_target_with_three_dimensions(sequences):

@@ -1,0 +1,243 @@
+"""Validated sequences, where their valid steps lie, and the batches cut from them.
+
+A batch of sequences of different lengths is stored padded, but the network
+must never read the padding. :class:`Sequences` keeps the user's values (a
+view when possible: long series cut into windows stay O(series) in memory)
+with the first valid step and the number of valid steps of each sequence;
+:meth:`Sequences.batch` copies one batch at a time, moves each sequence's
+valid steps to the front, zeroes the padding and returns the lengths that the
+network packs with.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+__all__ = ["Sequences", "from_padded_array", "from_ragged_list", "shared_tensor"]
+
+# Rows validated at a time: bounds the temporary masks on huge (windowed) inputs.
+_CHUNK_ROWS = 4096
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def shared_tensor(array: np.ndarray) -> torch.Tensor:
+    """A tensor sharing memory with ``array``, read-only arrays (memmaps) included."""
+    with warnings.catch_warnings():
+        # torch warns that it cannot protect a read-only array from writes;
+        # batches are only ever read, so sharing is safe and saves a copy.
+        warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
+        return torch.as_tensor(array)
+
+
+@dataclass(frozen=True)
+class Sequences:
+    """Sequences of shape ``(n, T, F)`` and where each one's valid steps are.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_samples, n_timesteps, n_features)
+        Real values; steps outside ``[starts[i], starts[i] + lengths[i])`` are
+        padding and never read.
+    lengths : int64 ndarray of shape (n_samples,) or None
+        Valid steps per sequence; None when every sequence fills all steps.
+    starts : int64 ndarray of shape (n_samples,) or None
+        First valid step of each sequence (leading padding); None with ``lengths``.
+    """
+
+    values: np.ndarray
+    lengths: np.ndarray | None = None
+    starts: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    @property
+    def n_steps(self) -> int:
+        return self.values.shape[1]
+
+    @property
+    def n_features(self) -> int:
+        return self.values.shape[2]
+
+    def batch(self, index: slice | np.ndarray) -> dict[str, torch.Tensor]:
+        """``{"X": float32 tensor}``, plus ``"lengths"`` when the batch holds padding.
+
+        Valid steps are moved to the front of each row and the batch is trimmed
+        to its longest sequence, so padding only ever trails, as packing needs.
+        """
+        block = self.values[index]
+        if self.lengths is None:
+            return {"X": shared_tensor(np.ascontiguousarray(block, dtype=np.float32))}
+        lengths = self.lengths[index]
+        starts = self.starts[index]
+        width = int(lengths.max())
+        steps = np.arange(width)
+        source = np.minimum(starts[:, np.newaxis] + steps, self.n_steps - 1)
+        X = np.take_along_axis(block, source[:, :, np.newaxis], axis=1).astype(np.float32, copy=False)
+        padding = steps >= lengths[:, np.newaxis]
+        if not padding.any():
+            return {"X": torch.from_numpy(np.ascontiguousarray(X))}
+        X[padding] = 0.0
+        return {"X": torch.from_numpy(X), "lengths": torch.from_numpy(lengths)}
+
+    def padded(self, width: int, *, keep: str = "first", dtype: type = np.float64) -> np.ndarray:
+        """Valid steps left-aligned in ``(n, width, F)``, NaN after them.
+
+        Sequences longer than ``width`` keep their ``"first"`` or ``"last"`` steps.
+        """
+        n = len(self)
+        lengths = np.full(n, self.n_steps) if self.lengths is None else self.lengths
+        starts = np.zeros(n, dtype=np.int64) if self.starts is None else self.starts
+        kept = np.minimum(lengths, width)
+        first = starts + (lengths - kept if keep == "last" else 0)
+        steps = np.arange(width)
+        out = np.empty((n, width, self.n_features), dtype=dtype)
+        for low in range(0, n, _CHUNK_ROWS):
+            rows = slice(low, low + _CHUNK_ROWS)
+            source = np.minimum(first[rows, np.newaxis] + steps, self.n_steps - 1)
+            block = np.take_along_axis(self.values[rows], source[:, :, np.newaxis], axis=1)
+            out[rows] = block
+            out[rows][steps >= kept[rows, np.newaxis]] = np.nan
+        return out
+
+
+def from_ragged_list(name: str, sequences: Sequence) -> Sequences:
+    """Pad a list of ``(T_i, F)`` or ``(T_i,)`` arrays into :class:`Sequences`."""
+    arrays = []
+    for i, sequence in enumerate(sequences):
+        array = np.asarray(sequence)
+        if array.dtype.kind not in "biuf":
+            raise ValueError(
+                f"{name} got a sequence of dtype {array.dtype} at position {i} of X; every "
+                "sequence must hold numbers. Encode text with "
+                "sk_rnn.preprocessing.SequenceVectorizer or another encoder first."
+            )
+        if array.ndim == 1:
+            array = array[:, np.newaxis]
+        if array.ndim != 2:
+            raise ValueError(
+                f"{name} got a sequence of shape {array.shape} at position {i} of X; each "
+                "sequence of a list must be 1-D (T_i,) or 2-D (T_i, n_features)."
+            )
+        if len(array) == 0:
+            raise ValueError(
+                f"{name} got an empty sequence at position {i} of X; every sequence needs at "
+                "least one step. Drop empty sequences before fitting or predicting."
+            )
+        if array.shape[1] != (arrays[0].shape[1] if arrays else array.shape[1]):
+            raise ValueError(
+                f"{name} got sequences with different numbers of features per step: "
+                f"sequence 0 has {arrays[0].shape[1]}, sequence {i} has {array.shape[1]}. "
+                "Every sequence must have the same features per step."
+            )
+        _raise_on_non_finite(name, array, f"sequence {i} of X")
+        arrays.append(array)
+    if not arrays:
+        raise ValueError(f"{name} got an empty list as X; at least one sequence is required.")
+    lengths = np.array([len(a) for a in arrays], dtype=np.int64)
+    # float64 input stays float64 (batches are cast one at a time); the rest is float32.
+    dtype = np.float64 if any(a.dtype == np.float64 for a in arrays) else np.float32
+    values = np.zeros((len(arrays), int(lengths.max()), arrays[0].shape[1]), dtype=dtype)
+    for row, array in zip(values, arrays, strict=True):
+        row[: len(array)] = array
+    _raise_on_float32_overflow(name, values)
+    if (lengths == values.shape[1]).all():
+        return Sequences(values)
+    return Sequences(values, lengths, np.zeros_like(lengths))
+
+
+def _raise_on_non_finite(name: str, array: np.ndarray, where: str) -> None:
+    if array.dtype.kind != "f" or np.isfinite(array).all():
+        return
+    step, feature = (int(i) for i in np.argwhere(~np.isfinite(array))[0])
+    kind = "NaN" if np.isnan(array[step, feature]) else "inf"
+    raise ValueError(
+        f"{name} got {kind} in {where} at step {step}, feature {feature}; the sequences of a "
+        "list must hold finite numbers (their lengths already mark the padding). Impute or "
+        "drop missing values first."
+    )
+
+
+def _raise_on_float32_overflow(name: str, values: np.ndarray) -> None:
+    too_large = np.abs(values) > _FLOAT32_MAX
+    if not too_large.any():
+        return
+    position = tuple(int(i) for i in np.argwhere(too_large)[0])
+    raise ValueError(
+        f"{name} got a value too large for float32 in X at sample {position[0]}, step "
+        f"{position[1]}, feature {position[2]}; the networks compute in float32 "
+        f"(largest value {_FLOAT32_MAX:.3g}). Scale X first, for instance with StandardScaler."
+    )
+
+
+def from_padded_array(name: str, values: np.ndarray) -> Sequences:
+    """Find the all-NaN leading and trailing steps of a 3-D array and check the rest.
+
+    A NaN is padding only when a whole step is NaN and it lies before the first
+    or after the last valid step of its sequence. Any other NaN, any inf, and
+    a sequence without a valid step are errors.
+    """
+    if values.dtype.kind != "f":  # integers cannot be NaN or inf
+        return Sequences(values)
+    n_samples, n_steps, _ = values.shape
+    lengths = np.empty(n_samples, dtype=np.int64)
+    starts = np.empty(n_samples, dtype=np.int64)
+    for low in range(0, n_samples, _CHUNK_ROWS):
+        block = values[low : low + _CHUNK_ROWS]
+        missing = np.isnan(block)
+        _raise_on_infinite_or_too_large(name, block, missing, low)
+        padding_steps = missing.all(axis=2)
+        partial = missing.any(axis=2) & ~padding_steps
+        if partial.any():
+            sample, step = (int(i) for i in np.argwhere(partial)[0])
+            feature = int(np.argwhere(missing[sample, step])[0][0])
+            raise ValueError(
+                f"{name} got NaN in X at sample {low + sample}, step {step}, feature {feature}, but "
+                "not in every feature of that step. NaN marks padding only as whole steps at the "
+                "start or end of a sequence; impute missing values first (for instance with "
+                "sklearn.impute.SimpleImputer)."
+            )
+        valid = ~padding_steps
+        counts = valid.sum(axis=1)
+        if (counts == 0).any():
+            sample = low + int(np.argmax(counts == 0))
+            raise ValueError(
+                f"{name} got a sequence with no valid step: every step of sample {sample} of X is "
+                "NaN. Drop such sequences before fitting or predicting."
+            )
+        first = valid.argmax(axis=1)
+        last = n_steps - 1 - valid[:, ::-1].argmax(axis=1)
+        holes = last - first + 1 != counts
+        if holes.any():
+            sample = int(np.argmax(holes))
+            inside = ~valid[sample, first[sample] : last[sample] + 1]
+            step = int(first[sample] + np.argmax(inside))
+            raise ValueError(
+                f"{name} got an all-NaN step in X at sample {low + sample}, step {step}, between "
+                "valid steps. All-NaN steps are read as padding only at the start or the end of a "
+                "sequence; fill gaps inside a sequence first (interpolate or impute)."
+            )
+        lengths[low : low + len(block)] = counts
+        starts[low : low + len(block)] = first
+    if (lengths == n_steps).all():
+        return Sequences(values)
+    return Sequences(values, lengths, starts)
+
+
+def _raise_on_infinite_or_too_large(name: str, block: np.ndarray, missing: np.ndarray, low: int) -> None:
+    magnitude = np.abs(np.where(missing, 0, block))
+    too_large = magnitude > _FLOAT32_MAX
+    if not too_large.any():
+        return
+    sample, step, feature = (int(i) for i in np.argwhere(too_large)[0])
+    kind = "inf" if np.isinf(block[sample, step, feature]) else "a value too large for float32"
+    raise ValueError(
+        f"{name} got {kind} in X at sample {low + sample}, step {step}, feature {feature}; X must "
+        "hold finite numbers within float32's range (NaN is read as padding only for whole steps "
+        "at the start or end of a sequence). Impute or clip such values, or scale X first."
+    )

@@ -1,0 +1,68 @@
+"""Sequences of different lengths: ragged lists and NaN-padded arrays, never reading the padding."""
+
+import numpy as np
+import pytest
+
+from sk_rnn import GRUClassifier, LSTMRegressor, RNNRegressor
+
+FAST = {"hidden_size": 8, "max_epochs": 3, "random_state": 0}
+
+
+def ragged_sequences(n=40, features=2, seed=0, min_len=2, max_len=9):
+    rng = np.random.RandomState(seed)
+    return [rng.normal(size=(rng.randint(min_len, max_len + 1), features)) for _ in range(n)]
+
+
+def pad(sequences, *, side="end"):
+    """NaN-pad a list of (T_i, F) arrays into (n, max T, F), at the end or the start."""
+    width = max(len(s) for s in sequences)
+    out = np.full((len(sequences), width, sequences[0].shape[1]), np.nan)
+    for row, seq in zip(out, sequences, strict=True):
+        if side == "end":
+            row[: len(seq)] = seq
+        else:
+            row[width - len(seq) :] = seq
+    return out
+
+
+@pytest.mark.parametrize("cell", ["rnn", "rnn_relu", "lstm", "gru", "indrnn"])
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_ragged_and_padded_batches_predict_like_each_sequence_alone(cell, bidirectional):
+    sequences = ragged_sequences()
+    y = np.array([s[:, 0].sum() for s in sequences])
+    reg = RNNRegressor(cell=cell, bidirectional=bidirectional, num_layers=2, **FAST).fit(sequences, y)
+    one_by_one = np.array([reg.predict(s[np.newaxis])[0] for s in sequences])
+    np.testing.assert_allclose(reg.predict(sequences), one_by_one, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(reg.predict(pad(sequences, side="end")), one_by_one, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(reg.predict(pad(sequences, side="start")), one_by_one, rtol=1e-5, atol=1e-6)
+
+
+def test_training_on_ragged_or_padded_data_gives_the_same_model():
+    sequences = ragged_sequences(n=60)
+    y = np.array([s[:, 0].sum() > 0 for s in sequences])
+    from_list = GRUClassifier(**FAST).fit(sequences, y)
+    from_padded = GRUClassifier(**FAST).fit(pad(sequences), y)
+    np.testing.assert_allclose(
+        from_list.predict_proba(sequences), from_padded.predict_proba(sequences), rtol=1e-5, atol=1e-6
+    )
+
+
+def test_univariate_ragged_lists_of_1d_arrays():
+    rng = np.random.RandomState(1)
+    sequences = [rng.normal(size=rng.randint(3, 12)) for _ in range(50)]
+    y = [s.sum() for s in sequences]
+    reg = LSTMRegressor(**FAST).fit(sequences, y)
+    assert reg.n_features_in_ == 1
+    assert reg.predict(sequences).shape == (50,)
+    np.testing.assert_allclose(
+        reg.predict(sequences[:2]), [reg.predict(s.reshape(1, -1, 1))[0] for s in sequences[:2]], rtol=1e-5
+    )
+
+
+def test_learns_from_sequences_of_different_lengths():
+    # Label: did the last value of the sequence exceed the first? Length varies from 3 to 30.
+    rng = np.random.RandomState(0)
+    sequences = [np.cumsum(rng.normal(size=(rng.randint(3, 31), 1)), axis=0) for _ in range(600)]
+    y = np.array([s[-1, 0] > s[0, 0] for s in sequences])
+    clf = GRUClassifier(max_epochs=40, random_state=0).fit(sequences[:400], y[:400])
+    assert clf.score(sequences[400:], y[400:]) >= 0.9
