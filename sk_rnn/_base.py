@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from abc import ABCMeta, abstractmethod
 from collections.abc import Iterator
 from numbers import Integral, Real
@@ -16,9 +17,11 @@ from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import Callback, GradientNormClipping
 
 from ._compat import Interval, StrOptions, _fit_context
+from ._sequences import Sequences
+from ._step_targets import per_step_layout, valid_aligned
 from ._training import ArrayBatches, SequenceNet, flush_denormals, predict_in_batches, seeded_torch
-from ._validation import check_consistent_samples, check_sequences
-from .modules import CELLS, RecurrentNetwork
+from ._validation import check_consistent_samples, check_sequences, check_token_ids
+from .modules import CELLS, OUTPUTS, RecurrentNetwork
 
 OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {
     "adam": torch.optim.Adam,
@@ -32,6 +35,14 @@ OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {
 # sizes and long sequences do not exhaust memory.
 _PREDICT_BATCH_FLOATS = 2**22
 _MAX_PREDICT_BATCH = 1024  # a multiple of the row block of predict_in_batches
+
+
+def _reject_step_weights(estimator: Any, sample_weight: Any) -> None:
+    if sample_weight is not None:
+        raise ValueError(
+            f"{type(estimator).__name__}.score does not take sample_weight with output='sequence': "
+            "its score averages over the steps of all sequences."
+        )
 
 
 @contextlib.contextmanager
@@ -80,6 +91,8 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         "num_layers": [Interval(Integral, 1, None, closed="left")],
         "bidirectional": ["boolean"],
         "dropout": [Interval(Real, 0, 1, closed="left")],
+        "output": [StrOptions(set(OUTPUTS))],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
@@ -99,6 +112,8 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         num_layers: int = 1,
         bidirectional: bool = False,
         dropout: float = 0.2,
+        output: str = "last",
+        embedding_dim: int | None = None,
         max_epochs: int = 100,
         batch_size: int = 64,
         learning_rate: float = 0.003,
@@ -114,6 +129,8 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         self.num_layers = num_layers
         self.bidirectional = bidirectional
         self.dropout = dropout
+        self.output = output
+        self.embedding_dim = embedding_dim
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate
@@ -127,11 +144,19 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
 
     # -- what the siblings differ in -------------------------------------------------
 
+    # Loss for one target per sequence, loss for per-step targets, and the
+    # value per-step targets hold at padding steps (which that loss skips).
     _criterion: type[torch.nn.Module]
+    _step_criterion: type[torch.nn.Module]
+    _step_fill: float
 
     @abstractmethod
     def _encode_target(self, y: Any) -> tuple[np.ndarray, int]:
         """Validate y, record what predict needs, return (training target, output size)."""
+
+    @abstractmethod
+    def _encode_step_target(self, y: Any, X: Sequences) -> tuple[np.ndarray, int]:
+        """The same for per-step targets, laid out like ``X.values`` with ``_step_fill`` at padding."""
 
     def _cell_name(self) -> str:
         return self._fixed_cell if self._fixed_cell is not None else self.cell
@@ -159,9 +184,13 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             return self._fit(X, y)
 
     def _fit(self, X: Any, y: Any):
-        X = check_sequences(self, X, reset=True)
-        target, output_size = self._encode_target(y)
-        check_consistent_samples(self, X, target)
+        X = self._validated_sequences(X, reset=True)
+        per_step = self.output == "sequence"
+        if per_step:
+            target, output_size = self._encode_step_target(y, X)
+        else:
+            target, output_size = self._encode_target(y)
+            check_consistent_samples(self, X, target)
         device = self._resolve_device()
         optimizer = self._resolve_optimizer()
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
@@ -175,7 +204,10 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             module__bidirectional=self.bidirectional,
             module__dropout=self.dropout,
             module__sequence_length=X.n_steps,
-            criterion=self._criterion,
+            module__output=self.output,
+            module__vocab_size=None if self.embedding_dim is None else self.vocab_size_,
+            module__embedding_dim=self.embedding_dim,
+            criterion=self._step_criterion if per_step else self._criterion,
             optimizer=optimizer,
             lr=self.learning_rate,
             optimizer__weight_decay=self.weight_decay,
@@ -189,12 +221,28 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             shuffle_seed=seed,
         )
         with seeded_torch(seed, device), flush_denormals():
-            net.fit(ArrayBatches(X, target))
+            net.fit(ArrayBatches(X, target, step_fill=self._step_fill if per_step else None))
         self.net_ = net
         self.history_ = net.history
         self.n_iter_ = len(net.history)
         self.loss_curve_ = [float(loss) for loss in net.history[:, "train_loss"]]
         return self
+
+    def _validated_sequences(self, X: Any, *, reset: bool) -> Sequences:
+        """Numeric sequences, or token ids when ``embedding_dim`` is set."""
+        if self.embedding_dim is None:
+            return check_sequences(self, X, reset=reset)
+        sequences = check_token_ids(self, X, reset=reset)
+        if reset:
+            self.vocab_size_ = int(sequences.values.max()) + 1
+            return sequences
+        # Ids never seen in fit have no trained embedding: once the layout (and
+        # so each length) is known, they are read as the zero vector of id 0.
+        # The step still counts; it just carries no information.
+        unseen = sequences.values >= self.vocab_size_
+        if unseen.any():
+            sequences = dataclasses.replace(sequences, values=np.where(unseen, 0, sequences.values))
+        return sequences
 
     def _training_callbacks(self) -> list:
         # Copies: fitting must not change the user's callback objects, and two
@@ -236,10 +284,14 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
 
     # -- prediction ------------------------------------------------------------------
 
-    def _forward(self, X: Any) -> np.ndarray:
-        """Validate X and return the network's raw outputs as a float64 array."""
+    def _forward(self, X: Any) -> tuple[Sequences, np.ndarray]:
+        """Validate X; return it and the network's raw outputs as float64.
+
+        The outputs have shape ``(n, n_outputs)``, or ``(n, W, n_outputs)`` with
+        each sequence's valid steps first for ``output="sequence"``.
+        """
         check_is_fitted(self, "net_")
-        X = check_sequences(self, X, reset=False)
+        X = self._validated_sequences(X, reset=False)
         # Sized from the trained network, not from hyperparameters that
         # set_params may have changed since fit.
         step_floats = X.n_steps * self.net_.module_.head.in_features
@@ -247,7 +299,13 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         batch_size = max(8, batch_size - batch_size % 8)  # whole row blocks: no padding needed
         with flush_denormals():
             outputs = predict_in_batches(self.net_, X, batch_size)
-        return outputs.double().numpy()
+        return X, outputs.double().numpy()
+
+    def _per_step_truth_and_outputs(self, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Targets ``(m, k)`` and raw outputs ``(m, n_outputs)`` of the m valid steps of X."""
+        sequences, outputs = self._forward(X)
+        layout, _ = per_step_layout(self, y, sequences)
+        return layout[sequences.valid_steps()], outputs[valid_aligned(sequences, outputs.shape[1])]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -272,6 +330,8 @@ class _CellSelection:
         num_layers: int = 1,
         bidirectional: bool = False,
         dropout: float = 0.2,
+        output: str = "last",
+        embedding_dim: int | None = None,
         max_epochs: int = 100,
         batch_size: int = 64,
         learning_rate: float = 0.003,
@@ -289,6 +349,8 @@ class _CellSelection:
             num_layers=num_layers,
             bidirectional=bidirectional,
             dropout=dropout,
+            output=output,
+            embedding_dim=embedding_dim,
             max_epochs=max_epochs,
             batch_size=batch_size,
             learning_rate=learning_rate,

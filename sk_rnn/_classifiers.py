@@ -7,11 +7,15 @@ from typing import Any
 import numpy as np
 import torch
 from sklearn.base import ClassifierMixin
+from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelEncoder
 
-from ._base import _BaseRNN, _CellSelection
+from ._base import _BaseRNN, _CellSelection, _reject_step_weights
 from ._docstrings import fill_doc
+from ._sequences import Sequences
+from ._step_targets import per_step_layout, per_step_result
 from ._validation import check_classification_target
+from .modules.losses import IGNORED_CLASS, PerStepCrossEntropyLoss
 
 __all__ = ["GRUClassifier", "LSTMClassifier", "RNNClassifier"]
 
@@ -20,10 +24,13 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
     """Labels encoded with LabelEncoder, trained on logits with cross-entropy."""
 
     _criterion = torch.nn.CrossEntropyLoss
+    _step_criterion = PerStepCrossEntropyLoss
+    _step_fill = IGNORED_CLASS
 
-    def _encode_target(self, y: Any) -> tuple[np.ndarray, int]:
-        y = check_classification_target(self, y)
-        encoder = LabelEncoder().fit(y)
+    def _fit_labels(self, labels: np.ndarray) -> np.ndarray:
+        """Learn ``classes_`` from a 1-D array of labels and return their codes."""
+        labels = check_classification_target(self, labels)
+        encoder = LabelEncoder().fit(labels)
         self.classes_ = encoder.classes_
         if len(self.classes_) < 2:
             raise ValueError(
@@ -31,10 +38,30 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
                 f"class ({str(self.classes_[0])!r}). Check that y holds the labels you meant to "
                 "pass, and that the training split contains every class."
             )
-        return encoder.transform(y).astype(np.int64), len(self.classes_)
+        return encoder.transform(labels).astype(np.int64)
 
-    def predict_proba(self, X: Any) -> np.ndarray:
-        """Probability of each class for each sequence.
+    def _encode_target(self, y: Any) -> tuple[np.ndarray, int]:
+        return self._fit_labels(y), len(self.classes_)
+
+    def _encode_step_target(self, y: Any, X: Sequences) -> tuple[np.ndarray, int]:
+        layout, _ = per_step_layout(self, y, X)
+        if layout.shape[2] != 1:
+            raise ValueError(
+                f"{type(self).__name__} tags each step with one label, but y has "
+                f"{layout.shape[2]} labels per step. Fit one classifier per label column."
+            )
+        valid = X.valid_steps()
+        codes = np.full(valid.shape, IGNORED_CLASS, dtype=np.int64)
+        codes[valid] = self._fit_labels(layout[valid][:, 0])
+        return codes, len(self.classes_)
+
+    def _proba(self, logits: np.ndarray) -> np.ndarray:
+        logits = logits - logits.max(axis=-1, keepdims=True)
+        proba = np.exp(logits)
+        return proba / proba.sum(axis=-1, keepdims=True)
+
+    def predict_proba(self, X: Any) -> np.ndarray | list[np.ndarray]:
+        """Probability of each class for each sequence (or each step).
 
         Parameters
         ----------
@@ -45,15 +72,16 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
-            Class probabilities, columns in the order of ``classes_``; rows sum to 1.
+            Class probabilities, columns in the order of ``classes_``; rows sum
+            to 1. With ``output="sequence"``: one row per step, as an array of
+            shape (n_samples, n_timesteps, n_classes), or a list of
+            (T_i, n_classes) arrays when X is a list or holds padding.
         """
-        logits = self._forward(X)
-        logits -= logits.max(axis=1, keepdims=True)
-        proba = np.exp(logits)
-        proba /= proba.sum(axis=1, keepdims=True)
-        return proba
+        sequences, logits = self._forward(X)
+        proba = self._proba(logits)
+        return per_step_result(sequences, proba) if self.output == "sequence" else proba
 
-    def predict_log_proba(self, X: Any) -> np.ndarray:
+    def predict_log_proba(self, X: Any) -> np.ndarray | list[np.ndarray]:
         """Logarithm of :meth:`predict_proba`, computed without underflow.
 
         Parameters
@@ -65,13 +93,15 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         Returns
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
+            Shaped as :meth:`predict_proba`.
         """
-        logits = self._forward(X)
-        logits -= logits.max(axis=1, keepdims=True)
-        return logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+        sequences, logits = self._forward(X)
+        logits = logits - logits.max(axis=-1, keepdims=True)
+        log_proba = logits - np.log(np.exp(logits).sum(axis=-1, keepdims=True))
+        return per_step_result(sequences, log_proba) if self.output == "sequence" else log_proba
 
-    def predict(self, X: Any) -> np.ndarray:
-        """Most probable class of each sequence.
+    def predict(self, X: Any) -> np.ndarray | list[np.ndarray]:
+        """Most probable class of each sequence (or each step).
 
         Parameters
         ----------
@@ -82,10 +112,37 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
-            Labels from ``classes_``.
+            Labels from ``classes_``. With ``output="sequence"``: one label per
+            step, an array of shape (n_samples, n_timesteps), or a list of (T_i,)
+            arrays when X is a list or holds padding.
         """
-        logits = self._forward(X)  # first: it raises NotFittedError before classes_ exists
-        return self.classes_[np.argmax(logits, axis=1)]
+        sequences, logits = self._forward(X)  # first: it raises NotFittedError before classes_ exists
+        if self.output != "sequence":
+            return self.classes_[np.argmax(logits, axis=1)]
+        labels = self.classes_[np.argmax(np.nan_to_num(logits, nan=0.0), axis=-1)]
+        return per_step_result(sequences, labels)
+
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+        """Accuracy over sequences (or, with ``output="sequence"``, over all valid steps).
+
+        Parameters
+        ----------
+        X : array-like or list of arrays
+            Sequences.
+        y : array-like or list of arrays
+            True labels, in the form ``fit`` takes.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the sequences (not supported with ``output="sequence"``).
+
+        Returns
+        -------
+        score : float
+        """
+        if self.output != "sequence":
+            return super().score(X, y, sample_weight=sample_weight)
+        _reject_step_weights(self, sample_weight)
+        truth, logits = self._per_step_truth_and_outputs(X, y)
+        return float(accuracy_score(truth[:, 0], self.classes_[np.argmax(logits, axis=1)]))
 
 
 @fill_doc

@@ -27,6 +27,21 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         Dropout on the outputs of every recurrent layer, including the last
         one before the output layer. Active during training only.
 
+    output : {"last", "mean", "max", "sequence"}, default="last"
+        What the output layer reads. "last": the state at each sequence's last
+        valid step (many-to-one). "mean" / "max": the mean / element-wise
+        maximum of the last layer's outputs over the valid steps. "sequence":
+        the output at every step (many-to-many), for one target per step (a
+        forecast at each step, sequence tagging): y then has shape
+        (n_samples, n_timesteps[, n_outputs]) or is a list of per-sequence
+        arrays, and padding steps count neither in the loss nor in the score.
+
+    embedding_dim : int or None, default=None
+        When set, X holds integer token ids (one per step, 0 for padding; see
+        :class:`~sk_rnn.preprocessing.SequenceVectorizer`) and each id is
+        embedded in a learned vector of this size. The vocabulary size is
+        learned in ``fit``; ids unseen in ``fit`` get a zero embedding.
+
     max_epochs : int, default=100
         Number of passes over the training data.
 
@@ -72,6 +87,9 @@ SHARED_ATTRIBUTES = """n_features_in_ : int
 
     feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Column names of X, when ``fit`` got a DataFrame with string columns.
+
+    vocab_size_ : int
+        One more than the largest token id seen in ``fit`` (with ``embedding_dim``).
 
     n_iter_ : int
         Number of epochs run.

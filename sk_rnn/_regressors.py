@@ -7,10 +7,14 @@ from typing import Any
 import numpy as np
 import torch
 from sklearn.base import RegressorMixin
+from sklearn.metrics import r2_score
 
-from ._base import _BaseRNN, _CellSelection
+from ._base import _BaseRNN, _CellSelection, _reject_step_weights
 from ._docstrings import fill_doc
+from ._sequences import Sequences
+from ._step_targets import per_step_layout, per_step_result
 from ._validation import check_regression_target
+from .modules.losses import PerStepMSELoss
 
 __all__ = ["GRURegressor", "LSTMRegressor", "RNNRegressor"]
 
@@ -19,21 +23,39 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
     """Targets standardised for training, mean squared error, predictions mapped back."""
 
     _criterion = torch.nn.MSELoss
+    _step_criterion = PerStepMSELoss
+    _step_fill = np.nan
 
-    def _encode_target(self, y: Any) -> tuple[np.ndarray, int]:
-        y = check_regression_target(self, y)
-        self._y_was_1d = y.ndim == 1
-        y = y.reshape(len(y), -1)
+    def _standardise(self, y: np.ndarray) -> np.ndarray:
+        """Record the mean and scale of each target column of a finite (m, k) array."""
         # Standardising the target lets the defaults (learning rate, gradient
         # clipping, initialisation) work whatever the unit of y is.
         self._y_mean = y.mean(axis=0)
         scale = y.std(axis=0)
         self._y_scale = np.where(scale > 0, scale, 1.0)
         self.n_outputs_ = y.shape[1]
-        return ((y - self._y_mean) / self._y_scale).astype(np.float32), y.shape[1]
+        return (y - self._y_mean) / self._y_scale
 
-    def predict(self, X: Any) -> np.ndarray:
-        """Predict the target of each sequence.
+    def _encode_target(self, y: Any) -> tuple[np.ndarray, int]:
+        y = check_regression_target(self, y)
+        self._y_was_1d = y.ndim == 1
+        standardised = self._standardise(y.reshape(len(y), -1))
+        return standardised.astype(np.float32), self.n_outputs_
+
+    def _encode_step_target(self, y: Any, X: Sequences) -> tuple[np.ndarray, int]:
+        layout, self._y_was_1d = per_step_layout(self, y, X)
+        valid = X.valid_steps()
+        values = check_regression_target(self, layout[valid])
+        target = np.full(layout.shape, np.nan, dtype=np.float32)
+        target[valid] = self._standardise(values)
+        return target, self.n_outputs_
+
+    def _unscale(self, outputs: np.ndarray) -> np.ndarray:
+        y = outputs * self._y_scale + self._y_mean
+        return y[..., 0] if self._y_was_1d else y
+
+    def predict(self, X: Any) -> np.ndarray | list[np.ndarray]:
+        """Predict the target of each sequence (or each step).
 
         Parameters
         ----------
@@ -44,10 +66,37 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
         Returns
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            Predictions, 1-D when ``fit`` got a 1-D y.
+            Predictions, 1-D when ``fit`` got a 1-D y. With ``output="sequence"``:
+            one prediction per step, an array of shape (n_samples, n_timesteps)
+            or (n_samples, n_timesteps, n_outputs), or a list of per-sequence
+            arrays when X is a list or holds padding.
         """
-        y = self._forward(X) * self._y_scale + self._y_mean
-        return y[:, 0] if self._y_was_1d else y
+        sequences, outputs = self._forward(X)
+        y = self._unscale(outputs)
+        return per_step_result(sequences, y) if self.output == "sequence" else y
+
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+        """R² over sequences (or, with ``output="sequence"``, over all valid steps).
+
+        Parameters
+        ----------
+        X : array-like or list of arrays
+            Sequences.
+        y : array-like or list of arrays
+            True targets, in the form ``fit`` takes.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the sequences (not supported with ``output="sequence"``).
+
+        Returns
+        -------
+        score : float
+        """
+        if self.output != "sequence":
+            return super().score(X, y, sample_weight=sample_weight)
+        _reject_step_weights(self, sample_weight)
+        truth, outputs = self._per_step_truth_and_outputs(X, y)
+        prediction = outputs * self._y_scale + self._y_mean
+        return float(r2_score(truth.astype(np.float64), prediction))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-__all__ = ["Sequences", "from_padded_array", "from_ragged_list", "shared_tensor"]
+__all__ = ["Sequences", "from_padded_array", "from_ragged_list", "from_token_ids", "shared_tensor"]
 
 # Rows validated at a time: bounds the temporary masks on huge (windowed) inputs.
 _CHUNK_ROWS = 4096
@@ -47,11 +47,19 @@ class Sequences:
         Valid steps per sequence; None when every sequence fills all steps.
     starts : int64 ndarray of shape (n_samples,) or None
         First valid step of each sequence (leading padding); None with ``lengths``.
+    from_list : bool, default=False
+        Whether the user passed a list of sequences (per-step predictions are
+        then returned as a list too).
+    tokens : bool, default=False
+        Whether ``values`` holds integer token ids, shape ``(n, T, 1)``, id 0
+        being padding.
     """
 
     values: np.ndarray
     lengths: np.ndarray | None = None
     starts: np.ndarray | None = None
+    from_list: bool = False
+    tokens: bool = False
 
     def __len__(self) -> int:
         return len(self.values)
@@ -64,25 +72,56 @@ class Sequences:
     def n_features(self) -> int:
         return self.values.shape[2]
 
+    def valid_steps(self) -> np.ndarray:
+        """Boolean mask ``(n, T)`` of the steps that are not padding."""
+        if self.lengths is None:
+            return np.ones(self.values.shape[:2], dtype=bool)
+        steps = np.arange(self.n_steps)
+        return (steps >= self.starts[:, np.newaxis]) & (steps < (self.starts + self.lengths)[:, np.newaxis])
+
+    def align_steps(self, steps: np.ndarray, index: slice | np.ndarray, fill: float) -> np.ndarray:
+        """Per-step values ``(n, T, ...)`` of the sequences in ``index``, moved as :meth:`batch` moves X.
+
+        Valid steps come first, the result is trimmed to the longest sequence of
+        the batch and the padding holds ``fill``.
+        """
+        block = steps[index]
+        if self.lengths is None:
+            return block
+        lengths = self.lengths[index]
+        width = int(lengths.max())
+        positions = np.arange(width)
+        source = np.minimum(self.starts[index][:, np.newaxis] + positions, self.n_steps - 1)
+        aligned = np.take_along_axis(block, source.reshape(source.shape + (1,) * (block.ndim - 2)), axis=1)
+        aligned[positions >= lengths[:, np.newaxis]] = fill
+        return aligned
+
+    @property
+    def batch_dtype(self) -> type:
+        """float32 for values, int64 for token ids."""
+        return np.int64 if self.tokens else np.float32
+
     def batch(self, index: slice | np.ndarray) -> dict[str, torch.Tensor]:
-        """``{"X": float32 tensor}``, plus ``"lengths"`` when the batch holds padding.
+        """``{"X": tensor}``, plus ``"lengths"`` when the batch holds padding.
 
         Valid steps are moved to the front of each row and the batch is trimmed
         to its longest sequence, so padding only ever trails, as packing needs.
+        X is float32, or int64 for token ids (padding id 0).
         """
         block = self.values[index]
+        dtype = self.batch_dtype
         if self.lengths is None:
-            return {"X": shared_tensor(np.ascontiguousarray(block, dtype=np.float32))}
+            return {"X": shared_tensor(np.ascontiguousarray(block, dtype=dtype))}
         lengths = self.lengths[index]
         starts = self.starts[index]
         width = int(lengths.max())
         steps = np.arange(width)
         source = np.minimum(starts[:, np.newaxis] + steps, self.n_steps - 1)
-        X = np.take_along_axis(block, source[:, :, np.newaxis], axis=1).astype(np.float32, copy=False)
+        X = np.take_along_axis(block, source[:, :, np.newaxis], axis=1).astype(dtype, copy=False)
         padding = steps >= lengths[:, np.newaxis]
         if not padding.any():
             return {"X": torch.from_numpy(np.ascontiguousarray(X))}
-        X[padding] = 0.0
+        X[padding] = 0
         return {"X": torch.from_numpy(X), "lengths": torch.from_numpy(lengths)}
 
     def padded(self, width: int, *, keep: str = "first", dtype: type = np.float64) -> np.ndarray:
@@ -147,8 +186,8 @@ def from_ragged_list(name: str, sequences: Sequence) -> Sequences:
         row[: len(array)] = array
     _raise_on_float32_overflow(name, values)
     if (lengths == values.shape[1]).all():
-        return Sequences(values)
-    return Sequences(values, lengths, np.zeros_like(lengths))
+        return Sequences(values, from_list=True)
+    return Sequences(values, lengths, np.zeros_like(lengths), from_list=True)
 
 
 def _raise_on_non_finite(name: str, array: np.ndarray, where: str) -> None:
@@ -241,3 +280,85 @@ def _raise_on_infinite_or_too_large(name: str, block: np.ndarray, missing: np.nd
         "hold finite numbers within float32's range (NaN is read as padding only for whole steps "
         "at the start or end of a sequence). Impute or clip such values, or scale X first."
     )
+
+
+def from_token_ids(name: str, X: object) -> Sequences:
+    """Validate integer token ids: a 2-D array ``(n, T)`` or a list of 1-D arrays.
+
+    Id 0 is padding, at the start or the end of a sequence. A sequence made of
+    padding only (an empty text) keeps one padding step, whose embedding is zero.
+    """
+    if (
+        isinstance(X, (list, tuple))
+        and X
+        and all(hasattr(s, "__len__") and not isinstance(s, str) for s in X)
+    ):
+        rows = [np.asarray(s) for s in X]
+        if len({len(r) for r in rows}) > 1 or any(r.ndim != 1 for r in rows):
+            for i, row in enumerate(rows):
+                _check_token_dtype(name, row, f"sequence {i} of X")
+                if row.ndim != 1:
+                    raise ValueError(
+                        f"{name} got token ids of shape {row.shape} at position {i} of X; with "
+                        "embedding_dim set, each sequence is a 1-D array of integer ids."
+                    )
+            width = max(max(len(r) for r in rows), 1)
+            values = np.zeros((len(rows), width), dtype=np.int64)
+            for out, row in zip(values, rows, strict=True):
+                out[: len(row)] = row
+            return _token_layout(name, values, from_list=True)
+    values = np.asarray(X)
+    _check_token_dtype(name, values, "X")
+    if values.ndim != 2:
+        raise ValueError(
+            f"{name} with embedding_dim set expects token ids as a 2-D integer array (n_samples, "
+            f"n_timesteps) or a list of 1-D integer arrays, but got an array of shape {values.shape}."
+        )
+    return _token_layout(name, values, from_list=isinstance(X, (list, tuple)))
+
+
+def _check_token_dtype(name: str, values: np.ndarray, where: str) -> None:
+    if values.dtype.kind in "US" or (
+        values.dtype.kind == "O" and any(isinstance(v, str) for v in values.ravel())
+    ):
+        raise ValueError(
+            f"{name} got text in {where}; it expects integer token ids. Encode the texts first, for "
+            "instance with make_pipeline(sk_rnn.preprocessing.SequenceVectorizer(), estimator)."
+        )
+    if values.dtype.kind not in "iub" or values.dtype.kind == "b":
+        raise ValueError(
+            f"{name} got token ids of dtype {values.dtype} in {where}; with embedding_dim set, X must "
+            "hold integer ids (0 for padding). Cast integral floats with X.astype(int), or leave "
+            "embedding_dim=None for numeric sequences."
+        )
+    if values.size and values.min() < 0:
+        position = tuple(int(i) for i in np.argwhere(values < 0)[0])
+        raise ValueError(
+            f"{name} got a negative token id ({int(values[position])}) in {where} at position "
+            f"{position}; token ids are non-negative integers, 0 being padding."
+        )
+
+
+def _token_layout(name: str, ids: np.ndarray, *, from_list: bool) -> Sequences:
+    n, n_steps = ids.shape
+    if n == 0 or n_steps == 0:
+        raise ValueError(
+            f"{name} got token ids of shape {ids.shape}; at least one sequence and one step are needed."
+        )
+    valid = ids != 0
+    counts = valid.sum(axis=1)
+    first = np.where(counts > 0, valid.argmax(axis=1), 0)
+    last = np.where(counts > 0, n_steps - 1 - valid[:, ::-1].argmax(axis=1), 0)
+    holes = (counts > 0) & (last - first + 1 != counts)
+    if holes.any():
+        sample = int(np.argmax(holes))
+        step = int(first[sample] + np.argmax(~valid[sample, first[sample] : last[sample] + 1]))
+        raise ValueError(
+            f"{name} got the padding id 0 in X at sample {sample}, step {step}, between tokens. Id 0 "
+            "marks padding at the start or the end of a sequence only; give real tokens ids from 1."
+        )
+    lengths = np.maximum(last - first + 1, 1).astype(np.int64)
+    values = ids.astype(np.int64, copy=False)[:, :, np.newaxis]
+    if (lengths == n_steps).all():
+        return Sequences(values, from_list=from_list, tokens=True)
+    return Sequences(values, lengths, first.astype(np.int64), from_list=from_list, tokens=True)

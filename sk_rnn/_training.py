@@ -36,11 +36,19 @@ class ArrayBatches(Dataset):
     X : Sequences
         Validated sequences (see :mod:`sk_rnn._sequences`).
     y : ndarray of shape (n_samples, ...), default=None
+        One target per sequence, or with ``step_fill`` one per step, of shape
+        ``(n_samples, n_timesteps, ...)`` in the layout of ``X.values``.
+    step_fill : float, default=None
+        For per-step targets: the value of padding steps, which the loss skips.
     """
 
-    def __init__(self, X: Sequences, y: np.ndarray | None = None) -> None:
+    def __init__(self, X: Sequences, y: np.ndarray | None = None, step_fill: float | None = None) -> None:
         self.X = X
-        self.y = None if y is None else shared_tensor(y)
+        self.step_fill = step_fill
+        if y is None or step_fill is not None:
+            self.y = y  # per-step targets are aligned batch by batch, in numpy
+        else:
+            self.y = shared_tensor(y)
 
     def __len__(self) -> int:
         return len(self.X)
@@ -57,7 +65,14 @@ class ArrayBatches(Dataset):
         for start in range(0, n, batch_size):
             # Without shuffling a batch is a contiguous slice: a view, no copy.
             index = slice(start, start + batch_size) if order is None else order[start : start + batch_size]
-            yield self.X.batch(index), (None if self.y is None else self.y[index])
+            yield self.X.batch(index), self._target_batch(index)
+
+    def _target_batch(self, index: slice | np.ndarray) -> torch.Tensor | None:
+        if self.y is None:
+            return None
+        if self.step_fill is None:
+            return self.y[index]
+        return torch.from_numpy(np.ascontiguousarray(self.X.align_steps(self.y, index, self.step_fill)))
 
 
 class _BatchIterable:
@@ -127,6 +142,12 @@ def predict_in_batches(net: NeuralNet, X: Sequences, batch_size: int) -> torch.T
             if "lengths" in batch:
                 batch["lengths"] = torch.cat([batch["lengths"], batch["lengths"].new_ones(missing)])
         outputs.append(net.evaluation_step((batch, None))[:rows].cpu())
+    if outputs[0].dim() == 3:  # per-step outputs: batches differ in width, pad with NaN
+        width = max(output.shape[1] for output in outputs)
+        outputs = [
+            torch.nn.functional.pad(output, (0, 0, 0, width - output.shape[1]), value=float("nan"))
+            for output in outputs
+        ]
     return torch.cat(outputs)
 
 

@@ -12,7 +12,7 @@ import numpy as np
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, column_or_1d, validate_data
 
-from ._sequences import Sequences, from_padded_array, from_ragged_list
+from ._sequences import Sequences, from_padded_array, from_ragged_list, from_token_ids
 
 __all__ = [
     "check_classification_target",
@@ -118,8 +118,26 @@ def check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any = n
         return _check_sequences(estimator, X, reset=reset, table_dtype=table_dtype)
 
 
+def _holds_text(X: Any) -> bool:
+    if hasattr(X, "dtypes") and hasattr(X, "iloc"):  # DataFrame
+        return any(dtype.kind in "USO" for dtype in np.asarray(X.dtypes, dtype=object))
+    try:
+        first = np.asarray(X[0] if isinstance(X, (list, tuple)) and X else X)
+    except (ValueError, TypeError, IndexError, KeyError):
+        return False
+    if first.dtype.kind in "US":
+        return True
+    return first.dtype.kind == "O" and any(isinstance(value, str) for value in first.ravel()[:100])
+
+
 def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -> Sequences:
     name = _name(estimator)
+    if _holds_text(X):
+        raise ValueError(
+            f"{name} got text in X, but it reads numbers. Encode texts as token ids first and "
+            "set embedding_dim, for instance make_pipeline(sk_rnn.preprocessing.SequenceVectorizer(), "
+            f"{name}(embedding_dim=32))."
+        )
     if _is_ragged_list(X):
         sequences = from_ragged_list(name, X)
         _record_or_check_step_features(estimator, sequences.n_features, reset=reset)
@@ -171,6 +189,18 @@ def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -
             "series must first be cut into windows (one row per window)."
         )
     raise ValueError(f"{name} expects X as {_SHAPES}, but got {received}.{hint}")
+
+
+def check_token_ids(estimator: Any, X: Any, *, reset: bool) -> Sequences:
+    """Validate integer token ids (``embedding_dim`` set): one id per step, 0 for padding."""
+    sequences = from_token_ids(_name(estimator), X)
+    if reset:
+        # One id per step; any length is accepted at predict.
+        estimator.n_features_in_ = 1
+        estimator._fitted_on_2d = False
+        if hasattr(estimator, "feature_names_in_"):
+            del estimator.feature_names_in_
+    return sequences
 
 
 def check_consistent_samples(estimator: Any, X: Sequences, y: np.ndarray) -> None:

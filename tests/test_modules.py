@@ -74,9 +74,12 @@ def test_indrnn_shapes_follow_torch_rnn_convention():
 
 @pytest.mark.parametrize("cell", sorted(CELLS))
 @pytest.mark.parametrize("bidirectional", [False, True])
-def test_padded_batch_gives_the_outputs_of_unpadded_sequences(cell, bidirectional):
+@pytest.mark.parametrize("output", ["last", "mean", "max"])
+def test_padded_batch_gives_the_outputs_of_unpadded_sequences(cell, bidirectional, output):
     torch.manual_seed(0)
-    net = RecurrentNetwork(3, 2, cell=cell, hidden_size=6, num_layers=2, bidirectional=bidirectional).eval()
+    net = RecurrentNetwork(
+        3, 2, cell=cell, hidden_size=6, num_layers=2, bidirectional=bidirectional, output=output
+    ).eval()
     lengths = torch.tensor([7, 2, 5, 1])
     sequences = [torch.randn(n, 3) for n in lengths.tolist()]
     padded = torch.full((4, 7, 3), 123.0)  # padding with a loud value: it must not matter
@@ -110,3 +113,48 @@ def test_dropout_is_active_in_training_and_off_in_eval():
     assert not torch.equal(net(x), net(x))
     net.eval()
     torch.testing.assert_close(net(x), net(x))
+
+
+@pytest.mark.parametrize("cell", sorted(CELLS))
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_per_step_outputs_of_a_padded_batch_match_unpadded_sequences(cell, bidirectional):
+    torch.manual_seed(0)
+    net = RecurrentNetwork(
+        2, 3, cell=cell, hidden_size=5, bidirectional=bidirectional, output="sequence"
+    ).eval()
+    lengths = torch.tensor([6, 1, 4])
+    sequences = [torch.randn(n, 2) for n in lengths.tolist()]
+    padded = torch.full((3, 6, 2), -50.0)
+    for i, seq in enumerate(sequences):
+        padded[i, : len(seq)] = seq
+    batched = net(padded, lengths=lengths)
+    assert batched.shape == (3, 6, 3)
+    for i, seq in enumerate(sequences):
+        alone = net(seq.unsqueeze(0))[0]
+        torch.testing.assert_close(batched[i, : len(seq)], alone, rtol=1e-5, atol=1e-5)
+        assert (batched[i, len(seq) :] == 0).all()
+
+
+def test_pooled_outputs_are_the_mean_and_max_of_the_step_outputs():
+    torch.manual_seed(0)
+    x = torch.randn(4, 5, 2)
+    mean_net = RecurrentNetwork(2, 1, hidden_size=3, output="mean").eval()
+    max_net = RecurrentNetwork(2, 1, hidden_size=3, output="max").eval()
+    max_net.load_state_dict(mean_net.state_dict())
+    steps = mean_net.step_outputs(x)
+    torch.testing.assert_close(mean_net(x), mean_net.head(steps.mean(dim=1)))
+    torch.testing.assert_close(max_net(x), max_net.head(steps.amax(dim=1)))
+    with pytest.raises(ValueError, match="output must be one of"):
+        RecurrentNetwork(2, 1, output="first")
+
+
+def test_per_step_losses_ignore_padding_steps():
+    from sk_rnn.modules.losses import PerStepCrossEntropyLoss, PerStepMSELoss
+
+    prediction = torch.tensor([[[1.0], [2.0], [99.0]]])
+    target = torch.tensor([[[0.0], [2.0], [float("nan")]]])
+    assert PerStepMSELoss()(prediction, target).item() == pytest.approx(0.5)
+    logits = torch.tensor([[[5.0, 0.0], [0.0, 5.0], [50.0, -50.0]]])
+    labels = torch.tensor([[0, 1, -100]])
+    expected = nn.functional.cross_entropy(logits[0, :2], labels[0, :2])
+    torch.testing.assert_close(PerStepCrossEntropyLoss()(logits, labels), expected)

@@ -1,5 +1,6 @@
 """Transformers that prepare sequences for the recurrent estimators."""
 
 from ._padding import SequencePadder
+from ._text import SequenceVectorizer
 
-__all__ = ["SequencePadder"]
+__all__ = ["SequencePadder", "SequenceVectorizer"]

@@ -1,0 +1,87 @@
+"""Per-step targets (``output="sequence"``): one target for every step of every sequence.
+
+The targets are laid out like the sequences themselves, ``(n, T, k)``, so that
+a batch of targets is cut and aligned exactly as its batch of sequences is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._sequences import Sequences
+
+__all__ = ["per_step_layout", "per_step_result"]
+
+_EXPECTED = (
+    "y of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, n_outputs), or a list "
+    "with one (T_i,) or (T_i, n_outputs) array per sequence"
+)
+
+
+def _is_list_of_sequences(y: Any) -> bool:
+    return isinstance(y, (list, tuple)) and all(
+        hasattr(item, "__len__") and not isinstance(item, str) for item in y
+    )
+
+
+def per_step_layout(estimator: Any, y: Any, X: Sequences) -> tuple[np.ndarray, bool]:
+    """Return y as an array ``(n, T, k)`` in the layout of ``X.values``, and whether it had no k axis.
+
+    Values at padding steps are unspecified; callers fill them.
+    """
+    name = type(estimator).__name__
+    if y is None:
+        raise ValueError(f"{name} requires y to be passed, but the target y is None. Pass {_EXPECTED}.")
+    n, n_steps = len(X), X.n_steps
+    lengths = np.full(n, n_steps) if X.lengths is None else X.lengths
+    starts = np.zeros(n, dtype=np.int64) if X.starts is None else X.starts
+    if _is_list_of_sequences(y) and (X.from_list or X.lengths is not None):
+        if len(y) != n:
+            raise ValueError(
+                f"{name} needs one target sequence per sequence, but X has {n} and y has {len(y)}."
+            )
+        items = [np.asarray(item) for item in y]
+        no_k_axis = items[0].ndim == 1
+        k = 1 if no_k_axis else items[0].shape[1]
+        dtype = np.result_type(*[item.dtype for item in items])
+        if dtype.kind in "USO":
+            dtype = np.dtype(object)
+        layout = np.zeros((n, n_steps, k), dtype=dtype)
+        for i, item in enumerate(items):
+            item = item.reshape(len(item), -1)
+            if len(item) != lengths[i] or item.shape[1] != k:
+                raise ValueError(
+                    f"{name} needs one target per step: sequence {i} of X has {lengths[i]} steps, but "
+                    f"its targets have shape {np.shape(y[i])}."
+                )
+            layout[i, starts[i] : starts[i] + lengths[i]] = item
+        return layout, no_k_axis
+    y = np.asarray(y)
+    if y.ndim not in (2, 3) or y.shape[0] != n or y.shape[1] != n_steps:
+        raise ValueError(
+            f"{name} with output='sequence' needs one target per step: {_EXPECTED}, matching X's "
+            f"{n} sequences of {n_steps} steps; got y of shape {y.shape}. For one target per "
+            "sequence, use output='last', 'mean' or 'max'."
+        )
+    no_k_axis = y.ndim == 2
+    return (y[:, :, np.newaxis] if no_k_axis else y), no_k_axis
+
+
+def per_step_result(X: Sequences, aligned: np.ndarray) -> np.ndarray | list[np.ndarray]:
+    """Per-step predictions ``(n, W, ...)`` (valid steps first) in the form the user expects.
+
+    An array ``(n, T, ...)`` when every sequence has all ``T`` steps and X was an
+    array; otherwise a list with one ``(T_i, ...)`` array per sequence.
+    """
+    if X.lengths is None and not X.from_list:
+        return aligned
+    lengths = np.full(len(X), X.n_steps) if X.lengths is None else X.lengths
+    return [aligned[i, :length] for i, length in enumerate(lengths)]
+
+
+def valid_aligned(X: Sequences, width: int) -> np.ndarray:
+    """Mask ``(n, width)`` of the valid steps once they are moved to the front."""
+    lengths = np.full(len(X), X.n_steps) if X.lengths is None else X.lengths
+    return np.arange(width) < lengths[:, np.newaxis]

@@ -1,0 +1,37 @@
+"""Losses for per-step targets, which skip the padding steps of each sequence."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+__all__ = ["PerStepCrossEntropyLoss", "PerStepMSELoss"]
+
+IGNORED_CLASS = -100  # torch's default ignore_index
+
+
+class PerStepMSELoss(nn.Module):
+    """Mean squared error over the steps whose target is not NaN.
+
+    ``prediction`` and ``target`` have shape ``(N, T, k)``; padding steps hold
+    NaN in ``target`` and do not count, in the sum or in the mean.
+    """
+
+    def forward(self, prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        valid = ~torch.isnan(target)
+        error = torch.where(valid, prediction - torch.nan_to_num(target), torch.zeros_like(prediction))
+        return (error**2).sum() / valid.sum().clamp(min=1)
+
+
+class PerStepCrossEntropyLoss(nn.Module):
+    """Cross-entropy over the steps whose label is not ``-100``.
+
+    ``logits`` have shape ``(N, T, n_classes)`` and ``target`` ``(N, T)``.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cross_entropy = nn.CrossEntropyLoss(ignore_index=IGNORED_CLASS)
+
+    def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        return self.cross_entropy(logits.reshape(-1, logits.shape[-1]), target.reshape(-1))

@@ -1,0 +1,213 @@
+"""Texts to sequences of token ids, for the estimators' ``embedding_dim`` path."""
+
+from __future__ import annotations
+
+from numbers import Integral
+from typing import Any, ClassVar
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.utils.validation import check_is_fitted
+
+from .._compat import Interval, StrOptions, _fit_context
+
+__all__ = ["SequenceVectorizer"]
+
+PADDING_ID = 0
+UNKNOWN_ID = 1
+
+
+class SequenceVectorizer(TransformerMixin, BaseEstimator):
+    """Turn texts into padded arrays of token ids, word by word or character by character.
+
+    Tokenisation is scikit-learn's own (:class:`~sklearn.feature_extraction.text.CountVectorizer`'s
+    analyzers), so ``lowercase``, ``token_pattern`` and ``strip_accents`` mean what
+    they mean there; unlike a bag of words, the order of the tokens is kept.
+    Id 0 is padding, id 1 stands for every token outside the vocabulary, and
+    the vocabulary's tokens get ids 2, 3, ... from the most to the least
+    frequent. The output feeds any sk_rnn estimator with ``embedding_dim`` set.
+
+    Parameters
+    ----------
+    analyzer : {"word", "char"}, default="word"
+        Tokens are words (``token_pattern``) or single characters.
+    lowercase : bool, default=True
+        Lower-case the texts before tokenising.
+    token_pattern : str, default=r"(?u)\\b\\w+\\b"
+        Regular expression of a word, for ``analyzer="word"``. The default
+        keeps one-letter words ("a", "I"), which carry meaning in a sequence.
+    strip_accents : {"ascii", "unicode"} or None, default=None
+        Remove accents before tokenising.
+    max_tokens : int or None, default=None
+        Keep only the most frequent tokens in the vocabulary; the others map
+        to the unknown id 1.
+    min_df : int, default=1
+        Ignore tokens that occur in fewer texts than this (they map to id 1).
+    max_len : int or None, default=None
+        Number of steps of the output; None uses the longest text seen in ``fit``.
+    keep : {"first", "last"}, default="first"
+        Which tokens of a text longer than ``max_len_`` to keep.
+
+    Attributes
+    ----------
+    vocabulary_ : dict
+        Token to id (from 2).
+    max_len_ : int
+        Number of steps of the output.
+
+    See Also
+    --------
+    sk_rnn.LSTMClassifier : Reads token ids when ``embedding_dim`` is set.
+
+    Examples
+    --------
+    >>> from sk_rnn.preprocessing import SequenceVectorizer
+    >>> texts = ["the cat sat", "the dog sat down", "a cat"]
+    >>> vectorizer = SequenceVectorizer().fit(texts)
+    >>> vectorizer.transform(["the cat ran"])
+    array([[4, 2, 1, 0]])
+    >>> vectorizer.inverse_transform(vectorizer.transform(["the cat ran"]))
+    [['the', 'cat', '<unk>']]
+    >>> SequenceVectorizer(analyzer="char").fit(["ana", "bob"]).transform(["abba"])
+    array([[3, 2, 2, 3]])
+    """
+
+    _parameter_constraints: ClassVar[dict] = {
+        "analyzer": [StrOptions({"word", "char"})],
+        "lowercase": ["boolean"],
+        "token_pattern": [str],
+        "strip_accents": [StrOptions({"ascii", "unicode"}), None],
+        "max_tokens": [Interval(Integral, 1, None, closed="left"), None],
+        "min_df": [Interval(Integral, 1, None, closed="left")],
+        "max_len": [Interval(Integral, 1, None, closed="left"), None],
+        "keep": [StrOptions({"first", "last"})],
+    }
+
+    unknown_token = "<unk>"
+
+    def __init__(
+        self,
+        *,
+        analyzer: str = "word",
+        lowercase: bool = True,
+        token_pattern: str = r"(?u)\b\w+\b",
+        strip_accents: str | None = None,
+        max_tokens: int | None = None,
+        min_df: int = 1,
+        max_len: int | None = None,
+        keep: str = "first",
+    ) -> None:
+        self.analyzer = analyzer
+        self.lowercase = lowercase
+        self.token_pattern = token_pattern
+        self.strip_accents = strip_accents
+        self.max_tokens = max_tokens
+        self.min_df = min_df
+        self.max_len = max_len
+        self.keep = keep
+
+    def _counter(self) -> CountVectorizer:
+        return CountVectorizer(
+            analyzer=self.analyzer,
+            lowercase=self.lowercase,
+            token_pattern=self.token_pattern if self.analyzer == "word" else None,
+            strip_accents=self.strip_accents,
+            min_df=self.min_df,
+            max_features=self.max_tokens,
+        )
+
+    def _texts(self, X: Any) -> list[str]:
+        if isinstance(X, str):
+            raise ValueError(
+                f"{type(self).__name__} expects an iterable of texts (a list, array or Series of "
+                "strings), but got a single string. Wrap it in a list: [text]."
+            )
+        texts = list(np.asarray(X, dtype=object).ravel()) if hasattr(X, "__array__") else list(X)
+        for i, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise ValueError(
+                    f"{type(self).__name__} expects texts, but item {i} of X is a "
+                    f"{type(text).__name__} ({text!r}). Convert missing values to '' first."
+                )
+        return texts
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X: Any, y: Any = None):
+        """Learn the vocabulary and, without ``max_len``, the longest text.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Texts.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : SequenceVectorizer
+        """
+        texts = self._texts(X)
+        counter = self._counter()
+        try:
+            counts = np.asarray(counter.fit_transform(texts).sum(axis=0)).ravel()
+        except ValueError as error:  # no token at all, or min_df too high
+            raise ValueError(
+                f"{type(self).__name__} found no token to keep in X ({error}). Check the texts, "
+                "min_df and token_pattern."
+            ) from error
+        tokens = counter.get_feature_names_out()
+        # Most frequent first (ties alphabetical): small ids for common tokens.
+        order = sorted(range(len(tokens)), key=lambda i: (-counts[i], tokens[i]))
+        self.vocabulary_ = {str(tokens[i]): rank + 2 for rank, i in enumerate(order)}
+        self._analyzer = counter.build_analyzer()
+        longest = max((len(self._analyzer(text)) for text in texts), default=1)
+        self.max_len_ = self.max_len if self.max_len is not None else max(longest, 1)
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        """Token ids of each text, padded with 0 (and cut) to ``max_len_`` steps.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Texts.
+
+        Returns
+        -------
+        ids : ndarray of shape (n_texts, max_len_), dtype int64
+        """
+        check_is_fitted(self)
+        texts = self._texts(X)
+        ids = np.zeros((len(texts), self.max_len_), dtype=np.int64)
+        for row, text in zip(ids, texts, strict=True):
+            tokens = self._analyzer(text)
+            tokens = tokens[: self.max_len_] if self.keep == "first" else tokens[-self.max_len_ :]
+            row[: len(tokens)] = [self.vocabulary_.get(token, UNKNOWN_ID) for token in tokens]
+        return ids
+
+    def inverse_transform(self, X: Any) -> list[list[str]]:
+        """Tokens of each row of ids, padding dropped and unknown tokens as ``"<unk>"``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_texts, n_steps)
+            Token ids.
+
+        Returns
+        -------
+        tokens : list of list of str
+        """
+        check_is_fitted(self)
+        by_id = {index: token for token, index in self.vocabulary_.items()}
+        by_id[UNKNOWN_ID] = self.unknown_token
+        return [
+            [by_id.get(int(i), self.unknown_token) for i in row if i != PADDING_ID] for row in np.asarray(X)
+        ]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.requires_fit = True
+        return tags

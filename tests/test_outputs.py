@@ -1,0 +1,127 @@
+"""output="last" | "mean" | "max" | "sequence": what the head reads, and per-step targets."""
+
+import numpy as np
+import pytest
+from sklearn.metrics import accuracy_score, r2_score
+
+from sk_rnn import GRUClassifier, LSTMRegressor, RNNClassifier, RNNRegressor
+
+FAST = {"hidden_size": 8, "max_epochs": 3, "random_state": 0}
+
+
+def ragged(n=30, features=2, seed=0, low=2, high=9):
+    rng = np.random.RandomState(seed)
+    return [rng.normal(size=(rng.randint(low, high + 1), features)) for _ in range(n)]
+
+
+def nan_pad(sequences, fill=np.nan):
+    width = max(len(s) for s in sequences)
+    out = np.full((len(sequences), width, *sequences[0].shape[1:]), fill, dtype=float)
+    for row, seq in zip(out, sequences, strict=True):
+        row[: len(seq)] = seq
+    return out
+
+
+@pytest.mark.parametrize("output", ["mean", "max"])
+@pytest.mark.parametrize("cell", ["lstm", "indrnn"])
+def test_pooled_outputs_ignore_padding(output, cell):
+    X = ragged()
+    y = np.array([s[:, 1].max() for s in X])
+    reg = RNNRegressor(cell=cell, output=output, bidirectional=True, **FAST).fit(X, y)
+    one_by_one = [reg.predict(s[np.newaxis])[0] for s in X]
+    np.testing.assert_allclose(reg.predict(X), one_by_one, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(reg.predict(nan_pad(X)), one_by_one, rtol=1e-5, atol=1e-6)
+
+
+def test_max_pooling_learns_a_max_over_time():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(1000, 20, 1))
+    y = X[:, :, 0].max(axis=1) > 1.8  # did the sequence ever exceed 1.8?
+    clf = RNNClassifier(output="max", max_epochs=30, random_state=0).fit(X[:700], y[:700])
+    assert clf.score(X[700:], y[700:]) >= 0.9
+
+
+def noisy_sine_steps(n=300, steps=25, seed=0):
+    """Windows of a noisy sine; the target at each step is the next value of the series."""
+    rng = np.random.RandomState(seed)
+    series = np.sin(np.arange(n + steps + 1) * 2 * np.pi / 20) + 0.05 * rng.normal(size=n + steps + 1)
+    windows = np.lib.stride_tricks.sliding_window_view(series, steps + 1)[:n]
+    return windows[:, :-1, np.newaxis], windows[:, 1:]
+
+
+def test_per_step_regression_forecasts_every_next_value():
+    X, y = noisy_sine_steps()
+    reg = LSTMRegressor(output="sequence", max_epochs=30, random_state=0).fit(X[:200], y[:200])
+    pred = reg.predict(X[200:])
+    assert pred.shape == (100, 25)
+    # From the fifth step on the network has seen enough of the wave to forecast it.
+    assert r2_score(y[200:, 5:].ravel(), pred[:, 5:].ravel()) >= 0.95
+    assert reg.score(X[200:], y[200:]) == pytest.approx(r2_score(y[200:].ravel(), pred.ravel()))
+
+
+def test_per_step_regression_with_several_outputs_per_step():
+    X, y = noisy_sine_steps(n=120)
+    y2 = np.stack([y, -3 * y], axis=2)
+    reg = LSTMRegressor(output="sequence", **FAST)
+    reg.fit(X, y2)
+    assert reg.n_outputs_ == 2
+    assert reg.predict(X).shape == (120, 25, 2)
+
+
+def test_per_step_targets_at_padding_steps_are_ignored():
+    X = ragged(n=40, features=1)
+    y = [np.cumsum(s[:, 0]) for s in X]
+    from_lists = LSTMRegressor(output="sequence", **FAST).fit(X, y)
+    # The same data as NaN-padded arrays, with absurd targets at the padding steps.
+    padded_y = nan_pad(y, fill=1e6)
+    from_arrays = LSTMRegressor(output="sequence", **FAST).fit(nan_pad(X), padded_y)
+    for a, b in zip(from_lists.predict(X), from_arrays.predict(X), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
+
+
+def test_per_step_predictions_follow_the_form_of_x():
+    X = ragged(n=12, features=1)
+    y = [np.cumsum(s[:, 0]) for s in X]
+    reg = RNNRegressor(output="sequence", **FAST).fit(X, y)
+    pred = reg.predict(X)
+    assert isinstance(pred, list)
+    assert [len(p) for p in pred] == [len(s) for s in X]
+    equal = np.stack([s[:2] for s in X])
+    assert reg.predict(equal).shape == (12, 2)
+    padded = reg.predict(nan_pad(X))
+    assert isinstance(padded, list)
+    for a, b in zip(padded, pred, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_sequence_tagging_with_string_labels():
+    # Tag each step: is the running sum so far positive?
+    rng = np.random.RandomState(0)
+    X = [rng.normal(size=(rng.randint(5, 16), 1)) for _ in range(500)]
+    y = [np.where(np.cumsum(s[:, 0]) > 0, "up", "down") for s in X]
+    clf = GRUClassifier(output="sequence", max_epochs=30, random_state=0).fit(X[:350], y[:350])
+    np.testing.assert_array_equal(clf.classes_, ["down", "up"])
+    pred = clf.predict(X[350:])
+    assert [len(p) for p in pred] == [len(s) for s in X[350:]]
+    flat_true = np.concatenate(y[350:])
+    accuracy = accuracy_score(flat_true, np.concatenate(pred))
+    assert accuracy >= 0.9
+    assert clf.score(X[350:], y[350:]) == pytest.approx(accuracy)
+    proba = clf.predict_proba(X[350:])
+    assert proba[0].shape == (len(X[350]), 2)
+    np.testing.assert_allclose(proba[0].sum(axis=1), 1.0)
+
+
+def test_per_step_target_errors():
+    X = ragged(n=6, features=1)
+    with pytest.raises(ValueError, match="output='sequence' needs one target per step"):
+        LSTMRegressor(output="sequence", **FAST).fit(nan_pad(X), np.zeros(6))
+    bad = [np.zeros(len(s)) for s in X]
+    bad[3] = np.zeros(len(X[3]) + 1)
+    with pytest.raises(ValueError, match=r"sequence 3 of X has \d+ steps, but its targets have shape"):
+        LSTMRegressor(output="sequence", **FAST).fit(X, bad)
+    with pytest.raises(ValueError, match="tags each step with one label, but y has 2 labels per step"):
+        GRUClassifier(output="sequence", **FAST).fit(X, [np.zeros((len(s), 2)) for s in X])
+    reg = LSTMRegressor(output="sequence", **FAST).fit(X, [np.zeros(len(s)) for s in X])
+    with pytest.raises(ValueError, match="does not take sample_weight with output='sequence'"):
+        reg.score(X, [np.zeros(len(s)) for s in X], sample_weight=np.ones(6))

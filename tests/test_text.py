@@ -1,0 +1,123 @@
+"""Token sequences: SequenceVectorizer and the estimators' embedding_dim path."""
+
+import numpy as np
+import pytest
+from sklearn.model_selection import GridSearchCV, KFold
+from sklearn.pipeline import make_pipeline
+
+from sk_rnn import GRUClassifier, LSTMClassifier, RNNRegressor
+from sk_rnn.preprocessing import SequenceVectorizer
+
+FAST = {"hidden_size": 8, "max_epochs": 3, "random_state": 0}
+
+
+def test_vectorizer_ids_follow_frequency_and_reserve_padding_and_unknown():
+    vectorizer = SequenceVectorizer().fit(["b a b", "c b", "a"])
+    assert vectorizer.vocabulary_ == {"b": 2, "a": 3, "c": 4}
+    np.testing.assert_array_equal(vectorizer.transform(["a z b", "c"]), [[3, 1, 2], [4, 0, 0]])
+    assert vectorizer.max_len_ == 3
+
+
+def test_vectorizer_character_level_keeps_order_and_spaces():
+    vectorizer = SequenceVectorizer(analyzer="char").fit(["ab ba"])
+    tokens = vectorizer.inverse_transform(vectorizer.transform(["ba ab"]))
+    assert tokens == [["b", "a", " ", "a", "b"]]
+
+
+def test_vectorizer_limits_the_vocabulary():
+    texts = ["x x x y y z", "x y w"]
+    assert set(SequenceVectorizer(max_tokens=2).fit(texts).vocabulary_) == {"x", "y"}
+    assert set(SequenceVectorizer(min_df=2).fit(texts).vocabulary_) == {"x", "y"}
+
+
+@pytest.mark.parametrize(("keep", "expected"), [("first", ["a", "b"]), ("last", ["c", "d"])])
+def test_vectorizer_cuts_long_texts(keep, expected):
+    vectorizer = SequenceVectorizer(max_len=2, keep=keep).fit(["a b c d"])
+    assert vectorizer.inverse_transform(vectorizer.transform(["a b c d"])) == [expected]
+
+
+def test_vectorizer_errors():
+    with pytest.raises(ValueError, match=r"got a single string\. Wrap it in a list"):
+        SequenceVectorizer().fit("one text")
+    with pytest.raises(ValueError, match=r"item 1 of X is a float \(nan\)"):
+        SequenceVectorizer().fit(["fine", float("nan")])
+    with pytest.raises(ValueError, match="found no token to keep"):
+        SequenceVectorizer().fit(["...", "!!"])
+
+
+def test_text_pipeline_learns_and_grid_searches():
+    rng = np.random.RandomState(0)
+    words = ["good", "bad", "film", "plot", "the", "great", "awful", "acting"]
+    texts, labels = [], []
+    for _ in range(200):
+        text = " ".join(rng.choice(words, size=rng.randint(2, 8)))
+        texts.append(text)
+        labels.append(
+            "pos"
+            if text.count("good") + text.count("great") > text.count("bad") + text.count("awful")
+            else "neg"
+        )
+    search = GridSearchCV(
+        make_pipeline(SequenceVectorizer(), LSTMClassifier(embedding_dim=8, max_epochs=25, random_state=0)),
+        {"lstmclassifier__hidden_size": [16, 32], "sequencevectorizer__analyzer": ["word"]},
+        cv=KFold(2),
+    ).fit(texts, labels)
+    assert search.best_score_ >= 0.8
+
+
+def test_character_pipeline_with_grid_search_over_embedding_size():
+    names = ["anna", "maria", "julia", "sofia", "elena", "carla", "laura", "paula"] * 5
+    names += ["peter", "john", "mark", "oscar", "victor", "hector", "igor", "tom"] * 5
+    y = ["f"] * 40 + ["m"] * 40
+    search = GridSearchCV(
+        make_pipeline(SequenceVectorizer(analyzer="char"), GRUClassifier(max_epochs=20, random_state=0)),
+        {"gruclassifier__embedding_dim": [4, 8]},
+        cv=KFold(2, shuffle=True, random_state=0),
+    ).fit(names, y)
+    assert search.score(names, y) >= 0.9
+
+
+def test_ragged_token_lists_and_unseen_ids():
+    X = [np.array([2, 3, 4]), np.array([5]), np.array([2, 2, 6, 3])]
+    clf = LSTMClassifier(embedding_dim=4, **FAST).fit(X, ["a", "b", "a"])
+    assert clf.vocab_size_ == 7
+    # Ids never seen in fit carry no information: any two of them predict alike.
+    np.testing.assert_array_equal(
+        clf.predict_proba([np.array([2, 100])]), clf.predict_proba([np.array([2, 5000])])
+    )
+
+
+def test_padded_and_ragged_token_ids_predict_alike():
+    X = [np.array([2, 3, 4]), np.array([5]), np.array([2, 2, 6, 3])]
+    padded = np.array([[2, 3, 4, 0], [5, 0, 0, 0], [2, 2, 6, 3]])
+    leading = np.array([[0, 2, 3, 4], [0, 0, 0, 5], [2, 2, 6, 3]])
+    reg = RNNRegressor(cell="gru", embedding_dim=4, bidirectional=True, **FAST).fit(X, [1.0, 2.0, 3.0])
+    expected = reg.predict(X)
+    np.testing.assert_allclose(reg.predict(padded), expected, rtol=1e-5)
+    np.testing.assert_allclose(reg.predict(leading), expected, rtol=1e-5)
+
+
+def test_an_empty_text_still_gets_a_prediction():
+    vectorizer = SequenceVectorizer().fit(["a b", "c"])
+    ids = vectorizer.transform(["a b", ""])
+    clf = LSTMClassifier(embedding_dim=4, **FAST).fit(ids, [0, 1])
+    assert clf.predict(ids).shape == (2,)
+
+
+@pytest.mark.parametrize(
+    ("X", "message"),
+    [
+        (np.array([[1.0, 2.0]]), "token ids of dtype float64.*X.astype\\(int\\)"),
+        (np.array([[1, -2]]), "negative token id \\(-2\\)"),
+        (np.array([[1, 0, 2]]), "padding id 0 in X at sample 0, step 1, between tokens"),
+        (["some text"], "got text in X; it expects integer token ids.*SequenceVectorizer"),
+    ],
+)
+def test_token_id_errors(X, message):
+    with pytest.raises(ValueError, match=message):
+        LSTMClassifier(embedding_dim=4, **FAST).fit(X, [0] * len(X))
+
+
+def test_text_without_embedding_dim_says_what_to_do():
+    with pytest.raises(ValueError, match=r"got text in X, but it reads numbers.*embedding_dim=32"):
+        LSTMClassifier(**FAST).fit(np.array([["a", "b"], ["c", "d"]]), [0, 1])
