@@ -69,8 +69,9 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
     array([[4, 2, 1, 0]])
     >>> vectorizer.inverse_transform(vectorizer.transform(["the cat ran"]))
     [['the', 'cat', '<unk>']]
-    >>> SequenceVectorizer(analyzer="char").fit(["ana", "bob"]).transform(["abba"])
-    array([[3, 2, 2, 3]])
+    >>> SequenceVectorizer(analyzer="char").fit(["ana", "bob"]).transform(["bab", "ox"])
+    array([[3, 2, 3],
+           [5, 1, 0]])
     """
 
     _parameter_constraints: ClassVar[dict] = {
