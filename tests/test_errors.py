@@ -174,7 +174,9 @@ def test_empty_sequence_in_a_ragged_list():
 
 
 def test_text_in_a_ragged_list():
-    with pytest.raises(ValueError, match=r"LSTMClassifier got text in X, but it reads numbers.*SequenceVectorizer"):
+    with pytest.raises(
+        ValueError, match=r"LSTMClassifier got text in X, but it reads numbers.*SequenceVectorizer"
+    ):
         LSTMClassifier(**FAST).fit([np.array(["a", "b"]), np.array(["c"])], [0, 1])
 
 
