@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 from abc import ABCMeta, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from numbers import Integral, Real
 from typing import Any, ClassVar
 
@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import Callback, GradientNormClipping
 
 from ._compat import Interval, StrOptions, _fit_context
+from ._panels import align_target, is_panel, panel_instances
 from ._sequences import Sequences
 from ._step_targets import per_step_layout, valid_aligned
 from ._training import ArrayBatches, SequenceNet, flush_denormals, predict_in_batches, seeded_torch
@@ -35,6 +36,13 @@ OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {
 # sizes and long sequences do not exhaust memory.
 _PREDICT_BATCH_FLOATS = 2**22
 _MAX_PREDICT_BATCH = 1024  # a multiple of the row block of predict_in_batches
+
+
+def _target_for_panel_score(estimator: Any, X: Any, y: Any) -> Any:
+    """y reordered to a panel's instances, so that scoring compares the right pairs."""
+    if is_panel(X):
+        return align_target(type(estimator).__name__, y, panel_instances(X))
+    return y
 
 
 def _reject_step_weights(estimator: Any, sample_weight: Any) -> None:
@@ -186,6 +194,8 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
     def _fit(self, X: Any, y: Any):
         X = self._validated_sequences(X, reset=True)
         per_step = self.output == "sequence"
+        if X.instances is not None:
+            y = align_target(type(self).__name__, y, X.instances, X.step_index if per_step else None)
         if per_step:
             target, output_size = self._encode_step_target(y, X)
         else:
@@ -301,9 +311,29 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             outputs = predict_in_batches(self.net_, X, batch_size)
         return X, outputs.double().numpy()
 
+    def _score(
+        self,
+        per_sequence_score: Callable[..., float],
+        per_step_score: Callable[[np.ndarray, np.ndarray], float],
+        X: Any,
+        y: Any,
+        sample_weight: Any,
+    ) -> float:
+        """scikit-learn's score per sequence; with ``output="sequence"``, a score over valid steps.
+
+        ``per_step_score(truth, outputs)`` gets the targets ``(m, k)`` and raw
+        outputs ``(m, n_outputs)`` of the m valid steps.
+        """
+        if self.output != "sequence":
+            return per_sequence_score(X, _target_for_panel_score(self, X, y), sample_weight=sample_weight)
+        _reject_step_weights(self, sample_weight)
+        return float(per_step_score(*self._per_step_truth_and_outputs(X, y)))
+
     def _per_step_truth_and_outputs(self, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
         """Targets ``(m, k)`` and raw outputs ``(m, n_outputs)`` of the m valid steps of X."""
         sequences, outputs = self._forward(X)
+        if sequences.instances is not None:
+            y = align_target(type(self).__name__, y, sequences.instances, sequences.step_index)
         layout, _ = per_step_layout(self, y, sequences)
         return layout[sequences.valid_steps()], outputs[valid_aligned(sequences, outputs.shape[1])]
 

@@ -10,8 +10,9 @@ from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelEncoder
 
-from ._base import _BaseRNN, _CellSelection, _reject_step_weights
+from ._base import _BaseRNN, _CellSelection
 from ._docstrings import fill_doc
+from ._panels import as_pandas
 from ._sequences import Sequences
 from ._step_targets import per_step_layout, per_step_result
 from ._validation import check_classification_target
@@ -79,7 +80,8 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         """
         sequences, logits = self._forward(X)
         proba = self._proba(logits)
-        return per_step_result(sequences, proba) if self.output == "sequence" else proba
+        proba = per_step_result(sequences, proba) if self.output == "sequence" else proba
+        return as_pandas(sequences, proba, columns=self.classes_)
 
     def predict_log_proba(self, X: Any) -> np.ndarray | list[np.ndarray]:
         """Logarithm of :meth:`predict_proba`, computed without underflow.
@@ -98,7 +100,8 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         sequences, logits = self._forward(X)
         logits = logits - logits.max(axis=-1, keepdims=True)
         log_proba = logits - np.log(np.exp(logits).sum(axis=-1, keepdims=True))
-        return per_step_result(sequences, log_proba) if self.output == "sequence" else log_proba
+        log_proba = per_step_result(sequences, log_proba) if self.output == "sequence" else log_proba
+        return as_pandas(sequences, log_proba, columns=self.classes_)
 
     def predict(self, X: Any) -> np.ndarray | list[np.ndarray]:
         """Most probable class of each sequence (or each step).
@@ -118,9 +121,9 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         """
         sequences, logits = self._forward(X)  # first: it raises NotFittedError before classes_ exists
         if self.output != "sequence":
-            return self.classes_[np.argmax(logits, axis=1)]
+            return as_pandas(sequences, self.classes_[np.argmax(logits, axis=1)])
         labels = self.classes_[np.argmax(np.nan_to_num(logits, nan=0.0), axis=-1)]
-        return per_step_result(sequences, labels)
+        return as_pandas(sequences, per_step_result(sequences, labels))
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         """Accuracy over sequences (or, with ``output="sequence"``, over all valid steps).
@@ -138,11 +141,13 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         -------
         score : float
         """
-        if self.output != "sequence":
-            return super().score(X, y, sample_weight=sample_weight)
-        _reject_step_weights(self, sample_weight)
-        truth, logits = self._per_step_truth_and_outputs(X, y)
-        return float(accuracy_score(truth[:, 0], self.classes_[np.argmax(logits, axis=1)]))
+        return self._score(
+            super().score,
+            lambda truth, logits: accuracy_score(truth[:, 0], self.classes_[np.argmax(logits, axis=1)]),
+            X,
+            y,
+            sample_weight,
+        )
 
 
 @fill_doc

@@ -9,8 +9,9 @@ import torch
 from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 
-from ._base import _BaseRNN, _CellSelection, _reject_step_weights
+from ._base import _BaseRNN, _CellSelection
 from ._docstrings import fill_doc
+from ._panels import as_pandas
 from ._sequences import Sequences
 from ._step_targets import per_step_layout, per_step_result
 from ._validation import check_regression_target
@@ -73,7 +74,7 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
         """
         sequences, outputs = self._forward(X)
         y = self._unscale(outputs)
-        return per_step_result(sequences, y) if self.output == "sequence" else y
+        return as_pandas(sequences, per_step_result(sequences, y) if self.output == "sequence" else y)
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         """R² over sequences (or, with ``output="sequence"``, over all valid steps).
@@ -91,12 +92,13 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
         -------
         score : float
         """
-        if self.output != "sequence":
-            return super().score(X, y, sample_weight=sample_weight)
-        _reject_step_weights(self, sample_weight)
-        truth, outputs = self._per_step_truth_and_outputs(X, y)
-        prediction = outputs * self._y_scale + self._y_mean
-        return float(r2_score(truth.astype(np.float64), prediction))
+        return self._score(
+            super().score,
+            lambda truth, outputs: r2_score(truth.astype(np.float64), outputs * self._y_scale + self._y_mean),
+            X,
+            y,
+            sample_weight,
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

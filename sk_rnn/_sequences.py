@@ -14,6 +14,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -53,6 +54,11 @@ class Sequences:
     tokens : bool, default=False
         Whether ``values`` holds integer token ids, shape ``(n, T, 1)``, id 0
         being padding.
+    instances : pandas.Index, default=None
+        For a pandas panel: the instance of each sequence.
+    step_index : pandas.MultiIndex, default=None
+        For a pandas panel: the ``(instance, time)`` of every valid step, in
+        the order of the sequences and their steps.
     """
 
     values: np.ndarray
@@ -60,6 +66,8 @@ class Sequences:
     starts: np.ndarray | None = None
     from_list: bool = False
     tokens: bool = False
+    instances: Any = None
+    step_index: Any = None
 
     def __len__(self) -> int:
         return len(self.values)

@@ -6,12 +6,14 @@ the fix, and is checked in ``tests/test_errors.py``.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, column_or_1d, validate_data
 
+from ._panels import is_panel, panel_sequences
 from ._sequences import Sequences, from_padded_array, from_ragged_list, from_token_ids
 
 __all__ = [
@@ -119,8 +121,12 @@ def check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any = n
 
 
 def _holds_text(X: Any) -> bool:
-    if hasattr(X, "dtypes") and hasattr(X, "iloc"):  # DataFrame
-        return any(dtype.kind in "USO" for dtype in np.asarray(X.dtypes, dtype=object))
+    if hasattr(X, "dtypes") and hasattr(X, "iloc"):  # DataFrame: look into object columns
+        return any(
+            X[column].head(100).map(lambda value: isinstance(value, str)).any()
+            for column, dtype in X.dtypes.items()
+            if dtype.kind in "USO"
+        )
     try:
         first = np.asarray(X[0] if isinstance(X, (list, tuple)) and X else X)
     except (ValueError, TypeError, IndexError, KeyError):
@@ -130,8 +136,28 @@ def _holds_text(X: Any) -> bool:
     return first.dtype.kind == "O" and any(isinstance(value, str) for value in first.ravel()[:100])
 
 
+def _check_panel(estimator: Any, X: Any, *, reset: bool) -> Sequences:
+    """A DataFrame indexed by (instance, time): one sequence per instance."""
+    arrays, instances, step_index = panel_sequences(_name(estimator), X)
+    fitted_on_2d = not reset and estimator._fitted_on_2d
+    if fitted_on_2d:
+        raise ValueError(
+            f"{_name(estimator)} was fitted on a 2-D table of univariate sequences, but X is a panel "
+            "(a DataFrame indexed by instance and time). Fit on a panel to predict on panels."
+        )
+    # Columns are the features of every step: scikit-learn's bookkeeping of
+    # n_features_in_ and feature_names_in_ applies to them as to a table.
+    validate_data(estimator, X, reset=reset, skip_check_array=True)
+    if reset:
+        estimator._fitted_on_2d = False
+    sequences = from_ragged_list(_name(estimator), arrays)
+    return dataclasses.replace(sequences, instances=instances, step_index=step_index)
+
+
 def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -> Sequences:
     name = _name(estimator)
+    if is_panel(X):
+        return _check_panel(estimator, X, reset=reset)
     if _holds_text(X):
         raise ValueError(
             f"{name} got text in X, but it reads numbers. Encode texts as token ids first and "

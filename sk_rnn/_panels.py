@@ -1,0 +1,137 @@
+"""pandas panels: a DataFrame indexed by (instance, time), one sequence per instance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["is_panel", "long_to_panel", "panel_sequences"]
+
+
+def is_panel(X: Any) -> bool:
+    """A DataFrame whose index has two levels: instance, then time."""
+    return isinstance(X, pd.DataFrame) and isinstance(X.index, pd.MultiIndex) and X.index.nlevels == 2
+
+
+def panel_sequences(name: str, X: pd.DataFrame) -> tuple[list[np.ndarray], pd.Index, pd.MultiIndex]:
+    """Split a panel into one ``(T_i, n_columns)`` array per instance, each in time order.
+
+    Returns the arrays, the instances (in order of first appearance) and the
+    ``(instance, time)`` index of every step in the order of the arrays.
+    """
+    non_numeric = [column for column, dtype in X.dtypes.items() if dtype.kind not in "biuf"]
+    if non_numeric:
+        raise ValueError(
+            f"{name} got a panel with non-numeric columns {non_numeric}; every column of a panel "
+            "is a feature per step and must be numeric. Encode or drop those columns first."
+        )
+    if X.index.has_duplicates:
+        duplicate = X.index[X.index.duplicated()][0]
+        raise ValueError(
+            f"{name} got a panel with the (instance, time) pair {duplicate} twice; each instance "
+            "may have one row per time."
+        )
+    instances = pd.Index(pd.unique(X.index.get_level_values(0)), name=X.index.names[0])
+    ordered = X.sort_index(level=[0, 1], sort_remaining=False)
+    positions = ordered.index.get_level_values(0)
+    values = ordered.to_numpy(dtype=np.float64)
+    # Rows of one instance are contiguous after sorting: cut at each boundary.
+    codes = pd.Index(instances).get_indexer(positions)
+    order = np.argsort(codes, kind="stable")
+    values, step_index = values[order], ordered.index[order]
+    boundaries = np.flatnonzero(np.diff(codes[order])) + 1
+    return list(np.split(values, boundaries)), instances, step_index
+
+
+def long_to_panel(
+    frame: pd.DataFrame, id_column: str, time_column: str, value_columns: list[str] | None = None
+) -> pd.DataFrame:
+    """Turn a long table (one row per instance and time) into a panel.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per (instance, time) pair.
+    id_column : str
+        Column naming the instance (a sequence).
+    time_column : str
+        Column giving the time of the row (anything sortable: numbers, dates).
+    value_columns : list of str, default=None
+        Feature columns; None takes every other column.
+
+    Returns
+    -------
+    panel : DataFrame
+        Indexed by ``(id_column, time_column)``, sorted by instance and time,
+        with the value columns as features per step: the input form of every
+        sk_rnn estimator for sequences of different lengths.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sk_rnn.preprocessing import long_to_panel
+    >>> long = pd.DataFrame({"patient": ["a", "a", "b"], "day": [2, 1, 1], "temp": [37.9, 37.1, 36.8]})
+    >>> long_to_panel(long, "patient", "day")
+                 temp
+    patient day
+    a       1    37.1
+            2    37.9
+    b       1    36.8
+    """
+    for column in (id_column, time_column, *(value_columns or [])):
+        if column not in frame.columns:
+            raise ValueError(
+                f"long_to_panel: column {column!r} is not in the frame; it has {list(frame.columns)}."
+            )
+    if value_columns is None:
+        value_columns = [c for c in frame.columns if c not in (id_column, time_column)]
+    return frame.set_index([id_column, time_column])[value_columns].sort_index()
+
+
+def panel_instances(X: pd.DataFrame) -> pd.Index:
+    """Instances of a panel in order of first appearance (the order of predictions)."""
+    return pd.Index(pd.unique(X.index.get_level_values(0)), name=X.index.names[0])
+
+
+def align_target(name: str, y: Any, instances: pd.Index, step_index: Any = None) -> Any:
+    """Reorder a pandas y to the panel's sequences: by instance, or by (instance, time) per step.
+
+    A y without an index (an array, a list) is taken to be in the order of the
+    instances' first appearance in X, and returned unchanged.
+    """
+    if not isinstance(y, (pd.Series, pd.DataFrame)):
+        return y
+    if step_index is not None and isinstance(y.index, pd.MultiIndex):
+        missing = step_index.difference(y.index)
+        if len(missing):
+            raise ValueError(
+                f"{name} needs a target for every (instance, time) step of the panel, but y has none "
+                f"for {list(missing[:3])}."
+            )
+        aligned = y.loc[step_index].to_numpy()
+        lengths = pd.Series(1, index=step_index).groupby(level=0, sort=False).size().loc[instances]
+        return list(np.split(aligned, np.cumsum(lengths.to_numpy())[:-1]))
+    if y.index.isin(instances).sum() == len(instances) and len(y) == len(instances):
+        return y.loc[instances].to_numpy()
+    if isinstance(y.index, pd.RangeIndex) and len(y) == len(instances):
+        return y.to_numpy()
+    raise ValueError(
+        f"{name} got a panel with instances {list(instances[:3])}... but y is indexed by "
+        f"{list(y.index[:3])}...; index y by the panel's instances (its first index level), or "
+        "pass a plain array in the order in which the instances first appear in X."
+    )
+
+
+def as_pandas(sequences: Any, result: Any, columns: Any = None) -> Any:
+    """Predictions on a panel, indexed by instance (or by (instance, time) per step)."""
+    if sequences.instances is None:
+        return result
+    if isinstance(result, list):  # one prediction per step
+        values, index = np.concatenate(result), sequences.step_index
+    else:
+        values, index = result, sequences.instances
+    if values.ndim == 1:
+        return pd.Series(values, index=index)
+    return pd.DataFrame(values, index=index, columns=columns)

@@ -1,0 +1,83 @@
+"""pandas panels (a DataFrame indexed by instance and time) and long tables."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sk_rnn import GRUClassifier, LSTMRegressor
+from sk_rnn.preprocessing import long_to_panel
+
+FAST = {"hidden_size": 8, "max_epochs": 3, "random_state": 0}
+
+
+def make_panel(n=24, seed=0):
+    """Instances of different lengths, rows shuffled, as a long table and as a panel."""
+    rng = np.random.RandomState(seed)
+    rows = []
+    for i in range(n):
+        for t in range(rng.randint(3, 9)):
+            rows.append({"id": f"s{i:02d}", "t": t, "a": rng.normal(), "b": rng.normal()})
+    long = pd.DataFrame(rows).sample(frac=1.0, random_state=0)
+    return long, long_to_panel(long, "id", "t")
+
+
+def test_long_to_panel_indexes_and_sorts():
+    long, panel = make_panel()
+    assert panel.index.names == ["id", "t"]
+    assert list(panel.columns) == ["a", "b"]
+    assert panel.index.is_monotonic_increasing
+    assert len(panel) == len(long)
+    with pytest.raises(ValueError, match="column 'time' is not in the frame"):
+        long_to_panel(long, "id", "time")
+
+
+def test_panel_is_read_as_one_sequence_per_instance_in_time_order():
+    _, panel = make_panel()
+    sequences = [group.droplevel(0).sort_index().to_numpy() for _, group in panel.groupby(level=0)]
+    instances = panel.index.get_level_values(0).unique()
+    y = pd.Series([s[:, 0].sum() for s in sequences], index=instances)
+    reg = LSTMRegressor(**FAST).fit(panel, y)
+    np.testing.assert_array_equal(reg.feature_names_in_, ["a", "b"])
+    pred = reg.predict(panel)
+    assert isinstance(pred, pd.Series)
+    assert list(pred.index) == list(instances)
+    np.testing.assert_allclose(pred.to_numpy(), reg.predict(sequences), rtol=1e-6)
+    # Rows shuffled in time within each instance, and a y in another order,
+    # give the same model: sequences are read in time order, y by instance.
+    shuffled = panel.groupby(level=0, group_keys=False).sample(frac=1.0, random_state=1)
+    assert not shuffled.index.equals(panel.index)
+    again = LSTMRegressor(**FAST).fit(shuffled, y.iloc[::-1])
+    np.testing.assert_allclose(again.predict(panel).to_numpy(), pred.to_numpy(), rtol=1e-6)
+    assert reg.score(panel, y.iloc[::-1]) == pytest.approx(reg.score(panel, y))
+
+
+def test_classifier_probabilities_on_a_panel_are_labelled():
+    _, panel = make_panel()
+    instances = panel.index.get_level_values(0).unique()
+    y = pd.Series(np.where(np.arange(len(instances)) % 2, "odd", "even"), index=instances)
+    clf = GRUClassifier(**FAST).fit(panel, y)
+    proba = clf.predict_proba(panel)
+    assert list(proba.columns) == ["even", "odd"]
+    assert list(proba.index) == list(instances)
+
+
+def test_per_step_predictions_on_a_panel_follow_its_index():
+    _, panel = make_panel()
+    y = panel["a"].cumsum()
+    reg = LSTMRegressor(output="sequence", **FAST).fit(panel, y)
+    pred = reg.predict(panel)
+    assert isinstance(pred, pd.Series)
+    assert pred.index.equals(panel.sort_index().index)
+
+
+def test_panel_errors():
+    _, panel = make_panel()
+    with pytest.raises(ValueError, match=r"non-numeric columns \['c'\]"):
+        LSTMRegressor(**FAST).fit(panel.assign(c="x"), np.zeros(24))
+    with pytest.raises(ValueError, match=r"pair .* twice"):
+        LSTMRegressor(**FAST).fit(pd.concat([panel, panel.iloc[:1]]), np.zeros(24))
+    with pytest.raises(ValueError, match="index y by the panel's instances"):
+        LSTMRegressor(**FAST).fit(panel, pd.Series(np.zeros(24), index=[f"x{i}" for i in range(24)]))
+    reg = LSTMRegressor(**FAST).fit(panel, np.zeros(24))
+    with pytest.raises(ValueError, match="The feature names should match"):
+        reg.predict(panel.rename(columns={"a": "z"}))
