@@ -109,7 +109,7 @@ class SequencePadder(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X_padded : ndarray of shape (n_samples, max_len_, n_features)
+        X_padded : ndarray of shape (n_samples, ``max_len_``, n_features)
             float64 (float32 when every input is float32); all-NaN steps after
             each sequence's own steps.
         """

@@ -176,7 +176,7 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        ids : ndarray of shape (n_texts, max_len_), dtype int64
+        ids : ndarray of shape (n_texts, ``max_len_``), dtype int64
         """
         check_is_fitted(self)
         texts = self._texts(X)
