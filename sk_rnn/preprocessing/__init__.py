@@ -3,5 +3,13 @@
 from .._panels import long_to_panel
 from ._padding import SequencePadder
 from ._text import SequenceVectorizer
+from ._windows import SlidingWindowTransformer, lead_target, make_windows
 
-__all__ = ["SequencePadder", "SequenceVectorizer", "long_to_panel"]
+__all__ = [
+    "SequencePadder",
+    "SequenceVectorizer",
+    "SlidingWindowTransformer",
+    "lead_target",
+    "long_to_panel",
+    "make_windows",
+]

@@ -1,0 +1,250 @@
+"""Time series to windows: one window per time step, as scikit-learn's transformer rules require.
+
+A transformer may change neither ``y`` nor the number of rows. So row ``t`` of
+the output is the window of ``window_size`` steps that *ends* at ``t``; the
+first rows, which lack history, are padded with leading all-NaN steps, which
+every sk_rnn estimator reads as padding. A target aligned to the rows (the
+value one or ``h`` steps ahead, see :func:`lead_target`) then composes with
+``TimeSeriesSplit``, scalers before the window step, and grid searches.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .._compat import Interval, _fit_context
+
+__all__ = ["SlidingWindowTransformer", "lead_target", "make_windows"]
+
+
+def _check_time_index(name: str, X: Any) -> None:
+    index = getattr(X, "index", None)
+    if not isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)):
+        return
+    if index.has_duplicates:
+        raise ValueError(
+            f"{name} got a time index with duplicated times ({index[index.duplicated()][0]}); a "
+            "series has one row per time. Aggregate duplicates first (for instance "
+            "frame.groupby(level=0).mean())."
+        )
+    if not index.is_monotonic_increasing:
+        raise ValueError(
+            f"{name} got a time index that is not sorted; rows must be in time order. Sort "
+            "first with frame.sort_index()."
+        )
+
+
+def _raise_on_gaps(name: str, X: np.ndarray) -> None:
+    if np.isfinite(X).all():
+        return
+    row, column = (int(i) for i in np.argwhere(~np.isfinite(X))[0])
+    kind = "NaN" if np.isnan(X[row, column]) else "inf"
+    raise ValueError(
+        f"{name} got {kind} at row {row}, column {column} of the series. Windows are read as "
+        "complete sequences, so fill gaps first (for instance frame.interpolate() or "
+        "sklearn.impute.SimpleImputer)."
+    )
+
+
+def _windows(series: np.ndarray, window_size: int) -> np.ndarray:
+    """Read-only view ``(n, window_size, F)`` of the windows ending at each row, NaN-padded at the front."""
+    padding = np.full((window_size - 1, series.shape[1]), np.nan, dtype=series.dtype)
+    padded = np.concatenate([padding, series])
+    view = np.lib.stride_tricks.sliding_window_view(padded, window_size, axis=0)  # (n, F, W)
+    return view.transpose(0, 2, 1)
+
+
+class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
+    """Turn a time-ordered table into one window of past steps per row.
+
+    Input: a series of shape ``(n_timesteps, n_features)`` (a DataFrame with a
+    DatetimeIndex or PeriodIndex works too: it must be sorted and without
+    duplicates). Output:
+    ``(n_timesteps, window_size, n_features)``, where row ``t`` holds steps
+    ``t - window_size + 1`` to ``t``; the first ``window_size - 1`` rows start
+    with all-NaN steps, which the estimators read as padding. The output is a
+    view on the input (plus ``window_size - 1`` rows of padding): memory stays
+    proportional to the series, not to the series times the window.
+
+    Parameters
+    ----------
+    window_size : int, default=24
+        Number of steps in each window.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Columns of the series.
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
+        Column names, when ``fit`` got a DataFrame with string columns.
+
+    See Also
+    --------
+    lead_target : The target aligned to the rows: the value ``h`` steps ahead.
+    make_windows : Windows and targets in one call, outside a pipeline.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sk_rnn.preprocessing import SlidingWindowTransformer
+    >>> series = np.arange(5.0).reshape(-1, 1)
+    >>> windows = SlidingWindowTransformer(window_size=3).fit_transform(series)
+    >>> windows.shape
+    (5, 3, 1)
+    >>> windows[:, :, 0]
+    array([[nan, nan,  0.],
+           [nan,  0.,  1.],
+           [ 0.,  1.,  2.],
+           [ 1.,  2.,  3.],
+           [ 2.,  3.,  4.]])
+    """
+
+    _parameter_constraints: ClassVar[dict] = {
+        "window_size": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def __init__(self, window_size: int = 24) -> None:
+        self.window_size = window_size
+
+    def _validated(self, X: Any, *, reset: bool) -> np.ndarray:
+        name = type(self).__name__
+        _check_time_index(name, X)
+        X = validate_data(self, X, reset=reset, dtype=[np.float64, np.float32], ensure_all_finite=False)
+        _raise_on_gaps(name, X)
+        return X
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X: Any, y: Any = None):
+        """Record the columns of the series.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_timesteps, n_features)
+            Time-ordered series.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : SlidingWindowTransformer
+        """
+        self._validated(X, reset=True)
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        """Windows ending at every row.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_timesteps, n_features)
+            Time-ordered series with the columns seen in ``fit``.
+
+        Returns
+        -------
+        windows : ndarray of shape (n_timesteps, window_size, n_features)
+            A read-only view; leading all-NaN steps in the first rows.
+        """
+        check_is_fitted(self)
+        return _windows(self._validated(X, reset=False), self.window_size)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+
+def lead_target(y: Any, horizon: int = 1, *, steps: str = "one") -> np.ndarray:
+    """The target aligned to the rows of a series: its value ``horizon`` steps ahead.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_timesteps,)
+        The series to forecast.
+    horizon : int, default=1
+        How far ahead.
+    steps : {"one", "all"}, default="one"
+        "one": the value ``horizon`` steps ahead, shape ``(n_timesteps - horizon,)``.
+        "all": the values 1 to ``horizon`` steps ahead (direct multi-step
+        forecasting), shape ``(n_timesteps - horizon, horizon)``.
+
+    Returns
+    -------
+    target : ndarray
+        For the first ``n_timesteps - horizon`` rows, the only ones whose future
+        is known: fit on ``X[:-horizon]`` and this target.
+
+    Examples
+    --------
+    >>> from sk_rnn.preprocessing import lead_target
+    >>> lead_target([1.0, 2.0, 3.0, 4.0])
+    array([2., 3., 4.])
+    >>> lead_target([1.0, 2.0, 3.0, 4.0], horizon=2, steps="all")
+    array([[2., 3.],
+           [3., 4.]])
+    """
+    values = np.asarray(y, dtype=np.float64)
+    if values.ndim == 2 and values.shape[1] == 1:
+        values = values[:, 0]
+    if values.ndim != 1:
+        raise ValueError(f"lead_target expects a 1-D series, but y has shape {values.shape}.")
+    if not isinstance(horizon, Integral) or horizon < 1:
+        raise ValueError(f"lead_target needs a horizon of at least 1 step, got {horizon!r}.")
+    if horizon >= len(values):
+        raise ValueError(
+            f"lead_target got a horizon of {horizon} steps for a series of {len(values)} steps; the "
+            "horizon must be shorter than the series."
+        )
+    if steps == "one":
+        return values[horizon:].copy()
+    if steps == "all":
+        return np.lib.stride_tricks.sliding_window_view(values[1:], horizon)[: len(values) - horizon].copy()
+    raise ValueError(f"lead_target: steps must be 'one' or 'all', got {steps!r}.")
+
+
+def make_windows(
+    series: Any, window_size: int, horizon: int = 1, *, steps: str = "one"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Windows of a series and the value(s) that follow each, for use outside a pipeline.
+
+    Parameters
+    ----------
+    series : array-like of shape (n_timesteps,) or (n_timesteps, n_features)
+        Time-ordered series; with several features, the first one is forecast.
+    window_size : int
+        Steps per window.
+    horizon : int, default=1
+        How far ahead the target is.
+    steps : {"one", "all"}, default="one"
+        See :func:`lead_target`.
+
+    Returns
+    -------
+    X : ndarray of shape (n_windows, window_size, n_features)
+        Complete windows only (no padding), as a read-only view.
+    y : ndarray of shape (n_windows,) or (n_windows, horizon)
+
+    Examples
+    --------
+    >>> from sk_rnn.preprocessing import make_windows
+    >>> X, y = make_windows([1.0, 2.0, 3.0, 4.0, 5.0], window_size=3)
+    >>> X[:, :, 0], y
+    (array([[1., 2., 3.],
+           [2., 3., 4.]]), array([4., 5.]))
+    """
+    values = np.asarray(series, dtype=np.float64)
+    values = values[:, np.newaxis] if values.ndim == 1 else values
+    if len(values) < window_size + horizon:
+        raise ValueError(
+            f"make_windows got a series of {len(values)} steps, shorter than window_size + horizon "
+            f"= {window_size + horizon}; use a shorter window or a longer series."
+        )
+    _raise_on_gaps("make_windows", values)
+    windows = _windows(values, window_size)[window_size - 1 : len(values) - horizon]
+    target = lead_target(values[:, 0], horizon, steps=steps)[window_size - 1 :]
+    return windows, target

@@ -1,0 +1,115 @@
+"""Windowing a series inside scikit-learn pipelines, and the target helpers."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sk_rnn import LSTMRegressor, RNNRegressor
+from sk_rnn.preprocessing import SlidingWindowTransformer, lead_target, make_windows
+
+
+def series(n=300, seed=0):
+    rng = np.random.RandomState(seed)
+    t = np.arange(n)
+    return np.c_[np.sin(2 * np.pi * t / 25) + 0.1 * rng.normal(size=n), np.cos(2 * np.pi * t / 25)]
+
+
+def test_row_t_is_the_window_ending_at_t():
+    X = series(40)
+    windows = SlidingWindowTransformer(window_size=5).fit_transform(X)
+    assert windows.shape == (40, 5, 2)
+    for t in range(40):
+        expected = X[max(0, t - 4) : t + 1]
+        np.testing.assert_array_equal(windows[t, 5 - len(expected) :], expected)
+        assert np.isnan(windows[t, : 5 - len(expected)]).all()
+
+
+def test_windows_are_a_view_not_a_copy_per_window():
+    X = series(10_000)
+    windows = SlidingWindowTransformer(window_size=256).fit_transform(X)
+    base = windows
+    while base.base is not None:
+        base = base.base
+    # The memory behind 10,000 windows of 256 steps is the series plus 255 rows of padding.
+    assert base.size == (10_000 + 255) * 2
+    assert not windows.flags.writeable
+    # Validation in the estimator keeps the view: batches are copied one at a time.
+    from sk_rnn._validation import check_sequences
+
+    assert np.shares_memory(check_sequences(LSTMRegressor(), windows, reset=True).values, windows)
+
+
+def test_first_rows_are_read_as_the_shorter_history_they_have():
+    X = series(60)
+    windows = SlidingWindowTransformer(window_size=8).fit_transform(X)
+    y = lead_target(X[:, 0])
+    reg = LSTMRegressor(hidden_size=8, max_epochs=3, random_state=0).fit(windows[:-1], y)
+    for t in range(7):
+        np.testing.assert_allclose(
+            reg.predict(windows[t : t + 1]), reg.predict(X[np.newaxis, : t + 1]), rtol=1e-5
+        )
+
+
+def test_pipeline_grid_search_with_time_series_split():
+    X = series(240)
+    y = lead_target(X[:, 0])
+    pipe = make_pipeline(
+        StandardScaler(), SlidingWindowTransformer(12), RNNRegressor(max_epochs=2, random_state=0)
+    )
+    search = GridSearchCV(
+        pipe,
+        {
+            "slidingwindowtransformer__window_size": [6, 12],
+            "rnnregressor__hidden_size": [8, 16],
+            "rnnregressor__cell": ["gru", "indrnn"],
+        },
+        cv=TimeSeriesSplit(3),
+    ).fit(X[:-1], y)
+    assert len(search.cv_results_["params"]) == 8
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    assert search.predict(X[-30:]).shape == (30,)
+
+
+def test_direct_multi_step_targets():
+    X = series(100)
+    y = lead_target(X[:, 0], horizon=3, steps="all")
+    assert y.shape == (97, 3)
+    np.testing.assert_array_equal(y[0], X[1:4, 0])
+    pipe = make_pipeline(
+        SlidingWindowTransformer(10), LSTMRegressor(hidden_size=8, max_epochs=2, random_state=0)
+    )
+    assert pipe.fit(X[:-3], y).predict(X[-5:]).shape == (5, 3)
+
+
+def test_make_windows_outside_a_pipeline():
+    X, y = make_windows(np.arange(10.0), window_size=4, horizon=2)
+    assert X.shape == (5, 4, 1)
+    np.testing.assert_array_equal(X[0, :, 0], [0, 1, 2, 3])
+    np.testing.assert_array_equal(y, [5, 6, 7, 8, 9])
+    with pytest.raises(ValueError, match="shorter than window_size \\+ horizon = 12"):
+        make_windows(np.arange(10.0), window_size=10, horizon=2)
+
+
+def test_datetime_index_frames():
+    index = pd.date_range("2020-01-01", periods=50, freq="D")
+    frame = pd.DataFrame(series(50), index=index, columns=["load", "temperature"])
+    windows = SlidingWindowTransformer(7).fit_transform(frame)
+    assert windows.shape == (50, 7, 2)
+    with pytest.raises(ValueError, match=r"time index that is not sorted.*sort_index"):
+        SlidingWindowTransformer(7).fit(frame.iloc[::-1])
+    with pytest.raises(ValueError, match="time index with duplicated times"):
+        SlidingWindowTransformer(7).fit(pd.concat([frame, frame.iloc[:1]]))
+
+
+def test_gaps_and_bad_horizons_are_refused():
+    X = series(30)
+    X[4, 1] = np.nan
+    with pytest.raises(ValueError, match=r"NaN at row 4, column 1 of the series.*interpolate"):
+        SlidingWindowTransformer(5).fit(X)
+    with pytest.raises(ValueError, match="horizon of 40 steps for a series of 30 steps"):
+        lead_target(np.arange(30.0), horizon=40)
+    with pytest.raises(ValueError, match="lead_target expects a 1-D series"):
+        lead_target(np.zeros((5, 2)))
