@@ -1,0 +1,5 @@
+"""Small real time series shipped inside the package (nothing is downloaded)."""
+
+from ._loaders import load_airline, load_sunspots
+
+__all__ = ["load_airline", "load_sunspots"]
