@@ -182,6 +182,9 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             Training sequences; a 2-D X holds one univariate sequence per row.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets: class labels for classifiers, numbers for regressors.
+            With ``output="sequence"``, one target per step: shape
+            (n_samples, n_timesteps[, n_outputs]) or a list of (T_i[, n_outputs])
+            arrays. For a pandas panel, y is indexed by instance.
 
         Returns
         -------
