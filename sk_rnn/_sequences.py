@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from ._nonfinite import first_non_finite
+
 __all__ = ["Sequences", "from_padded_array", "from_ragged_list", "from_token_ids", "shared_tensor"]
 
 # Rows validated at a time: bounds the temporary masks on huge (windowed) inputs.
@@ -199,10 +201,10 @@ def from_ragged_list(name: str, sequences: Sequence) -> Sequences:
 
 
 def _raise_on_non_finite(name: str, array: np.ndarray, where: str) -> None:
-    if array.dtype.kind != "f" or np.isfinite(array).all():
+    found = first_non_finite(array)
+    if found is None:
         return
-    step, feature = (int(i) for i in np.argwhere(~np.isfinite(array))[0])
-    kind = "NaN" if np.isnan(array[step, feature]) else "inf"
+    (step, feature), kind = found
     raise ValueError(
         f"{name} got {kind} in {where} at step {step}, feature {feature}; the sequences of a "
         "list must hold finite numbers (their lengths already mark the padding). Impute or "

@@ -13,6 +13,7 @@ import numpy as np
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, column_or_1d, validate_data
 
+from ._nonfinite import first_non_finite
 from ._panels import is_panel, panel_sequences
 from ._sequences import Sequences, from_padded_array, from_ragged_list, from_token_ids
 
@@ -50,11 +51,10 @@ def _ndim(X: Any) -> int:
 
 def _raise_on_nan_in_table(name: str, X: np.ndarray) -> None:
     """A 2-D X is a plain numeric table: NaN or inf anywhere is an error."""
-    finite = np.isfinite(X)
-    if finite.all():
+    found = first_non_finite(X)
+    if found is None:
         return
-    sample, step = (int(i) for i in np.argwhere(~finite)[0])
-    kind = "NaN" if np.isnan(X[sample, step]) else "inf"
+    (sample, step), kind = found
     raise ValueError(
         f"{name} got {kind} in X at sample {sample}, step {step}. A 2-D X is a table of "
         "equal-length univariate sequences and must hold finite numbers: impute missing values "
@@ -65,11 +65,10 @@ def _raise_on_nan_in_table(name: str, X: np.ndarray) -> None:
 
 
 def _raise_on_non_finite_target(name: str, y: np.ndarray) -> None:
-    finite = np.isfinite(y)
-    if finite.all():
+    found = first_non_finite(y)
+    if found is None:
         return
-    position = tuple(int(i) for i in np.argwhere(~finite)[0])
-    kind = "NaN" if np.isnan(y[position]) else "inf"
+    position, kind = found
     where = f"sample {position[0]}" + (f", output {position[1]}" if len(position) == 2 else "")
     raise ValueError(
         f"{name} got {kind} in y at {where}; y must hold finite values. Drop the samples "

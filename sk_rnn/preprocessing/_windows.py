@@ -19,6 +19,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._compat import Interval, _fit_context
+from .._nonfinite import first_non_finite
 
 __all__ = ["SlidingWindowTransformer", "lead_target", "make_windows"]
 
@@ -41,10 +42,10 @@ def _check_time_index(name: str, X: Any) -> None:
 
 
 def _raise_on_gaps(name: str, X: np.ndarray) -> None:
-    if np.isfinite(X).all():
+    found = first_non_finite(X)
+    if found is None:
         return
-    row, column = (int(i) for i in np.argwhere(~np.isfinite(X))[0])
-    kind = "NaN" if np.isnan(X[row, column]) else "inf"
+    (row, column), kind = found
     raise ValueError(
         f"{name} got {kind} at row {row}, column {column} of the series. Windows are read as "
         "complete sequences, so fill gaps first (for instance frame.interpolate() or "
