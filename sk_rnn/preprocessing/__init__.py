@@ -1,11 +1,13 @@
 """Transformers that prepare sequences for the recurrent estimators."""
 
 from .._panels import long_to_panel
+from ._differencing import Differencer
 from ._padding import SequencePadder
 from ._text import SequenceVectorizer
 from ._windows import SlidingWindowTransformer, lead_target, make_windows
 
 __all__ = [
+    "Differencer",
     "SequencePadder",
     "SequenceVectorizer",
     "SlidingWindowTransformer",

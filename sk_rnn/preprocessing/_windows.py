@@ -76,7 +76,9 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
     Parameters
     ----------
     window_size : int, default=24
-        Number of steps in each window.
+        Number of steps in each window. ``fit`` needs a series of at least
+        this many steps; ``transform`` takes any length (a short history reads
+        like the first rows of a series: padded at the front).
 
     Attributes
     ----------
@@ -135,7 +137,15 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         -------
         self : SlidingWindowTransformer
         """
-        self._validated(X, reset=True)
+        series = self._validated(X, reset=True)
+        if len(series) < self.window_size:
+            # No training row would hold a complete window: the window size
+            # cannot have been meant for this series.
+            raise ValueError(
+                f"SlidingWindowTransformer(window_size={self.window_size}) was fitted on a series of "
+                f"n_samples={len(series)} time steps, shorter than one window. Use a window_size of "
+                f"at most {len(series)}, or a longer series."
+            )
         return self
 
     def transform(self, X: Any) -> np.ndarray:

@@ -1,0 +1,119 @@
+"""Differencing a time-ordered table, one output row per input row."""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+from typing import Any, ClassVar
+
+import numpy as np
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .._compat import Interval, _fit_context
+from ._windows import _check_time_index, _raise_on_gaps
+
+__all__ = ["Differencer"]
+
+
+class Differencer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+    """Replace each row of a time-ordered table by its change since ``lag`` rows earlier.
+
+    Row ``t`` of the output is ``X[t] - X[t - lag]``. A recurrent network fed
+    with levels (prices, passenger counts) cannot forecast beyond the range it
+    was trained on, because its state saturates; fed with changes, which stay
+    in a stable range while the level trends, it can. Pair it with
+    :class:`~sk_rnn.forecasting.DifferencedTargetRegressor`, which makes the
+    target a change too and adds the level back to the predictions.
+
+    The first ``lag`` rows have no earlier row to subtract: they are set to
+    ``fill_value`` (0, "no change", by default), so every row keeps a value and
+    the table stays aligned with ``y``.
+
+    Parameters
+    ----------
+    lag : int, default=1
+        Distance in rows: 1 for step-to-step changes, the season length (12
+        for monthly data) for seasonal differences.
+    fill_value : float, default=0.0
+        Value of the first ``lag`` rows.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Columns of the table.
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
+        Column names, when ``fit`` got a DataFrame with string columns.
+
+    See Also
+    --------
+    sk_rnn.forecasting.DifferencedTargetRegressor : Forecast changes, report levels.
+    SlidingWindowTransformer : The windows of past steps the estimators read.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sk_rnn.preprocessing import Differencer
+    >>> Differencer().fit_transform(np.array([[1.0], [3.0], [6.0], [10.0]]))
+    array([[0.],
+           [2.],
+           [3.],
+           [4.]])
+    """
+
+    _parameter_constraints: ClassVar[dict] = {
+        "lag": [Interval(Integral, 1, None, closed="left")],
+        "fill_value": [Real],
+    }
+
+    def __init__(self, lag: int = 1, fill_value: float = 0.0) -> None:
+        self.lag = lag
+        self.fill_value = fill_value
+
+    def _validated(self, X: Any, *, reset: bool) -> np.ndarray:
+        name = type(self).__name__
+        _check_time_index(name, X)
+        X = validate_data(self, X, reset=reset, dtype=[np.float64, np.float32], ensure_all_finite=False)
+        _raise_on_gaps(name, X)
+        return X
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X: Any, y: Any = None):
+        """Record the columns of the table.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_timesteps, n_features)
+            Time-ordered table.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : Differencer
+        """
+        self._validated(X, reset=True)
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        """Changes since ``lag`` rows earlier.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_timesteps, n_features)
+            Time-ordered table with the columns seen in ``fit``.
+
+        Returns
+        -------
+        changes : ndarray of shape (n_timesteps, n_features)
+            ``fill_value`` in the first ``lag`` rows.
+        """
+        check_is_fitted(self)
+        X = self._validated(X, reset=False)
+        changes = np.full_like(X, self.fill_value)
+        changes[self.lag :] = X[self.lag :] - X[: -self.lag]
+        return changes
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
