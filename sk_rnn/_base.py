@@ -14,7 +14,7 @@ import torch
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
-from skorch.callbacks import Callback, GradientNormClipping
+from skorch.callbacks import Callback, EarlyStopping, GradientNormClipping
 
 from ._compat import Interval, StrOptions, _fit_context
 from ._panels import align_target, is_panel, panel_instances
@@ -70,6 +70,25 @@ def _state_restored_on_error(estimator: BaseEstimator) -> Iterator[None]:
         raise
 
 
+class _HoldOutLast:
+    """skorch ``train_split``: train on the first ``n_train`` sequences, validate on the rest.
+
+    A class, not a closure, so that the fitted estimator stays picklable.
+    """
+
+    def __init__(self, n_train: int) -> None:
+        self.n_train = n_train
+
+    def __call__(
+        self, dataset: ArrayBatches, y: Any = None, **fit_params: Any
+    ) -> tuple[ArrayBatches, ArrayBatches]:
+        return dataset.split_at(self.n_train)
+
+
+def _discard(message: str) -> None:
+    """Sink for skorch messages when ``verbose=0``."""
+
+
 class _StopOnNonFiniteLoss(Callback):
     """Stop at the first non-finite training loss with an error that says what to change."""
 
@@ -102,6 +121,9 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         "output": [StrOptions(set(OUTPUTS))],
         "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "optimizer": [StrOptions(set(OPTIMIZERS)), type],
@@ -123,6 +145,9 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         output: str = "last",
         embedding_dim: int | None = None,
         max_epochs: int = 100,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 10,
         batch_size: int = 64,
         learning_rate: float = 0.003,
         optimizer: str | type = "adamw",
@@ -140,6 +165,9 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         self.output = output
         self.embedding_dim = embedding_dim
         self.max_epochs = max_epochs
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.optimizer = optimizer
@@ -226,7 +254,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             optimizer__weight_decay=self.weight_decay,
             max_epochs=self.max_epochs,
             batch_size=self.batch_size,
-            train_split=None,
+            train_split=self._time_ordered_split(len(X)) if self.early_stopping else None,
             callbacks=self._training_callbacks(),
             predict_nonlinearity=None,
             device=str(device),
@@ -239,7 +267,24 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         self.history_ = net.history
         self.n_iter_ = len(net.history)
         self.loss_curve_ = [float(loss) for loss in net.history[:, "train_loss"]]
+        self.validation_loss_curve_ = None
+        self.best_validation_loss_ = None
+        if self.early_stopping:
+            self.validation_loss_curve_ = [float(loss) for loss in net.history[:, "valid_loss"]]
+            self.best_validation_loss_ = min(self.validation_loss_curve_)
         return self
+
+    def _time_ordered_split(self, n_samples: int) -> _HoldOutLast:
+        """skorch ``train_split`` that holds out the last rows: the most recent ones for a series."""
+        n_valid = round(self.validation_fraction * n_samples)
+        if n_valid < 1 or n_valid >= n_samples:
+            raise ValueError(
+                f"{type(self).__name__} got early_stopping=True with validation_fraction="
+                f"{self.validation_fraction} of {n_samples} sequences, which leaves "
+                f"{n_valid} for validation and {n_samples - n_valid} for training; both need at "
+                "least one. Change validation_fraction or pass more sequences."
+            )
+        return _HoldOutLast(n_samples - n_valid)
 
     def _validated_sequences(self, X: Any, *, reset: bool) -> Sequences:
         """Numeric sequences, or token ids when ``embedding_dim`` is set."""
@@ -262,6 +307,20 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         # clones of one estimator must not share callback state.
         callbacks = [clone(callback, safe=False) for callback in (self.callbacks or [])]
         callbacks.append(("stop_on_non_finite_loss", _StopOnNonFiniteLoss(type(self).__name__)))
+        if self.early_stopping:
+            callbacks.append(
+                (
+                    "early_stopping",
+                    EarlyStopping(
+                        monitor="valid_loss",
+                        patience=self.n_iter_no_change,
+                        threshold=1e-4,
+                        load_best=True,
+                        # A module-level function: the fitted estimator must stay picklable.
+                        sink=print if self.verbose else _discard,
+                    ),
+                )
+            )
         if self.clip_grad_norm is not None:
             callbacks.append(("gradient_norm_clipping", GradientNormClipping(self.clip_grad_norm)))
         return callbacks
@@ -366,6 +425,9 @@ class _CellSelection:
         output: str = "last",
         embedding_dim: int | None = None,
         max_epochs: int = 100,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 10,
         batch_size: int = 64,
         learning_rate: float = 0.003,
         optimizer: str | type = "adamw",
@@ -385,6 +447,9 @@ class _CellSelection:
             output=output,
             embedding_dim=embedding_dim,
             max_epochs=max_epochs,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
             batch_size=batch_size,
             learning_rate=learning_rate,
             optimizer=optimizer,

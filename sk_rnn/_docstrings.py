@@ -45,6 +45,20 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
     max_epochs : int, default=100
         Number of passes over the training data.
 
+    early_stopping : bool, default=False
+        Hold out the *last* ``validation_fraction`` of the training sequences
+        (in the order given, never shuffled: for windows of a time series
+        these are the most recent ones, as ``TimeSeriesSplit`` would choose),
+        stop when their loss has not improved by 0.01% for
+        ``n_iter_no_change`` epochs, and keep the weights of the best epoch.
+        Shuffle the rows first if their order means nothing.
+
+    validation_fraction : float in (0, 1), default=0.1
+        Share of the training sequences held out for early stopping.
+
+    n_iter_no_change : int, default=10
+        Epochs without improvement of the validation loss before stopping.
+
     batch_size : int, default=64
         Sequences per gradient step.
 
@@ -96,6 +110,14 @@ SHARED_ATTRIBUTES = """n_features_in_ : int
 
     loss_curve_ : list of float
         Mean training loss of every epoch.
+
+    validation_loss_curve_ : list of float or None
+        Loss on the held-out sequences after every epoch, with
+        ``early_stopping``; None otherwise.
+
+    best_validation_loss_ : float or None
+        The lowest validation loss, whose weights the model keeps, with
+        ``early_stopping``; None otherwise.
 
     history_ : skorch.History
         Per-epoch and per-batch training records.

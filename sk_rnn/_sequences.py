@@ -11,6 +11,7 @@ network packs with.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -73,6 +74,18 @@ class Sequences:
 
     def __len__(self) -> int:
         return len(self.values)
+
+    def take(self, rows: slice) -> Sequences:
+        """The sequences in ``rows`` (a slice: values stay a view), for training on a part."""
+        return dataclasses.replace(
+            self,
+            values=self.values[rows],
+            lengths=None if self.lengths is None else self.lengths[rows],
+            starts=None if self.starts is None else self.starts[rows],
+            instances=None if self.instances is None else self.instances[rows],
+            # Which (instance, time) each step is only matters for predictions.
+            step_index=None,
+        )
 
     @property
     def n_steps(self) -> int:

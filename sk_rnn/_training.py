@@ -53,6 +53,17 @@ class ArrayBatches(Dataset):
     def __len__(self) -> int:
         return len(self.X)
 
+    def split_at(self, row: int) -> tuple[ArrayBatches, ArrayBatches]:
+        """The sequences before ``row`` and from ``row`` on, each with its targets."""
+        parts = []
+        for rows in (slice(None, row), slice(row, None)):
+            part = ArrayBatches.__new__(ArrayBatches)
+            part.X = self.X.take(rows)
+            part.step_fill = self.step_fill
+            part.y = None if self.y is None else self.y[rows]
+            parts.append(part)
+        return parts[0], parts[1]
+
     def __getitem__(self, index):  # kept for code that expects a map-style Dataset
         return self.X.batch(np.array([index])), (self.y[index] if self.y is not None else torch.empty(0))
 

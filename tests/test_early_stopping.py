@@ -1,0 +1,64 @@
+"""Early stopping validates on the last training sequences: the most recent rows of a series."""
+
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from sk_rnn import GRURegressor, LSTMClassifier, RNNRegressor
+
+
+def noisy_sequences(n=200, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 8, 2)).astype(np.float32)
+    return X, X[:, -3:, 0].sum(axis=1) + 0.3 * rng.normal(size=n)
+
+
+def test_the_kept_weights_are_the_best_on_the_last_rows():
+    X, y = noisy_sequences()
+    model = GRURegressor(
+        hidden_size=16, max_epochs=300, early_stopping=True, n_iter_no_change=5, random_state=0
+    ).fit(X, y)
+    assert model.n_iter_ < 300  # it stopped
+    assert len(model.validation_loss_curve_) == model.n_iter_
+    assert model.best_validation_loss_ == min(model.validation_loss_curve_)
+    # The model kept is the best epoch's, and its validation rows are the last 20:
+    # its loss there (mean squared error on the standardised target) is that best loss.
+    held_out = slice(180, None)
+    standardised_error = (model.predict(X[held_out]) - y[held_out]) / model._y_scale[0]
+    assert np.mean(standardised_error**2) == pytest.approx(model.best_validation_loss_, rel=1e-4)
+    # ... and it is not the loss on any other block of 20 rows.
+    first = slice(0, 20)
+    other_error = (model.predict(X[first]) - y[first]) / model._y_scale[0]
+    assert np.mean(other_error**2) != pytest.approx(model.best_validation_loss_, rel=1e-4)
+
+
+def test_without_early_stopping_there_is_no_validation_record():
+    X, y = noisy_sequences(40)
+    model = RNNRegressor(hidden_size=4, max_epochs=2).fit(X, y)
+    assert model.validation_loss_curve_ is None
+    assert model.best_validation_loss_ is None
+    assert model.n_iter_ == 2
+
+
+def test_classifier_with_ragged_sequences_stops_early_and_pickles():
+    X, y = noisy_sequences()
+    rng = np.random.default_rng(1)
+    ragged = [sequence[: rng.integers(3, 9)] for sequence in X]
+    model = LSTMClassifier(hidden_size=8, max_epochs=200, early_stopping=True, random_state=0)
+    model.fit(ragged, y > 0)
+    assert model.n_iter_ < 200
+    restored = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(restored.predict_proba(ragged), model.predict_proba(ragged))
+    assert clone(model).get_params()["early_stopping"] is True
+
+
+def test_too_few_sequences_to_hold_some_out():
+    X, y = noisy_sequences(4)
+    with pytest.raises(
+        ValueError,
+        match=r"GRURegressor got early_stopping=True with validation_fraction=0.1 of 4 sequences, which "
+        r"leaves 0 for validation and 4 for training; both need at least one",
+    ):
+        GRURegressor(early_stopping=True).fit(X, y)
