@@ -1,0 +1,12 @@
+"""Forecasting with scikit-learn tools: changes as targets, multi-step forecasts, plots."""
+
+from ._display import ForecastDisplay
+from ._recursive import recursive_forecast
+from ._target import DifferencedTargetRegressor, default_forecasting_pipeline
+
+__all__ = [
+    "DifferencedTargetRegressor",
+    "ForecastDisplay",
+    "default_forecasting_pipeline",
+    "recursive_forecast",
+]

@@ -1,0 +1,256 @@
+"""Forecast against truth over time, in scikit-learn's Display style."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["ForecastDisplay"]
+
+
+def _pyplot() -> Any:
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as error:  # matplotlib is an optional dependency
+        raise ImportError(
+            "ForecastDisplay needs matplotlib: pip install matplotlib (or sk_rnn[examples])."
+        ) from error
+    return plt
+
+
+def _values(name: str, values: Any) -> np.ndarray:
+    array = np.asarray(values, dtype=np.float64)
+    if array.ndim == 2 and array.shape[1] == 1:
+        array = array[:, 0]
+    if array.ndim != 1:
+        raise ValueError(
+            f"ForecastDisplay plots one series: {name} must have shape (n_timesteps,), got shape "
+            f"{array.shape}. For a direct multi-step forecast, pass one column (one step ahead)."
+        )
+    return array
+
+
+def _time_axis(values: Any, index: Any, n: int) -> Any:
+    if index is None:
+        index = getattr(values, "index", None)
+    if index is None:
+        return np.arange(n)
+    if len(index) != n:
+        raise ValueError(f"ForecastDisplay got an index of {len(index)} times for {n} values.")
+    # matplotlib draws timestamps, not periods.
+    return index.to_timestamp() if isinstance(index, pd.PeriodIndex) else index
+
+
+class ForecastDisplay:
+    """Forecast against the truth over time, optionally after the history it started from.
+
+    Build it with :meth:`from_estimator` or :meth:`from_predictions`, which
+    plot at once; the constructor only stores what to plot.
+
+    Parameters
+    ----------
+    y_true : ndarray of shape (n_timesteps,)
+        Observed values over the forecast period.
+    y_pred : ndarray of shape (n_timesteps,)
+        Forecasts of the same times.
+    index : array-like of shape (n_timesteps,), default=None
+        Times of the values (a DatetimeIndex, a PeriodIndex, numbers); None
+        numbers them from 0.
+    history : Series or ndarray, default=None
+        The series before the forecast period, drawn in grey. A Series is
+        drawn at its own index; an array ends just before ``index`` starts.
+    estimator_name : str, default=None
+        Legend label of the forecast.
+
+    Attributes
+    ----------
+    line_true_ : matplotlib Line2D
+        The truth.
+    line_pred_ : matplotlib Line2D
+        The forecast.
+    line_history_ : matplotlib Line2D or None
+        The history, when given.
+    ax_ : matplotlib Axes
+        Axes with the plot.
+    figure_ : matplotlib Figure
+        Figure holding the axes.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from sk_rnn.forecasting import ForecastDisplay
+    >>> display = ForecastDisplay.from_predictions([1.0, 2.0, 3.0], [1.1, 1.9, 3.2], history=[0.0, 0.5])
+    >>> display.line_pred_.get_ydata().tolist()
+    [1.1, 1.9, 3.2]
+    """
+
+    def __init__(
+        self,
+        *,
+        y_true: Any,
+        y_pred: Any,
+        index: Any = None,
+        history: Any = None,
+        estimator_name: str | None = None,
+    ) -> None:
+        self.y_true = y_true
+        self.y_pred = y_pred
+        self.index = index
+        self.history = history
+        self.estimator_name = estimator_name
+
+    def plot(self, ax: Any = None, *, title: str | None = None, ylabel: str | None = None):
+        """Draw the history, the truth and the forecast.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Where to draw; None makes a new figure.
+        title : str, default=None
+            Axes title; None for none.
+        ylabel : str, default=None
+            Label of the value axis.
+
+        Returns
+        -------
+        display : ForecastDisplay
+            This object, with the ``line_*_``, ``ax_`` and ``figure_`` attributes set.
+        """
+        plt = _pyplot()
+        y_true = _values("y_true", self.y_true)
+        y_pred = _values("y_pred", self.y_pred)
+        if len(y_true) != len(y_pred):
+            raise ValueError(
+                f"ForecastDisplay needs as many forecasts as observed values, got {len(y_pred)} "
+                f"forecasts for {len(y_true)} values."
+            )
+        times = _time_axis(self.y_true, self.index, len(y_true))
+        if ax is None:
+            _, ax = plt.subplots(figsize=(9, 4))
+        self.line_history_ = None
+        if self.history is not None:
+            history = _values("history", self.history)
+            history_index = getattr(self.history, "index", None)
+            if history_index is not None:
+                history_times = _time_axis(self.history, history_index, len(history))
+            elif isinstance(times, np.ndarray):
+                history_times = np.arange(times[0] - len(history), times[0])
+            else:
+                raise ValueError(
+                    "ForecastDisplay got a history without times next to a forecast with times; "
+                    "pass history as a pandas Series indexed by time."
+                )
+            (self.line_history_,) = ax.plot(history_times, history, color="0.6", label="history")
+        (self.line_true_,) = ax.plot(times, y_true, color="black", label="observed")
+        (self.line_pred_,) = ax.plot(
+            times, y_pred, color="tab:orange", linestyle="--", label=self.estimator_name or "forecast"
+        )
+        if title is not None:
+            ax.set_title(title)
+        if ylabel is not None:
+            ax.set_ylabel(ylabel)
+        ax.legend(loc="upper left")
+        self.ax_ = ax
+        self.figure_ = ax.figure
+        return self
+
+    @classmethod
+    def from_estimator(
+        cls,
+        estimator: Any,
+        X: Any,
+        y: Any,
+        *,
+        index: Any = None,
+        history: Any = None,
+        name: str | None = None,
+        ax: Any = None,
+        title: str | None = None,
+        ylabel: str | None = None,
+    ):
+        """Plot a fitted estimator's forecasts for the rows of X against y.
+
+        Parameters
+        ----------
+        estimator : fitted estimator
+            Forecasts the value of the series ahead of each row of X.
+        X : array-like or DataFrame
+            Rows to forecast from, in the form the estimator was fitted on.
+        y : array-like of shape (n_timesteps,)
+            The observed values the forecasts aim at.
+        index : array-like, default=None
+            Times of the forecast values; None takes ``y``'s index when it is a
+            Series, else numbers from 0.
+        history : Series or ndarray, default=None
+            The series before the forecast period, drawn in grey.
+        name : str, default=None
+            Legend label; None uses the estimator's class name.
+        ax : matplotlib Axes, default=None
+            Where to draw.
+        title, ylabel : str, default=None
+            Axes title and value-axis label.
+
+        Returns
+        -------
+        display : ForecastDisplay
+        """
+        y_pred = np.asarray(estimator.predict(X), dtype=np.float64)
+        if y_pred.ndim == 2:  # direct multi-step: plot one step ahead
+            y_pred = y_pred[:, 0]
+            y = np.asarray(y, dtype=np.float64)[:, 0] if np.ndim(y) == 2 else y
+        if index is None:
+            index = getattr(y, "index", None)
+        return cls.from_predictions(
+            y,
+            y_pred,
+            index=index,
+            history=history,
+            name=name or type(estimator).__name__,
+            ax=ax,
+            title=title,
+            ylabel=ylabel,
+        )
+
+    @classmethod
+    def from_predictions(
+        cls,
+        y_true: Any,
+        y_pred: Any,
+        *,
+        index: Any = None,
+        history: Any = None,
+        name: str | None = None,
+        ax: Any = None,
+        title: str | None = None,
+        ylabel: str | None = None,
+    ):
+        """Plot forecasts against observed values.
+
+        Parameters
+        ----------
+        y_true : array-like of shape (n_timesteps,)
+            Observed values.
+        y_pred : array-like of shape (n_timesteps,)
+            Forecasts of the same times.
+        index : array-like, default=None
+            Times; None takes ``y_true``'s index when it is a Series, else
+            numbers from 0.
+        history : Series or ndarray, default=None
+            The series before the forecast period, drawn in grey.
+        name : str, default=None
+            Legend label of the forecast.
+        ax : matplotlib Axes, default=None
+            Where to draw.
+        title, ylabel : str, default=None
+            Axes title and value-axis label.
+
+        Returns
+        -------
+        display : ForecastDisplay
+        """
+        display = cls(y_true=y_true, y_pred=y_pred, index=index, history=history, estimator_name=name)
+        return display.plot(ax=ax, title=title, ylabel=ylabel)

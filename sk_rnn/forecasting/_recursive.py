@@ -1,0 +1,173 @@
+"""Several steps ahead from a model that forecasts one: each forecast becomes history."""
+
+from __future__ import annotations
+
+from numbers import Integral
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.utils.validation import check_is_fitted
+
+__all__ = ["recursive_forecast"]
+
+
+def _as_table(history: Any) -> pd.DataFrame | np.ndarray:
+    if isinstance(history, pd.Series):
+        return history.to_frame()
+    if isinstance(history, pd.DataFrame):
+        return history
+    values = np.asarray(history, dtype=np.float64)
+    if values.ndim == 1:
+        return values[:, np.newaxis]
+    if values.ndim != 2:
+        raise ValueError(
+            "recursive_forecast needs a history of shape (n_timesteps,) or (n_timesteps, n_features), "
+            f"got shape {values.shape}."
+        )
+    return values
+
+
+def _future_index(index: pd.Index, horizon: int) -> pd.Index | None:
+    """The ``horizon`` times after a DatetimeIndex or PeriodIndex, or None when they cannot be told."""
+    if isinstance(index, pd.PeriodIndex):
+        return pd.period_range(index[-1] + 1, periods=horizon, freq=index.freq)
+    if isinstance(index, pd.DatetimeIndex):
+        freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
+        if freq is None:
+            return None
+        return pd.date_range(index[-1], periods=horizon + 1, freq=freq)[1:]
+    if isinstance(index, pd.RangeIndex):
+        return pd.RangeIndex(index[-1] + index.step, index[-1] + index.step * (horizon + 1), index.step)
+    return None
+
+
+def _next_value(estimator: Any, table: pd.DataFrame | np.ndarray) -> float:
+    prediction = np.asarray(estimator.predict(table), dtype=np.float64)
+    # A direct multi-step model predicts (n, h): its first column is one step ahead.
+    last = prediction[-1]
+    return float(last if last.ndim == 0 else last[0])
+
+
+def recursive_forecast(
+    estimator: Any, history: Any, horizon: int, *, column: int | str = 0, future: Any = None
+) -> np.ndarray | pd.Series:
+    """Forecast ``horizon`` steps by feeding a one-step model its own forecasts.
+
+    The fitted ``estimator`` maps a time-ordered table to the value of the
+    series one step after each row (a pipeline such as
+    ``SlidingWindowTransformer -> LSTMRegressor`` trained on
+    :func:`~sk_rnn.preprocessing.lead_target`). Its forecast for the last row
+    is appended to the history as a new row, and the next step is forecast
+    from there. Errors compound with the horizon; a direct model (one output
+    per step ahead, ``lead_target(..., steps="all")``) avoids that at the cost
+    of one output per step.
+
+    Parameters
+    ----------
+    estimator : fitted estimator
+        Predicts the next value of the series from each row of the table.
+    history : array-like of shape (n_timesteps,) or (n_timesteps, n_features), Series or DataFrame
+        The table up to now, in time order, in the form the estimator was
+        fitted on. Give at least as many rows as the estimator's windows read.
+    horizon : int
+        Steps to forecast.
+    column : int or str, default=0
+        The column that holds the forecast series (position, or name for a
+        DataFrame).
+    future : array-like of shape (horizon, n_features) or DataFrame, default=None
+        Needed when the table has other (exogenous) columns: their known
+        future values, one row per step. The forecast column is ignored there
+        and filled with the forecasts.
+
+    Returns
+    -------
+    forecast : ndarray of shape (horizon,), or Series
+        A Series indexed by the next ``horizon`` times when ``history`` is a
+        pandas object whose index tells them (a PeriodIndex, a DatetimeIndex
+        with a frequency, or a RangeIndex).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sk_rnn import GRURegressor
+    >>> from sk_rnn.forecasting import recursive_forecast
+    >>> from sk_rnn.preprocessing import SlidingWindowTransformer, lead_target
+    >>> series = np.sin(np.arange(200) / 5)
+    >>> model = make_pipeline(SlidingWindowTransformer(20), GRURegressor(max_epochs=30, random_state=0))
+    >>> model = model.fit(series[:-1, None], lead_target(series))
+    >>> recursive_forecast(model, series, horizon=5).shape
+    (5,)
+    """
+    check_is_fitted(estimator)
+    if not isinstance(horizon, Integral) or horizon < 1:
+        raise ValueError(f"recursive_forecast needs a horizon of at least 1 step, got {horizon!r}.")
+    table = _as_table(history)
+    if len(table) == 0:
+        raise ValueError("recursive_forecast got an empty history; it needs the recent past to start from.")
+    is_frame = isinstance(table, pd.DataFrame)
+    position = _column_position(table, column)
+    future_rows = _future_rows(table, horizon, future, position)
+    index = _future_index(table.index, horizon) if is_frame else None
+    if is_frame and index is None:
+        # Times that cannot be extended: number the rows instead, so that the
+        # appended rows still get an index of the same kind.
+        table = table.reset_index(drop=True)
+    forecasts = np.empty(horizon)
+    for step in range(horizon):
+        forecasts[step] = _next_value(estimator, table)
+        row = future_rows[step].copy()
+        row[position] = forecasts[step]
+        if is_frame:
+            new_index = _future_index(table.index, 1)
+            new_row = pd.DataFrame([row], columns=table.columns, index=new_index)
+            table = pd.concat([table, new_row.astype(table.dtypes.to_dict())])
+        else:
+            table = np.vstack([table, row])
+    if index is None:
+        return forecasts
+    return pd.Series(forecasts, index=index, name=table.columns[position])
+
+
+def _column_position(table: pd.DataFrame | np.ndarray, column: int | str) -> int:
+    n_columns = table.shape[1]
+    if isinstance(column, str):
+        if not isinstance(table, pd.DataFrame) or column not in table.columns:
+            columns = list(table.columns) if isinstance(table, pd.DataFrame) else "no names"
+            raise ValueError(
+                f"recursive_forecast got column={column!r}, but the history has columns {columns}."
+            )
+        return list(table.columns).index(column)
+    if not -n_columns <= column < n_columns:
+        raise ValueError(f"recursive_forecast got column={column}, but the history has {n_columns} columns.")
+    return column % n_columns
+
+
+def _future_rows(table: pd.DataFrame | np.ndarray, horizon: int, future: Any, position: int) -> np.ndarray:
+    """``(horizon, n_features)`` rows to append, the forecast column still to fill."""
+    n_columns = table.shape[1]
+    if future is None:
+        if n_columns > 1:
+            raise ValueError(
+                f"recursive_forecast got a history with {n_columns} columns but no future: the "
+                "other (exogenous) columns need their known future values. Pass future= with "
+                f"{horizon} rows, one per step to forecast."
+            )
+        return np.zeros((horizon, 1))
+    if isinstance(future, pd.DataFrame) and isinstance(table, pd.DataFrame):
+        future = future.reindex(columns=table.columns)
+    rows = np.asarray(future, dtype=np.float64)
+    rows = rows[:, np.newaxis] if rows.ndim == 1 else rows
+    if rows.shape != (horizon, n_columns):
+        raise ValueError(
+            f"recursive_forecast needs future of shape ({horizon}, {n_columns}), one row per step "
+            f"with the history's columns, got shape {rows.shape}."
+        )
+    exogenous = np.delete(rows, position, axis=1)
+    if not np.isfinite(exogenous).all():
+        raise ValueError(
+            "recursive_forecast got future values that are missing or not finite; every exogenous "
+            "column needs a known value at every step to forecast."
+        )
+    return rows

@@ -1,0 +1,208 @@
+"""A regressor trained on changes of a series, reporting levels."""
+
+from __future__ import annotations
+
+from numbers import Integral
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, RegressorMixin, clone
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .._compat import HasMethods, _fit_context
+from .._nonfinite import first_non_finite
+from .._regressors import LSTMRegressor
+from ..preprocessing import Differencer, SlidingWindowTransformer
+
+__all__ = ["DifferencedTargetRegressor", "default_forecasting_pipeline"]
+
+
+def default_forecasting_pipeline(window_size: int = 24, regressor: Any = None) -> Any:
+    """Differences, scaling, windows and a recurrent regressor: the inner model of a forecaster.
+
+    Parameters
+    ----------
+    window_size : int, default=24
+        Steps of history each forecast reads.
+    regressor : estimator, default=None
+        The recurrent regressor; None means ``LSTMRegressor()``.
+
+    Returns
+    -------
+    pipeline : Pipeline
+        ``make_pipeline(Differencer(), StandardScaler(), SlidingWindowTransformer(window_size),
+        regressor)``.
+
+    Examples
+    --------
+    >>> from sk_rnn.forecasting import default_forecasting_pipeline
+    >>> [name for name, _ in default_forecasting_pipeline().steps]
+    ['differencer', 'standardscaler', 'slidingwindowtransformer', 'lstmregressor']
+    """
+    return make_pipeline(
+        Differencer(),
+        StandardScaler(),
+        SlidingWindowTransformer(window_size),
+        LSTMRegressor() if regressor is None else regressor,
+    )
+
+
+class DifferencedTargetRegressor(RegressorMixin, BaseEstimator):
+    """Fit a regressor on how far the target is from the series' current value; predict levels.
+
+    Forecasting rows of a time-ordered table, where row ``t`` holds the series
+    at time ``t`` and ``y[t]`` its value ``h`` steps later (see
+    :func:`~sk_rnn.preprocessing.lead_target`): the inner regressor is trained
+    on ``y[t] - X[t, column]``, the change to come, and ``predict`` adds the
+    current value back. Changes stay in the range seen in training while the
+    level trends, so a recurrent network can forecast a series that grows
+    beyond anything it was trained on. This is what
+    :class:`~sklearn.compose.TransformedTargetRegressor` cannot do: the
+    transform depends on X.
+
+    For multiplicative growth, take logs of both sides: put this estimator in
+    a pipeline after ``FunctionTransformer(np.log)`` and wrap that pipeline in
+    ``TransformedTargetRegressor(func=np.log, inverse_func=np.exp)`` (see the
+    example below); the changes are then relative changes.
+
+    Parameters
+    ----------
+    regressor : estimator, default=None
+        Fitted on X and the changes. None means
+        :func:`default_forecasting_pipeline()`: ``Differencer`` ->
+        ``StandardScaler`` -> ``SlidingWindowTransformer(24)`` ->
+        ``LSTMRegressor``.
+    column : int or str, default=0
+        The column of X that holds the series being forecast: its position, or
+        its name when X is a DataFrame.
+
+    Attributes
+    ----------
+    regressor_ : estimator
+        The fitted inner regressor.
+    n_features_in_ : int
+        Columns of X.
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
+        Column names, when ``fit`` got a DataFrame with string columns.
+
+    See Also
+    --------
+    sk_rnn.preprocessing.Differencer : Changes as inputs, the other half of the idea.
+    recursive_forecast : Several steps ahead from a one-step model.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.compose import TransformedTargetRegressor
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import FunctionTransformer
+    >>> from sk_rnn import LSTMRegressor
+    >>> from sk_rnn.datasets import load_airline
+    >>> from sk_rnn.forecasting import DifferencedTargetRegressor, default_forecasting_pipeline
+    >>> from sk_rnn.preprocessing import lead_target
+    >>> series = load_airline().frame["passengers"].to_numpy(dtype=float)
+    >>> X, y = series[:-1].reshape(-1, 1), lead_target(series)
+    >>> inner = default_forecasting_pipeline(12, LSTMRegressor(max_epochs=20, random_state=0))
+    >>> forecaster = TransformedTargetRegressor(
+    ...     make_pipeline(FunctionTransformer(np.log), DifferencedTargetRegressor(inner)),
+    ...     func=np.log,
+    ...     inverse_func=np.exp,
+    ... )
+    >>> forecaster.fit(X[:100], y[:100]).predict(X[100:]).shape
+    (43,)
+    """
+
+    _parameter_constraints: ClassVar[dict] = {
+        "regressor": [HasMethods(["fit", "predict"]), None],
+        "column": [Integral, str],
+    }
+
+    def __init__(self, regressor: Any = None, *, column: int | str = 0) -> None:
+        self.regressor = regressor
+        self.column = column
+
+    def _current_values(self, X: Any, values: np.ndarray) -> np.ndarray:
+        """The forecast column of the validated table ``values``: (n,) finite floats."""
+        name = type(self).__name__
+        if isinstance(self.column, str) and not isinstance(X, pd.DataFrame):
+            raise ValueError(
+                f"{name} got column={self.column!r}, a name, but X is not a DataFrame. Pass the "
+                "column's position instead, or X as a DataFrame."
+            )
+        current = values[:, self._column_position(X)]
+        found = first_non_finite(current)
+        if found is not None:
+            (row,), kind = found
+            raise ValueError(
+                f"{name} got {kind} in the forecast column at row {row}; the series must be "
+                "complete. Fill gaps first (for instance frame.interpolate())."
+            )
+        return current
+
+    def _column_position(self, X: Any) -> int:
+        name = type(self).__name__
+        if isinstance(self.column, str):
+            columns = list(X.columns)
+            if self.column not in columns:
+                raise ValueError(f"{name} got column={self.column!r}, but X has columns {columns}.")
+            return columns.index(self.column)
+        if not -self.n_features_in_ <= self.column < self.n_features_in_:
+            raise ValueError(
+                f"{name} got column={self.column}, but X has {self.n_features_in_} columns; "
+                f"use a position between 0 and {self.n_features_in_ - 1}."
+            )
+        return int(self.column)
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X: Any, y: Any, **fit_params: Any):
+        """Fit the inner regressor on X and the change ``y - X[:, column]``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_timesteps, n_features)
+            Time-ordered table; row ``t`` is the series (and any exogenous
+            columns) at time ``t``.
+        y : array-like of shape (n_timesteps,) or (n_timesteps, horizon)
+            The value(s) of the series ahead of each row.
+        **fit_params : dict
+            Passed to the inner regressor's ``fit``.
+
+        Returns
+        -------
+        self : DifferencedTargetRegressor
+        """
+        values, target = validate_data(
+            self, X, y, dtype=np.float64, ensure_all_finite=False, multi_output=True, y_numeric=True
+        )
+        current = self._current_values(X, values)
+        change = target - (current if target.ndim == 1 else current[:, np.newaxis])
+        regressor = default_forecasting_pipeline() if self.regressor is None else self.regressor
+        self.regressor_ = clone(regressor).fit(X, change, **fit_params)
+        return self
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Forecast: the current value of the series plus the predicted change.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_timesteps, n_features)
+            Time-ordered table with the columns seen in ``fit``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_timesteps,) or (n_timesteps, horizon)
+        """
+        check_is_fitted(self)
+        values = validate_data(self, X, reset=False, dtype=np.float64, ensure_all_finite=False)
+        current = self._current_values(X, values)
+        change = np.asarray(self.regressor_.predict(X), dtype=np.float64)
+        return change + (current if change.ndim == 1 else current[:, np.newaxis])
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.target_tags.multi_output = True
+        return tags

@@ -1,0 +1,290 @@
+"""Forecasting: changes as targets, recursive and direct multi-step forecasts, exogenous columns, plots."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.compose import ColumnTransformer, TransformedTargetRegressor
+from sklearn.dummy import DummyRegressor
+from sklearn.linear_model import LinearRegression
+from sklearn.metrics import root_mean_squared_error
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from sk_rnn import LSTMRegressor, RNNRegressor
+from sk_rnn._forecast_demo import DATASETS, Split, ridge_on_lags, seasonal_naive
+from sk_rnn.datasets import load_airline
+from sk_rnn.forecasting import (
+    DifferencedTargetRegressor,
+    ForecastDisplay,
+    default_forecasting_pipeline,
+    recursive_forecast,
+)
+from sk_rnn.preprocessing import lead_target
+
+
+@pytest.fixture(scope="module")
+def airline():
+    return load_airline().frame["passengers"].astype(float)
+
+
+# -- DifferencedTargetRegressor -----------------------------------------------------------
+
+
+def test_predicts_the_current_value_plus_the_learned_change():
+    X = np.array([[1.0, 5.0], [2.0, 5.0], [4.0, 5.0], [7.0, 5.0]])
+    y = np.array([2.0, 4.0, 7.0, 11.0])  # changes 1, 2, 3, 4: mean 2.5
+    model = DifferencedTargetRegressor(DummyRegressor()).fit(X, y)
+    assert model.regressor_.constant_ == pytest.approx(2.5)
+    np.testing.assert_allclose(model.predict([[10.0, 0.0], [20.0, 0.0]]), [12.5, 22.5])
+    # Another column as the series; a direct multi-step target of shape (n, h).
+    by_column = DifferencedTargetRegressor(DummyRegressor(), column=1).fit(X, y)
+    np.testing.assert_allclose(by_column.predict([[0.0, 1.0]]), [1.0 + np.mean(y - 5.0)])
+    multi = DifferencedTargetRegressor(DummyRegressor()).fit(X, np.c_[y, y + 1])
+    np.testing.assert_allclose(multi.predict([[10.0, 0.0]]), [[12.5, 13.5]])
+
+
+def test_column_by_name_and_its_errors():
+    frame = pd.DataFrame({"temperature": [1.0, 2.0, 3.0], "sales": [10.0, 20.0, 30.0]})
+    model = DifferencedTargetRegressor(DummyRegressor(strategy="constant", constant=0.0), column="sales")
+    np.testing.assert_allclose(model.fit(frame, [0.0, 0.0, 0.0]).predict(frame), [10.0, 20.0, 30.0])
+    with pytest.raises(ValueError, match=r"column='price', but X has columns \['temperature', 'sales'\]"):
+        model.set_params(column="price").fit(frame, [0.0, 0.0, 0.0])
+    with pytest.raises(ValueError, match=r"column='sales', a name, but X is not a DataFrame"):
+        model.set_params(column="sales").fit(frame.to_numpy(), [0.0, 0.0, 0.0])
+    with pytest.raises(ValueError, match=r"column=2, but X has 2 columns; use a position between 0 and 1"):
+        model.set_params(column=2).fit(frame, [0.0, 0.0, 0.0])
+    with pytest.raises(ValueError, match=r"NaN in the forecast column at row 1; the series must be complete"):
+        model.set_params(column=0).fit([[1.0], [np.nan], [3.0]], [0.0, 0.0, 0.0])
+
+
+def test_default_inner_model_is_the_documented_pipeline(airline):
+    X, y = airline.to_frame().iloc[:-1], lead_target(airline)
+    pipeline = default_forecasting_pipeline()
+    assert [name for name, _ in pipeline.steps] == [
+        "differencer",
+        "standardscaler",
+        "slidingwindowtransformer",
+        "lstmregressor",
+    ]
+    assert pipeline.named_steps["slidingwindowtransformer"].window_size == 24
+    small = default_forecasting_pipeline(6, RNNRegressor(hidden_size=4, max_epochs=1, random_state=0))
+    fitted = DifferencedTargetRegressor(small).fit(X, y)
+    assert isinstance(fitted.regressor_, Pipeline)
+    assert fitted.predict(X).shape == (len(X),)
+
+
+# -- quality on real data ------------------------------------------------------------------
+
+
+def test_airline_one_step_beats_seasonal_naive_and_stays_near_ridge_on_lags(airline):
+    """The pipeline the docs recommend, default hyperparameters, on the last 20% of the series."""
+    spec = DATASETS["airline"]
+    split = Split.of(airline, horizon=1)
+    forecaster = TransformedTargetRegressor(
+        make_pipeline(
+            FunctionTransformer(np.log, np.exp),
+            DifferencedTargetRegressor(default_forecasting_pipeline(regressor=LSTMRegressor(random_state=0))),
+        ),
+        func=np.log,
+        inverse_func=np.exp,
+    )
+    forecaster.fit(split.X.iloc[: split.n_train], split.y[: split.n_train])
+    truth = split.y[split.n_train :]
+    assert len(truth) == 29  # 1958-08 to 1960-12
+    rmse = root_mean_squared_error(truth, forecaster.predict(split.X)[split.n_train :])
+    naive = root_mean_squared_error(
+        truth, seasonal_naive(airline.to_numpy(), 1, 12, np.arange(split.n_train, len(split.y)))
+    )
+    ridge = root_mean_squared_error(truth, ridge_on_lags(split, spec))
+    assert naive == pytest.approx(46.08, abs=0.01)
+    assert ridge == pytest.approx(21.0, abs=0.1)
+    # Measured at 21.3 with this seed (21.3-25.3 over seeds 0-2): well below seasonal
+    # naive, within 20% of the ridge regression.
+    assert rmse < 0.6 * naive
+    assert rmse < 1.2 * ridge
+
+
+# -- stock scikit-learn tools: TransformedTargetRegressor, exogenous columns, search -------
+
+
+def exogenous_frame(airline):
+    """Passengers and the month as a cycle: exogenous columns whose future is known."""
+    month = airline.index.month.to_numpy()
+    return pd.DataFrame(
+        {
+            "passengers": airline.to_numpy(),
+            "month_sin": np.sin(2 * np.pi * month / 12),
+            "month_cos": np.cos(2 * np.pi * month / 12),
+        },
+        index=airline.index,
+    )
+
+
+def exogenous_forecaster():
+    log_passengers = ColumnTransformer(
+        [("log", FunctionTransformer(np.log, np.exp), ["passengers"])],
+        remainder="passthrough",
+        verbose_feature_names_out=False,
+    ).set_output(transform="pandas")
+    network = RNNRegressor(hidden_size=16, max_epochs=15, random_state=0)
+    return TransformedTargetRegressor(
+        make_pipeline(
+            log_passengers,
+            DifferencedTargetRegressor(default_forecasting_pipeline(12, network), column="passengers"),
+        ),
+        func=np.log,
+        inverse_func=np.exp,
+    )
+
+
+def test_exogenous_columns_in_a_time_series_grid_search(airline):
+    frame = exogenous_frame(airline)
+    X, y = frame.iloc[:-1], lead_target(airline)
+    prefix = "regressor__differencedtargetregressor__regressor__"
+    search = GridSearchCV(
+        exogenous_forecaster(),
+        {
+            f"{prefix}slidingwindowtransformer__window_size": [6, 12],
+            f"{prefix}rnnregressor__cell": ["rnn", "gru"],
+        },
+        cv=TimeSeriesSplit(2),
+        scoring="neg_root_mean_squared_error",
+    ).fit(X.iloc[:115], y[:115])
+    assert len(search.cv_results_["params"]) == 4
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    network = search.best_estimator_.regressor_[-1].regressor_[-1]
+    assert network.n_features_in_ == 3  # passengers and both exogenous columns reach the network
+    predictions = search.predict(X.iloc[115:])
+    assert predictions.shape == (len(X) - 115,)
+    # Levels in passengers (thousands), on the scale of the truth: not logs, not changes.
+    assert root_mean_squared_error(y[115:], predictions) < 100
+
+
+def test_recursive_forecast_takes_the_future_of_exogenous_columns(airline):
+    frame = exogenous_frame(airline)
+    model = exogenous_forecaster().fit(frame.iloc[:100], lead_target(airline)[:100])
+    history, future = frame.iloc[:101], frame.iloc[101:107]
+    forecast = recursive_forecast(model, history, 6, column="passengers", future=future)
+    assert forecast.index.equals(frame.index[101:107])
+    # The first step is the one-step forecast from the history.
+    assert forecast.iloc[0] == pytest.approx(model.predict(history)[-1])
+    with pytest.raises(ValueError, match=r"history with 3 columns but no future: the other \(exogenous\)"):
+        recursive_forecast(model, history, 6, column="passengers")
+    with pytest.raises(ValueError, match=r"needs future of shape \(6, 3\), one row per step"):
+        recursive_forecast(model, history, 6, column="passengers", future=future.iloc[:5])
+
+
+# -- recursive and direct multi-step -------------------------------------------------------
+
+
+def plus_one_per_step():
+    """A model whose forecast is exactly the last value plus one."""
+    return DifferencedTargetRegressor(DummyRegressor(strategy="constant", constant=1.0)).fit([[0.0]], [1.0])
+
+
+def test_recursive_forecast_feeds_forecasts_back():
+    forecast = recursive_forecast(plus_one_per_step(), [1.0, 2.0, 5.0], horizon=4)
+    np.testing.assert_array_equal(forecast, [6.0, 7.0, 8.0, 9.0])
+    # With an exogenous driver: the change is the exogenous value.
+    driven = DifferencedTargetRegressor(LinearRegression()).fit(
+        [[0.0, 1.0], [1.0, 2.0], [3.0, 3.0]], [1.0, 3.0, 6.0]
+    )
+    forecast = recursive_forecast(driven, [[3.0, 3.0]], 3, future=[[0.0, 10.0], [0.0, 20.0], [0.0, 30.0]])
+    np.testing.assert_allclose(forecast, [6.0, 16.0, 36.0])
+
+
+@pytest.mark.filterwarnings("ignore:X has feature names")
+def test_recursive_forecast_index_follows_the_history(airline):
+    model = plus_one_per_step()
+    periods = recursive_forecast(model, airline.iloc[:12], 3)
+    assert list(periods.index.astype(str)) == ["1950-01", "1950-02", "1950-03"]
+    assert periods.name == "passengers"
+    days = pd.Series([1.0, 2.0, 3.0], index=pd.date_range("2024-01-01", periods=3, freq="D"))
+    assert list(recursive_forecast(model, days, 2).index) == list(pd.date_range("2024-01-04", periods=2))
+    irregular = pd.Series([1.0, 2.0, 3.0], index=pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-07"]))
+    assert isinstance(recursive_forecast(model, irregular, 2), np.ndarray)
+
+
+def test_recursive_forecast_bad_input():
+    model = plus_one_per_step()
+    with pytest.raises(ValueError, match=r"horizon of at least 1 step, got 0"):
+        recursive_forecast(model, [1.0, 2.0], 0)
+    with pytest.raises(ValueError, match=r"empty history"):
+        recursive_forecast(model, [], 2)
+    with pytest.raises(ValueError, match=r"column=3, but the history has 1 columns"):
+        recursive_forecast(model, [1.0, 2.0], 2, column=3)
+    with pytest.raises(ValueError, match=r"future values that are missing or not finite"):
+        recursive_forecast(model, [[1.0, 2.0]], 1, future=[[0.0, np.nan]])
+
+
+def test_recursive_and_direct_multi_step_on_a_real_series(airline):
+    """Both strategies on airline, 12 months ahead from 1958-12, beat repeating the last year."""
+    values = airline.to_numpy()
+    log = FunctionTransformer(np.log, np.exp)
+
+    def forecaster(network):
+        inner = make_pipeline(log, DifferencedTargetRegressor(default_forecasting_pipeline(12, network)))
+        return TransformedTargetRegressor(inner, func=np.log, inverse_func=np.exp)
+
+    X = airline.to_frame()
+    one_step = forecaster(RNNRegressor(cell="gru", random_state=0)).fit(
+        X.iloc[:119], lead_target(values)[:119]
+    )
+    recursive = recursive_forecast(one_step, X.iloc[:120], 12)
+    direct_target = lead_target(values, 12, steps="all")  # row t: the 12 values after t
+    direct = forecaster(RNNRegressor(cell="gru", random_state=0)).fit(X.iloc[:108], direct_target[:108])
+    direct_forecast = direct.predict(X.iloc[:120])[-1]
+    truth = values[120:132]
+    seasonal_naive_rmse = root_mean_squared_error(truth, values[108:120])  # 49.3
+    assert recursive.index[0] == pd.Period("1959-01", freq="M")
+    # Measured: recursive 44.5, direct 36.2 (errors compound in the recursive one).
+    for forecast in (recursive.to_numpy(), direct_forecast):
+        assert forecast.shape == (12,)
+        assert root_mean_squared_error(truth, forecast) < seasonal_naive_rmse
+
+
+# -- ForecastDisplay ------------------------------------------------------------------------
+
+
+def test_display_from_predictions_draws_history_truth_and_forecast(airline):
+    truth, history = airline.iloc[-12:], airline.iloc[:-12]
+    display = ForecastDisplay.from_predictions(truth, truth * 1.1, history=history, name="mine", title="t")
+    np.testing.assert_allclose(display.line_pred_.get_ydata(), truth.to_numpy() * 1.1)
+    np.testing.assert_allclose(display.line_true_.get_ydata(), truth.to_numpy())
+    assert len(display.line_history_.get_xdata()) == len(history)
+    assert [text.get_text() for text in display.ax_.get_legend().get_texts()] == [
+        "history",
+        "observed",
+        "mine",
+    ]
+    assert display.ax_.get_title() == "t"
+    assert display.figure_ is display.ax_.figure
+    plt.close("all")
+
+
+def test_display_from_estimator_on_given_axes(airline):
+    X, y = airline.to_frame().iloc[:-1], pd.Series(lead_target(airline), index=airline.index[1:])
+    model = plus_one_per_step()
+    _, ax = plt.subplots()
+    display = ForecastDisplay.from_estimator(model, X.to_numpy(), y, ax=ax)
+    assert display.ax_ is ax
+    np.testing.assert_allclose(display.line_pred_.get_ydata(), airline.to_numpy()[:-1] + 1)
+    assert display.line_pred_.get_label() == "DifferencedTargetRegressor"
+    assert display.line_history_ is None
+    plt.close("all")
+
+
+def test_display_bad_input():
+    with pytest.raises(ValueError, match=r"got 2 forecasts for 3 values"):
+        ForecastDisplay.from_predictions([1.0, 2.0, 3.0], [1.0, 2.0])
+    with pytest.raises(ValueError, match=r"y_pred must have shape \(n_timesteps,\), got shape \(3, 2\)"):
+        ForecastDisplay.from_predictions([1.0, 2.0, 3.0], np.ones((3, 2)))
+    with pytest.raises(ValueError, match=r"index of 2 times for 3 values"):
+        ForecastDisplay.from_predictions([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], index=[0, 1])
+    plt.close("all")
