@@ -1,0 +1,61 @@
+"""``python -m sk_rnn``: the forecasting main job."""
+
+import subprocess
+import sys
+
+import pytest
+
+from sk_rnn._forecast_demo import main
+
+
+def test_leaderboard_and_plot(tmp_path, capsys):
+    plot = tmp_path / "forecast.png"
+    # One cell, one window, few epochs: what is checked is the job, not the scores.
+    arguments = [
+        "--cells",
+        "indrnn",
+        "--windows",
+        "12",
+        "--folds",
+        "2",
+        "--max-epochs",
+        "5",
+        "--output",
+        str(plot),
+    ]
+    assert main(arguments) == 0
+    out = capsys.readouterr().out
+    assert "airline: 144 steps from 1949-01 to 1960-12; forecasting 1 step(s) ahead." in out
+    assert "testing on the last 29 (1958-08 to 1960-12)" in out
+    assert "[1/1] IndRNN: 1 window size(s) x 2 folds, 5 epochs per fit ..." in out
+    board = out[out.index("model ") :].splitlines()
+    assert board[0].split() == ["model", "chosen", "CV", "RMSE", "test", "RMSE", "test", "MAE", "time"]
+    names = {
+        line.split("  ")[0].strip() for line in board[2:] if line.strip() and not line.startswith("Plot")
+    }
+    assert names == {"RNNRegressor(cell='indrnn')", "seasonal naive (12 steps)", "Ridge on 12 lags"}
+    naive_row = next(line for line in board if line.startswith("seasonal naive"))
+    assert naive_row.split()[-2:] == ["46.1", "41.3"]  # test RMSE and MAE
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_other_dataset_and_horizon(tmp_path, capsys):
+    plot = tmp_path / "sunspots.png"
+    arguments = ["--dataset", "sunspots", "--horizon", "3", "--cells", "rnn", "--windows", "11"]
+    assert main([*arguments, "--folds", "2", "--max-epochs", "3", "--output", str(plot)]) == 0
+    out = capsys.readouterr().out
+    assert "sunspots: 309 steps from 1700 to 2008; forecasting 3 step(s) ahead." in out
+    assert "Ridge on 11 lags" in out
+    assert plot.exists()
+
+
+def test_help_and_bad_options():
+    result = subprocess.run(
+        [sys.executable, "-m", "sk_rnn", "--help"], capture_output=True, text=True, check=True
+    )
+    for option in ("--dataset", "--horizon", "--output", "--cells", "--windows", "--max-epochs"):
+        assert option in result.stdout
+    with pytest.raises(SystemExit, match=r"horizon 200 leaves no training rows in a series of 144 steps"):
+        main(["--horizon", "200"])
+    with pytest.raises(SystemExit):
+        main(["--horizon", "0"])
