@@ -280,6 +280,13 @@ def test_display_from_estimator_on_given_axes(airline):
     plt.close("all")
 
 
+def test_display_of_plain_lists_numbers_the_steps():
+    display = ForecastDisplay.from_predictions([1.0, 2.0, 3.0], [1.5, 2.5, 3.5], history=[0.0, 0.5])
+    np.testing.assert_array_equal(display.line_true_.get_xdata(), [0, 1, 2])
+    np.testing.assert_array_equal(display.line_history_.get_xdata(), [-2, -1])
+    plt.close("all")
+
+
 def test_display_bad_input():
     with pytest.raises(ValueError, match=r"got 2 forecasts for 3 values"):
         ForecastDisplay.from_predictions([1.0, 2.0, 3.0], [1.0, 2.0])

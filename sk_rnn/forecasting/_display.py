@@ -32,9 +32,14 @@ def _values(name: str, values: Any) -> np.ndarray:
     return array
 
 
+def _pandas_index(values: Any) -> pd.Index | None:
+    """The index of a Series or DataFrame; None for anything else (a list's ``index`` is a method)."""
+    return values.index if isinstance(values, (pd.Series, pd.DataFrame)) else None
+
+
 def _time_axis(values: Any, index: Any, n: int) -> Any:
     if index is None:
-        index = getattr(values, "index", None)
+        index = _pandas_index(values)
     if index is None:
         return np.arange(n)
     if len(index) != n:
@@ -134,7 +139,7 @@ class ForecastDisplay:
         self.line_history_ = None
         if self.history is not None:
             history = _values("history", self.history)
-            history_index = getattr(self.history, "index", None)
+            history_index = _pandas_index(self.history)
             if history_index is not None:
                 history_times = _time_axis(self.history, history_index, len(history))
             elif isinstance(times, np.ndarray):
@@ -203,7 +208,7 @@ class ForecastDisplay:
             y_pred = y_pred[:, 0]
             y = np.asarray(y, dtype=np.float64)[:, 0] if np.ndim(y) == 2 else y
         if index is None:
-            index = getattr(y, "index", None)
+            index = _pandas_index(y)
         return cls.from_predictions(
             y,
             y_pred,
