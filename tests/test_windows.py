@@ -3,6 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.compose import TransformedTargetRegressor
+from sklearn.metrics import r2_score
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -113,3 +115,18 @@ def test_gaps_and_bad_horizons_are_refused():
         lead_target(np.arange(30.0), horizon=40)
     with pytest.raises(ValueError, match="lead_target expects a 1-D series"):
         lead_target(np.zeros((5, 2)))
+
+
+def test_transformed_target_regressor_scales_y_around_the_window_pipeline():
+    X = series(240)
+    y = 5000.0 + 1000.0 * lead_target(X[:, 0])  # a target in other units than X
+    pipe = make_pipeline(
+        StandardScaler(),
+        SlidingWindowTransformer(12),
+        LSTMRegressor(hidden_size=16, max_epochs=30, random_state=0),
+    )
+    model = TransformedTargetRegressor(pipe, transformer=StandardScaler()).fit(X[:180], y[:180])
+    assert model.transformer_.mean_[0] == pytest.approx(y[:180].mean())
+    predictions = model.predict(X[:-1])[180:]
+    # Back in the target's units, and learned: R^2 on the 59 rows after training.
+    assert r2_score(y[180:], predictions) > 0.8
