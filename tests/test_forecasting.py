@@ -174,6 +174,9 @@ def test_recursive_forecast_takes_the_future_of_exogenous_columns(airline):
     assert forecast.index.equals(frame.index[101:107])
     # The first step is the one-step forecast from the history.
     assert forecast.iloc[0] == pytest.approx(model.predict(history)[-1])
+    # Reading only what the model needs (window 12 + the Differencer's one row) changes nothing.
+    short = recursive_forecast(model, history, 6, column="passengers", future=future, context=13)
+    np.testing.assert_allclose(short, forecast, rtol=1e-6)
     with pytest.raises(ValueError, match=r"history with 3 columns but no future: the other \(exogenous\)"):
         recursive_forecast(model, history, 6, column="passengers")
     with pytest.raises(ValueError, match=r"needs future of shape \(6, 3\), one row per step"):
@@ -215,6 +218,8 @@ def test_recursive_forecast_bad_input():
     model = plus_one_per_step()
     with pytest.raises(ValueError, match=r"horizon of at least 1 step, got 0"):
         recursive_forecast(model, [1.0, 2.0], 0)
+    with pytest.raises(ValueError, match=r"context of at least 1 row or None, got 0"):
+        recursive_forecast(model, [1.0, 2.0], 2, context=0)
     with pytest.raises(ValueError, match=r"empty history"):
         recursive_forecast(model, [], 2)
     with pytest.raises(ValueError, match=r"column=3, but the history has 1 columns"):

@@ -42,7 +42,9 @@ def _future_index(index: pd.Index, horizon: int) -> pd.Index | None:
     return None
 
 
-def _next_value(estimator: Any, table: pd.DataFrame | np.ndarray) -> float:
+def _next_value(estimator: Any, table: pd.DataFrame | np.ndarray, context: int | None) -> float:
+    if context is not None:
+        table = table.iloc[-context:] if isinstance(table, pd.DataFrame) else table[-context:]
     prediction = np.asarray(estimator.predict(table), dtype=np.float64)
     # A direct multi-step model predicts (n, h): its first column is one step ahead.
     last = prediction[-1]
@@ -50,7 +52,13 @@ def _next_value(estimator: Any, table: pd.DataFrame | np.ndarray) -> float:
 
 
 def recursive_forecast(
-    estimator: Any, history: Any, horizon: int, *, column: int | str = 0, future: Any = None
+    estimator: Any,
+    history: Any,
+    horizon: int,
+    *,
+    column: int | str = 0,
+    future: Any = None,
+    context: int | None = None,
 ) -> np.ndarray | pd.Series:
     """Forecast ``horizon`` steps by feeding a one-step model its own forecasts.
 
@@ -79,6 +87,13 @@ def recursive_forecast(
         Needed when the table has other (exogenous) columns: their known
         future values, one row per step. The forecast column is ignored there
         and filled with the forecasts.
+    context : int, default=None
+        Rows each step passes to ``predict``: the last ``context`` ones. None
+        passes the whole history, which costs one prediction per row per step;
+        on a long history, set it to what the model reads (the window size,
+        plus the ``lag`` of a ``Differencer``) to forecast in constant time
+        per step with the same forecast, up to float32 rounding
+        (``benchmarks/bench_recursive.py``).
 
     Returns
     -------
@@ -103,6 +118,8 @@ def recursive_forecast(
     check_is_fitted(estimator)
     if not isinstance(horizon, Integral) or horizon < 1:
         raise ValueError(f"recursive_forecast needs a horizon of at least 1 step, got {horizon!r}.")
+    if context is not None and (not isinstance(context, Integral) or context < 1):
+        raise ValueError(f"recursive_forecast needs a context of at least 1 row or None, got {context!r}.")
     table = _as_table(history)
     if len(table) == 0:
         raise ValueError("recursive_forecast got an empty history; it needs the recent past to start from.")
@@ -116,7 +133,7 @@ def recursive_forecast(
         table = table.reset_index(drop=True)
     forecasts = np.empty(horizon)
     for step in range(horizon):
-        forecasts[step] = _next_value(estimator, table)
+        forecasts[step] = _next_value(estimator, table, context)
         row = future_rows[step].copy()
         row[position] = forecasts[step]
         if is_frame:
