@@ -6,16 +6,16 @@ from numbers import Integral, Real
 from typing import Any, ClassVar
 
 import numpy as np
-from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.base import OneToOneFeatureMixin
+from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, _fit_context
-from ._windows import _check_time_index, _raise_on_gaps
+from ._time_ordered import TimeOrderedTransformer
 
 __all__ = ["Differencer"]
 
 
-class Differencer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+class Differencer(OneToOneFeatureMixin, TimeOrderedTransformer):
     """Replace each row of a time-ordered table by its change since ``lag`` rows earlier.
 
     Row ``t`` of the output is ``X[t] - X[t - lag]``. A recurrent network fed
@@ -69,13 +69,6 @@ class Differencer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self.lag = lag
         self.fill_value = fill_value
 
-    def _validated(self, X: Any, *, reset: bool) -> np.ndarray:
-        name = type(self).__name__
-        _check_time_index(name, X)
-        X = validate_data(self, X, reset=reset, dtype=[np.float64, np.float32], ensure_all_finite=False)
-        _raise_on_gaps(name, X)
-        return X
-
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: Any, y: Any = None):
         """Record the columns of the table.
@@ -112,8 +105,3 @@ class Differencer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         changes = np.full_like(X, self.fill_value)
         changes[self.lag :] = X[self.lag :] - X[: -self.lag]
         return changes
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
-        return tags

@@ -14,43 +14,12 @@ from numbers import Integral
 from typing import Any, ClassVar
 
 import numpy as np
-import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, _fit_context
-from .._nonfinite import first_non_finite
+from ._time_ordered import TimeOrderedTransformer, raise_on_gaps
 
 __all__ = ["SlidingWindowTransformer", "lead_target", "make_windows"]
-
-
-def _check_time_index(name: str, X: Any) -> None:
-    index = getattr(X, "index", None)
-    if not isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)):
-        return
-    if index.has_duplicates:
-        raise ValueError(
-            f"{name} got a time index with duplicated times ({index[index.duplicated()][0]}); a "
-            "series has one row per time. Aggregate duplicates first (for instance "
-            "frame.groupby(level=0).mean())."
-        )
-    if not index.is_monotonic_increasing:
-        raise ValueError(
-            f"{name} got a time index that is not sorted; rows must be in time order. Sort "
-            "first with frame.sort_index()."
-        )
-
-
-def _raise_on_gaps(name: str, X: np.ndarray) -> None:
-    found = first_non_finite(X)
-    if found is None:
-        return
-    (row, column), kind = found
-    raise ValueError(
-        f"{name} got {kind} at row {row}, column {column} of the series. Windows are read as "
-        "complete sequences, so fill gaps first (for instance frame.interpolate() or "
-        "sklearn.impute.SimpleImputer)."
-    )
 
 
 def _windows(series: np.ndarray, window_size: int) -> np.ndarray:
@@ -61,7 +30,7 @@ def _windows(series: np.ndarray, window_size: int) -> np.ndarray:
     return view.transpose(0, 2, 1)
 
 
-class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
+class SlidingWindowTransformer(TimeOrderedTransformer):
     """Turn a time-ordered table into one window of past steps per row.
 
     Input: a series of shape ``(n_timesteps, n_features)`` (a DataFrame with a
@@ -115,13 +84,6 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
     def __init__(self, window_size: int = 24) -> None:
         self.window_size = window_size
 
-    def _validated(self, X: Any, *, reset: bool) -> np.ndarray:
-        name = type(self).__name__
-        _check_time_index(name, X)
-        X = validate_data(self, X, reset=reset, dtype=[np.float64, np.float32], ensure_all_finite=False)
-        _raise_on_gaps(name, X)
-        return X
-
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: Any, y: Any = None):
         """Record the columns of the series.
@@ -163,11 +125,6 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         return _windows(self._validated(X, reset=False), self.window_size)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
-        return tags
 
 
 def lead_target(y: Any, horizon: int = 1, *, steps: str = "one") -> np.ndarray:
@@ -255,7 +212,7 @@ def make_windows(
             f"make_windows got a series of {len(values)} steps, shorter than window_size + horizon "
             f"= {window_size + horizon}; use a shorter window or a longer series."
         )
-    _raise_on_gaps("make_windows", values)
+    raise_on_gaps("make_windows", values)
     windows = _windows(values, window_size)[window_size - 1 : len(values) - horizon]
     target = lead_target(values[:, 0], horizon, steps=steps)[window_size - 1 :]
     return windows, target
