@@ -242,7 +242,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _save_plot(path: Path, split: Split, best: Result, truth: np.ndarray, spec: DatasetSpec, args) -> None:
+def _save_plot(
+    path: Path, split: Split, best: Result, truth: np.ndarray, spec: DatasetSpec, args: argparse.Namespace
+) -> None:
     import matplotlib
 
     matplotlib.use("Agg")  # files only: no display needed

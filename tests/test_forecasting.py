@@ -282,6 +282,13 @@ def test_display_from_estimator_on_given_axes(airline):
     np.testing.assert_allclose(display.line_pred_.get_ydata(), airline.to_numpy()[:-1] + 1)
     assert display.line_pred_.get_label() == "DifferencedTargetRegressor"
     assert display.line_history_ is None
+    # A direct multi-step model: one step ahead is plotted.
+    direct = DifferencedTargetRegressor(DummyRegressor(strategy="constant", constant=[1.0, 2.0]))
+    direct.fit([[0.0], [1.0]], [[1.0, 2.0], [2.0, 3.0]])
+    both = np.c_[lead_target(airline)[:-1], lead_target(airline, 2)]
+    display = ForecastDisplay.from_estimator(direct, X.to_numpy()[:-1], both)
+    np.testing.assert_allclose(display.line_pred_.get_ydata(), airline.to_numpy()[:-2] + 1)
+    np.testing.assert_allclose(display.line_true_.get_ydata(), both[:, 0])
     plt.close("all")
 
 

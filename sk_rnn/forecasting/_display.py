@@ -43,7 +43,9 @@ def _time_axis(values: Any, index: Any, n: int) -> Any:
     if index is None:
         return np.arange(n)
     if len(index) != n:
-        raise ValueError(f"ForecastDisplay got an index of {len(index)} times for {n} values.")
+        raise ValueError(
+            f"ForecastDisplay got an index of {len(index)} times for {n} values; pass one time per value."
+        )
     # matplotlib draws timestamps, not periods.
     return index.to_timestamp() if isinstance(index, pd.PeriodIndex) else index
 
@@ -185,8 +187,10 @@ class ForecastDisplay:
             Forecasts the value of the series ahead of each row of X.
         X : array-like or DataFrame
             Rows to forecast from, in the form the estimator was fitted on.
-        y : array-like of shape (n_timesteps,)
-            The observed values the forecasts aim at.
+        y : array-like of shape (n_timesteps,) or (n_timesteps, horizon)
+            The observed values the forecasts aim at. For a direct multi-step
+            model (2-D predictions and y), the first column, one step ahead,
+            is plotted.
         index : array-like, default=None
             Times of the forecast values; None takes ``y``'s index when it is a
             Series, else numbers from 0.

@@ -35,7 +35,9 @@ class Differencer(OneToOneFeatureMixin, TimeOrderedTransformer):
         Distance in rows: 1 for step-to-step changes, the season length (12
         for monthly data) for seasonal differences.
     fill_value : float, default=0.0
-        Value of the first ``lag`` rows.
+        Value of the first ``lag`` rows. NaN marks them as unknown for use
+        outside a pipeline; :class:`SlidingWindowTransformer` refuses NaN
+        rows, so keep a number when windows follow.
 
     Attributes
     ----------
