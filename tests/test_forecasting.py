@@ -79,6 +79,16 @@ def test_default_inner_model_is_the_documented_pipeline(airline):
     assert fitted.predict(X).shape == (len(X),)
 
 
+def test_a_straight_line_is_continued_beyond_the_training_range():
+    """The series 1..100, known to defeat recurrent forecasters fed with levels."""
+    line = np.arange(1.0, 101.0)
+    network = LSTMRegressor(hidden_size=16, max_epochs=20, random_state=0)
+    model = DifferencedTargetRegressor(default_forecasting_pipeline(10, network))
+    model.fit(line[:79, None], lead_target(line[:80]))
+    forecast = recursive_forecast(model, line[:80], horizon=20)
+    np.testing.assert_allclose(forecast, line[80:], atol=0.5)
+
+
 # -- quality on real data ------------------------------------------------------------------
 
 
