@@ -145,7 +145,20 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error(f"--horizon must be at least 1, got {args.horizon}")
     if args.windows is not None and min(args.windows) < 1:
         parser.error("--windows must be positive")
+    if args.folds < 2:
+        parser.error(f"--folds must be at least 2, got {args.folds}")
     return args
+
+
+def _check_windows_fit_folds(windows: tuple[int, ...], n_train: int, folds: int) -> None:
+    """Every window must fit in the smallest training part of TimeSeriesSplit (its first fold)."""
+    # +1: the Differencer's first row carries no change, so a window needs one row more.
+    first_fold = n_train - folds * (n_train // (folds + 1))
+    if max(windows) + 1 > first_fold:
+        raise SystemExit(
+            f"error: window size {max(windows)} does not fit the first TimeSeriesSplit fold, which "
+            f"trains on {first_fold} rows; use windows of at most {first_fold - 1} or fewer --folds."
+        )
 
 
 @dataclasses.dataclass
@@ -202,6 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     spec = DATASETS[args.dataset]
     windows = tuple(args.windows or spec.windows)
     split = Split.of(spec.load(), args.horizon)
+    _check_windows_fit_folds(windows, split.n_train, args.folds)
     truth = split.y[split.n_train :]
     times, index = split.test_times, split.series.index
     print(

@@ -59,3 +59,7 @@ def test_help_and_bad_options():
         main(["--horizon", "200"])
     with pytest.raises(SystemExit):
         main(["--horizon", "0"])
+    with pytest.raises(SystemExit):
+        main(["--folds", "1"])
+    with pytest.raises(SystemExit, match=r"window size 50 does not fit the first TimeSeriesSplit fold"):
+        main(["--windows", "12", "50"])
