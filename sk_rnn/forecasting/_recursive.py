@@ -127,18 +127,21 @@ def recursive_forecast(
     position = _column_position(table, column)
     future_rows = _future_rows(table, horizon, future, position)
     index = _future_index(table.index, horizon) if is_frame else None
+    row_index = index
     if is_frame and index is None:
         # Times that cannot be extended: number the rows instead, so that the
         # appended rows still get an index of the same kind.
         table = table.reset_index(drop=True)
+        row_index = _future_index(table.index, horizon)
     forecasts = np.empty(horizon)
     for step in range(horizon):
         forecasts[step] = _next_value(estimator, table, context)
         row = future_rows[step].copy()
         row[position] = forecasts[step]
         if is_frame:
-            new_index = _future_index(table.index, 1)
-            new_row = pd.DataFrame([row], columns=table.columns, index=new_index)
+            # The future times are worked out once, before the loop: a step
+            # costs no pass over the history beyond what predict reads.
+            new_row = pd.DataFrame([row], columns=table.columns, index=row_index[step : step + 1])
             table = pd.concat([table, new_row.astype(table.dtypes.to_dict())])
         else:
             table = np.vstack([table, row])
