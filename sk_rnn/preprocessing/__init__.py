@@ -3,12 +3,14 @@
 from .._panels import long_to_panel
 from ._differencing import Differencer
 from ._padding import SequencePadder
+from ._scaling import SequenceScaler
 from ._text import SequenceVectorizer
 from ._windows import SlidingWindowTransformer, lead_target, make_windows
 
 __all__ = [
     "Differencer",
     "SequencePadder",
+    "SequenceScaler",
     "SequenceVectorizer",
     "SlidingWindowTransformer",
     "lead_target",

@@ -1,0 +1,107 @@
+"""SequenceScaler: per-feature standardisation of 3-D, padded, ragged and panel sequences."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sk_rnn import GRUClassifier
+from sk_rnn.preprocessing import SequencePadder, SequenceScaler
+
+
+def ragged(n=20, features=3, seed=0):
+    rng = np.random.RandomState(seed)
+    # Features of very different units: the scaler must bring each to unit variance.
+    units = np.array([1.0, 1000.0, 0.001])[:features]
+    return [rng.normal(loc=5.0, size=(rng.randint(1, 9), features)) * units for _ in range(n)]
+
+
+def test_statistics_are_those_of_the_valid_steps_and_padding_stays_nan():
+    X = ragged()
+    padded = SequencePadder().fit_transform(X)
+    steps = np.concatenate(X)
+    scaler = SequenceScaler().fit(padded)
+    reference = StandardScaler().fit(steps)
+    np.testing.assert_allclose(scaler.mean_, reference.mean_)
+    np.testing.assert_allclose(scaler.scale_, reference.scale_)
+    out = scaler.transform(padded)
+    assert out.shape == padded.shape
+    np.testing.assert_array_equal(np.isnan(out), np.isnan(padded))
+    np.testing.assert_allclose(out[~np.isnan(out)], reference.transform(steps).ravel(), rtol=1e-10, atol=1e-12)
+
+
+def test_a_ragged_list_gives_the_statistics_of_its_padded_form_and_stays_a_list():
+    X = ragged()
+    from_list = SequenceScaler().fit(X)
+    from_padded = SequenceScaler().fit(SequencePadder().fit_transform(X))
+    np.testing.assert_allclose(from_list.mean_, from_padded.mean_)
+    np.testing.assert_allclose(from_list.scale_, from_padded.scale_)
+    out = from_list.transform(X)
+    assert isinstance(out, list)
+    assert [s.shape for s in out] == [s.shape for s in X]
+    stacked = np.concatenate(out)
+    np.testing.assert_allclose(stacked.mean(axis=0), 0, atol=1e-10)
+    np.testing.assert_allclose(stacked.std(axis=0), 1, atol=1e-10)
+
+
+def test_inverse_transform_gives_back_the_sequences():
+    X = SequencePadder().fit_transform(ragged())
+    scaler = SequenceScaler().fit(X)
+    np.testing.assert_allclose(scaler.inverse_transform(scaler.transform(X)), X, rtol=1e-12)
+
+
+def test_a_2d_table_is_one_feature_scaled_as_a_whole():
+    X = np.arange(12.0).reshape(3, 4) * 10
+    scaler = SequenceScaler().fit(X)
+    assert scaler.n_features_in_ == 4
+    np.testing.assert_allclose(scaler.mean_, [X.mean()])
+    np.testing.assert_allclose(scaler.transform(X), (X - X.mean()) / X.std())
+
+
+def test_float32_stays_float32_and_options_switch_parts_off():
+    X = np.random.RandomState(0).normal(3.0, 2.0, size=(10, 5, 2)).astype(np.float32)
+    assert SequenceScaler().fit_transform(X).dtype == np.float32
+    centred = SequenceScaler(with_std=False).fit(X)
+    assert centred.scale_ is None
+    np.testing.assert_allclose(centred.transform(X).mean(axis=(0, 1)), 0, atol=1e-5)
+    scaled = SequenceScaler(with_mean=False).fit(X)
+    assert scaled.mean_ is None
+    np.testing.assert_allclose(scaled.transform(X), X / scaled.scale_, rtol=1e-6)
+
+
+def test_a_constant_feature_is_left_at_unit_scale():
+    X = np.ones((4, 3, 2))
+    X[:, :, 1] = np.arange(3)
+    scaler = SequenceScaler().fit(X)
+    assert scaler.scale_[0] == 1.0
+    np.testing.assert_array_equal(scaler.transform(X)[:, :, 0], 0.0)
+
+
+def test_a_panel_comes_back_as_a_panel_with_its_index_and_columns():
+    index = pd.MultiIndex.from_tuples([("a", 1), ("a", 2), ("b", 1)], names=["id", "t"])
+    panel = pd.DataFrame({"x": [1.0, 2.0, 3.0], "z": [10.0, 10.0, 40.0]}, index=index)
+    out = SequenceScaler().fit_transform(panel)
+    assert isinstance(out, pd.DataFrame)
+    assert out.index.equals(panel.index) and list(out.columns) == ["x", "z"]
+    np.testing.assert_allclose(out["x"], (panel["x"] - 2.0) / panel["x"].std(ddof=0))
+
+
+def test_nan_inside_a_sequence_and_wrong_features_are_refused():
+    X = np.zeros((3, 4, 2))
+    scaler = SequenceScaler().fit(X)
+    with pytest.raises(ValueError, match="SequenceScaler was fitted on sequences with 2 features per step"):
+        scaler.transform(np.zeros((3, 4, 5)))
+    X[1, 2, 0] = np.nan
+    with pytest.raises(ValueError, match="SequenceScaler got NaN in X at sample 1, step 2, feature 0"):
+        scaler.transform(X)
+
+
+def test_scaled_ragged_sequences_feed_an_estimator_in_a_pipeline():
+    rng = np.random.RandomState(0)
+    X = [rng.normal(size=(rng.randint(3, 12), 2)) * 1000 for _ in range(60)]
+    y = np.array([int(s[:, 0].mean() > 0) for s in X])
+    model = make_pipeline(
+        SequencePadder(), SequenceScaler(), GRUClassifier(hidden_size=8, max_epochs=5, random_state=0)
+    )
+    assert model.fit(X, y).predict(X[:4]).shape == (4,)
