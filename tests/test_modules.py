@@ -141,7 +141,7 @@ def test_pooled_outputs_are_the_mean_and_max_of_the_step_outputs():
     mean_net = RecurrentNetwork(2, 1, hidden_size=3, output="mean").eval()
     max_net = RecurrentNetwork(2, 1, hidden_size=3, output="max").eval()
     max_net.load_state_dict(mean_net.state_dict())
-    steps = mean_net.step_outputs(x)
+    steps, _ = mean_net.step_outputs(x)
     torch.testing.assert_close(mean_net(x), mean_net.head(steps.mean(dim=1)))
     torch.testing.assert_close(max_net(x), max_net.head(steps.amax(dim=1)))
     with pytest.raises(ValueError, match="output must be one of"):
@@ -158,3 +158,73 @@ def test_per_step_losses_ignore_padding_steps():
     labels = torch.tensor([[0, 1, -100]])
     expected = nn.functional.cross_entropy(logits[0, :2], labels[0, :2])
     torch.testing.assert_close(PerStepCrossEntropyLoss()(logits, labels), expected)
+
+
+def test_patches_end_at_each_sequences_last_step_and_never_copy_padding():
+    from sk_rnn.modules import patch_steps
+
+    X = torch.tensor([[1.0, 2.0, 3.0, 4.0, 5.0], [6.0, 7.0, 99.0, 99.0, 99.0]]).unsqueeze(2)
+    patches, lengths = patch_steps(X, torch.tensor([5, 2]), 2)
+    assert lengths.tolist() == [3, 1]
+    # The first patch of the 5-step sequence is completed with a zero in front;
+    # the padding (99) of the second sequence is never read.
+    torch.testing.assert_close(patches[0], torch.tensor([[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]]))
+    torch.testing.assert_close(patches[1, 0], torch.tensor([6.0, 7.0]))
+    assert 99.0 not in patches
+    alone, no_lengths = patch_steps(X[:1], None, 2)
+    assert no_lengths is None
+    torch.testing.assert_close(alone[0], patches[0])
+    unchanged, same = patch_steps(X, torch.tensor([5, 2]), 1)
+    assert unchanged is X and same.tolist() == [5, 2]
+
+
+@pytest.mark.parametrize("cell", sorted(CELLS))
+@pytest.mark.parametrize("bidirectional", [False, True])
+@pytest.mark.parametrize("input_scaling", ["sequence", "global", None])
+def test_patched_padded_batch_gives_the_outputs_of_unpadded_sequences(cell, bidirectional, input_scaling):
+    torch.manual_seed(0)
+    net = RecurrentNetwork(
+        2,
+        3,
+        cell=cell,
+        hidden_size=5,
+        bidirectional=bidirectional,
+        patch_size=3,
+        input_scaling=input_scaling,
+        input_mean=[1.0, -2.0],
+        input_scale=[2.0, 0.5],
+    ).eval()
+    lengths = torch.tensor([10, 1, 4, 7])
+    sequences = [torch.randn(n, 2) for n in lengths.tolist()]
+    padded = torch.full((4, 10, 2), 77.0)
+    for i, seq in enumerate(sequences):
+        padded[i, : len(seq)] = seq
+    batched = net(padded, lengths=lengths)
+    one_by_one = torch.cat([net(seq.unsqueeze(0)) for seq in sequences])
+    torch.testing.assert_close(batched, one_by_one, rtol=1e-5, atol=1e-5)
+
+
+def test_patches_are_refused_with_per_step_outputs():
+    with pytest.raises(ValueError, match="output='sequence' needs one output per step"):
+        RecurrentNetwork(2, 3, output="sequence", patch_size=4)
+
+
+def test_lstm_forget_gates_start_open():
+    net = RecurrentNetwork(2, 3, cell="lstm", hidden_size=4, num_layers=2)
+    for layer in range(2):
+        bias = getattr(net.rnn, f"bias_ih_l{layer}") + getattr(net.rnn, f"bias_hh_l{layer}")
+        torch.testing.assert_close(bias[4:8], torch.ones(4))
+
+
+def test_a_feature_constant_over_a_sequence_standardises_to_exact_zeros():
+    # A static covariate repeated at every step, far from zero: its rounding
+    # must not be blown up into noise by the per-sequence standardisation.
+    from sk_rnn.modules.network import _standardised_per_sequence
+
+    X = torch.randn(3, 50, 2)
+    X[:, :, 1] = torch.tensor([123456.7, -98765.4, 3.3]).unsqueeze(1)
+    mean, scale = torch.tensor([0.0, 1e4]), torch.tensor([1.0, 1e5])
+    standardised, summary = _standardised_per_sequence(X, torch.tensor([50, 20, 7]), mean, scale)
+    assert torch.all(standardised[:, :, 1] == 0)
+    torch.testing.assert_close(summary[:, 1], (X[:, 0, 1] - 1e4) / 1e5)
+    torch.testing.assert_close(standardised[0, :, 0].std(unbiased=False), torch.tensor(1.0))

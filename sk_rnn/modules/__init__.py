@@ -1,6 +1,14 @@
 """PyTorch modules used by the sk_rnn estimators (no scikit-learn inside)."""
 
 from .indrnn import IndRNN, IndRNNLayer, recurrent_weight_bound
-from .network import CELLS, OUTPUTS, RecurrentNetwork
+from .network import CELLS, OUTPUTS, RecurrentNetwork, patch_steps
 
-__all__ = ["CELLS", "OUTPUTS", "IndRNN", "IndRNNLayer", "RecurrentNetwork", "recurrent_weight_bound"]
+__all__ = [
+    "CELLS",
+    "OUTPUTS",
+    "IndRNN",
+    "IndRNNLayer",
+    "RecurrentNetwork",
+    "patch_steps",
+    "recurrent_weight_bound",
+]

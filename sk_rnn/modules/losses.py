@@ -29,9 +29,9 @@ class PerStepCrossEntropyLoss(nn.Module):
     ``logits`` have shape ``(N, T, n_classes)`` and ``target`` ``(N, T)``.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, label_smoothing: float = 0.0) -> None:
         super().__init__()
-        self.cross_entropy = nn.CrossEntropyLoss(ignore_index=IGNORED_CLASS)
+        self.cross_entropy = nn.CrossEntropyLoss(ignore_index=IGNORED_CLASS, label_smoothing=label_smoothing)
 
     def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         return self.cross_entropy(logits.reshape(-1, logits.shape[-1]), target.reshape(-1))

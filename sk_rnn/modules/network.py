@@ -6,7 +6,7 @@ network can be used, scripted or exported on its own.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 
 import torch
@@ -15,7 +15,14 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from .indrnn import IndRNN, recurrent_weight_bound
 
-__all__ = ["CELLS", "OUTPUTS", "RecurrentNetwork"]
+__all__ = ["CELLS", "INPUT_SCALINGS", "OUTPUTS", "RecurrentNetwork", "patch_steps"]
+
+# How numeric inputs are scaled before the cell reads them (see RecurrentNetwork).
+INPUT_SCALINGS = ("sequence", "global", None)
+
+# Relative standard deviations below this are read as a constant sequence:
+# float32 resolves about 7 digits, and PLAID-like data spans 6 orders of magnitude.
+_MIN_RELATIVE_STD = 1e-8
 
 # What the head reads: the state at the last valid step, the mean or the
 # maximum of the last layer's outputs over the valid steps, or every step.
@@ -32,8 +39,65 @@ CELLS: dict[str, Callable[..., nn.Module]] = {
 }
 
 
+def patch_steps(
+    X: torch.Tensor, lengths: torch.Tensor | None, patch_size: int
+) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """Group every ``patch_size`` consecutive steps into one step of ``patch_size * F`` values.
+
+    Patches end at each sequence's last valid step, so the most recent steps
+    always fill a whole patch; the first patch of a sequence whose length is
+    not a multiple of ``patch_size`` is completed with zeros in front. Padding
+    (steps at and after ``lengths[i]``) is never copied into a patch, so a
+    sequence gives the same patches alone as in a padded batch.
+
+    Parameters
+    ----------
+    X : tensor of shape (N, T, F)
+        Sequences, valid steps first.
+    lengths : int64 tensor of shape (N,) or None
+        Valid steps per sequence; None when all ``T`` steps are valid.
+    patch_size : int
+        Steps per patch.
+
+    Returns
+    -------
+    patches : tensor of shape (N, ceil(T / patch_size), patch_size * F)
+    patch_lengths : int64 tensor of shape (N,) or None
+        Patches per sequence, ``ceil(lengths / patch_size)``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sk_rnn.modules import patch_steps
+    >>> X = torch.arange(1.0, 6.0).reshape(1, 5, 1)
+    >>> patches, _ = patch_steps(X, None, 2)
+    >>> patches
+    tensor([[[0., 1.],
+             [2., 3.],
+             [4., 5.]]])
+    """
+    if patch_size == 1:
+        return X, lengths
+    n, n_steps, n_features = X.shape
+    n_patches = -(-n_steps // patch_size)
+    width = n_patches * patch_size
+    if lengths is None:
+        front = X.new_zeros(n, width - n_steps, n_features)
+        return torch.cat([front, X], dim=1).reshape(n, n_patches, patch_size * n_features), None
+    lengths = lengths.to(X.device)
+    patch_lengths = -(-lengths // patch_size)
+    # Position j of the patched row reads step j - shift of the sequence,
+    # where shift pads the first patch so that the last one ends on the last step.
+    shift = patch_lengths * patch_size - lengths
+    source = torch.arange(width, device=X.device).unsqueeze(0) - shift.unsqueeze(1)
+    inside = (source >= 0) & (source < lengths.unsqueeze(1))
+    index = source.clamp(0, n_steps - 1).unsqueeze(2).expand(n, width, n_features)
+    gathered = X.gather(1, index) * inside.unsqueeze(2)
+    return gathered.reshape(n, n_patches, patch_size * n_features), patch_lengths.cpu()
+
+
 class RecurrentNetwork(nn.Module):
-    """A stack of recurrent layers and a linear head on the last valid step.
+    """Input scaling, step patches, a stack of recurrent layers and a linear head.
 
     Parameters
     ----------
@@ -55,8 +119,9 @@ class RecurrentNetwork(nn.Module):
         Dropout on the output of every recurrent layer, including the last one
         (before the head), active in training mode only.
     sequence_length : int, default=100
-        Typical sequence length. Only IndRNN uses it, to bound its recurrent
-        weights by ``2 ** (1 / sequence_length)``.
+        Typical sequence length in steps. Only IndRNN uses it, to bound its
+        recurrent weights by ``2 ** (1 / n_patches)`` where ``n_patches`` is
+        the number of patches of a sequence of that length.
     output : {"last", "mean", "max", "sequence"}, default="last"
         What the head reads: the state at each sequence's last valid step, the
         mean or the element-wise maximum of the last layer's outputs over the
@@ -68,6 +133,22 @@ class RecurrentNetwork(nn.Module):
         (padding) stays zero. ``input_size`` is then ignored.
     embedding_dim : int, default=None
         Size of the token embeddings.
+    patch_size : int, default=1
+        Consecutive steps fed to the cell as one input vector (see
+        :func:`patch_steps`): the recurrence runs ``ceil(T / patch_size)``
+        times instead of ``T``. Not available with ``output="sequence"``,
+        which needs one output per step.
+    input_scaling : {"sequence", "global"} or None, default="global"
+        How numeric inputs are scaled before the cell reads them (token ids
+        are never scaled). "global": ``(X - input_mean) / input_scale``.
+        "sequence": every step is read twice, standardised by its own
+        sequence's per-feature mean and standard deviation (valid steps
+        only) and standardised globally; each step also carries the
+        sequence's mean (globally standardised) and the log10 of its standard
+        deviation relative to ``input_scale``, so level and amplitude stay
+        visible after the sequence's shape has been normalised. None: as given.
+    input_mean, input_scale : sequence of float of length ``input_size``, default=None
+        The training set's per-feature mean and scale (None: 0 and 1).
 
     Examples
     --------
@@ -83,6 +164,9 @@ class RecurrentNetwork(nn.Module):
     >>> tagger = RecurrentNetwork(input_size=3, output_size=4, output="sequence")
     >>> tuple(tagger(x, lengths=lengths).shape)
     (5, 7, 4)
+    >>> patched = RecurrentNetwork(input_size=3, output_size=2, patch_size=4)
+    >>> tuple(patched(x, lengths=lengths).shape)
+    (5, 2)
     """
 
     def __init__(
@@ -98,21 +182,42 @@ class RecurrentNetwork(nn.Module):
         output: str = "last",
         vocab_size: int | None = None,
         embedding_dim: int | None = None,
+        patch_size: int = 1,
+        input_scaling: str | None = "global",
+        input_mean: Sequence[float] | None = None,
+        input_scale: Sequence[float] | None = None,
     ) -> None:
         super().__init__()
         if cell not in CELLS:
             raise ValueError(f"cell must be one of {sorted(CELLS)}, got {cell!r}.")
         if output not in OUTPUTS:
             raise ValueError(f"output must be one of {list(OUTPUTS)}, got {output!r}.")
+        if patch_size < 1:
+            raise ValueError(f"patch_size must be a positive integer, got {patch_size!r}.")
+        if input_scaling not in INPUT_SCALINGS:
+            raise ValueError(f"input_scaling must be one of {list(INPUT_SCALINGS)}, got {input_scaling!r}.")
+        if patch_size > 1 and output == "sequence":
+            raise ValueError(
+                "output='sequence' needs one output per step, but patch_size > 1 gives one per "
+                "patch of steps (and a step's output would see the later steps of its patch). "
+                "Use patch_size=1."
+            )
         self.output = output
+        self.patch_size = int(patch_size)
         self.embedding = None
         if vocab_size is not None:
             self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=0)
             input_size = embedding_dim
-        extra = {"recurrent_max": recurrent_weight_bound(sequence_length)} if cell == "indrnn" else {}
+        # Buffers, not parameters: saved with the weights, never trained.
+        self.register_buffer("input_mean", _as_buffer(input_mean, input_size, 0.0))
+        self.register_buffer("input_scale", _as_buffer(input_scale, input_size, 1.0))
+        n_patches = -(-int(sequence_length) // self.patch_size)
+        extra = {"recurrent_max": recurrent_weight_bound(n_patches)} if cell == "indrnn" else {}
         self.cell = cell
+        self.input_scaling = None if self.embedding is not None else input_scaling
+        cell_input = _cell_input_size(input_size, self.patch_size, self.input_scaling)
         self.rnn = CELLS[cell](
-            input_size=input_size,
+            input_size=cell_input,
             hidden_size=hidden_size,
             num_layers=num_layers,
             batch_first=True,
@@ -122,9 +227,29 @@ class RecurrentNetwork(nn.Module):
             bidirectional=bidirectional,
             **extra,
         )
+        if cell == "lstm":
+            _open_forget_gates(self.rnn)
         self.num_directions = 2 if bidirectional else 1
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(hidden_size * self.num_directions, output_size)
+
+    def _cell_inputs(
+        self, X: torch.Tensor, lengths: torch.Tensor | None
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """What the recurrent layers read: embedded or scaled steps, grouped in patches."""
+        summary = None
+        if self.embedding is not None:
+            X = self.embedding(X[..., 0])
+        elif self.input_scaling == "global":
+            X = (X - self.input_mean) / self.input_scale
+        elif self.input_scaling == "sequence":
+            own, summary = _standardised_per_sequence(X, lengths, self.input_mean, self.input_scale)
+            X = torch.cat([own, (X - self.input_mean) / self.input_scale], dim=2)
+        X, lengths = patch_steps(X, lengths, self.patch_size)
+        if summary is not None:
+            # The same summary at every step: the state can use it from the first one.
+            X = torch.cat([X, summary.unsqueeze(1).expand(-1, X.shape[1], -1)], dim=2)
+        return X, lengths
 
     def final_state(self, X: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
         """Last layer's state at each sequence's last valid step, both directions concatenated.
@@ -140,7 +265,7 @@ class RecurrentNetwork(nn.Module):
         -------
         tensor of shape (N, hidden_size * num_directions)
         """
-        X = self._embedded(X)
+        X, lengths = self._cell_inputs(X, lengths)
         if isinstance(self.rnn, IndRNN):
             _, h_n = self.rnn(X, lengths)
         elif lengths is None:
@@ -156,27 +281,27 @@ class RecurrentNetwork(nn.Module):
         last_layer = h_n[-self.num_directions :]
         return torch.cat(list(last_layer), dim=1)
 
-    def _embedded(self, X: torch.Tensor) -> torch.Tensor:
-        """Token ids ``(N, T, 1)`` to embeddings ``(N, T, embedding_dim)``; other inputs unchanged."""
-        return X if self.embedding is None else self.embedding(X[..., 0])
+    def step_outputs(
+        self, X: torch.Tensor, lengths: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Last layer's output at every step (every patch), and the valid steps (patches) per sequence.
 
-    def step_outputs(self, X: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
-        """Last layer's output at every step, ``(N, T, hidden_size * num_directions)``.
-
-        Steps at and after ``lengths[i]`` hold zeros for the packed torch cells
-        and values computed from padding for IndRNN: mask them (see ``forward``).
+        Returns ``(outputs, lengths)``: outputs of shape
+        ``(N, ceil(T / patch_size), hidden_size * num_directions)``. Steps at
+        and after ``lengths[i]`` hold zeros for the packed torch cells and
+        values computed from padding for IndRNN: mask them (see ``forward``).
         """
-        X = self._embedded(X)
+        X, lengths = self._cell_inputs(X, lengths)
         if isinstance(self.rnn, IndRNN):
             output, _ = self.rnn(X, lengths)
-            return output
+            return output, lengths
         if lengths is None:
             output, _ = self.rnn(X)
-            return output
+            return output, lengths
         packed = pack_padded_sequence(X, lengths.cpu(), batch_first=True, enforce_sorted=False)
         output, _ = self.rnn(packed)
         output, _ = pad_packed_sequence(output, batch_first=True, total_length=X.shape[1])
-        return output
+        return output, lengths
 
     def clamp_weights(self) -> None:
         """Re-apply the cell's weight constraints (IndRNN's recurrent bound) after an update."""
@@ -187,12 +312,12 @@ class RecurrentNetwork(nn.Module):
         """Map ``(N, T, input_size)`` sequences to ``(N, output_size)`` (or ``(N, T, output_size)``)."""
         if self.output == "last":
             return self.head(self.dropout(self.final_state(X, lengths)))
-        steps = self.step_outputs(X, lengths)
+        steps, lengths = self.step_outputs(X, lengths)
         if lengths is None:
             valid = None
         else:
-            positions = torch.arange(X.shape[1], device=X.device)
-            valid = (positions < lengths.to(X.device).unsqueeze(1)).unsqueeze(2)
+            positions = torch.arange(steps.shape[1], device=steps.device)
+            valid = (positions < lengths.to(steps.device).unsqueeze(1)).unsqueeze(2)
         if self.output == "sequence":
             outputs = self.head(self.dropout(steps))
             return outputs if valid is None else outputs * valid
@@ -200,9 +325,76 @@ class RecurrentNetwork(nn.Module):
             if valid is None:
                 pooled = steps.mean(dim=1)
             else:
-                pooled = (steps * valid).sum(dim=1) / lengths.to(X.device).unsqueeze(1)
+                pooled = (steps * valid).sum(dim=1) / lengths.to(steps.device).unsqueeze(1)
         elif valid is None:
             pooled = steps.amax(dim=1)
         else:
             pooled = steps.masked_fill(~valid, float("-inf")).amax(dim=1)
         return self.head(self.dropout(pooled))
+
+
+def _cell_input_size(n_features: int, patch_size: int, input_scaling: str | None) -> int:
+    """Values per cell step: each step's features (twice with "sequence"), plus the sequence summary."""
+    if input_scaling == "sequence":
+        return 2 * n_features * patch_size + 2 * n_features
+    return n_features * patch_size
+
+
+def _standardised_per_sequence(
+    X: torch.Tensor, lengths: torch.Tensor | None, mean: torch.Tensor, scale: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Each sequence standardised by its own per-feature mean and deviation, and those statistics.
+
+    Returns ``X`` standardised per sequence, ``(N, T, F)``, and a summary
+    ``(N, 2F)``: the sequence's mean in the data set's standardised units and
+    the log10 of its deviation relative to the data set's. Only valid steps
+    count; the summary is what per-sequence standardisation would otherwise
+    throw away (the level and the amplitude of each sequence).
+    """
+    if lengths is None:
+        valid = X.new_ones(X.shape[0], X.shape[1], 1)
+    else:
+        positions = torch.arange(X.shape[1], device=X.device)
+        valid = (positions < lengths.to(X.device).unsqueeze(1)).unsqueeze(2).to(X.dtype)
+    count = valid.sum(dim=1)
+    # Measured from the first step (always valid), so that a feature constant
+    # over a sequence centres to exact zeros: a mean computed from the raw
+    # values carries float32 rounding, which the division below would blow
+    # up into noise of unit size when the values sit far from zero.
+    first = X[:, :1]
+    shifted_mean = ((X - first) * valid).sum(dim=1) / count
+    own_mean = first[:, 0] + shifted_mean
+    centred = (X - first - shifted_mean.unsqueeze(1)) * valid
+    own_std = ((centred**2).sum(dim=1) / count).sqrt()
+    relative_std = torch.clamp(own_std / scale, min=_MIN_RELATIVE_STD)
+    standardised = centred / (relative_std * scale).unsqueeze(1)
+    summary = torch.cat([(own_mean - mean) / scale, torch.log10(relative_std)], dim=1)
+    return standardised, summary
+
+
+def _as_buffer(values: Sequence[float] | None, size: int, default: float) -> torch.Tensor:
+    if values is None:
+        return torch.full((size,), default)
+    tensor = torch.as_tensor(values, dtype=torch.float32).reshape(-1)
+    if tensor.numel() != size:
+        raise ValueError(f"input scaling needs {size} values, one per input feature, got {tensor.numel()}.")
+    return tensor
+
+
+@torch.no_grad()
+def _open_forget_gates(lstm: nn.LSTM) -> None:
+    """Start every LSTM forget gate at a bias of 1 (Gers et al. 2000; Jozefowicz et al. 2015).
+
+    With torch's default biases around 0 the forget gate starts half closed,
+    so the cell state (the LSTM's memory) decays by half at every step and the
+    gradient through it vanishes over a few dozen steps. A bias of 1 starts
+    the gate mostly open: the network remembers until it learns to forget.
+    """
+    hidden = lstm.hidden_size
+    for name, bias in lstm.named_parameters():
+        # torch orders the gates (input, forget, cell, output); bias_ih and
+        # bias_hh are added, so 1 in one and 0 in the other gives 1.
+        if name.startswith("bias_ih"):
+            bias[hidden : 2 * hidden].fill_(1.0)
+        elif name.startswith("bias_hh"):
+            bias[hidden : 2 * hidden].fill_(0.0)
