@@ -17,7 +17,15 @@ from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import Callback, EarlyStopping, GradientNormClipping
 
 from ._compat import Interval, StrOptions, _fit_context
+from ._defaults import (
+    auto_batch_size,
+    auto_learning_rate,
+    auto_max_epochs,
+    auto_num_layers,
+    auto_patch_size,
+)
 from ._panels import align_target, is_panel, panel_instances
+from ._schedules import SCHEDULES, schedule_callback
 from ._sequences import Sequences
 from ._step_targets import per_step_layout, valid_aligned
 from ._training import ArrayBatches, SequenceNet, flush_denormals, predict_in_batches, seeded_torch
@@ -115,17 +123,20 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
 
     _parameter_constraints: ClassVar[dict] = {
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
-        "num_layers": [Interval(Integral, 1, None, closed="left")],
-        "bidirectional": ["boolean"],
+        "num_layers": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "bidirectional": ["boolean", StrOptions({"auto"})],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "output": [StrOptions(set(OUTPUTS))],
         "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
-        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "patch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "input_scaling": [StrOptions({"auto", "sequence", "global"}), None],
+        "max_epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "learning_rate": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
+        "learning_rate_schedule": [StrOptions(set(SCHEDULES))],
         "optimizer": [StrOptions(set(OPTIMIZERS)), type],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
@@ -139,19 +150,22 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         self,
         *,
         hidden_size: int = 128,
-        num_layers: int = 1,
-        bidirectional: bool = False,
+        num_layers: int | str = "auto",
+        bidirectional: bool | str = "auto",
         dropout: float = 0.2,
         output: str = "last",
         embedding_dim: int | None = None,
-        max_epochs: int = 100,
+        patch_size: int | str = "auto",
+        input_scaling: str | None = "auto",
+        max_epochs: int | str = "auto",
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 10,
-        batch_size: int = 64,
-        learning_rate: float = 0.003,
+        batch_size: int | str = "auto",
+        learning_rate: float | str = "auto",
+        learning_rate_schedule: str = "cosine",
         optimizer: str | type = "adamw",
-        weight_decay: float = 0.05,
+        weight_decay: float = 0.2,
         clip_grad_norm: float | None = 1.0,
         device: str = "cpu",
         random_state: int | np.random.RandomState | None = None,
@@ -164,12 +178,15 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         self.dropout = dropout
         self.output = output
         self.embedding_dim = embedding_dim
+        self.patch_size = patch_size
+        self.input_scaling = input_scaling
         self.max_epochs = max_epochs
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.batch_size = batch_size
         self.learning_rate = learning_rate
+        self.learning_rate_schedule = learning_rate_schedule
         self.optimizer = optimizer
         self.weight_decay = weight_decay
         self.clip_grad_norm = clip_grad_norm
@@ -185,6 +202,8 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
     _criterion: type[torch.nn.Module]
     _step_criterion: type[torch.nn.Module]
     _step_fill: float
+    # Keyword arguments of both losses.
+    _criterion_params: ClassVar[dict] = {}
 
     @abstractmethod
     def _encode_target(self, y: Any) -> tuple[np.ndarray, int]:
@@ -235,27 +254,53 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         device = self._resolve_device()
         optimizer = self._resolve_optimizer()
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+        self.patch_size_ = self._resolve_patch_size(X)
+        cell = self._cell_name()
+        self.num_layers_ = auto_num_layers(cell) if self.num_layers == "auto" else self.num_layers
+        if self.learning_rate == "auto":
+            self.learning_rate_ = auto_learning_rate(cell)
+        else:
+            self.learning_rate_ = self.learning_rate
+        # A step's output must not have read the steps after it: per-step
+        # outputs (forecasts at every step, generators) read forwards only.
+        self.bidirectional_ = (
+            self.output != "sequence" if self.bidirectional == "auto" else self.bidirectional
+        )
+        input_mean, input_scale = self._input_scaling(X)
+        train_split = self._time_ordered_split(len(X)) if self.early_stopping else None
+        n_train = len(X) if train_split is None else train_split.n_train
+        self.batch_size_ = auto_batch_size(n_train) if self.batch_size == "auto" else self.batch_size
+        if self.max_epochs == "auto":
+            self.max_epochs_ = auto_max_epochs(n_train, self.batch_size_)
+        else:
+            self.max_epochs_ = self.max_epochs
+        updates_per_epoch = -(-n_train // self.batch_size_)
         net = SequenceNet(
             module=RecurrentNetwork,
             module__input_size=X.n_features,
             module__output_size=output_size,
             module__cell=self._cell_name(),
             module__hidden_size=self.hidden_size,
-            module__num_layers=self.num_layers,
-            module__bidirectional=self.bidirectional,
+            module__num_layers=self.num_layers_,
+            module__bidirectional=self.bidirectional_,
             module__dropout=self.dropout,
             module__sequence_length=X.n_steps,
             module__output=self.output,
             module__vocab_size=None if self.embedding_dim is None else self.vocab_size_,
             module__embedding_dim=self.embedding_dim,
+            module__patch_size=self.patch_size_,
+            module__input_scaling=self.input_scaling_,
+            module__input_mean=input_mean,
+            module__input_scale=input_scale,
             criterion=self._step_criterion if per_step else self._criterion,
+            **{f"criterion__{key}": value for key, value in self._criterion_params.items()},
             optimizer=optimizer,
-            lr=self.learning_rate,
+            lr=self.learning_rate_,
             optimizer__weight_decay=self.weight_decay,
-            max_epochs=self.max_epochs,
-            batch_size=self.batch_size,
-            train_split=self._time_ordered_split(len(X)) if self.early_stopping else None,
-            callbacks=self._training_callbacks(),
+            max_epochs=self.max_epochs_,
+            batch_size=self.batch_size_,
+            train_split=train_split,
+            callbacks=self._training_callbacks(updates_per_epoch),
             predict_nonlinearity=None,
             device=str(device),
             verbose=self.verbose,
@@ -302,11 +347,55 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             sequences = dataclasses.replace(sequences, values=np.where(unseen, 0, sequences.values))
         return sequences
 
-    def _training_callbacks(self) -> list:
+    def _resolve_patch_size(self, X: Sequences) -> int:
+        """Steps per patch: the ``"auto"`` rule, or the user's integer checked against the output."""
+        if self.patch_size == "auto":
+            # Per-step outputs need one output per step; token ids are read
+            # one token at a time, as text models do.
+            if self.output == "sequence" or self.embedding_dim is not None:
+                return 1
+            return auto_patch_size(X.n_steps)
+        if self.patch_size > 1 and self.output == "sequence":
+            raise ValueError(
+                f"{type(self).__name__} got patch_size={self.patch_size} with output='sequence', "
+                "which needs one output per step: a patch gives one output for several steps, and "
+                "that output would see the later steps of its patch. Use patch_size=1 (or 'auto')."
+            )
+        return int(self.patch_size)
+
+    def _input_scaling(self, X: Sequences) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """Resolve ``input_scaling_``; return the per-feature mean and scale of the valid training steps."""
+        if X.tokens or self.input_scaling is None:
+            self.input_scaling_ = None
+        elif self.input_scaling == "auto":
+            # Per-step outputs must not depend on later steps, which a
+            # sequence's own statistics summarise.
+            self.input_scaling_ = "global" if self.output == "sequence" else "sequence"
+        else:
+            self.input_scaling_ = self.input_scaling
+        if self.input_scaling_ is None:
+            self.input_mean_ = self.input_scale_ = None
+            return None, None
+        mean, std = X.feature_moments()
+        # A constant feature keeps its unit scale, as in StandardScaler.
+        scale = np.where(std > 1e-12 * np.maximum(np.abs(mean), 1.0), std, 1.0)
+        self.input_mean_, self.input_scale_ = mean, scale
+        return mean.astype(np.float32), scale.astype(np.float32)
+
+    def _training_callbacks(self, updates_per_epoch: int) -> list:
         # Copies: fitting must not change the user's callback objects, and two
         # clones of one estimator must not share callback state.
         callbacks = [clone(callback, safe=False) for callback in (self.callbacks or [])]
         callbacks.append(("stop_on_non_finite_loss", _StopOnNonFiniteLoss(type(self).__name__)))
+        schedule = schedule_callback(
+            self.learning_rate_schedule,
+            learning_rate=self.learning_rate_,
+            max_epochs=self.max_epochs_,
+            updates_per_epoch=updates_per_epoch,
+            monitor="valid_loss" if self.early_stopping else "train_loss",
+        )
+        if schedule is not None:
+            callbacks.append(("learning_rate_schedule", schedule))
         if self.early_stopping:
             callbacks.append(
                 (
@@ -419,19 +508,22 @@ class _CellSelection:
         *,
         cell: str = "lstm",
         hidden_size: int = 128,
-        num_layers: int = 1,
-        bidirectional: bool = False,
+        num_layers: int | str = "auto",
+        bidirectional: bool | str = "auto",
         dropout: float = 0.2,
         output: str = "last",
         embedding_dim: int | None = None,
-        max_epochs: int = 100,
+        patch_size: int | str = "auto",
+        input_scaling: str | None = "auto",
+        max_epochs: int | str = "auto",
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 10,
-        batch_size: int = 64,
-        learning_rate: float = 0.003,
+        batch_size: int | str = "auto",
+        learning_rate: float | str = "auto",
+        learning_rate_schedule: str = "cosine",
         optimizer: str | type = "adamw",
-        weight_decay: float = 0.05,
+        weight_decay: float = 0.2,
         clip_grad_norm: float | None = 1.0,
         device: str = "cpu",
         random_state: int | np.random.RandomState | None = None,
@@ -446,12 +538,15 @@ class _CellSelection:
             dropout=dropout,
             output=output,
             embedding_dim=embedding_dim,
+            patch_size=patch_size,
+            input_scaling=input_scaling,
             max_epochs=max_epochs,
             early_stopping=early_stopping,
             validation_fraction=validation_fraction,
             n_iter_no_change=n_iter_no_change,
             batch_size=batch_size,
             learning_rate=learning_rate,
+            learning_rate_schedule=learning_rate_schedule,
             optimizer=optimizer,
             weight_decay=weight_decay,
             clip_grad_norm=clip_grad_norm,

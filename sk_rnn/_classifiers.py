@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
@@ -27,6 +27,10 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
     _criterion = torch.nn.CrossEntropyLoss
     _step_criterion = PerStepCrossEntropyLoss
     _step_fill = IGNORED_CLASS
+    # Targets of 0.9 for the true class (0.1 spread over all classes) instead
+    # of 1: on small training sets the logits stop growing once the training
+    # data is fitted, which generalises better (see the docs' page on defaults).
+    _criterion_params: ClassVar[dict] = {"label_smoothing": 0.1}
 
     def _fit_labels(self, labels: np.ndarray) -> np.ndarray:
         """Learn ``classes_`` from a 1-D array of labels and return their codes."""
@@ -177,9 +181,7 @@ class RNNClassifier(_CellSelection, _RNNClassifierBase):
     -----
     {data_notes}
 
-    The network reads each sequence with the recurrent layers and maps the
-    state at the last step to one logit per class; training minimises the
-    cross-entropy with the chosen optimizer.
+    {classifier_notes}
 
     Examples
     --------
@@ -220,6 +222,8 @@ class LSTMClassifier(_RNNClassifierBase):
     -----
     {data_notes}
 
+    {classifier_notes}
+
     Examples
     --------
     >>> from sklearn.datasets import load_digits
@@ -257,6 +261,8 @@ class GRUClassifier(_RNNClassifierBase):
     Notes
     -----
     {data_notes}
+
+    {classifier_notes}
 
     Examples
     --------

@@ -16,12 +16,17 @@ CELL_PARAMETER = """cell : {"rnn", "rnn_relu", "lstm", "gru", "indrnn"}, default
 SHARED_PARAMETERS = """hidden_size : int, default=128
         Hidden units per recurrent layer (and per direction).
 
-    num_layers : int, default=1
-        Number of stacked recurrent layers.
+    num_layers : int or "auto", default="auto"
+        Number of stacked recurrent layers. "auto": 1 for LSTM and GRU, 2 for
+        the Elman network and IndRNN, whose units only exchange information
+        from one layer to the next (IndRNN) or gain from a second layer.
 
-    bidirectional : bool, default=False
+    bidirectional : bool or "auto", default="auto"
         Whether every layer also reads the sequences backwards. The output
-        layer then sees the final states of both directions.
+        layer then sees the final states of both directions. "auto": True,
+        except with ``output="sequence"``, where the output at a step must
+        not have read the steps after it (a forecast at every step, a
+        generator).
 
     dropout : float in [0, 1), default=0.2
         Dropout on the outputs of every recurrent layer, including the last
@@ -42,8 +47,35 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         embedded in a learned vector of this size. The vocabulary size is
         learned in ``fit``; ids unseen in ``fit`` get a zero embedding.
 
-    max_epochs : int, default=100
-        Number of passes over the training data.
+    patch_size : int or "auto", default="auto"
+        Consecutive time steps the cell reads as one input vector, so that
+        the recurrence runs ``ceil(n_timesteps / patch_size)`` times: a
+        recurrent network loses the gradient over long recurrences, and
+        patches keep it short (as SegRNN and PatchTST do). Patches end at
+        each sequence's last step; padding never enters one. "auto": 1 for
+        sequences of up to 64 steps, otherwise ``ceil(n_timesteps / 64)``
+        (the longest training sequence counts), so that the cell runs at
+        most 64 times; 1 with ``output="sequence"`` (one output per step is
+        needed) and for token ids. 1 reads one step at a time.
+
+    input_scaling : {"auto", "sequence", "global"} or None, default="auto"
+        How the network standardises its inputs, from statistics of the
+        valid training steps, so that the units of X do not change the
+        result. "global": every feature by its mean and standard deviation
+        over the training set (as ``StandardScaler`` would, per step
+        feature). "sequence": each step is read both globally standardised
+        and standardised by its own sequence's mean and standard deviation,
+        and the network also reads each sequence's mean and log standard
+        deviation: the shape of a sequence is then visible whatever its
+        level and amplitude, which may differ by orders of magnitude between
+        sequences. "auto": "sequence", but "global" with
+        ``output="sequence"`` (a sequence's statistics summarise its later
+        steps too). None: the values as given. Token ids are never scaled.
+
+    max_epochs : int or "auto", default="auto"
+        Number of passes over the training data. "auto": enough for 2,000
+        optimiser updates, at least 30 and at most 300 epochs, so that small
+        data sets get as many updates as large ones.
 
     early_stopping : bool, default=False
         Hold out the *last* ``validation_fraction`` of the training sequences
@@ -59,17 +91,29 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
     n_iter_no_change : int, default=10
         Epochs without improvement of the validation loss before stopping.
 
-    batch_size : int, default=64
-        Sequences per gradient step.
+    batch_size : int or "auto", default="auto"
+        Sequences per gradient step. "auto": ``n_samples // 16`` within
+        [16, 64], where ``n_samples`` counts the training sequences (without
+        those held out for early stopping).
 
-    learning_rate : float, default=0.003
-        Learning rate of the optimizer.
+    learning_rate : float or "auto", default="auto"
+        Peak learning rate of the optimizer. "auto": 0.01 for the gated
+        cells (LSTM, GRU), 0.003 for the Elman network and IndRNN, which
+        have no gate to absorb a large update.
+
+    learning_rate_schedule : {"cosine", "one_cycle", "plateau", "constant"}, default="cosine"
+        How the learning rate changes during training. "cosine": a linear
+        warm-up over the first 5% of the updates, then a cosine decay to
+        zero at the last update. "one_cycle": torch's ``OneCycleLR`` with
+        ``learning_rate`` as its peak. "plateau": halve the rate when the
+        training loss (the validation loss with ``early_stopping``) has not
+        improved for 5 epochs. "constant": ``learning_rate`` throughout.
 
     optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, default="adamw"
         Optimizer. A class (for instance ``torch.optim.NAdam``) is built with
         ``lr=learning_rate`` and ``weight_decay=weight_decay``.
 
-    weight_decay : float, default=0.05
+    weight_decay : float, default=0.2
         Weight decay: decoupled from the gradient for "adamw" (the default),
         an L2 penalty added to the gradient for the other optimizers.
 
@@ -105,8 +149,33 @@ SHARED_ATTRIBUTES = """n_features_in_ : int
     vocab_size_ : int
         One more than the largest token id seen in ``fit`` (with ``embedding_dim``).
 
+    patch_size_ : int
+        Steps per patch, as resolved from ``patch_size``.
+
+    input_scaling_ : {"sequence", "global"} or None
+        The input scaling used, as resolved from ``input_scaling``.
+
+    input_mean_, input_scale_ : ndarray of shape (n_step_features,) or None
+        Mean and scale of every step feature over the valid training steps,
+        which the network standardises with (None without input scaling).
+
+    num_layers_ : int
+        Stacked recurrent layers, as resolved from ``num_layers``.
+
+    bidirectional_ : bool
+        Whether the layers read both ways, as resolved from ``bidirectional``.
+
+    batch_size_ : int
+        Sequences per update, as resolved from ``batch_size``.
+
+    max_epochs_ : int
+        Epochs to train, as resolved from ``max_epochs``.
+
+    learning_rate_ : float
+        Peak learning rate, as resolved from ``learning_rate``.
+
     n_iter_ : int
-        Number of epochs run.
+        Number of epochs run (fewer than ``max_epochs_`` after early stopping).
 
     loss_curve_ : list of float
         Mean training loss of every epoch.
@@ -139,6 +208,17 @@ DATA_NOTES = """X is read as follows: a 3-D array ``(n_samples, n_timesteps,
     the same columns, as for any scikit-learn estimator."""
 
 
+CLASSIFIER_NOTES = """The network reads each sequence with the recurrent layers and maps
+    the state at the last step (of both directions) to one logit per class;
+    training minimises the cross-entropy with label smoothing 0.1 (the target
+    of the true class is 0.9 plus 0.1 / n_classes), which keeps the logits
+    from growing once the training set is fitted and generalises better on
+    small data sets. The probability of a sure prediction is therefore near
+    0.9, not 1: calibrate ``predict_proba`` with
+    :class:`~sklearn.calibration.CalibratedClassifierCV` where probabilities
+    must be calibrated."""
+
+
 def fill_doc(obj: _T) -> _T:
     """Replace the ``{shared_parameters}``-style markers in ``obj.__doc__``."""
     fragments: dict[str, str] = {
@@ -146,6 +226,7 @@ def fill_doc(obj: _T) -> _T:
         "{shared_parameters}": SHARED_PARAMETERS,
         "{shared_attributes}": SHARED_ATTRIBUTES,
         "{data_notes}": DATA_NOTES,
+        "{classifier_notes}": CLASSIFIER_NOTES,
     }
     doc = obj.__doc__ or ""
     for marker, text in fragments.items():

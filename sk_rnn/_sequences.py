@@ -119,6 +119,29 @@ class Sequences:
         aligned[positions >= lengths[:, np.newaxis]] = fill
         return aligned
 
+    def feature_moments(self) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and standard deviation of every feature over the valid steps, in float64.
+
+        Computed a block of rows at a time (Chan et al.'s pairwise update), so
+        that windows of a long series, a view, are never copied whole.
+        """
+        count = 0
+        mean = np.zeros(self.n_features)
+        sum_squares = np.zeros(self.n_features)
+        for low in range(0, len(self), _CHUNK_ROWS):
+            block = self.take(slice(low, low + _CHUNK_ROWS))
+            values = np.asarray(block.values, dtype=np.float64)[block.valid_steps()]
+            if len(values) == 0:
+                continue
+            block_mean = values.mean(axis=0)
+            block_sum_squares = ((values - block_mean) ** 2).sum(axis=0)
+            total = count + len(values)
+            delta = block_mean - mean
+            mean = mean + delta * len(values) / total
+            sum_squares = sum_squares + block_sum_squares + delta**2 * count * len(values) / total
+            count = total
+        return mean, np.sqrt(sum_squares / max(count, 1))
+
     @property
     def batch_dtype(self) -> type:
         """float32 for values, int64 for token ids."""

@@ -21,24 +21,33 @@ from sk_rnn import (
     RNNRegressor,
 )
 from sk_rnn.forecasting import DifferencedTargetRegressor
-from sk_rnn.preprocessing import Differencer, SequencePadder, SequenceVectorizer, SlidingWindowTransformer
+from sk_rnn.preprocessing import (
+    Differencer,
+    SequencePadder,
+    SequenceScaler,
+    SequenceVectorizer,
+    SlidingWindowTransformer,
+)
 
-# Default hyperparameters, except RNN* which also run the cells that the
-# LSTM*/GRU* siblings do not cover.
+# Small, fast networks: the checks test the scikit-learn contract, not the
+# learning defaults (benchmarks/bench_learning.py and tests/test_learning.py
+# do). RNN* also run the cells that the LSTM*/GRU* siblings do not cover.
+FAST = {"hidden_size": 16, "max_epochs": 30}
 ESTIMATORS = [
-    LSTMClassifier(),
-    GRUClassifier(),
-    RNNClassifier(cell="indrnn"),
-    LSTMRegressor(),
-    GRURegressor(),
-    RNNRegressor(cell="rnn"),
+    LSTMClassifier(**FAST),
+    GRUClassifier(**FAST),
+    RNNClassifier(cell="indrnn", **FAST),
+    LSTMRegressor(**FAST),
+    GRURegressor(**FAST),
+    RNNRegressor(cell="rnn", **FAST),
     SequencePadder(),
+    SequenceScaler(),
     SequenceVectorizer(),
     SlidingWindowTransformer(window_size=3),
     Differencer(),
     # Its default inner model windows the rows, which the checks' shuffled
     # tables know nothing of; a row-wise regressor tests the wrapper itself.
-    DifferencedTargetRegressor(GRURegressor(random_state=0)),
+    DifferencedTargetRegressor(GRURegressor(random_state=0, **FAST)),
 ]
 
 # Checks scikit-learn 1.9 collects for each estimator with these
@@ -51,6 +60,7 @@ EXPECTED_CHECKS = {
     "GRURegressor": 53,
     "RNNRegressor": 53,
     "SequencePadder": 47,
+    "SequenceScaler": 47,
     # Takes texts, not numeric tables: scikit-learn's generator yields a single
     # placeholder that skips; the checks that apply run in the test below.
     "SequenceVectorizer": 1,

@@ -1,0 +1,58 @@
+"""The rules behind the ``"auto"`` hyperparameters, each chosen from the training data.
+
+The measurements behind every constant are in ``benchmarks/bench_learning.py``
+and the docs' page on the defaults.
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = ["auto_batch_size", "auto_learning_rate", "auto_max_epochs", "auto_num_layers", "auto_patch_size"]
+
+# Recurrence length the "auto" patch size aims at: sequences longer than this
+# are read in patches so that the cell runs about this many steps.
+TARGET_RECURRENCE_STEPS = 64
+# Batch size for data sets large enough to afford it, and the smallest batch.
+LARGE_BATCH = 64
+SMALL_BATCH = 16
+# Optimiser updates a default fit is given at least, whatever the data size.
+MIN_UPDATES = 2000
+# Peak learning rate per cell. Gated cells (LSTM, GRU) learn faster and
+# generalise better at 0.01; the Elman network and IndRNN have no gate to
+# absorb a large update, and at 0.01 their training stalls on some data sets.
+LEARNING_RATES = {"lstm": 0.01, "gru": 0.01, "rnn": 0.003, "rnn_relu": 0.003, "indrnn": 0.003}
+# Stacked layers per cell. An IndRNN unit only sees its own past, so units
+# exchange information only from one layer to the next (Li et al. 2018 stack
+# several); the Elman network also gains from a second layer, the gated cells
+# do not.
+NUM_LAYERS = {"lstm": 1, "gru": 1, "rnn": 2, "rnn_relu": 2, "indrnn": 2}
+# Epochs a default fit runs at least and at most.
+MIN_EPOCHS = 30
+MAX_EPOCHS = 300
+
+
+def auto_patch_size(n_steps: int) -> int:
+    """Steps per patch: 1 up to ``TARGET_RECURRENCE_STEPS`` steps, then ``ceil(T / target)``."""
+    return max(1, math.ceil(n_steps / TARGET_RECURRENCE_STEPS))
+
+
+def auto_batch_size(n_samples: int) -> int:
+    """``LARGE_BATCH`` on large data; smaller batches (more updates per epoch) on small data."""
+    return int(min(LARGE_BATCH, max(SMALL_BATCH, n_samples // 16)))
+
+
+def auto_max_epochs(n_samples: int, batch_size: int) -> int:
+    """Enough epochs for ``MIN_UPDATES`` optimiser updates, within ``[MIN_EPOCHS, MAX_EPOCHS]``."""
+    updates_per_epoch = math.ceil(n_samples / batch_size)
+    return int(min(MAX_EPOCHS, max(MIN_EPOCHS, math.ceil(MIN_UPDATES / updates_per_epoch))))
+
+
+def auto_learning_rate(cell: str) -> float:
+    """The peak learning rate of ``cell`` (see ``LEARNING_RATES``)."""
+    return LEARNING_RATES[cell]
+
+
+def auto_num_layers(cell: str) -> int:
+    """The number of stacked layers of ``cell`` (see ``NUM_LAYERS``)."""
+    return NUM_LAYERS[cell]

@@ -1,0 +1,94 @@
+"""The data-dependent defaults (patches, batch size, epochs, input scaling); the learning-rate schedules."""
+
+import numpy as np
+import pytest
+
+from sk_rnn import GRUClassifier, LSTMRegressor, RNNClassifier
+from sk_rnn._defaults import auto_batch_size, auto_max_epochs, auto_patch_size
+
+
+def noisy_sequences(n=64, steps=20, features=2, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n, steps, features))
+    return X, X[:, -3:, 0].sum(axis=1)
+
+
+def lr_per_update(model):
+    return [batch["event_lr"] for epoch in model.history_ for batch in epoch["batches"]]
+
+
+def test_cosine_schedule_warms_up_then_decays_to_zero():
+    X, y = noisy_sequences()
+    model = LSTMRegressor(hidden_size=8, max_epochs=20, batch_size=8, learning_rate=0.01, random_state=0)
+    lrs = lr_per_update(model.fit(X, y))
+    assert len(lrs) == 20 * 8
+    peak = int(np.argmax(lrs))
+    assert lrs[peak] == pytest.approx(0.01)
+    assert 0 < peak < len(lrs) // 10  # warm-up: the first 5% of the updates
+    assert np.all(np.diff(lrs[:peak]) > 0) and np.all(np.diff(lrs[peak:]) <= 0)
+    assert lrs[-1] < 1e-5
+
+
+def test_one_cycle_rises_to_the_learning_rate_and_falls_far_below_it():
+    X, y = noisy_sequences()
+    model = LSTMRegressor(
+        hidden_size=8, max_epochs=10, batch_size=16, learning_rate=0.01, learning_rate_schedule="one_cycle"
+    )
+    lrs = lr_per_update(model.fit(X, y))
+    assert lrs[0] < 0.001 and max(lrs) == pytest.approx(0.01, rel=1e-3) and lrs[-1] < 1e-5
+
+
+def test_constant_schedule_keeps_the_learning_rate():
+    X, y = noisy_sequences()
+    model = LSTMRegressor(hidden_size=8, max_epochs=5, learning_rate_schedule="constant").fit(X, y)
+    assert "learning_rate_schedule" not in dict(model.net_.callbacks_)
+    assert {group["lr"] for group in model.net_.optimizer_.param_groups} == {model.learning_rate_}
+
+
+def test_plateau_schedule_halves_the_rate_when_the_monitored_loss_stalls():
+    X, y = noisy_sequences()
+    # A learning rate far too small to improve the loss: every epoch is a plateau.
+    model = LSTMRegressor(
+        hidden_size=8, max_epochs=20, learning_rate=1e-7, learning_rate_schedule="plateau", random_state=0
+    ).fit(X, y)
+    lrs = [epoch["event_lr"] for epoch in model.history_]
+    assert lrs[0] == pytest.approx(1e-7) and lrs[-1] <= 0.5e-7
+    early = LSTMRegressor(
+        hidden_size=8, max_epochs=3, learning_rate_schedule="plateau", early_stopping=True, random_state=0
+    ).fit(X, y)
+    assert dict(early.net_.callbacks_)["learning_rate_schedule"].monitor == "valid_loss"
+
+
+def test_auto_rules_follow_the_training_data():
+    assert auto_patch_size(8) == 1 and auto_patch_size(64) == 1
+    assert auto_patch_size(150) == 3 and auto_patch_size(1460) == 23
+    assert auto_batch_size(50) == 16 and auto_batch_size(100_000) == 64
+    # Small data sets get more epochs, so that the number of updates does not collapse.
+    assert auto_max_epochs(50, 16) * 4 >= 1000 and auto_max_epochs(100_000, 64) == 30
+
+
+def test_fitted_attributes_record_what_auto_chose():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 200, 1))
+    y = (X[:, :10, 0].mean(axis=1) > 0).astype(int)
+    model = GRUClassifier(hidden_size=8, max_epochs=2, random_state=0).fit(X, y)
+    assert model.patch_size_ == auto_patch_size(200) > 1
+    assert model.batch_size_ == auto_batch_size(40)
+    assert model.max_epochs_ == 2 and model.n_iter_ == 2
+    assert model.input_scaling_ == "sequence"
+    assert model.net_.module_.rnn.input_size == 2 * model.patch_size_ + 2
+    explicit = GRUClassifier(hidden_size=8, max_epochs=2, patch_size=1, input_scaling="global").fit(X, y)
+    assert explicit.patch_size_ == 1 and explicit.input_scaling_ == "global"
+    assert explicit.net_.module_.rnn.input_size == 1
+
+
+def test_per_step_outputs_and_token_ids_read_one_step_at_a_time():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(20, 150, 1))
+    tagger = RNNClassifier(output="sequence", hidden_size=4, max_epochs=1).fit(X, X[:, :, 0] > 0)
+    assert tagger.patch_size_ == 1 and tagger.input_scaling_ == "global"
+    tokens = rng.randint(1, 9, size=(20, 150))
+    text = RNNClassifier(embedding_dim=4, hidden_size=4, max_epochs=1).fit(tokens, tokens[:, 0] > 4)
+    assert text.patch_size_ == 1 and text.input_scaling_ is None
+    with pytest.raises(ValueError, match=r"patch_size=4 with output='sequence'.*Use patch_size=1"):
+        RNNClassifier(output="sequence", patch_size=4, max_epochs=1).fit(X, X[:, :, 0] > 0)
