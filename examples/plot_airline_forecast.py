@@ -29,12 +29,12 @@ from sklearn.metrics import root_mean_squared_error
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from sk_rnn import GRURegressor, LSTMRegressor
 from sk_rnn.datasets import load_airline
 from sk_rnn.forecasting import (
     DifferencedTargetRegressor,
     ForecastDisplay,
     default_forecasting_pipeline,
+    forecasting_regressor,
     recursive_forecast,
 )
 from sk_rnn.preprocessing import lead_target, make_windows
@@ -59,7 +59,7 @@ def forecaster(window_size, network):
 # Training rows end where the test period's targets begin.
 X, y = passengers.iloc[:-1].to_frame(), lead_target(values)
 n_train = len(X) - int(np.ceil(0.2 * len(values)))  # 114 rows; the last 29 months are the test
-one_step = forecaster(24, LSTMRegressor(random_state=0)).fit(X.iloc[:n_train], y[:n_train])
+one_step = forecaster(24, forecasting_regressor(random_state=0)).fit(X.iloc[:n_train], y[:n_train])
 truth = y[n_train:]
 predicted = one_step.predict(X)[n_train:]
 seasonal_naive = values[n_train + 1 - 12 : len(values) - 12]  # the same month a year before
@@ -86,12 +86,12 @@ for name, rmse in scores.items():
 # errors do not compound; each row's target needs 12 known months, so its
 # training rows end 12 months earlier.
 origin = 120  # rows 0-119 are known: up to 1958-12
-recursive_model = forecaster(12, GRURegressor(random_state=0))
+recursive_model = forecaster(12, forecasting_regressor("gru", random_state=0))
 recursive_model.fit(X.iloc[: origin - 1], y[: origin - 1])
 recursive = recursive_forecast(recursive_model, passengers.iloc[:origin].to_frame(), horizon=12)
 
 direct_target = lead_target(values, 12, steps="all")  # row t: months t+1 .. t+12
-direct_model = forecaster(12, GRURegressor(random_state=0))
+direct_model = forecaster(12, forecasting_regressor("gru", random_state=0))
 direct_model.fit(X.iloc[: origin - 12], direct_target[: origin - 12])
 direct = direct_model.predict(X.iloc[:origin])[-1]
 

@@ -25,9 +25,13 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from ._regressors import RNNRegressor
 from .datasets import load_airline, load_sunspots
-from .forecasting import DifferencedTargetRegressor, ForecastDisplay, default_forecasting_pipeline
+from .forecasting import (
+    DifferencedTargetRegressor,
+    ForecastDisplay,
+    default_forecasting_pipeline,
+    forecasting_regressor,
+)
 from .preprocessing import lead_target
 
 CELL_TITLES = {"rnn": "Elman RNN", "lstm": "LSTM", "gru": "GRU", "indrnn": "IndRNN"}
@@ -89,7 +93,7 @@ class Split:
 
 def forecaster(cell: str, spec: DatasetSpec, max_epochs: int, seed: int) -> TransformedTargetRegressor:
     """Transform -> differences -> scaling -> windows -> recurrent network, predicting levels."""
-    network = RNNRegressor(cell=cell, max_epochs=max_epochs, random_state=seed)
+    network = forecasting_regressor(cell, max_epochs=max_epochs, random_state=seed)
     inner = DifferencedTargetRegressor(default_forecasting_pipeline(spec.windows[0], network))
     return TransformedTargetRegressor(
         make_pipeline(FunctionTransformer(spec.func, spec.inverse_func), inner),
@@ -184,7 +188,7 @@ def _search_cell(
     seconds = time.perf_counter() - start
     window = search.best_params_[_WINDOW_PARAMETER]
     return Result(
-        f"RNNRegressor(cell={cell!r})",
+        f"forecasting_regressor({cell!r})",
         search.predict(split.X)[split.n_train :],
         f"window {window}",
         -search.best_score_,

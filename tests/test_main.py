@@ -33,7 +33,7 @@ def test_leaderboard_and_plot(tmp_path, capsys):
     names = {
         line.split("  ")[0].strip() for line in board[2:] if line.strip() and not line.startswith("Plot")
     }
-    assert names == {"RNNRegressor(cell='indrnn')", "seasonal naive (12 steps)", "Ridge on 12 lags"}
+    assert names == {"forecasting_regressor('indrnn')", "seasonal naive (12 steps)", "Ridge on 12 lags"}
     naive_row = next(line for line in board if line.startswith("seasonal naive"))
     assert naive_row.split()[-2:] == ["46.1", "41.3"]  # test RMSE and MAE
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,6 +1,7 @@
 """Forecasting with scikit-learn tools: changes as targets, multi-step forecasts, plots."""
 
 from ._display import ForecastDisplay
+from ._network import forecasting_regressor
 from ._recursive import recursive_forecast
 from ._target import DifferencedTargetRegressor, default_forecasting_pipeline
 
@@ -8,5 +9,6 @@ __all__ = [
     "DifferencedTargetRegressor",
     "ForecastDisplay",
     "default_forecasting_pipeline",
+    "forecasting_regressor",
     "recursive_forecast",
 ]

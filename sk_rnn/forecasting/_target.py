@@ -14,8 +14,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._compat import HasMethods, _fit_context
 from .._nonfinite import first_non_finite
-from .._regressors import LSTMRegressor
 from ..preprocessing import Differencer, SlidingWindowTransformer
+from ._network import forecasting_regressor
 
 __all__ = ["DifferencedTargetRegressor", "default_forecasting_pipeline"]
 
@@ -28,7 +28,8 @@ def default_forecasting_pipeline(window_size: int = 24, regressor: Any = None) -
     window_size : int, default=24
         Steps of history each forecast reads.
     regressor : estimator, default=None
-        The recurrent regressor; None means ``LSTMRegressor()``.
+        The recurrent regressor; None means ``forecasting_regressor()``, an
+        LSTM set up for windows of one series.
 
     Returns
     -------
@@ -40,13 +41,13 @@ def default_forecasting_pipeline(window_size: int = 24, regressor: Any = None) -
     --------
     >>> from sk_rnn.forecasting import default_forecasting_pipeline
     >>> [name for name, _ in default_forecasting_pipeline().steps]
-    ['differencer', 'standardscaler', 'slidingwindowtransformer', 'lstmregressor']
+    ['differencer', 'standardscaler', 'slidingwindowtransformer', 'rnnregressor']
     """
     return make_pipeline(
         Differencer(),
         StandardScaler(),
         SlidingWindowTransformer(window_size),
-        LSTMRegressor() if regressor is None else regressor,
+        forecasting_regressor() if regressor is None else regressor,
     )
 
 
