@@ -28,7 +28,9 @@ def test_statistics_are_those_of_the_valid_steps_and_padding_stays_nan():
     out = scaler.transform(padded)
     assert out.shape == padded.shape
     np.testing.assert_array_equal(np.isnan(out), np.isnan(padded))
-    np.testing.assert_allclose(out[~np.isnan(out)], reference.transform(steps).ravel(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        out[~np.isnan(out)], reference.transform(steps).ravel(), rtol=1e-10, atol=1e-12
+    )
 
 
 def test_a_ragged_list_gives_the_statistics_of_its_padded_form_and_stays_a_list():

@@ -46,7 +46,7 @@ def load_ts_file(path: str | Path) -> tuple[np.ndarray | list[np.ndarray], np.nd
     --------
     >>> import tempfile, pathlib
     >>> from sk_rnn.datasets import load_ts_file
-    >>> text = "@problemName demo\\n@univariate false\\n@classLabel true a b\\n@data\\n1,2,3:4,5,6:a\\n7,8:9,10:b\\n"
+    >>> text = "@problemName demo\\n@classLabel true a b\\n@data\\n1,2,3:4,5,6:a\\n7,8:9,10:b\\n"
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "demo.ts"
     >>> _ = path.write_text(text)
     >>> X, y = load_ts_file(path)
@@ -172,7 +172,8 @@ def load_ucr_uea(name: str, *, split: str = "train") -> tuple[np.ndarray | list[
             "is installed. Install one (pip install sktime), or read your own copy with load_ts_file."
         )
     raise ValueError(
-        f"load_ucr_uea found no {filename} in the installed {' or '.join(f.parents[1].name for f in folders)}. "
+        f"load_ucr_uea found no {filename} in the installed "
+        f"{' or '.join(folder.parents[1].name for folder in folders)}. "
         f"Data sets available here: {', '.join(installed_ucr_uea_datasets())}. Read other archive "
         "files with load_ts_file."
     )
