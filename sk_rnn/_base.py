@@ -354,7 +354,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             # one token at a time, as text models do.
             if self.output == "sequence" or self.embedding_dim is not None:
                 return 1
-            return auto_patch_size(X.n_steps)
+            return auto_patch_size(X.n_steps, self._cell_name())
         if self.patch_size > 1 and self.output == "sequence":
             raise ValueError(
                 f"{type(self).__name__} got patch_size={self.patch_size} with output='sequence', "

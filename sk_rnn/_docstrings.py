@@ -53,10 +53,12 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         recurrent network loses the gradient over long recurrences, and
         patches keep it short (as SegRNN and PatchTST do). Patches end at
         each sequence's last step; padding never enters one. "auto": 1 for
-        sequences of up to 64 steps, otherwise ``ceil(n_timesteps / 64)``
+        sequences of up to ``L`` steps, otherwise ``ceil(n_timesteps / L)``
         (the longest training sequence counts), so that the cell runs at
-        most 64 times; 1 with ``output="sequence"`` (one output per step is
-        needed) and for token ids. 1 reads one step at a time.
+        most ``L`` times, with ``L = 64`` for LSTM and GRU and 32 for the
+        ungated cells (Elman, IndRNN); 1 with ``output="sequence"`` (one
+        output per step is needed) and for token ids. 1 reads one step at a
+        time.
 
     input_scaling : {"auto", "sequence", "global"} or None, default="auto"
         How the network standardises its inputs, from statistics of the

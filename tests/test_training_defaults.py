@@ -62,6 +62,9 @@ def test_plateau_schedule_halves_the_rate_when_the_monitored_loss_stalls():
 def test_auto_rules_follow_the_training_data():
     assert auto_patch_size(8) == 1 and auto_patch_size(64) == 1
     assert auto_patch_size(150) == 3 and auto_patch_size(1460) == 23
+    # The ungated cells aim at a recurrence of 32 steps.
+    assert auto_patch_size(32, "rnn") == 1 and auto_patch_size(150, "rnn") == 5
+    assert auto_patch_size(150, "indrnn") == 5 and auto_patch_size(150, "gru") == 3
     assert auto_batch_size(50) == 16 and auto_batch_size(100_000) == 64
     # Small data sets get more epochs, so that the number of updates does not collapse.
     assert auto_max_epochs(50, 16) * 4 >= 1000 and auto_max_epochs(100_000, 64) == 30
