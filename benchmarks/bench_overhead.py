@@ -56,15 +56,22 @@ def reference_fit(X: np.ndarray, y: np.ndarray, seed: int) -> RecurrentNetwork:
 
 
 def estimator_fit(X: np.ndarray, y: np.ndarray, seed: int) -> LSTMRegressor:
-    # The reference's settings: plain Adam, no dropout, no weight decay.
+    # The reference's settings: plain Adam at a constant rate, no dropout, no
+    # weight decay, one direction read step by step. The network standardises
+    # its inputs globally, one subtraction and one division, as the
+    # reference's network does with its default (0, 1) statistics.
     return LSTMRegressor(
         hidden_size=HIDDEN,
         batch_size=BATCH,
         max_epochs=EPOCHS,
         learning_rate=LR,
+        learning_rate_schedule="constant",
         optimizer="adam",
         weight_decay=0.0,
         dropout=0.0,
+        bidirectional=False,
+        patch_size=1,
+        input_scaling="global",
         random_state=seed,
     ).fit(X, y)
 
