@@ -27,11 +27,12 @@ X_train, y_train, X_test, y_test = X[:half], y[:half], X[half:], y[half:]
 print(f"{len(X_train)} training and {len(X_test)} test sequences of shape {X.shape[1:]}")
 
 # %%
-# One estimator, four cells: ``cell`` is an ordinary hyperparameter. Forty
-# epochs keep the example quick; the default of 100 does a little better.
+# One estimator, four cells: ``cell`` is an ordinary hyperparameter. Twenty
+# epochs keep the example quick; the default (``max_epochs="auto"``: 118
+# epochs here, for 2,000 updates) scores 0.95 to 0.97.
 fig, ax = plt.subplots(figsize=(6, 4))
 for cell in ["rnn", "lstm", "gru", "indrnn"]:
-    clf = RNNClassifier(cell=cell, max_epochs=40, random_state=0).fit(X_train, y_train)
+    clf = RNNClassifier(cell=cell, max_epochs=20, random_state=0).fit(X_train, y_train)
     accuracy = clf.score(X_test, y_test)
     print(f"{cell:>7}: test accuracy {accuracy:.3f}")
     ax.plot(np.arange(1, clf.n_iter_ + 1), clf.loss_curve_, label=f"{cell} ({accuracy:.3f})")
