@@ -29,12 +29,14 @@ from sk_rnn.preprocessing import (
     SlidingWindowTransformer,
 )
 
-# Small, fast networks: the checks test the scikit-learn contract, not the
-# learning defaults (benchmarks/bench_learning.py and tests/test_learning.py
-# do). RNN* also run the cells that the LSTM*/GRU* siblings do not cover.
-# The LSTM* keep every other default ("auto" directions and layers); the
-# others read one way with one layer, which halves the cost of their checks.
-FAST = {"hidden_size": 16, "max_epochs": 30}
+# Small, fast networks, as scikit-learn shrinks max_iter for its own MLP
+# checks: the checks test the scikit-learn contract, not the learning defaults
+# (benchmarks/bench_learning.py and tests/test_learning.py do). Twelve epochs
+# at a learning rate of 0.03 are the fewest that pass check_regressors_train
+# (R2 > 0.5) for every cell. RNN* also run the cells that the LSTM*/GRU*
+# siblings do not cover. The LSTM* keep every other default ("auto" directions
+# and layers); the others read one way with one layer, which halves the cost.
+FAST = {"hidden_size": 16, "max_epochs": 12, "learning_rate": 0.03}
 ONE_WAY = {**FAST, "bidirectional": False, "num_layers": 1}
 ESTIMATORS = [
     LSTMClassifier(**FAST),
@@ -50,12 +52,15 @@ ESTIMATORS = [
     Differencer(),
     # Its default inner model windows the rows, which the checks' shuffled
     # tables know nothing of; a row-wise regressor tests the wrapper itself.
-    DifferencedTargetRegressor(GRURegressor(random_state=0, **FAST)),
+    # The differenced target is harder to fit: the two-way GRU needs 20 epochs.
+    DifferencedTargetRegressor(GRURegressor(random_state=0, **{**FAST, "max_epochs": 20})),
 ]
 
-# Checks scikit-learn 1.9 collects for each estimator with these
-# tags. A change here must be explained (a new sklearn release, new tags).
-EXPECTED_CHECKS = {
+# Checks scikit-learn collects for each estimator with these tags, the same
+# in 1.6.1 and 1.9.1 (the oldest and newest releases pyproject.toml allows).
+# Asserted as minimums: a later release may add checks, but an estimator
+# whose tags stop declaring its input would be handed far fewer.
+MINIMUM_CHECKS = {
     "LSTMClassifier": 55,
     "GRUClassifier": 55,
     "RNNClassifier": 55,
@@ -65,7 +70,7 @@ EXPECTED_CHECKS = {
     "SequencePadder": 47,
     "SequenceScaler": 47,
     # Takes texts, not numeric tables: scikit-learn's generator yields a single
-    # placeholder that skips; the checks that apply run in the test below.
+    # placeholder that skips (exactly one); the checks that apply run below.
     "SequenceVectorizer": 1,
     "SlidingWindowTransformer": 47,
     "Differencer": 47,
@@ -103,8 +108,13 @@ def test_sklearn_estimator_checks(estimator, check):
 
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda est: type(est).__name__)
 def test_every_estimator_gets_the_full_set_of_checks(estimator):
+    name = type(estimator).__name__
     collected = Counter(type(instance).__name__ for instance, _ in estimator_checks_generator(estimator))
-    assert collected == Counter({type(estimator).__name__: EXPECTED_CHECKS[type(estimator).__name__]})
+    assert set(collected) == {name}
+    if name == "SequenceVectorizer":
+        assert collected[name] == 1
+    else:
+        assert collected[name] >= MINIMUM_CHECKS[name]
 
 
 @pytest.mark.parametrize(

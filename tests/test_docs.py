@@ -12,6 +12,9 @@ import matplotlib.pyplot as plt
 import pytest
 from sklearn.metrics import root_mean_squared_error
 
+# Trains to learned quality or runs user-facing code end to end: deselect with -m 'not slow'.
+pytestmark = pytest.mark.slow
+
 PAGE = Path(__file__).parents[1] / "docs" / "forecasting.rst"
 
 

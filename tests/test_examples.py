@@ -5,6 +5,9 @@ from pathlib import Path
 
 import pytest
 
+# Trains to learned quality or runs user-facing code end to end: deselect with -m 'not slow'.
+pytestmark = pytest.mark.slow
+
 EXAMPLES = sorted((Path(__file__).parents[1] / "examples").glob("*.py"))
 
 

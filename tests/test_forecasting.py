@@ -82,6 +82,7 @@ def test_default_inner_model_is_the_documented_pipeline(airline):
     assert fitted.predict(X).shape == (len(X),)
 
 
+@pytest.mark.slow
 def test_a_straight_line_is_continued_beyond_the_training_range():
     """The series 1..100, known to defeat recurrent forecasters fed with levels."""
     line = np.arange(1.0, 101.0)
@@ -95,6 +96,7 @@ def test_a_straight_line_is_continued_beyond_the_training_range():
 # -- quality on real data ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_airline_one_step_beats_seasonal_naive_and_stays_near_ridge_on_lags(airline):
     """The pipeline the docs recommend, forecasting defaults, on the last 20% of the series."""
     spec = DATASETS["airline"]
@@ -243,6 +245,7 @@ def test_recursive_forecast_bad_input():
         recursive_forecast(model, [[1.0, 2.0]], 1, future=[[0.0, np.nan]])
 
 
+@pytest.mark.slow
 def test_recursive_and_direct_multi_step_on_a_real_series(airline):
     """Both strategies on airline, 12 months ahead from 1958-12, beat repeating the last year."""
     values = airline.to_numpy()

@@ -9,6 +9,9 @@ from sk_rnn import GRUClassifier, LSTMClassifier
 from sk_rnn.datasets import load_ucr_uea
 from sk_rnn.forecasting import forecasting_regressor
 
+# Trains to learned quality or runs user-facing code end to end: deselect with -m 'not slow'.
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize("cls", [LSTMClassifier, GRUClassifier], ids=lambda c: c.__name__)
 def test_digits_read_row_by_row_reach_95_percent_with_defaults(cls, digits_sequences):

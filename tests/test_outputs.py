@@ -33,6 +33,7 @@ def test_pooled_outputs_ignore_padding(output, cell):
     np.testing.assert_allclose(reg.predict(nan_pad(X)), one_by_one, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.slow
 def test_max_pooling_learns_a_max_over_time():
     rng = np.random.RandomState(0)
     X = rng.normal(size=(1000, 20, 1))

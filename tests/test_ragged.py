@@ -75,6 +75,7 @@ def test_univariate_ragged_lists_of_1d_arrays():
     )
 
 
+@pytest.mark.slow
 def test_learns_from_sequences_of_different_lengths():
     # Label: did the last value of the sequence exceed the first? Length varies from 3 to 30.
     rng = np.random.RandomState(0)

@@ -45,6 +45,7 @@ def test_vectorizer_errors():
         SequenceVectorizer().fit(["...", "!!"])
 
 
+@pytest.mark.slow
 def test_text_pipeline_learns_and_grid_searches():
     rng = np.random.RandomState(0)
     words = ["good", "bad", "film", "plot", "the", "great", "awful", "acting"]
