@@ -64,9 +64,6 @@ class ArrayBatches(Dataset):
             parts.append(part)
         return parts[0], parts[1]
 
-    def __getitem__(self, index):  # kept for code that expects a map-style Dataset
-        return self.X.batch(np.array([index])), (self.y[index] if self.y is not None else torch.empty(0))
-
     def batches(
         self, batch_size: int, *, shuffle: bool, seed: int | None = None
     ) -> Iterator[tuple[dict[str, torch.Tensor], torch.Tensor | None]]:

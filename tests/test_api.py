@@ -346,3 +346,29 @@ def test_a_failed_first_fit_leaves_the_estimator_unfitted():
     assert not hasattr(clf, "n_features_in_")
     with pytest.raises(NotFittedError):
         clf.predict(X)
+
+
+def test_subpackages_are_reachable_as_attributes_after_import_sk_rnn():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sk_rnn; "
+        "assert 'sk_rnn.preprocessing' not in sys.modules; "
+        "print(sk_rnn.preprocessing.SlidingWindowTransformer.__name__, "
+        "sk_rnn.datasets.load_airline.__name__, "
+        "sk_rnn.forecasting.recursive_forecast.__name__, sk_rnn.modules.IndRNN.__name__, "
+        "'preprocessing' in dir(sk_rnn))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == [
+        "SlidingWindowTransformer",
+        "load_airline",
+        "recursive_forecast",
+        "IndRNN",
+        "True",
+    ]
+    with pytest.raises(AttributeError, match="has no attribute 'nonexistent'"):
+        import sk_rnn
+
+        sk_rnn.nonexistent  # noqa: B018

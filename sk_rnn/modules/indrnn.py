@@ -89,13 +89,13 @@ class IndRNNLayer(nn.Module):
         """Project ``u`` back into ``[-recurrent_max, recurrent_max]`` in place."""
         self.recurrent_weight.clamp_(-self.recurrent_max, self.recurrent_max)
 
-    def forward(self, x: torch.Tensor, h0: torch.Tensor | None = None) -> torch.Tensor:
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Run the recurrence over ``x`` of shape ``(N, T, input_size)``; return ``(N, T, H)``."""
         # One matrix product for all steps; only the element-wise recurrence
         # runs step by step.
         projected = self.input_weight(x)
         u = self.recurrent_weight.clamp(-self.recurrent_max, self.recurrent_max)
-        h = projected.new_zeros(x.shape[0], self.hidden_size) if h0 is None else h0
+        h = projected.new_zeros(x.shape[0], self.hidden_size)
         steps = []
         for t in range(projected.shape[1]):
             h = torch.relu(projected[:, t] + u * h)
@@ -104,9 +104,11 @@ class IndRNNLayer(nn.Module):
 
 
 class IndRNN(nn.Module):
-    """Stacked, optionally bidirectional IndRNN with the interface of :class:`torch.nn.LSTM`.
+    """Stacked, optionally bidirectional IndRNN, constructed like :class:`torch.nn.RNN`.
 
-    Only ``batch_first=True`` is supported. ``forward(x, lengths=None)`` returns
+    The constructor takes ``nn.RNN``'s arguments, but the call differs: only
+    ``batch_first=True`` is supported, lengths are passed as a tensor instead
+    of a packed sequence, there is no initial state, and ``forward(x, lengths=None)`` returns
     ``(output, h_n)`` like :class:`torch.nn.RNN`: ``output`` has shape
     ``(N, T, D * hidden_size)`` and ``h_n`` has shape
     ``(num_layers * D, N, hidden_size)``, where ``D`` is 2 for a bidirectional
