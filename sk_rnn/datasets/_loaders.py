@@ -33,9 +33,12 @@ def load_airline(*, as_frame: bool = False, return_X_y: bool = False):
 
     Provenance: Box, G. E. P., Jenkins, G. M. and Reinsel, G. C. (1976), *Time
     Series Analysis, Forecasting and Control*, third edition, Holden-Day,
-    series G; the file is the one shipped by sktime (BSD-3-Clause). The
-    figures are historical statistics, published in the book and in every
-    time-series toolkit since.
+    series G; the file is the one shipped by sktime.
+
+    Licence: the figures are historical statistics (monthly passenger totals
+    of 1949-1960), published in the book and in every time-series toolkit
+    since; facts of this kind carry no copyright. The CSV file is
+    redistributed under sktime's licence, BSD-3-Clause.
 
     Parameters
     ----------
@@ -75,8 +78,9 @@ def load_sunspots(*, as_frame: bool = False, return_X_y: bool = False):
     forecasters.
 
     Provenance: National Geophysical Data Center (NOAA), yearly sunspot
-    numbers, as shipped by statsmodels (``statsmodels.datasets.sunspots``),
-    which states: "This data is public domain."
+    numbers, as shipped by statsmodels (``statsmodels.datasets.sunspots``).
+
+    Licence: public domain; statsmodels states "This data is public domain."
 
     Parameters
     ----------

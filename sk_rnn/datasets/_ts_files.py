@@ -136,6 +136,13 @@ def load_ucr_uea(name: str, *, split: str = "train") -> tuple[np.ndarray | list[
     BasicMotions and JapaneseVowels; sktime adds PLAID and the regression
     sets Tecator and Covid3Month, aeon adds PickupGestureWiimoteZ.
 
+    Licence: nothing is shipped with sk_rnn; the files are read where aeon or
+    sktime installed them (both BSD-3-Clause). The UCR and UEA archives make
+    their data sets freely available for research and ask that uses cite the
+    archive (Dau et al. 2019, "The UCR time series archive"; Bagnall et al.
+    2018, "The UEA multivariate time series classification archive") and the
+    donor of each data set; check a data set's own terms before any other use.
+
     Parameters
     ----------
     name : str
