@@ -7,6 +7,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._compat import validate_params
+
 __all__ = ["is_panel", "long_to_panel", "panel_sequences"]
 
 
@@ -45,6 +47,15 @@ def panel_sequences(name: str, X: pd.DataFrame) -> tuple[list[np.ndarray], pd.In
     return list(np.split(values, boundaries)), instances, step_index
 
 
+@validate_params(
+    {
+        "frame": [pd.DataFrame],
+        "id_column": [str],
+        "time_column": [str],
+        "value_columns": [list, None],
+    },
+    prefer_skip_nested_validation=True,
+)
 def long_to_panel(
     frame: pd.DataFrame, id_column: str, time_column: str, value_columns: list[str] | None = None
 ) -> pd.DataFrame:

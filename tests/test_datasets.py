@@ -96,5 +96,5 @@ def test_ucr_uea_unknown_name_and_split_errors():
     pytest.importorskip("sktime")
     with pytest.raises(ValueError, match=r"found no NoSuchSet_TRAIN\.ts.*GunPoint"):
         load_ucr_uea("NoSuchSet")
-    with pytest.raises(ValueError, match="use 'train' or 'test'"):
+    with pytest.raises(ValueError, match=r"'split' parameter of load_ucr_uea must be a str among"):
         load_ucr_uea("GunPoint", split="validation")

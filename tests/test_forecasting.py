@@ -233,9 +233,15 @@ def test_recursive_forecast_index_follows_the_history(airline):
 
 def test_recursive_forecast_bad_input():
     model = plus_one_per_step()
-    with pytest.raises(ValueError, match=r"horizon of at least 1 step, got 0"):
+    with pytest.raises(
+        ValueError,
+        match=r"'horizon' parameter of recursive_forecast must be an int in the range \[1, inf\)\. Got 0",
+    ):
         recursive_forecast(model, [1.0, 2.0], 0)
-    with pytest.raises(ValueError, match=r"context of at least 1 row or None, got 0"):
+    with pytest.raises(
+        ValueError,
+        match=r"'context' parameter of recursive_forecast must be an int in the range \[1, inf\) or None",
+    ):
         recursive_forecast(model, [1.0, 2.0], 2, context=0)
     with pytest.raises(ValueError, match=r"empty history"):
         recursive_forecast(model, [], 2)

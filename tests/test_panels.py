@@ -81,3 +81,12 @@ def test_panel_errors():
     reg = LSTMRegressor(**FAST).fit(panel, np.zeros(24))
     with pytest.raises(ValueError, match="The feature names should match"):
         reg.predict(panel.rename(columns={"a": "z"}))
+
+
+def test_long_to_panel_validates_its_parameters():
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    with pytest.raises(
+        InvalidParameterError, match="'frame' parameter of long_to_panel must be an instance of"
+    ):
+        long_to_panel([[1, 2, 3]], "id", "time")

@@ -8,6 +8,7 @@ from sklearn.metrics import r2_score
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils._param_validation import InvalidParameterError
 
 from sk_rnn import LSTMRegressor, RNNRegressor
 from sk_rnn.preprocessing import SlidingWindowTransformer, lead_target, make_windows
@@ -130,3 +131,19 @@ def test_transformed_target_regressor_scales_y_around_the_window_pipeline():
     predictions = model.predict(X[:-1])[180:]
     # Back in the target's units, and learned: R^2 on the 59 rows after training.
     assert r2_score(y[180:], predictions) > 0.8
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: make_windows(np.arange(10.0), window_size=0), "'window_size' parameter of make_windows"),
+        (lambda: make_windows(np.arange(10.0), 3, horizon=1.5), "'horizon' parameter of make_windows"),
+        (lambda: make_windows(np.arange(10.0), 3, steps="some"), "'steps' parameter of make_windows"),
+        (lambda: lead_target(np.arange(10.0), horizon=0), "'horizon' parameter of lead_target"),
+        (lambda: lead_target(np.arange(10.0), steps="each"), "'steps' parameter of lead_target"),
+    ],
+)
+def test_public_functions_validate_their_parameters_the_scikit_learn_way(call, message):
+    # Before the value reaches numpy: the message names the parameter and its valid range.
+    with pytest.raises(InvalidParameterError, match=message):
+        call()

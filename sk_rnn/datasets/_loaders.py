@@ -7,6 +7,10 @@ from importlib import resources
 import pandas as pd
 from sklearn.utils import Bunch
 
+from .._compat import validate_params
+
+_LOADER_PARAMS = {"as_frame": ["boolean"], "return_X_y": ["boolean"]}
+
 __all__ = ["load_airline", "load_sunspots"]
 
 
@@ -24,6 +28,7 @@ def _bunch(series: pd.Series, description: str, *, as_frame: bool, return_X_y: b
     return Bunch(data=data, target=target, frame=frame, feature_names=[series.name], DESCR=description)
 
 
+@validate_params(_LOADER_PARAMS, prefer_skip_nested_validation=True)
 def load_airline(*, as_frame: bool = False, return_X_y: bool = False):
     """Monthly totals of international airline passengers, 1949-1960 (144 months).
 
@@ -70,6 +75,7 @@ def load_airline(*, as_frame: bool = False, return_X_y: bool = False):
     return _bunch(series, load_airline.__doc__, as_frame=as_frame, return_X_y=return_X_y)
 
 
+@validate_params(_LOADER_PARAMS, prefer_skip_nested_validation=True)
 def load_sunspots(*, as_frame: bool = False, return_X_y: bool = False):
     """Yearly mean sunspot numbers, 1700-2008 (309 years).
 

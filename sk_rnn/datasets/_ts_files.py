@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .._compat import StrOptions, validate_params
+
 __all__ = ["installed_ucr_uea_datasets", "load_ts_file", "load_ucr_uea"]
 
 # Packages whose wheels carry .ts files, in the order they are searched.
@@ -24,6 +26,7 @@ def _header_flag(headers: dict[str, str], key: str) -> bool:
     return headers.get(key, "false").split()[0].lower() == "true"
 
 
+@validate_params({"path": [str, Path]}, prefer_skip_nested_validation=True)
 def load_ts_file(path: str | Path) -> tuple[np.ndarray | list[np.ndarray], np.ndarray]:
     """Read a ``.ts`` file of the UCR/UEA archive.
 
@@ -127,6 +130,9 @@ def installed_ucr_uea_datasets() -> list[str]:
     return sorted(names)
 
 
+@validate_params(
+    {"name": [str], "split": [StrOptions({"train", "test"})]}, prefer_skip_nested_validation=True
+)
 def load_ucr_uea(name: str, *, split: str = "train") -> tuple[np.ndarray | list[np.ndarray], np.ndarray]:
     """Load a UCR/UEA archive data set from the ``.ts`` files inside an installed aeon or sktime.
 
@@ -164,8 +170,6 @@ def load_ucr_uea(name: str, *, split: str = "train") -> tuple[np.ndarray | list[
     ...     X, y = load_ucr_uea("GunPoint")
     ...     assert X.shape == (50, 150, 1) and sorted(set(y)) == ["1", "2"]
     """
-    if split not in ("train", "test"):
-        raise ValueError(f"load_ucr_uea got split={split!r}; use 'train' or 'test'.")
     filename = f"{name}_{split.upper()}.ts"
     folders = _data_folders()
     for folder in folders:

@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
+from .._compat import HasMethods, Interval, validate_params
+
 __all__ = ["recursive_forecast"]
 
 
@@ -51,6 +53,17 @@ def _next_value(estimator: Any, table: pd.DataFrame | np.ndarray, context: int |
     return float(last if last.ndim == 0 else last[0])
 
 
+@validate_params(
+    {
+        "estimator": [HasMethods(["predict"])],
+        "history": ["array-like"],
+        "horizon": [Interval(Integral, 1, None, closed="left")],
+        "column": [Interval(Integral, 0, None, closed="left"), str],
+        "future": ["array-like", None],
+        "context": [Interval(Integral, 1, None, closed="left"), None],
+    },
+    prefer_skip_nested_validation=True,
+)
 def recursive_forecast(
     estimator: Any,
     history: Any,
@@ -116,10 +129,6 @@ def recursive_forecast(
     (5,)
     """
     check_is_fitted(estimator)
-    if not isinstance(horizon, Integral) or horizon < 1:
-        raise ValueError(f"recursive_forecast needs a horizon of at least 1 step, got {horizon!r}.")
-    if context is not None and (not isinstance(context, Integral) or context < 1):
-        raise ValueError(f"recursive_forecast needs a context of at least 1 row or None, got {context!r}.")
     table = _as_table(history)
     if len(table) == 0:
         raise ValueError("recursive_forecast got an empty history; it needs the recent past to start from.")

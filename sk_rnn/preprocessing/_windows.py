@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from .._compat import Interval, _fit_context
+from .._compat import Interval, StrOptions, _fit_context, validate_params
 from ._time_ordered import TimeOrderedTransformer, raise_on_gaps
 
 __all__ = ["SlidingWindowTransformer", "lead_target", "make_windows"]
@@ -127,6 +127,14 @@ class SlidingWindowTransformer(TimeOrderedTransformer):
         return _windows(self._validated(X, reset=False), self.window_size)
 
 
+@validate_params(
+    {
+        "y": ["array-like"],
+        "horizon": [Interval(Integral, 1, None, closed="left")],
+        "steps": [StrOptions({"one", "all"})],
+    },
+    prefer_skip_nested_validation=True,
+)
 def lead_target(y: Any, horizon: int = 1, *, steps: str = "one") -> np.ndarray:
     """The target aligned to the rows of a series: its value ``horizon`` steps ahead.
 
@@ -161,8 +169,6 @@ def lead_target(y: Any, horizon: int = 1, *, steps: str = "one") -> np.ndarray:
         values = values[:, 0]
     if values.ndim != 1:
         raise ValueError(f"lead_target expects a 1-D series, but y has shape {values.shape}.")
-    if not isinstance(horizon, Integral) or horizon < 1:
-        raise ValueError(f"lead_target needs a horizon of at least 1 step, got {horizon!r}.")
     if horizon >= len(values):
         raise ValueError(
             f"lead_target got a horizon of {horizon} steps for a series of {len(values)} steps; the "
@@ -170,11 +176,18 @@ def lead_target(y: Any, horizon: int = 1, *, steps: str = "one") -> np.ndarray:
         )
     if steps == "one":
         return values[horizon:].copy()
-    if steps == "all":
-        return np.lib.stride_tricks.sliding_window_view(values[1:], horizon)[: len(values) - horizon].copy()
-    raise ValueError(f"lead_target: steps must be 'one' or 'all', got {steps!r}.")
+    return np.lib.stride_tricks.sliding_window_view(values[1:], horizon)[: len(values) - horizon].copy()
 
 
+@validate_params(
+    {
+        "series": ["array-like"],
+        "window_size": [Interval(Integral, 1, None, closed="left")],
+        "horizon": [Interval(Integral, 1, None, closed="left")],
+        "steps": [StrOptions({"one", "all"})],
+    },
+    prefer_skip_nested_validation=True,
+)
 def make_windows(
     series: Any, window_size: int, horizon: int = 1, *, steps: str = "one"
 ) -> tuple[np.ndarray, np.ndarray]:
