@@ -214,8 +214,20 @@ def _leaderboard(results: list[Result], truth: np.ndarray) -> str:
     return "\n".join(lines)
 
 
+def _require_matplotlib() -> None:
+    """Fail before minutes of training, not after, when the plot cannot be saved."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise SystemExit(
+            "python -m sk_rnn saves a plot of the best forecast and needs matplotlib, which is not "
+            "installed: pip install 'sk_rnn[plot]' (or pip install matplotlib)."
+        ) from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(argv)
+    _require_matplotlib()
     spec = DATASETS[args.dataset]
     windows = tuple(args.windows or spec.windows)
     split = Split.of(spec.load(), args.horizon)

@@ -331,3 +331,39 @@ def test_display_bad_input():
     with pytest.raises(ValueError, match=r"index of 2 times for 3 values"):
         ForecastDisplay.from_predictions([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], index=[0, 1])
     plt.close("all")
+
+
+def test_forecast_display_asks_for_matplotlib_before_predicting(monkeypatch):
+    import sys
+
+    class Unpredictable:
+        def predict(self, X):
+            raise AssertionError("predict ran although the plot could not be drawn")
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    with pytest.raises(ImportError, match=r"ForecastDisplay needs matplotlib.*pip install"):
+        ForecastDisplay.from_estimator(Unpredictable(), [[1.0]], [1.0])
+    with pytest.raises(ImportError, match=r"ForecastDisplay needs matplotlib"):
+        ForecastDisplay.from_predictions([1.0], [1.0])
+
+
+def test_forecast_display_passes_matplotlib_keywords_to_its_lines():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    display = ForecastDisplay.from_predictions(
+        [1.0, 2.0, 3.0],
+        [1.5, 2.5, 3.5],
+        history=np.array([0.0, 0.5]),
+        color="tab:green",
+        linewidth=3,
+        true_kwargs={"marker": "o"},
+        history_kwargs={"alpha": 0.5},
+    )
+    assert display.line_pred_.get_color() == "tab:green" and display.line_pred_.get_linewidth() == 3
+    assert display.line_pred_.get_linestyle() == "--"  # the defaults not overridden stay
+    assert display.line_true_.get_marker() == "o" and display.line_history_.get_alpha() == 0.5
+    plt.close(display.figure_)

@@ -63,3 +63,10 @@ def test_help_and_bad_options():
         main(["--folds", "1"])
     with pytest.raises(SystemExit, match=r"window size 50 does not fit the first TimeSeriesSplit fold"):
         main(["--windows", "12", "50"])
+
+
+def test_the_job_asks_for_matplotlib_before_training(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(SystemExit, match=r"needs matplotlib.*pip install 'sk_rnn\[plot\]'"):
+        main(["--cells", "rnn", "--max-epochs", "1"])
+    assert "[1/1]" not in capsys.readouterr().out  # nothing was trained

@@ -11,11 +11,13 @@ __all__ = ["ForecastDisplay"]
 
 
 def _pyplot() -> Any:
+    """matplotlib's pyplot, or an ImportError that says how to install it."""
     try:
         import matplotlib.pyplot as plt
     except ImportError as error:  # matplotlib is an optional dependency
         raise ImportError(
-            "ForecastDisplay needs matplotlib: pip install matplotlib (or sk_rnn[examples])."
+            "ForecastDisplay needs matplotlib, which is not installed: pip install matplotlib "
+            "(or pip install 'sk_rnn[plot]')."
         ) from error
     return plt
 
@@ -110,7 +112,16 @@ class ForecastDisplay:
         self.history = history
         self.estimator_name = estimator_name
 
-    def plot(self, ax: Any = None, *, title: str | None = None, ylabel: str | None = None):
+    def plot(
+        self,
+        ax: Any = None,
+        *,
+        title: str | None = None,
+        ylabel: str | None = None,
+        true_kwargs: dict | None = None,
+        history_kwargs: dict | None = None,
+        **kwargs: Any,
+    ):
         """Draw the history, the truth and the forecast.
 
         Parameters
@@ -121,6 +132,15 @@ class ForecastDisplay:
             Axes title; None for none.
         ylabel : str, default=None
             Label of the value axis.
+        true_kwargs : dict, default=None
+            Keyword arguments of ``ax.plot`` for the observed values' line,
+            overriding its defaults (black).
+        history_kwargs : dict, default=None
+            The same for the history's line (grey).
+        **kwargs : dict
+            Keyword arguments of ``ax.plot`` for the forecast's line, as
+            scikit-learn's Displays take them (``color``, ``linewidth``, ...),
+            overriding its defaults (orange, dashed).
 
         Returns
         -------
@@ -151,11 +171,17 @@ class ForecastDisplay:
                     "ForecastDisplay got a history without times next to a forecast with times; "
                     "pass history as a pandas Series indexed by time."
                 )
-            (self.line_history_,) = ax.plot(history_times, history, color="0.6", label="history")
-        (self.line_true_,) = ax.plot(times, y_true, color="black", label="observed")
-        (self.line_pred_,) = ax.plot(
-            times, y_pred, color="tab:orange", linestyle="--", label=self.estimator_name or "forecast"
-        )
+            history_style = {"color": "0.6", "label": "history", **(history_kwargs or {})}
+            (self.line_history_,) = ax.plot(history_times, history, **history_style)
+        true_style = {"color": "black", "label": "observed", **(true_kwargs or {})}
+        (self.line_true_,) = ax.plot(times, y_true, **true_style)
+        pred_style = {
+            "color": "tab:orange",
+            "linestyle": "--",
+            "label": self.estimator_name or "forecast",
+            **kwargs,
+        }
+        (self.line_pred_,) = ax.plot(times, y_pred, **pred_style)
         if title is not None:
             ax.set_title(title)
         if ylabel is not None:
@@ -178,6 +204,7 @@ class ForecastDisplay:
         ax: Any = None,
         title: str | None = None,
         ylabel: str | None = None,
+        **kwargs: Any,
     ):
         """Plot a fitted estimator's forecasts for the rows of X against y.
 
@@ -202,11 +229,15 @@ class ForecastDisplay:
             Where to draw.
         title, ylabel : str, default=None
             Axes title and value-axis label.
+        **kwargs : dict
+            Passed to :meth:`plot`: ``true_kwargs``, ``history_kwargs`` and
+            ``ax.plot`` keyword arguments of the forecast's line.
 
         Returns
         -------
         display : ForecastDisplay
         """
+        _pyplot()  # before predicting: a missing matplotlib should not cost a forecast first
         y_pred = np.asarray(estimator.predict(X), dtype=np.float64)
         if y_pred.ndim == 2:  # direct multi-step: plot one step ahead
             y_pred = y_pred[:, 0]
@@ -222,6 +253,7 @@ class ForecastDisplay:
             ax=ax,
             title=title,
             ylabel=ylabel,
+            **kwargs,
         )
 
     @classmethod
@@ -236,6 +268,7 @@ class ForecastDisplay:
         ax: Any = None,
         title: str | None = None,
         ylabel: str | None = None,
+        **kwargs: Any,
     ):
         """Plot forecasts against observed values.
 
@@ -256,10 +289,14 @@ class ForecastDisplay:
             Where to draw.
         title, ylabel : str, default=None
             Axes title and value-axis label.
+        **kwargs : dict
+            Passed to :meth:`plot`: ``true_kwargs``, ``history_kwargs`` and
+            ``ax.plot`` keyword arguments of the forecast's line.
 
         Returns
         -------
         display : ForecastDisplay
         """
+        _pyplot()
         display = cls(y_true=y_true, y_pred=y_pred, index=index, history=history, estimator_name=name)
-        return display.plot(ax=ax, title=title, ylabel=ylabel)
+        return display.plot(ax=ax, title=title, ylabel=ylabel, **kwargs)
