@@ -1,4 +1,4 @@
-"""The forecasting page's code runs as written, block after block, as a reader would paste it."""
+"""The docs' code runs as written, block after block, as a reader would paste it."""
 
 import re
 import textwrap
@@ -15,7 +15,15 @@ from sklearn.metrics import root_mean_squared_error
 # Trains to learned quality or runs user-facing code end to end: deselect with -m 'not slow'.
 pytestmark = pytest.mark.slow
 
-PAGE = Path(__file__).parents[1] / "docs" / "forecasting.rst"
+DOCS = Path(__file__).parents[1] / "docs"
+PAGE = DOCS / "forecasting.rst"
+
+
+def python_blocks(page: Path) -> list[str]:
+    return [
+        textwrap.dedent(block)
+        for block in re.findall(r"\.\. code-block:: python\n\n((?:   .*\n|\n)+)", page.read_text())
+    ]
 
 
 def test_forecasting_page_code_runs():
@@ -31,3 +39,29 @@ def test_forecasting_page_code_runs():
         exec(textwrap.dedent(block), namespace)
     plt.close("all")
     assert namespace["search"].best_params_
+
+
+def test_getting_started_runs_in_order_and_its_figures_hold():
+    # The page reads as one session: later blocks use the earlier ones' X and y.
+    namespace: dict = {}
+    blocks = python_blocks(DOCS / "getting_started.rst")
+    assert len(blocks) >= 3
+    exec(blocks[0], namespace)
+    X, y, half = namespace["X"], namespace["y"], namespace["half"]
+    assert namespace["clf"].score(X[half:], y[half:]) == pytest.approx(0.96, abs=0.015)  # "about 0.96"
+    for block in blocks[1:]:
+        exec(block, namespace)
+    assert namespace["reg"].predict(namespace["X"][-1:]).shape == (1, 3)
+    assert namespace["search"].best_params_["rnnregressor__cell"] in {"rnn", "lstm", "gru", "indrnn"}
+
+
+def test_every_block_of_the_user_guide_runs_on_its_own_names():
+    # Each block defines what it uses: a reader may paste any one of them alone.
+    blocks = python_blocks(DOCS / "user_guide.rst")
+    assert len(blocks) >= 5
+    for number, block in enumerate(blocks):
+        try:
+            exec(block, {})
+        except Exception as error:
+            raise AssertionError(f"block {number} of the user guide fails:\n{block}") from error
+    plt.close("all")
