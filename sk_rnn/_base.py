@@ -28,6 +28,7 @@ from ._panels import align_target, is_panel, panel_instances
 from ._schedules import SCHEDULES, schedule_callback
 from ._sequences import Sequences
 from ._step_targets import per_step_layout, valid_aligned
+from ._tokens import PADDING_ID
 from ._training import ArrayBatches, SequenceNet, flush_denormals, predict_in_batches, seeded_torch
 from ._validation import check_consistent_samples, check_sequences, check_token_ids
 from .modules import CELLS, OUTPUTS, RecurrentNetwork
@@ -344,7 +345,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         # The step still counts; it just carries no information.
         unseen = sequences.values >= self.vocab_size_
         if unseen.any():
-            sequences = dataclasses.replace(sequences, values=np.where(unseen, 0, sequences.values))
+            sequences = dataclasses.replace(sequences, values=np.where(unseen, PADDING_ID, sequences.values))
         return sequences
 
     def _resolve_patch_size(self, X: Sequences) -> int:

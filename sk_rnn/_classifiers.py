@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import torch
@@ -17,6 +17,9 @@ from ._sequences import Sequences
 from ._step_targets import per_step_layout, per_step_result
 from ._validation import check_classification_target
 from .modules.losses import IGNORED_CLASS, PerStepCrossEntropyLoss
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["GRUClassifier", "LSTMClassifier", "RNNClassifier"]
 
@@ -65,22 +68,25 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         proba = np.exp(logits)
         return proba / proba.sum(axis=-1, keepdims=True)
 
-    def predict_proba(self, X: Any) -> np.ndarray | list[np.ndarray]:
+    def predict_proba(self, X: Any) -> np.ndarray | list[np.ndarray] | pd.DataFrame:
         """Probability of each class for each sequence (or each step).
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps), \
-                or list of arrays of shape (T_i, n_features)
-            Sequences to classify.
+                list of arrays of shape (T_i, n_features), or DataFrame panel
+            Sequences to classify; a panel is a DataFrame indexed by
+            ``(instance, time)``.
 
         Returns
         -------
-        proba : ndarray of shape (n_samples, n_classes)
+        proba : ndarray of shape (n_samples, n_classes), list of ndarray, or DataFrame
             Class probabilities, columns in the order of ``classes_``; rows sum
             to 1. With ``output="sequence"``: one row per step, as an array of
             shape (n_samples, n_timesteps, n_classes), or a list of
-            (T_i, n_classes) arrays when X is a list or holds padding.
+            (T_i, n_classes) arrays when X is a list or holds padding. For a
+            panel X, a DataFrame whose columns are ``classes_``, indexed by
+            instance (by ``(instance, time)`` with ``output="sequence"``).
         """
         sequences, logits = self._forward(X)
         proba = self._proba(logits)

@@ -21,6 +21,7 @@ import numpy as np
 import torch
 
 from ._nonfinite import first_non_finite
+from ._tokens import PADDING_ID
 
 __all__ = ["Sequences", "from_padded_array", "from_ragged_list", "from_token_ids", "shared_tensor"]
 
@@ -391,7 +392,7 @@ def _token_layout(name: str, ids: np.ndarray, *, from_list: bool) -> Sequences:
         raise ValueError(
             f"{name} got token ids of shape {ids.shape}; at least one sequence and one step are needed."
         )
-    valid = ids != 0
+    valid = ids != PADDING_ID
     counts = valid.sum(axis=1)
     first = np.where(counts > 0, valid.argmax(axis=1), 0)
     last = np.where(counts > 0, n_steps - 1 - valid[:, ::-1].argmax(axis=1), 0)

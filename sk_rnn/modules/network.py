@@ -13,6 +13,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from .._tokens import PADDING_ID
 from .indrnn import IndRNN, recurrent_weight_bound
 
 __all__ = ["CELLS", "INPUT_SCALINGS", "OUTPUTS", "RecurrentNetwork", "patch_steps"]
@@ -206,7 +207,7 @@ class RecurrentNetwork(nn.Module):
         self.patch_size = int(patch_size)
         self.embedding = None
         if vocab_size is not None:
-            self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=0)
+            self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=PADDING_ID)
             input_size = embedding_dim
         # Buffers, not parameters: saved with the weights, never trained.
         self.register_buffer("input_mean", _as_buffer(input_mean, input_size, 0.0))

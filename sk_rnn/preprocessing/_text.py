@@ -11,11 +11,9 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, StrOptions, _fit_context
+from .._tokens import FIRST_TOKEN_ID, PADDING_ID, UNKNOWN_ID
 
 __all__ = ["SequenceVectorizer"]
-
-PADDING_ID = 0
-UNKNOWN_ID = 1
 
 
 class SequenceVectorizer(TransformerMixin, BaseEstimator):
@@ -160,7 +158,7 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
         tokens = counter.get_feature_names_out()
         # Most frequent first (ties alphabetical): small ids for common tokens.
         order = sorted(range(len(tokens)), key=lambda i: (-counts[i], tokens[i]))
-        self.vocabulary_ = {str(tokens[i]): rank + 2 for rank, i in enumerate(order)}
+        self.vocabulary_ = {str(tokens[i]): FIRST_TOKEN_ID + rank for rank, i in enumerate(order)}
         self._analyzer = counter.build_analyzer()
         longest = max((len(self._analyzer(text)) for text in texts), default=1)
         self.max_len_ = self.max_len if self.max_len is not None else max(longest, 1)
