@@ -1,7 +1,7 @@
 """Transformers that prepare sequences for the recurrent estimators."""
 
-from .._panels import long_to_panel
 from ._differencing import Differencer
+from ._long_to_panel import long_to_panel
 from ._padding import SequencePadder
 from ._scaling import SequenceScaler
 from ._text import SequenceVectorizer

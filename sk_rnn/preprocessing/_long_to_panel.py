@@ -1,0 +1,63 @@
+"""From a long table (one row per instance and time) to the panel every estimator reads."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .._compat import validate_params
+
+__all__ = ["long_to_panel"]
+
+
+@validate_params(
+    {
+        "frame": [pd.DataFrame],
+        "id_column": [str],
+        "time_column": [str],
+        "value_columns": [list, None],
+    },
+    prefer_skip_nested_validation=True,
+)
+def long_to_panel(
+    frame: pd.DataFrame, id_column: str, time_column: str, value_columns: list[str] | None = None
+) -> pd.DataFrame:
+    """Turn a long table (one row per instance and time) into a panel.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per (instance, time) pair.
+    id_column : str
+        Column naming the instance (a sequence).
+    time_column : str
+        Column giving the time of the row (anything sortable: numbers, dates).
+    value_columns : list of str, default=None
+        Feature columns; None takes every other column.
+
+    Returns
+    -------
+    panel : DataFrame
+        Indexed by ``(id_column, time_column)``, sorted by instance and time,
+        with the value columns as features per step: the input form of every
+        sk_rnn estimator for sequences of different lengths.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sk_rnn.preprocessing import long_to_panel
+    >>> long = pd.DataFrame({"patient": ["a", "a", "b"], "day": [2, 1, 1], "temp": [37.9, 37.1, 36.8]})
+    >>> long_to_panel(long, "patient", "day")
+                 temp
+    patient day
+    a       1    37.1
+            2    37.9
+    b       1    36.8
+    """
+    for column in (id_column, time_column, *(value_columns or [])):
+        if column not in frame.columns:
+            raise ValueError(
+                f"long_to_panel: column {column!r} is not in the frame; it has {list(frame.columns)}."
+            )
+    if value_columns is None:
+        value_columns = [c for c in frame.columns if c not in (id_column, time_column)]
+    return frame.set_index([id_column, time_column])[value_columns].sort_index()
