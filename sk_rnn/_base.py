@@ -492,7 +492,6 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.three_d_array = True
-        tags.target_tags.required = True
         return tags
 
 

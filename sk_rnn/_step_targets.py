@@ -12,7 +12,7 @@ import numpy as np
 
 from ._sequences import Sequences
 
-__all__ = ["per_step_layout", "per_step_result"]
+__all__ = ["per_step_layout", "per_step_result", "valid_aligned"]
 
 _EXPECTED = (
     "y of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, n_outputs), or a list "

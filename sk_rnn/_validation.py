@@ -19,8 +19,10 @@ from ._sequences import Sequences, from_padded_array, from_ragged_list, from_tok
 
 __all__ = [
     "check_classification_target",
+    "check_consistent_samples",
     "check_regression_target",
     "check_sequences",
+    "check_token_ids",
 ]
 
 _SHAPES = (
