@@ -367,3 +367,8 @@ def test_forecast_display_passes_matplotlib_keywords_to_its_lines():
     assert display.line_pred_.get_linestyle() == "--"  # the defaults not overridden stay
     assert display.line_true_.get_marker() == "o" and display.line_history_.get_alpha() == 0.5
     plt.close(display.figure_)
+
+
+def test_recursive_forecast_reads_a_negative_column_from_the_end():
+    model = plus_one_per_step()
+    np.testing.assert_array_equal(recursive_forecast(model, [1.0, 2.0], 3, column=-1), [3.0, 4.0, 5.0])

@@ -58,7 +58,7 @@ def _next_value(estimator: Any, table: pd.DataFrame | np.ndarray, context: int |
         "estimator": [HasMethods(["predict"])],
         "history": ["array-like"],
         "horizon": [Interval(Integral, 1, None, closed="left")],
-        "column": [Interval(Integral, 0, None, closed="left"), str],
+        "column": [Integral, str],  # negative positions count from the end
         "future": ["array-like", None],
         "context": [Interval(Integral, 1, None, closed="left"), None],
     },
