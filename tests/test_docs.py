@@ -27,16 +27,16 @@ def python_blocks(page: Path) -> list[str]:
 
 
 def test_forecasting_page_code_runs():
-    blocks = re.findall(r"\.\. code-block:: python\n\n((?:   .*\n|\n)+)", PAGE.read_text())
+    blocks = python_blocks(PAGE)
     assert len(blocks) >= 5
     namespace: dict = {}
-    exec(textwrap.dedent(blocks[0]), namespace)
+    exec(blocks[0], namespace)
     # The page says RMSE 18.8 on the last 29 months for this forecaster.
     X, y = namespace["X"], namespace["y"]
     rmse = root_mean_squared_error(y[114:], namespace["forecaster"].predict(X)[114:])
     assert rmse == pytest.approx(18.8, abs=0.5)
     for block in blocks[1:]:
-        exec(textwrap.dedent(block), namespace)
+        exec(block, namespace)
     plt.close("all")
     assert namespace["search"].best_params_
 

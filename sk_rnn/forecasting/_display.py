@@ -237,7 +237,7 @@ class ForecastDisplay:
         -------
         display : ForecastDisplay
         """
-        _pyplot()  # before predicting: a missing matplotlib should not cost a forecast first
+        _pyplot()  # before predicting (plot checks again, but only after the forecast)
         y_pred = np.asarray(estimator.predict(X), dtype=np.float64)
         if y_pred.ndim == 2:  # direct multi-step: plot one step ahead
             y_pred = y_pred[:, 0]
@@ -297,6 +297,5 @@ class ForecastDisplay:
         -------
         display : ForecastDisplay
         """
-        _pyplot()
         display = cls(y_true=y_true, y_pred=y_pred, index=index, history=history, estimator_name=name)
         return display.plot(ax=ax, title=title, ylabel=ylabel, **kwargs)
