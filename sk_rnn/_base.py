@@ -17,6 +17,11 @@ from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import Callback, EarlyStopping, GradientNormClipping
 
 from ._compat import Interval, StrOptions, _fit_context
+from ._data.panels import align_target, is_panel, panel_instances
+from ._data.parsing import check_sequences, check_token_ids
+from ._data.sequences import Sequences
+from ._data.targets import check_consistent_samples, per_step_layout, valid_aligned
+from ._data.tokens import PADDING_ID
 from ._defaults import (
     auto_batch_size,
     auto_learning_rate,
@@ -24,13 +29,8 @@ from ._defaults import (
     auto_num_layers,
     auto_patch_size,
 )
-from ._panels import align_target, is_panel, panel_instances
 from ._schedules import SCHEDULES, schedule_callback
-from ._sequences import Sequences
-from ._step_targets import per_step_layout, valid_aligned
-from ._tokens import PADDING_ID
 from ._training import ArrayBatches, SequenceNet, flush_denormals, predict_in_batches, seeded_torch
-from ._validation import check_consistent_samples, check_sequences, check_token_ids
 from .modules import CELLS, OUTPUTS, RecurrentNetwork
 
 OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {

@@ -11,11 +11,10 @@ from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelEncoder
 
 from ._base import _BaseRNN, _CellSelection
+from ._data.panels import as_pandas
+from ._data.sequences import Sequences
+from ._data.targets import check_classification_target, per_step_layout, per_step_result
 from ._docstrings import fill_doc
-from ._panels import as_pandas
-from ._sequences import Sequences
-from ._step_targets import per_step_layout, per_step_result
-from ._validation import check_classification_target
 from .modules.losses import IGNORED_CLASS, PerStepCrossEntropyLoss
 
 if TYPE_CHECKING:

@@ -10,11 +10,10 @@ from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 
 from ._base import _BaseRNN, _CellSelection
+from ._data.panels import as_pandas
+from ._data.sequences import Sequences
+from ._data.targets import check_regression_target, per_step_layout, per_step_result
 from ._docstrings import fill_doc
-from ._panels import as_pandas
-from ._sequences import Sequences
-from ._step_targets import per_step_layout, per_step_result
-from ._validation import check_regression_target
 from .modules.losses import PerStepMSELoss
 
 __all__ = ["GRURegressor", "LSTMRegressor", "RNNRegressor"]

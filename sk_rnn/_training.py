@@ -16,7 +16,7 @@ import torch
 from skorch import NeuralNet
 from torch.utils.data import Dataset
 
-from ._sequences import Sequences, shared_tensor
+from ._data.sequences import Sequences, shared_tensor
 
 __all__ = ["ArrayBatches", "SequenceNet", "flush_denormals", "predict_in_batches", "seeded_torch"]
 
@@ -34,7 +34,7 @@ class ArrayBatches(Dataset):
     Parameters
     ----------
     X : Sequences
-        Validated sequences (see :mod:`sk_rnn._sequences`).
+        Validated sequences (see :mod:`sk_rnn._data.sequences`).
     y : ndarray of shape (n_samples, ...), default=None
         One target per sequence, or with ``step_fill`` one per step, of shape
         ``(n_samples, n_timesteps, ...)`` in the layout of ``X.values``.

@@ -40,7 +40,7 @@ def test_windows_are_a_view_not_a_copy_per_window():
     assert base.size == (10_000 + 255) * 2
     assert not windows.flags.writeable
     # Validation in the estimator keeps the view: batches are copied one at a time.
-    from sk_rnn._validation import check_sequences
+    from sk_rnn._data.parsing import check_sequences
 
     assert np.shares_memory(check_sequences(LSTMRegressor(), windows, reset=True).values, windows)
 

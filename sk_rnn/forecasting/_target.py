@@ -13,7 +13,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._compat import HasMethods, _fit_context
-from .._nonfinite import first_non_finite
+from .._data.non_finite import raise_on_non_finite
 from ..preprocessing import Differencer, SlidingWindowTransformer
 from ._network import forecasting_regressor
 
@@ -134,13 +134,13 @@ class DifferencedTargetRegressor(RegressorMixin, BaseEstimator):
                 "column's position instead, or X as a DataFrame."
             )
         current = values[:, self._column_position(X)]
-        found = first_non_finite(current)
-        if found is not None:
-            (row,), kind = found
-            raise ValueError(
-                f"{name} got {kind} in the forecast column at row {row}; the series must be "
+        raise_on_non_finite(
+            current,
+            lambda position, kind: (
+                f"{name} got {kind} in the forecast column at row {position[0]}; the series must be "
                 "complete. Fill gaps first (for instance frame.interpolate())."
-            )
+            ),
+        )
         return current
 
     def _column_position(self, X: Any) -> int:

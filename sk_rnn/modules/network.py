@@ -13,7 +13,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from .._tokens import PADDING_ID
+from .._data.tokens import PADDING_ID
 from .indrnn import IndRNN, recurrent_weight_bound
 
 __all__ = ["CELLS", "INPUT_SCALINGS", "OUTPUTS", "RecurrentNetwork", "patch_steps"]

@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, StrOptions, _fit_context
-from .._validation import check_sequences
+from .._data.parsing import check_sequences
 
 __all__ = ["SequencePadder"]
 

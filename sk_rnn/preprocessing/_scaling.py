@@ -10,8 +10,8 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import _fit_context
-from .._panels import is_panel
-from .._validation import check_sequences
+from .._data.panels import is_panel
+from .._data.parsing import check_sequences
 
 __all__ = ["SequenceScaler"]
 

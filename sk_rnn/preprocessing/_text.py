@@ -11,7 +11,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, StrOptions, _fit_context
-from .._tokens import FIRST_TOKEN_ID, PADDING_ID, UNKNOWN_ID
+from .._data.tokens import FIRST_TOKEN_ID, PADDING_ID, UNKNOWN_ID
 
 __all__ = ["SequenceVectorizer"]
 

@@ -9,7 +9,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import validate_data
 
-from .._nonfinite import first_non_finite
+from .._data.non_finite import raise_on_non_finite
 
 __all__ = ["TimeOrderedTransformer", "check_time_index", "raise_on_gaps"]
 
@@ -32,14 +32,13 @@ def check_time_index(name: str, X: Any) -> None:
 
 
 def raise_on_gaps(name: str, X: np.ndarray) -> None:
-    found = first_non_finite(X)
-    if found is None:
-        return
-    (row, column), kind = found
-    raise ValueError(
-        f"{name} got {kind} at row {row}, column {column} of the series. Windows are read as "
-        "complete sequences, so fill gaps first (for instance frame.interpolate() or "
-        "sklearn.impute.SimpleImputer)."
+    raise_on_non_finite(
+        X,
+        lambda position, kind: (
+            f"{name} got {kind} at row {position[0]}, column {position[1]} of the series. Windows "
+            "are read as complete sequences, so fill gaps first (for instance frame.interpolate() "
+            "or sklearn.impute.SimpleImputer)."
+        ),
     )
 
 

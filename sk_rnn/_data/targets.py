@@ -1,7 +1,7 @@
-"""Per-step targets (``output="sequence"``): one target for every step of every sequence.
+"""Targets: one per sequence (classes or numbers), or one per step (``output="sequence"``).
 
-The targets are laid out like the sequences themselves, ``(n, T, k)``, so that
-a batch of targets is cut and aligned exactly as its batch of sequences is.
+Per-step targets are laid out like the sequences themselves, ``(n, T, k)``, so
+that a batch of targets is cut and aligned exactly as its batch of sequences is.
 """
 
 from __future__ import annotations
@@ -9,10 +9,81 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_array, column_or_1d
 
-from ._sequences import Sequences
+from .non_finite import raise_on_non_finite
+from .sequences import Sequences
 
-__all__ = ["per_step_layout", "per_step_result", "valid_aligned"]
+__all__ = [
+    "check_classification_target",
+    "check_consistent_samples",
+    "check_regression_target",
+    "per_step_layout",
+    "per_step_result",
+    "valid_aligned",
+]
+
+
+def _name(estimator: Any) -> str:
+    return type(estimator).__name__
+
+
+def _raise_on_non_finite_target(name: str, y: np.ndarray) -> None:
+    def message(position: tuple[int, ...], kind: str) -> str:
+        where = f"sample {position[0]}" + (f", output {position[1]}" if len(position) == 2 else "")
+        return (
+            f"{name} got {kind} in y at {where}; y must hold finite values. Drop the samples "
+            "whose target is missing, or impute it."
+        )
+
+    raise_on_non_finite(y, message)
+
+
+def check_consistent_samples(estimator: Any, X: Sequences, y: np.ndarray) -> None:
+    """Raise a ValueError when X and y hold different numbers of samples."""
+    if len(X) != len(y):
+        raise ValueError(
+            f"{_name(estimator)} needs one target per sequence, but X has {len(X)} "
+            f"sequences and y has {len(y)} targets."
+        )
+
+
+def _check_target_present(estimator: Any, y: Any) -> None:
+    if y is None:
+        raise ValueError(
+            f"{_name(estimator)} requires y to be passed, but the target y is None. "
+            "Pass the targets as fit(X, y)."
+        )
+
+
+def check_regression_target(estimator: Any, y: Any) -> np.ndarray:
+    """Return y as a finite float64 array of shape (n_samples,) or (n_samples, n_outputs)."""
+    _check_target_present(estimator, y)
+    y = check_array(
+        y, ensure_2d=False, dtype=np.float64, ensure_all_finite=False, input_name="y", estimator=estimator
+    )
+    if y.ndim not in (1, 2):
+        raise ValueError(
+            f"{_name(estimator)} expects y of shape (n_samples,) or (n_samples, n_outputs), "
+            f"but y has shape {y.shape}."
+        )
+    _raise_on_non_finite_target(_name(estimator), y)
+    return y
+
+
+def check_classification_target(estimator: Any, y: Any) -> np.ndarray:
+    """Return y as a 1-D array of class labels with at least two classes."""
+    _check_target_present(estimator, y)
+    y = column_or_1d(y, warn=True)
+    if y.dtype.kind == "f":
+        _raise_on_non_finite_target(_name(estimator), y)
+    check_classification_targets(y)
+    return y
+
+
+# -- one target per step ------------------------------------------------------------
+
 
 _EXPECTED = (
     "y of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, n_outputs), or a list "
@@ -35,8 +106,7 @@ def per_step_layout(estimator: Any, y: Any, X: Sequences) -> tuple[np.ndarray, b
     if y is None:
         raise ValueError(f"{name} requires y to be passed, but the target y is None. Pass {_EXPECTED}.")
     n, n_steps = len(X), X.n_steps
-    lengths = np.full(n, n_steps) if X.lengths is None else X.lengths
-    starts = np.zeros(n, dtype=np.int64) if X.starts is None else X.starts
+    lengths, starts = X.step_counts(), X.first_steps()
     if _is_list_of_sequences(y) and (X.from_list or X.lengths is not None):
         if len(y) != n:
             raise ValueError(
@@ -77,11 +147,11 @@ def per_step_result(X: Sequences, aligned: np.ndarray) -> np.ndarray | list[np.n
     """
     if X.lengths is None and not X.from_list:
         return aligned
-    lengths = np.full(len(X), X.n_steps) if X.lengths is None else X.lengths
+    lengths = X.step_counts()
     return [aligned[i, :length] for i, length in enumerate(lengths)]
 
 
 def valid_aligned(X: Sequences, width: int) -> np.ndarray:
     """Mask ``(n, width)`` of the valid steps once they are moved to the front."""
-    lengths = np.full(len(X), X.n_steps) if X.lengths is None else X.lengths
+    lengths = X.step_counts()
     return np.arange(width) < lengths[:, np.newaxis]

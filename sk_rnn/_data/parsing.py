@@ -1,7 +1,10 @@
-"""Input and target validation shared by every estimator.
+"""Parsing X for an estimator: arrays, tables, ragged lists, panels and token ids.
 
-Every message names the estimator, what was expected, what was received and
-the fix, and is checked in ``tests/test_errors.py``.
+:func:`check_sequences` reads every numeric form of X into
+:class:`~sk_rnn._data.sequences.Sequences` and keeps scikit-learn's
+bookkeeping (``n_features_in_``, ``feature_names_in_``). Every message names
+the estimator, what was expected, what was received and the fix, and is
+checked in ``tests/test_errors.py``.
 """
 
 from __future__ import annotations
@@ -10,20 +13,15 @@ import dataclasses
 from typing import Any
 
 import numpy as np
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_array, column_or_1d, validate_data
+from sklearn.utils.validation import check_array, validate_data
 
-from ._nonfinite import first_non_finite
-from ._panels import is_panel, panel_sequences
-from ._sequences import Sequences, from_padded_array, from_ragged_list, from_token_ids
+from .arrays import from_padded_array, from_ragged_list
+from .non_finite import raise_on_non_finite
+from .panels import is_panel, panel_sequences
+from .sequences import Sequences
+from .tokens import from_token_ids
 
-__all__ = [
-    "check_classification_target",
-    "check_consistent_samples",
-    "check_regression_target",
-    "check_sequences",
-    "check_token_ids",
-]
+__all__ = ["check_sequences", "check_token_ids"]
 
 _SHAPES = (
     "a 2-D array (n_samples, n_timesteps) of univariate sequences, a 3-D array "
@@ -53,28 +51,15 @@ def _ndim(X: Any) -> int:
 
 def _raise_on_nan_in_table(name: str, X: np.ndarray) -> None:
     """A 2-D X is a plain numeric table: NaN or inf anywhere is an error."""
-    found = first_non_finite(X)
-    if found is None:
-        return
-    (sample, step), kind = found
-    raise ValueError(
-        f"{name} got {kind} in X at sample {sample}, step {step}. A 2-D X is a table of "
-        "equal-length univariate sequences and must hold finite numbers: impute missing values "
-        "first (for instance with sklearn.impute.SimpleImputer). For univariate sequences of "
-        "different lengths, pass a list of 1-D arrays, or a 3-D array (n_samples, n_timesteps, 1) "
-        "whose padding steps are NaN."
-    )
-
-
-def _raise_on_non_finite_target(name: str, y: np.ndarray) -> None:
-    found = first_non_finite(y)
-    if found is None:
-        return
-    position, kind = found
-    where = f"sample {position[0]}" + (f", output {position[1]}" if len(position) == 2 else "")
-    raise ValueError(
-        f"{name} got {kind} in y at {where}; y must hold finite values. Drop the samples "
-        "whose target is missing, or impute it."
+    raise_on_non_finite(
+        X,
+        lambda position, kind: (
+            f"{name} got {kind} in X at sample {position[0]}, step {position[1]}. A 2-D X is a table "
+            "of equal-length univariate sequences and must hold finite numbers: impute missing "
+            "values first (for instance with sklearn.impute.SimpleImputer). For univariate "
+            "sequences of different lengths, pass a list of 1-D arrays, or a 3-D array (n_samples, "
+            "n_timesteps, 1) whose padding steps are NaN."
+        ),
     )
 
 
@@ -107,7 +92,7 @@ def _record_or_check_step_features(estimator: Any, n_features: int, *, reset: bo
 
 
 def check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any = np.float32) -> Sequences:
-    """Validate X and return it as :class:`~sk_rnn._sequences.Sequences`.
+    """Validate X and return it as :class:`~sk_rnn._data.sequences.Sequences`.
 
     With ``reset=True`` (in ``fit``) this records ``n_features_in_`` (the
     columns of a 2-D X, the features per step of a 3-D X or a ragged list),
@@ -228,45 +213,3 @@ def check_token_ids(estimator: Any, X: Any, *, reset: bool) -> Sequences:
         if hasattr(estimator, "feature_names_in_"):
             del estimator.feature_names_in_
     return sequences
-
-
-def check_consistent_samples(estimator: Any, X: Sequences, y: np.ndarray) -> None:
-    """Raise a ValueError when X and y hold different numbers of samples."""
-    if len(X) != len(y):
-        raise ValueError(
-            f"{_name(estimator)} needs one target per sequence, but X has {len(X)} "
-            f"sequences and y has {len(y)} targets."
-        )
-
-
-def _check_target_present(estimator: Any, y: Any) -> None:
-    if y is None:
-        raise ValueError(
-            f"{_name(estimator)} requires y to be passed, but the target y is None. "
-            "Pass the targets as fit(X, y)."
-        )
-
-
-def check_regression_target(estimator: Any, y: Any) -> np.ndarray:
-    """Return y as a finite float64 array of shape (n_samples,) or (n_samples, n_outputs)."""
-    _check_target_present(estimator, y)
-    y = check_array(
-        y, ensure_2d=False, dtype=np.float64, ensure_all_finite=False, input_name="y", estimator=estimator
-    )
-    if y.ndim not in (1, 2):
-        raise ValueError(
-            f"{_name(estimator)} expects y of shape (n_samples,) or (n_samples, n_outputs), "
-            f"but y has shape {y.shape}."
-        )
-    _raise_on_non_finite_target(_name(estimator), y)
-    return y
-
-
-def check_classification_target(estimator: Any, y: Any) -> np.ndarray:
-    """Return y as a 1-D array of class labels with at least two classes."""
-    _check_target_present(estimator, y)
-    y = column_or_1d(y, warn=True)
-    if y.dtype.kind == "f":
-        _raise_on_non_finite_target(_name(estimator), y)
-    check_classification_targets(y)
-    return y

@@ -1,0 +1,151 @@
+"""Numeric X into :class:`~sk_rnn._data.sequences.Sequences`: NaN-padded 3-D arrays and ragged lists.
+
+Padding is found here, once, and every other non-finite value is refused
+with its position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .non_finite import raise_at_first, raise_on_non_finite
+from .sequences import CHUNK_ROWS, Sequences
+
+__all__ = ["from_padded_array", "from_ragged_list"]
+
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def from_ragged_list(name: str, sequences: Sequence) -> Sequences:
+    """Pad a list of ``(T_i, F)`` or ``(T_i,)`` arrays into :class:`Sequences`."""
+    arrays = []
+    for i, sequence in enumerate(sequences):
+        array = np.asarray(sequence)
+        if array.dtype.kind not in "biuf":
+            raise ValueError(
+                f"{name} got a sequence of dtype {array.dtype} at position {i} of X; every "
+                "sequence must hold numbers. Encode text with "
+                "sk_rnn.preprocessing.SequenceVectorizer or another encoder first."
+            )
+        if array.ndim == 1:
+            array = array[:, np.newaxis]
+        if array.ndim != 2:
+            raise ValueError(
+                f"{name} got a sequence of shape {array.shape} at position {i} of X; each "
+                "sequence of a list must be 1-D (T_i,) or 2-D (T_i, n_features)."
+            )
+        if len(array) == 0:
+            raise ValueError(
+                f"{name} got an empty sequence at position {i} of X; every sequence needs at "
+                "least one step. Drop empty sequences before fitting or predicting."
+            )
+        if array.shape[1] != (arrays[0].shape[1] if arrays else array.shape[1]):
+            raise ValueError(
+                f"{name} got sequences with different numbers of features per step: "
+                f"sequence 0 has {arrays[0].shape[1]}, sequence {i} has {array.shape[1]}. "
+                "Every sequence must have the same features per step."
+            )
+        _raise_on_non_finite(name, array, f"sequence {i} of X")
+        arrays.append(array)
+    if not arrays:
+        raise ValueError(f"{name} got an empty list as X; at least one sequence is required.")
+    lengths = np.array([len(a) for a in arrays], dtype=np.int64)
+    # float64 input stays float64 (batches are cast one at a time); the rest is float32.
+    dtype = np.float64 if any(a.dtype == np.float64 for a in arrays) else np.float32
+    values = np.zeros((len(arrays), int(lengths.max()), arrays[0].shape[1]), dtype=dtype)
+    for row, array in zip(values, arrays, strict=True):
+        row[: len(array)] = array
+    _raise_on_float32_overflow(name, values)
+    if (lengths == values.shape[1]).all():
+        return Sequences(values, from_list=True)
+    return Sequences(values, lengths, np.zeros_like(lengths), from_list=True)
+
+
+def _raise_on_non_finite(name: str, array: np.ndarray, where: str) -> None:
+    raise_on_non_finite(
+        array,
+        lambda position, kind: (
+            f"{name} got {kind} in {where} at step {position[0]}, feature {position[1]}; the sequences "
+            "of a list must hold finite numbers (their lengths already mark the padding). Impute or "
+            "drop missing values first."
+        ),
+    )
+
+
+def _raise_on_float32_overflow(name: str, values: np.ndarray) -> None:
+    raise_at_first(
+        np.abs(values) > _FLOAT32_MAX,
+        lambda position: (
+            f"{name} got a value too large for float32 in X at sample {position[0]}, step "
+            f"{position[1]}, feature {position[2]}; the networks compute in float32 "
+            f"(largest value {_FLOAT32_MAX:.3g}). Scale X first, for instance with StandardScaler."
+        ),
+    )
+
+
+def from_padded_array(name: str, values: np.ndarray) -> Sequences:
+    """Find the all-NaN leading and trailing steps of a 3-D array and check the rest.
+
+    A NaN is padding only when a whole step is NaN and it lies before the first
+    or after the last valid step of its sequence. Any other NaN, any inf, and
+    a sequence without a valid step are errors.
+    """
+    if values.dtype.kind != "f":  # integers cannot be NaN or inf
+        return Sequences(values)
+    n_samples, n_steps, _ = values.shape
+    lengths = np.empty(n_samples, dtype=np.int64)
+    starts = np.empty(n_samples, dtype=np.int64)
+    for low in range(0, n_samples, CHUNK_ROWS):
+        block = values[low : low + CHUNK_ROWS]
+        missing = np.isnan(block)
+        _raise_on_infinite_or_too_large(name, block, missing, low)
+        padding_steps = missing.all(axis=2)
+        raise_at_first(
+            missing & ~padding_steps[:, :, np.newaxis],
+            lambda position, low=low: (
+                f"{name} got NaN in X at sample {low + position[0]}, step {position[1]}, feature "
+                f"{position[2]}, but not in every feature of that step. NaN marks padding only as whole "
+                "steps at the start or end of a sequence; impute missing values first (for instance "
+                "with sklearn.impute.SimpleImputer)."
+            ),
+        )
+        valid = ~padding_steps
+        counts = valid.sum(axis=1)
+        if (counts == 0).any():
+            sample = low + int(np.argmax(counts == 0))
+            raise ValueError(
+                f"{name} got a sequence with no valid step: every step of sample {sample} of X is "
+                "NaN. Drop such sequences before fitting or predicting."
+            )
+        first = valid.argmax(axis=1)
+        last = n_steps - 1 - valid[:, ::-1].argmax(axis=1)
+        holes = last - first + 1 != counts
+        if holes.any():
+            sample = int(np.argmax(holes))
+            inside = ~valid[sample, first[sample] : last[sample] + 1]
+            step = int(first[sample] + np.argmax(inside))
+            raise ValueError(
+                f"{name} got an all-NaN step in X at sample {low + sample}, step {step}, between "
+                "valid steps. All-NaN steps are read as padding only at the start or the end of a "
+                "sequence; fill gaps inside a sequence first (interpolate or impute)."
+            )
+        lengths[low : low + len(block)] = counts
+        starts[low : low + len(block)] = first
+    if (lengths == n_steps).all():
+        return Sequences(values)
+    return Sequences(values, lengths, starts)
+
+
+def _raise_on_infinite_or_too_large(name: str, block: np.ndarray, missing: np.ndarray, low: int) -> None:
+    def message(position: tuple[int, ...]) -> str:
+        sample, step, feature = position
+        kind = "inf" if np.isinf(block[position]) else "a value too large for float32"
+        return (
+            f"{name} got {kind} in X at sample {low + sample}, step {step}, feature {feature}; X must "
+            "hold finite numbers within float32's range (NaN is read as padding only for whole steps "
+            "at the start or end of a sequence). Impute or clip such values, or scale X first."
+        )
+
+    raise_at_first(np.abs(np.where(missing, 0, block)) > _FLOAT32_MAX, message)

@@ -1,0 +1,201 @@
+"""Validated sequences, where their valid steps lie, and the batches cut from them.
+
+A batch of sequences of different lengths is stored padded, but the network
+must never read the padding. :class:`Sequences` keeps the user's values (a
+view when possible: long series cut into windows stay O(series) in memory)
+with the first valid step and the number of valid steps of each sequence;
+:meth:`Sequences.batch` copies one batch at a time, moves each sequence's
+valid steps to the front, zeroes the padding and returns the lengths that the
+network packs with.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+
+__all__ = ["CHUNK_ROWS", "Sequences", "gather_steps", "shared_tensor"]
+
+# Rows validated or copied at a time: bounds the temporaries on huge (windowed) inputs.
+CHUNK_ROWS = 4096
+
+
+def shared_tensor(array: np.ndarray) -> torch.Tensor:
+    """A tensor sharing memory with ``array``, read-only arrays (memmaps) included."""
+    with warnings.catch_warnings():
+        # torch warns that it cannot protect a read-only array from writes;
+        # batches are only ever read, so sharing is safe and saves a copy.
+        warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
+        return torch.as_tensor(array)
+
+
+def gather_steps(
+    block: np.ndarray, first: np.ndarray, lengths: np.ndarray, width: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Move each row's valid steps to the front: steps ``first[i]`` on, ``width`` of them.
+
+    Returns the gathered copy ``(n, width, ...)`` of ``block`` ``(n, T, ...)``
+    and the mask ``(n, width)`` of the steps past ``lengths[i]``, whose values
+    are unspecified (a repeat of the last step) for the caller to fill.
+    """
+    steps = np.arange(width)
+    source = np.minimum(first[:, np.newaxis] + steps, block.shape[1] - 1)
+    source = source.reshape(source.shape + (1,) * (block.ndim - 2))
+    return np.take_along_axis(block, source, axis=1), steps >= lengths[:, np.newaxis]
+
+
+@dataclass(frozen=True)
+class Sequences:
+    """Sequences of shape ``(n, T, F)`` and where each one's valid steps are.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_samples, n_timesteps, n_features)
+        Real values; steps outside ``[starts[i], starts[i] + lengths[i])`` are
+        padding and never read.
+    lengths : int64 ndarray of shape (n_samples,) or None
+        Valid steps per sequence; None when every sequence fills all steps.
+    starts : int64 ndarray of shape (n_samples,) or None
+        First valid step of each sequence (leading padding); None with ``lengths``.
+    from_list : bool, default=False
+        Whether the user passed a list of sequences (per-step predictions are
+        then returned as a list too).
+    tokens : bool, default=False
+        Whether ``values`` holds integer token ids, shape ``(n, T, 1)``, id 0
+        being padding.
+    instances : pandas.Index, default=None
+        For a pandas panel: the instance of each sequence.
+    step_index : pandas.MultiIndex, default=None
+        For a pandas panel: the ``(instance, time)`` of every valid step, in
+        the order of the sequences and their steps.
+    """
+
+    values: np.ndarray
+    lengths: np.ndarray | None = None
+    starts: np.ndarray | None = None
+    from_list: bool = False
+    tokens: bool = False
+    instances: Any = None
+    step_index: Any = None
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def take(self, rows: slice) -> Sequences:
+        """The sequences in ``rows`` (a slice: values stay a view), for training on a part."""
+        return dataclasses.replace(
+            self,
+            values=self.values[rows],
+            lengths=None if self.lengths is None else self.lengths[rows],
+            starts=None if self.starts is None else self.starts[rows],
+            instances=None if self.instances is None else self.instances[rows],
+            # Which (instance, time) each step is only matters for predictions.
+            step_index=None,
+        )
+
+    @property
+    def n_steps(self) -> int:
+        return self.values.shape[1]
+
+    @property
+    def n_features(self) -> int:
+        return self.values.shape[2]
+
+    def step_counts(self) -> np.ndarray:
+        """Valid steps of every sequence, int64 ``(n,)``, also when none is padded."""
+        return np.full(len(self), self.n_steps, dtype=np.int64) if self.lengths is None else self.lengths
+
+    def first_steps(self) -> np.ndarray:
+        """First valid step of every sequence, int64 ``(n,)``, also when none is padded."""
+        return np.zeros(len(self), dtype=np.int64) if self.starts is None else self.starts
+
+    def valid_steps(self) -> np.ndarray:
+        """Boolean mask ``(n, T)`` of the steps that are not padding."""
+        if self.lengths is None:
+            return np.ones(self.values.shape[:2], dtype=bool)
+        steps = np.arange(self.n_steps)
+        return (steps >= self.starts[:, np.newaxis]) & (steps < (self.starts + self.lengths)[:, np.newaxis])
+
+    def align_steps(self, steps: np.ndarray, index: slice | np.ndarray, fill: float) -> np.ndarray:
+        """Per-step values ``(n, T, ...)`` of the sequences in ``index``, moved as :meth:`batch` moves X.
+
+        Valid steps come first, the result is trimmed to the longest sequence of
+        the batch and the padding holds ``fill``.
+        """
+        block = steps[index]
+        if self.lengths is None:
+            return block
+        lengths = self.lengths[index]
+        aligned, padding = gather_steps(block, self.starts[index], lengths, int(lengths.max()))
+        aligned[padding] = fill
+        return aligned
+
+    def feature_moments(self) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and standard deviation of every feature over the valid steps, in float64.
+
+        Computed a block of rows at a time (Chan et al.'s pairwise update), so
+        that windows of a long series, a view, are never copied whole.
+        """
+        count = 0
+        mean = np.zeros(self.n_features)
+        sum_squares = np.zeros(self.n_features)
+        for low in range(0, len(self), CHUNK_ROWS):
+            block = self.take(slice(low, low + CHUNK_ROWS))
+            values = np.asarray(block.values, dtype=np.float64)[block.valid_steps()]
+            if len(values) == 0:
+                continue
+            block_mean = values.mean(axis=0)
+            block_sum_squares = ((values - block_mean) ** 2).sum(axis=0)
+            total = count + len(values)
+            delta = block_mean - mean
+            mean = mean + delta * len(values) / total
+            sum_squares = sum_squares + block_sum_squares + delta**2 * count * len(values) / total
+            count = total
+        return mean, np.sqrt(sum_squares / max(count, 1))
+
+    @property
+    def batch_dtype(self) -> type:
+        """float32 for values, int64 for token ids."""
+        return np.int64 if self.tokens else np.float32
+
+    def batch(self, index: slice | np.ndarray) -> dict[str, torch.Tensor]:
+        """``{"X": tensor}``, plus ``"lengths"`` when the batch holds padding.
+
+        Valid steps are moved to the front of each row and the batch is trimmed
+        to its longest sequence, so padding only ever trails, as packing needs.
+        X is float32, or int64 for token ids (padding id 0).
+        """
+        block = self.values[index]
+        dtype = self.batch_dtype
+        if self.lengths is None:
+            return {"X": shared_tensor(np.ascontiguousarray(block, dtype=dtype))}
+        lengths = self.lengths[index]
+        X, padding = gather_steps(block, self.starts[index], lengths, int(lengths.max()))
+        X = X.astype(dtype, copy=False)
+        if not padding.any():
+            return {"X": torch.from_numpy(np.ascontiguousarray(X))}
+        X[padding] = 0
+        return {"X": torch.from_numpy(X), "lengths": torch.from_numpy(lengths)}
+
+    def padded(self, width: int, *, keep: str = "first", dtype: type = np.float64) -> np.ndarray:
+        """Valid steps left-aligned in ``(n, width, F)``, NaN after them.
+
+        Sequences longer than ``width`` keep their ``"first"`` or ``"last"`` steps.
+        """
+        n = len(self)
+        lengths, starts = self.step_counts(), self.first_steps()
+        kept = np.minimum(lengths, width)
+        first = starts + (lengths - kept if keep == "last" else 0)
+        out = np.empty((n, width, self.n_features), dtype=dtype)
+        for low in range(0, n, CHUNK_ROWS):
+            rows = slice(low, low + CHUNK_ROWS)
+            block, padding = gather_steps(self.values[rows], first[rows], kept[rows], width)
+            block = block.astype(dtype, copy=False)
+            block[padding] = np.nan
+            out[rows] = block
+        return out

@@ -1,0 +1,104 @@
+"""Token ids: the reserved ids, and integer ids (``embedding_dim`` set) into Sequences.
+
+The reserved ids are shared by SequenceVectorizer and the networks that embed
+its output.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .non_finite import raise_at_first
+from .sequences import Sequences
+
+__all__ = ["FIRST_TOKEN_ID", "PADDING_ID", "UNKNOWN_ID", "from_token_ids"]
+
+# Padding: its embedding is the zero vector and is never trained.
+PADDING_ID = 0
+# Every token outside the vocabulary, so the network learns what one looks like.
+UNKNOWN_ID = 1
+# The vocabulary's own tokens, from the most to the least frequent.
+FIRST_TOKEN_ID = 2
+
+
+def from_token_ids(name: str, X: object) -> Sequences:
+    """Validate integer token ids: a 2-D array ``(n, T)`` or a list of 1-D arrays.
+
+    Id 0 is padding, at the start or the end of a sequence. A sequence made of
+    padding only (an empty text) keeps one padding step, whose embedding is zero.
+    """
+    if (
+        isinstance(X, (list, tuple))
+        and X
+        and all(hasattr(s, "__len__") and not isinstance(s, str) for s in X)
+    ):
+        rows = [np.asarray(s) for s in X]
+        if len({len(r) for r in rows}) > 1 or any(r.ndim != 1 for r in rows):
+            for i, row in enumerate(rows):
+                _check_token_dtype(name, row, f"sequence {i} of X")
+                if row.ndim != 1:
+                    raise ValueError(
+                        f"{name} got token ids of shape {row.shape} at position {i} of X; with "
+                        "embedding_dim set, each sequence is a 1-D array of integer ids."
+                    )
+            width = max(max(len(r) for r in rows), 1)
+            values = np.zeros((len(rows), width), dtype=np.int64)
+            for out, row in zip(values, rows, strict=True):
+                out[: len(row)] = row
+            return _token_layout(name, values, from_list=True)
+    values = np.asarray(X)
+    _check_token_dtype(name, values, "X")
+    if values.ndim != 2:
+        raise ValueError(
+            f"{name} with embedding_dim set expects token ids as a 2-D integer array (n_samples, "
+            f"n_timesteps) or a list of 1-D integer arrays, but got an array of shape {values.shape}."
+        )
+    return _token_layout(name, values, from_list=isinstance(X, (list, tuple)))
+
+
+def _check_token_dtype(name: str, values: np.ndarray, where: str) -> None:
+    if values.dtype.kind in "US" or (
+        values.dtype.kind == "O" and any(isinstance(v, str) for v in values.ravel())
+    ):
+        raise ValueError(
+            f"{name} got text in {where}; it expects integer token ids. Encode the texts first, for "
+            "instance with make_pipeline(sk_rnn.preprocessing.SequenceVectorizer(), estimator)."
+        )
+    if values.dtype.kind not in "iub" or values.dtype.kind == "b":
+        raise ValueError(
+            f"{name} got token ids of dtype {values.dtype} in {where}; with embedding_dim set, X must "
+            "hold integer ids (0 for padding). Cast integral floats with X.astype(int), or leave "
+            "embedding_dim=None for numeric sequences."
+        )
+    raise_at_first(
+        values < 0,
+        lambda position: (
+            f"{name} got a negative token id ({int(values[position])}) in {where} at position "
+            f"{position}; token ids are non-negative integers, 0 being padding."
+        ),
+    )
+
+
+def _token_layout(name: str, ids: np.ndarray, *, from_list: bool) -> Sequences:
+    n, n_steps = ids.shape
+    if n == 0 or n_steps == 0:
+        raise ValueError(
+            f"{name} got token ids of shape {ids.shape}; at least one sequence and one step are needed."
+        )
+    valid = ids != PADDING_ID
+    counts = valid.sum(axis=1)
+    first = np.where(counts > 0, valid.argmax(axis=1), 0)
+    last = np.where(counts > 0, n_steps - 1 - valid[:, ::-1].argmax(axis=1), 0)
+    holes = (counts > 0) & (last - first + 1 != counts)
+    if holes.any():
+        sample = int(np.argmax(holes))
+        step = int(first[sample] + np.argmax(~valid[sample, first[sample] : last[sample] + 1]))
+        raise ValueError(
+            f"{name} got the padding id 0 in X at sample {sample}, step {step}, between tokens. Id 0 "
+            "marks padding at the start or the end of a sequence only; give real tokens ids from 1."
+        )
+    lengths = np.maximum(last - first + 1, 1).astype(np.int64)
+    values = ids.astype(np.int64, copy=False)[:, :, np.newaxis]
+    if (lengths == n_steps).all():
+        return Sequences(values, from_list=from_list, tokens=True)
+    return Sequences(values, lengths, first.astype(np.int64), from_list=from_list, tokens=True)
