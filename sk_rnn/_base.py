@@ -11,10 +11,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
-from skorch.callbacks import Callback, EarlyStopping, GradientNormClipping
 
 from ._compat import Interval, StrOptions, _fit_context
 from ._data.panels import align_target, is_panel, panel_instances
@@ -29,22 +28,18 @@ from ._defaults import (
     auto_num_layers,
     auto_patch_size,
 )
-from ._schedules import SCHEDULES, schedule_callback
-from ._training import ArrayBatches, SequenceNet, flush_denormals, predict_in_batches, seeded_torch
+from ._training.batches import ArrayBatches
+from ._training.net import predict_outputs
+from ._training.plan import (
+    OPTIMIZERS,
+    TrainingPlan,
+    fit_network,
+    resolve_device,
+    resolve_optimizer,
+    training_rows,
+)
+from ._training.schedules import SCHEDULES
 from .modules import CELLS, OUTPUTS, RecurrentNetwork
-
-OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {
-    "adam": torch.optim.Adam,
-    "adamw": torch.optim.AdamW,
-    "sgd": torch.optim.SGD,
-    "rmsprop": torch.optim.RMSprop,
-}
-
-# Prediction batches: as large as possible (fewer Python round trips) while
-# one layer's output sequence stays around 16 MiB, so it stays in cache-friendly
-# sizes and long sequences do not exhaust memory.
-_PREDICT_BATCH_FLOATS = 2**22
-_MAX_PREDICT_BATCH = 1024  # a multiple of the row block of predict_in_batches
 
 
 def _target_for_panel_score(estimator: Any, X: Any, y: Any) -> Any:
@@ -77,40 +72,6 @@ def _state_restored_on_error(estimator: BaseEstimator) -> Iterator[None]:
         estimator.__dict__.clear()
         estimator.__dict__.update(before)
         raise
-
-
-class _HoldOutLast:
-    """skorch ``train_split``: train on the first ``n_train`` sequences, validate on the rest.
-
-    A class, not a closure, so that the fitted estimator stays picklable.
-    """
-
-    def __init__(self, n_train: int) -> None:
-        self.n_train = n_train
-
-    def __call__(
-        self, dataset: ArrayBatches, y: Any = None, **fit_params: Any
-    ) -> tuple[ArrayBatches, ArrayBatches]:
-        return dataset.split_at(self.n_train)
-
-
-def _discard(message: str) -> None:
-    """Sink for skorch messages when ``verbose=0``."""
-
-
-class _StopOnNonFiniteLoss(Callback):
-    """Stop at the first non-finite training loss with an error that says what to change."""
-
-    def __init__(self, estimator_name: str) -> None:
-        self.estimator_name = estimator_name
-
-    def on_batch_end(self, net, batch=None, training=False, loss=None, **kwargs) -> None:
-        if training and loss is not None and not torch.isfinite(loss):
-            raise ValueError(
-                f"{self.estimator_name} training diverged: the loss became {loss.item()} in "
-                f"epoch {len(net.history)}. Scale X (for instance with StandardScaler), lower "
-                f"learning_rate (now {net.lr}), or set clip_grad_norm."
-            )
 
 
 class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
@@ -252,8 +213,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         else:
             target, output_size = self._encode_target(y)
             check_consistent_samples(self, X, target)
-        device = self._resolve_device()
-        optimizer = self._resolve_optimizer()
+        name = type(self).__name__
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         self.patch_size_ = self._resolve_patch_size(X)
         cell = self._cell_name()
@@ -268,47 +228,50 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             self.output != "sequence" if self.bidirectional == "auto" else self.bidirectional
         )
         input_mean, input_scale = self._input_scaling(X)
-        train_split = self._time_ordered_split(len(X)) if self.early_stopping else None
-        n_train = len(X) if train_split is None else train_split.n_train
+        n_train = training_rows(name, self.validation_fraction, len(X), early_stopping=self.early_stopping)
         self.batch_size_ = auto_batch_size(n_train) if self.batch_size == "auto" else self.batch_size
         if self.max_epochs == "auto":
             self.max_epochs_ = auto_max_epochs(n_train, self.batch_size_)
         else:
             self.max_epochs_ = self.max_epochs
-        updates_per_epoch = -(-n_train // self.batch_size_)
-        net = SequenceNet(
-            module=RecurrentNetwork,
-            module__input_size=X.n_features,
-            module__output_size=output_size,
-            module__cell=self._cell_name(),
-            module__hidden_size=self.hidden_size,
-            module__num_layers=self.num_layers_,
-            module__bidirectional=self.bidirectional_,
-            module__dropout=self.dropout,
-            module__sequence_length=X.n_steps,
-            module__output=self.output,
-            module__vocab_size=None if self.embedding_dim is None else self.vocab_size_,
-            module__embedding_dim=self.embedding_dim,
-            module__patch_size=self.patch_size_,
-            module__input_scaling=self.input_scaling_,
-            module__input_mean=input_mean,
-            module__input_scale=input_scale,
+        plan = TrainingPlan(
+            estimator_name=name,
             criterion=self._step_criterion if per_step else self._criterion,
-            **{f"criterion__{key}": value for key, value in self._criterion_params.items()},
-            optimizer=optimizer,
-            lr=self.learning_rate_,
-            optimizer__weight_decay=self.weight_decay,
+            criterion_params=self._criterion_params,
+            optimizer=resolve_optimizer(name, self.optimizer),
+            learning_rate=self.learning_rate_,
+            learning_rate_schedule=self.learning_rate_schedule,
+            weight_decay=self.weight_decay,
+            clip_grad_norm=self.clip_grad_norm,
             max_epochs=self.max_epochs_,
             batch_size=self.batch_size_,
-            train_split=train_split,
-            callbacks=self._training_callbacks(updates_per_epoch),
-            predict_nonlinearity=None,
-            device=str(device),
+            n_train=n_train,
+            early_stopping=self.early_stopping,
+            n_iter_no_change=self.n_iter_no_change,
+            callbacks=self.callbacks,
+            device=resolve_device(name, self.device),
+            seed=seed,
             verbose=self.verbose,
-            shuffle_seed=seed,
         )
-        with seeded_torch(seed, device), flush_denormals():
-            net.fit(ArrayBatches(X, target, step_fill=self._step_fill if per_step else None))
+        network = {
+            "input_size": X.n_features,
+            "output_size": output_size,
+            "cell": cell,
+            "hidden_size": self.hidden_size,
+            "num_layers": self.num_layers_,
+            "bidirectional": self.bidirectional_,
+            "dropout": self.dropout,
+            "sequence_length": X.n_steps,
+            "output": self.output,
+            "vocab_size": None if self.embedding_dim is None else self.vocab_size_,
+            "embedding_dim": self.embedding_dim,
+            "patch_size": self.patch_size_,
+            "input_scaling": self.input_scaling_,
+            "input_mean": input_mean,
+            "input_scale": input_scale,
+        }
+        data = ArrayBatches(X, target, step_fill=self._step_fill if per_step else None)
+        net = fit_network(RecurrentNetwork, network, plan, data)
         self.net_ = net
         self.history_ = net.history
         self.n_iter_ = len(net.history)
@@ -319,18 +282,6 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             self.validation_loss_curve_ = [float(loss) for loss in net.history[:, "valid_loss"]]
             self.best_validation_loss_ = min(self.validation_loss_curve_)
         return self
-
-    def _time_ordered_split(self, n_samples: int) -> _HoldOutLast:
-        """skorch ``train_split`` that holds out the last rows: the most recent ones for a series."""
-        n_valid = round(self.validation_fraction * n_samples)
-        if n_valid < 1 or n_valid >= n_samples:
-            raise ValueError(
-                f"{type(self).__name__} got early_stopping=True with validation_fraction="
-                f"{self.validation_fraction} of {n_samples} sequences, which leaves "
-                f"{n_valid} for validation and {n_samples - n_valid} for training; both need at "
-                "least one. Change validation_fraction or pass more sequences."
-            )
-        return _HoldOutLast(n_samples - n_valid)
 
     def _validated_sequences(self, X: Any, *, reset: bool) -> Sequences:
         """Numeric sequences, or token ids when ``embedding_dim`` is set."""
@@ -383,67 +334,6 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         self.input_mean_, self.input_scale_ = mean, scale
         return mean.astype(np.float32), scale.astype(np.float32)
 
-    def _training_callbacks(self, updates_per_epoch: int) -> list:
-        # Copies: fitting must not change the user's callback objects, and two
-        # clones of one estimator must not share callback state.
-        callbacks = [clone(callback, safe=False) for callback in (self.callbacks or [])]
-        callbacks.append(("stop_on_non_finite_loss", _StopOnNonFiniteLoss(type(self).__name__)))
-        schedule = schedule_callback(
-            self.learning_rate_schedule,
-            learning_rate=self.learning_rate_,
-            max_epochs=self.max_epochs_,
-            updates_per_epoch=updates_per_epoch,
-            monitor="valid_loss" if self.early_stopping else "train_loss",
-        )
-        if schedule is not None:
-            callbacks.append(("learning_rate_schedule", schedule))
-        if self.early_stopping:
-            callbacks.append(
-                (
-                    "early_stopping",
-                    EarlyStopping(
-                        monitor="valid_loss",
-                        patience=self.n_iter_no_change,
-                        threshold=1e-4,
-                        load_best=True,
-                        # A module-level function: the fitted estimator must stay picklable.
-                        sink=print if self.verbose else _discard,
-                    ),
-                )
-            )
-        if self.clip_grad_norm is not None:
-            callbacks.append(("gradient_norm_clipping", GradientNormClipping(self.clip_grad_norm)))
-        return callbacks
-
-    def _resolve_device(self) -> torch.device:
-        name = type(self).__name__
-        if self.device == "auto":
-            return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-        try:
-            device = torch.device(self.device)
-        except (RuntimeError, TypeError) as error:
-            raise ValueError(
-                f"{name} got device={self.device!r}, which torch does not recognise. Use "
-                "'cpu', 'cuda', 'cuda:N' or 'auto'."
-            ) from error
-        if device.type == "cuda" and not torch.cuda.is_available():
-            raise ValueError(
-                f"{name} got device={self.device!r}, but torch sees no CUDA GPU on this "
-                "machine. Use device='auto' to fall back to the CPU, or device='cpu'."
-            )
-        return device
-
-    def _resolve_optimizer(self) -> type[torch.optim.Optimizer]:
-        if isinstance(self.optimizer, str):
-            return OPTIMIZERS[self.optimizer]
-        if not issubclass(self.optimizer, torch.optim.Optimizer):
-            raise TypeError(
-                f"{type(self).__name__} got optimizer={self.optimizer!r}, which is not a "
-                f"torch.optim.Optimizer subclass. Pass one of {sorted(OPTIMIZERS)} or a "
-                "class such as torch.optim.NAdam."
-            )
-        return self.optimizer
-
     # -- prediction ------------------------------------------------------------------
 
     def _forward(self, X: Any) -> tuple[Sequences, np.ndarray]:
@@ -454,14 +344,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         """
         check_is_fitted(self, "net_")
         X = self._validated_sequences(X, reset=False)
-        # Sized from the trained network, not from hyperparameters that
-        # set_params may have changed since fit.
-        step_floats = X.n_steps * self.net_.module_.head.in_features
-        batch_size = max(self.net_.batch_size, min(_MAX_PREDICT_BATCH, _PREDICT_BATCH_FLOATS // step_floats))
-        batch_size = max(8, batch_size - batch_size % 8)  # whole row blocks: no padding needed
-        with flush_denormals():
-            outputs = predict_in_batches(self.net_, X, batch_size)
-        return X, outputs.double().numpy()
+        return X, predict_outputs(self.net_, X)
 
     def _score(
         self,

@@ -277,7 +277,7 @@ def test_device_auto_picks_an_available_device():
 
 
 def test_training_never_builds_batches_one_sample_at_a_time(monkeypatch):
-    from sk_rnn._training import ArrayBatches
+    from sk_rnn._training.batches import ArrayBatches
 
     def refuse(self, index):
         raise AssertionError("a batch was built sample by sample")

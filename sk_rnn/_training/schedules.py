@@ -30,7 +30,7 @@ class WarmupCosine:
 
     Examples
     --------
-    >>> from sk_rnn._schedules import WarmupCosine
+    >>> from sk_rnn._training.schedules import WarmupCosine
     >>> factor = WarmupCosine(total_steps=100, warmup_steps=10)
     >>> [round(factor(step), 3) for step in (0, 9, 10, 55, 99)]
     [0.1, 1.0, 1.0, 0.491, 0.0]

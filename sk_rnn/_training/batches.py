@@ -1,0 +1,94 @@
+"""Array-sliced batches: sequences and targets served a whole batch at a time.
+
+skorch's default ``DataLoader`` builds every batch by calling
+``Dataset.__getitem__`` once per sample and collating the results; on small
+recurrent networks that costs about a tenth of the training time. Here a batch
+is one indexing operation on arrays that already hold the whole data set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import torch
+from torch.utils.data import Dataset
+
+from .._data.sequences import Sequences, shared_tensor
+
+__all__ = ["ArrayBatches", "BatchIterable"]
+
+
+class ArrayBatches(Dataset):
+    """Sequences (and targets) served a whole batch at a time.
+
+    Parameters
+    ----------
+    X : Sequences
+        Validated sequences (see :mod:`sk_rnn._data.sequences`).
+    y : ndarray of shape (n_samples, ...), default=None
+        One target per sequence, or with ``step_fill`` one per step, of shape
+        ``(n_samples, n_timesteps, ...)`` in the layout of ``X.values``.
+    step_fill : float, default=None
+        For per-step targets: the value of padding steps, which the loss skips.
+    """
+
+    def __init__(self, X: Sequences, y: np.ndarray | None = None, step_fill: float | None = None) -> None:
+        self.X = X
+        self.step_fill = step_fill
+        if y is None or step_fill is not None:
+            self.y = y  # per-step targets are aligned batch by batch, in numpy
+        else:
+            self.y = shared_tensor(y)
+
+    def __len__(self) -> int:
+        return len(self.X)
+
+    def split_at(self, row: int) -> tuple[ArrayBatches, ArrayBatches]:
+        """The sequences before ``row`` and from ``row`` on, each with its targets."""
+        parts = []
+        for rows in (slice(None, row), slice(row, None)):
+            part = ArrayBatches.__new__(ArrayBatches)
+            part.X = self.X.take(rows)
+            part.step_fill = self.step_fill
+            part.y = None if self.y is None else self.y[rows]
+            parts.append(part)
+        return parts[0], parts[1]
+
+    def batches(
+        self, batch_size: int, *, shuffle: bool, seed: int | None = None
+    ) -> Iterator[tuple[dict[str, torch.Tensor], torch.Tensor | None]]:
+        """Yield ``({"X": Xb[, "lengths": lb]}, yb)`` batches, each cut in one indexing step."""
+        n = len(self.X)
+        order = np.random.default_rng(seed).permutation(n) if shuffle else None
+        for start in range(0, n, batch_size):
+            # Without shuffling a batch is a contiguous slice: a view, no copy.
+            index = slice(start, start + batch_size) if order is None else order[start : start + batch_size]
+            yield self.X.batch(index), self._target_batch(index)
+
+    def _target_batch(self, index: slice | np.ndarray) -> torch.Tensor | None:
+        if self.y is None:
+            return None
+        if self.step_fill is None:
+            return self.y[index]
+        return torch.from_numpy(np.ascontiguousarray(self.X.align_steps(self.y, index, self.step_fill)))
+
+
+class BatchIterable:
+    """Re-iterable view over :meth:`ArrayBatches.batches`: a new epoch per ``iter``."""
+
+    def __init__(self, data: ArrayBatches, batch_size: int, shuffle: bool, seed: int | None):
+        self.data = data
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.seed = seed
+        self.epoch = 0
+
+    def __iter__(self):
+        # A different order every epoch, the same sequence of orders every fit.
+        seed = None if self.seed is None else (self.seed, self.epoch)
+        self.epoch += 1
+        return self.data.batches(self.batch_size, shuffle=self.shuffle, seed=seed)
+
+    def __len__(self) -> int:
+        return -(-len(self.data) // self.batch_size)

@@ -1,0 +1,97 @@
+"""The lean skorch net sk_rnn trains, and prediction in batches of whole row blocks."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from skorch import NeuralNet
+
+from .._data.sequences import Sequences
+from .batches import ArrayBatches, BatchIterable
+from .scoped_state import flush_denormals
+
+__all__ = ["SequenceNet", "predict_outputs"]
+
+# Prediction batches are padded to a multiple of this many rows. The CPU
+# matrix kernels accumulate in an order that depends on the number of rows
+# modulo a small block size; with whole blocks, the output for a sequence is
+# bit-identical whatever else is in the batch (and scikit-learn checks that
+# predicting on a subset gives the same values as predicting on the whole).
+_ROW_BLOCK = 8
+
+# Prediction batches: as large as possible (fewer Python round trips) while
+# one layer's output sequence stays around 16 MiB, so it stays in cache-friendly
+# sizes and long sequences do not exhaust memory.
+_PREDICT_BATCH_FLOATS = 2**22
+_MAX_PREDICT_BATCH = 128 * _ROW_BLOCK
+
+
+class SequenceNet(NeuralNet):
+    """skorch ``NeuralNet`` with array-sliced batches and module weight constraints.
+
+    ``shuffle_seed`` seeds the batch orders of every ``fit``; the module's
+    ``clamp_weights`` (IndRNN's recurrent bound) runs after each optimiser step.
+    """
+
+    def __init__(self, *args, shuffle_seed: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shuffle_seed = shuffle_seed
+
+    def get_iterator(self, dataset, training: bool = False):
+        if not isinstance(dataset, ArrayBatches):
+            return super().get_iterator(dataset, training=training)
+        batch_size = len(dataset) if self.batch_size == -1 else self.batch_size
+        seed = int(self.shuffle_seed) if training else None
+        return BatchIterable(dataset, max(batch_size, 1), shuffle=training, seed=seed)
+
+    def train_step(self, batch, **fit_params):
+        step = super().train_step(batch, **fit_params)
+        clamp = getattr(self.module_, "clamp_weights", None)
+        if clamp is not None:
+            clamp()
+        return step
+
+    def evaluation_step(self, batch, training: bool = False):
+        if training:
+            return super().evaluation_step(batch, training=True)
+        # inference_mode skips autograd's version counters: faster than no_grad.
+        self.check_is_fitted()
+        Xi, _ = batch
+        self._set_training(False)
+        with torch.inference_mode():
+            return self.infer(Xi)
+
+
+def predict_outputs(net: SequenceNet, X: Sequences) -> np.ndarray:
+    """Raw outputs of the trained module for every sequence of X, as float64 on the CPU.
+
+    Shape ``(n, n_outputs)``, or ``(n, W, n_outputs)`` with each sequence's
+    valid steps first (NaN after them) for per-step outputs.
+    """
+    batch_size = _prediction_batch_size(net, X.n_steps)
+    outputs = []
+    with flush_denormals():
+        for batch, _ in ArrayBatches(X).batches(batch_size, shuffle=False):
+            rows = len(batch["X"])
+            missing = -rows % _ROW_BLOCK
+            if missing:
+                batch["X"] = torch.cat([batch["X"], batch["X"].new_zeros((missing, *batch["X"].shape[1:]))])
+                if "lengths" in batch:
+                    batch["lengths"] = torch.cat([batch["lengths"], batch["lengths"].new_ones(missing)])
+            outputs.append(net.evaluation_step((batch, None))[:rows].cpu())
+    if outputs[0].dim() == 3:  # per-step outputs: batches differ in width, pad with NaN
+        width = max(output.shape[1] for output in outputs)
+        outputs = [
+            torch.nn.functional.pad(output, (0, 0, 0, width - output.shape[1]), value=float("nan"))
+            for output in outputs
+        ]
+    return torch.cat(outputs).double().numpy()
+
+
+def _prediction_batch_size(net: SequenceNet, n_steps: int) -> int:
+    """At least the training batch, at most what keeps one layer's outputs near 16 MiB; whole row blocks."""
+    # Sized from the trained module, not from hyperparameters that set_params
+    # may have changed since fit.
+    step_floats = n_steps * net.module_.head.in_features
+    batch_size = max(net.batch_size, min(_MAX_PREDICT_BATCH, _PREDICT_BATCH_FLOATS // step_floats))
+    return max(_ROW_BLOCK, batch_size - batch_size % _ROW_BLOCK)

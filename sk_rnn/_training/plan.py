@@ -1,0 +1,137 @@
+"""From resolved hyperparameters to a trained skorch net: the one place a net is built.
+
+The estimators resolve their hyperparameters (the fitted ``*_`` attributes)
+and describe the run in a :class:`TrainingPlan`; :func:`fit_network` builds
+the :class:`~sk_rnn._training.net.SequenceNet` and trains it with torch's
+global state scoped to the run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import torch
+
+from .batches import ArrayBatches
+from .callbacks import HoldOutLast, training_callbacks
+from .net import SequenceNet
+from .scoped_state import flush_denormals, seeded_torch
+
+__all__ = [
+    "OPTIMIZERS",
+    "TrainingPlan",
+    "fit_network",
+    "resolve_device",
+    "resolve_optimizer",
+    "training_rows",
+]
+
+OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {
+    "adam": torch.optim.Adam,
+    "adamw": torch.optim.AdamW,
+    "sgd": torch.optim.SGD,
+    "rmsprop": torch.optim.RMSprop,
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainingPlan:
+    """How to train, every value resolved (no ``"auto"`` left).
+
+    ``n_train`` sequences train; with ``early_stopping`` the sequences after
+    them are the validation set. ``callbacks`` are the user's, copied at fit.
+    """
+
+    estimator_name: str
+    criterion: type[torch.nn.Module]
+    criterion_params: dict[str, Any]
+    optimizer: type[torch.optim.Optimizer]
+    learning_rate: float
+    learning_rate_schedule: str
+    weight_decay: float
+    clip_grad_norm: float | None
+    max_epochs: int
+    batch_size: int
+    n_train: int
+    early_stopping: bool
+    n_iter_no_change: int
+    callbacks: list | None
+    device: torch.device
+    seed: int
+    verbose: int
+
+    @property
+    def updates_per_epoch(self) -> int:
+        return -(-self.n_train // self.batch_size)
+
+
+def fit_network(
+    module: type[torch.nn.Module], module_params: dict[str, Any], plan: TrainingPlan, data: ArrayBatches
+) -> SequenceNet:
+    """Build the net of ``module(**module_params)`` and train it on ``data`` as ``plan`` says."""
+    net = SequenceNet(
+        module=module,
+        **{f"module__{key}": value for key, value in module_params.items()},
+        criterion=plan.criterion,
+        **{f"criterion__{key}": value for key, value in plan.criterion_params.items()},
+        optimizer=plan.optimizer,
+        lr=plan.learning_rate,
+        optimizer__weight_decay=plan.weight_decay,
+        max_epochs=plan.max_epochs,
+        batch_size=plan.batch_size,
+        train_split=HoldOutLast(plan.n_train) if plan.early_stopping else None,
+        callbacks=training_callbacks(plan),
+        predict_nonlinearity=None,
+        device=str(plan.device),
+        verbose=plan.verbose,
+        shuffle_seed=plan.seed,
+    )
+    with seeded_torch(plan.seed, plan.device), flush_denormals():
+        net.fit(data)
+    return net
+
+
+def training_rows(name: str, validation_fraction: float, n_samples: int, *, early_stopping: bool) -> int:
+    """Sequences that train: all, or all but the last ``validation_fraction`` with early stopping."""
+    if not early_stopping:
+        return n_samples
+    n_valid = round(validation_fraction * n_samples)
+    if n_valid < 1 or n_valid >= n_samples:
+        raise ValueError(
+            f"{name} got early_stopping=True with validation_fraction={validation_fraction} of "
+            f"{n_samples} sequences, which leaves {n_valid} for validation and {n_samples - n_valid} "
+            "for training; both need at least one. Change validation_fraction or pass more sequences."
+        )
+    return n_samples - n_valid
+
+
+def resolve_device(name: str, device: str | torch.device) -> torch.device:
+    """The torch device of the ``device`` hyperparameter, refusing one this machine lacks."""
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        resolved = torch.device(device)
+    except (RuntimeError, TypeError) as error:
+        raise ValueError(
+            f"{name} got device={device!r}, which torch does not recognise. Use "
+            "'cpu', 'cuda', 'cuda:N' or 'auto'."
+        ) from error
+    if resolved.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            f"{name} got device={device!r}, but torch sees no CUDA GPU on this "
+            "machine. Use device='auto' to fall back to the CPU, or device='cpu'."
+        )
+    return resolved
+
+
+def resolve_optimizer(name: str, optimizer: str | type) -> type[torch.optim.Optimizer]:
+    """The optimizer class of the ``optimizer`` hyperparameter (a name or a class)."""
+    if isinstance(optimizer, str):
+        return OPTIMIZERS[optimizer]
+    if not issubclass(optimizer, torch.optim.Optimizer):
+        raise TypeError(
+            f"{name} got optimizer={optimizer!r}, which is not a torch.optim.Optimizer subclass. "
+            f"Pass one of {sorted(OPTIMIZERS)} or a class such as torch.optim.NAdam."
+        )
+    return optimizer
