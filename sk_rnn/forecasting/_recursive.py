@@ -10,6 +10,7 @@ import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import HasMethods, Interval, validate_params
+from ._columns import column_position
 
 __all__ = ["recursive_forecast"]
 
@@ -133,7 +134,7 @@ def recursive_forecast(
     if len(table) == 0:
         raise ValueError("recursive_forecast got an empty history; it needs the recent past to start from.")
     is_frame = isinstance(table, pd.DataFrame)
-    position = _column_position(table, column)
+    position = column_position("recursive_forecast", column, table, table.shape[1], what="the history")
     future_rows = _future_rows(table, horizon, future, position)
     index = _future_index(table.index, horizon) if is_frame else None
     row_index = index
@@ -157,20 +158,6 @@ def recursive_forecast(
     if index is None:
         return forecasts
     return pd.Series(forecasts, index=index, name=table.columns[position])
-
-
-def _column_position(table: pd.DataFrame | np.ndarray, column: int | str) -> int:
-    n_columns = table.shape[1]
-    if isinstance(column, str):
-        if not isinstance(table, pd.DataFrame) or column not in table.columns:
-            columns = list(table.columns) if isinstance(table, pd.DataFrame) else "no names"
-            raise ValueError(
-                f"recursive_forecast got column={column!r}, but the history has columns {columns}."
-            )
-        return list(table.columns).index(column)
-    if not -n_columns <= column < n_columns:
-        raise ValueError(f"recursive_forecast got column={column}, but the history has {n_columns} columns.")
-    return column % n_columns
 
 
 def _future_rows(table: pd.DataFrame | np.ndarray, horizon: int, future: Any, position: int) -> np.ndarray:

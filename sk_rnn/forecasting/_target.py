@@ -6,7 +6,6 @@ from numbers import Integral
 from typing import Any, ClassVar
 
 import numpy as np
-import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -15,6 +14,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .._compat import HasMethods, _fit_context
 from .._data.non_finite import raise_on_non_finite
 from ..preprocessing import Differencer, SlidingWindowTransformer
+from ._columns import column_position
 from ._network import forecasting_regressor
 
 __all__ = ["DifferencedTargetRegressor", "default_forecasting_pipeline"]
@@ -128,12 +128,7 @@ class DifferencedTargetRegressor(RegressorMixin, BaseEstimator):
     def _current_values(self, X: Any, values: np.ndarray) -> np.ndarray:
         """The forecast column of the validated table ``values``: (n,) finite floats."""
         name = type(self).__name__
-        if isinstance(self.column, str) and not isinstance(X, pd.DataFrame):
-            raise ValueError(
-                f"{name} got column={self.column!r}, a name, but X is not a DataFrame. Pass the "
-                "column's position instead, or X as a DataFrame."
-            )
-        current = values[:, self._column_position(X)]
+        current = values[:, column_position(name, self.column, X, self.n_features_in_)]
         raise_on_non_finite(
             current,
             lambda position, kind: (
@@ -142,20 +137,6 @@ class DifferencedTargetRegressor(RegressorMixin, BaseEstimator):
             ),
         )
         return current
-
-    def _column_position(self, X: Any) -> int:
-        name = type(self).__name__
-        if isinstance(self.column, str):
-            columns = list(X.columns)
-            if self.column not in columns:
-                raise ValueError(f"{name} got column={self.column!r}, but X has columns {columns}.")
-            return columns.index(self.column)
-        if not -self.n_features_in_ <= self.column < self.n_features_in_:
-            raise ValueError(
-                f"{name} got column={self.column}, but X has {self.n_features_in_} columns; "
-                f"use a position between 0 and {self.n_features_in_ - 1}."
-            )
-        return int(self.column)
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X: Any, y: Any, **fit_params: Any):
