@@ -17,11 +17,12 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from sk_rnn import LSTMRegressor, RNNRegressor
-from sk_rnn._forecast_demo import DATASETS, Split, ridge_on_lags, seasonal_naive
 from sk_rnn.datasets import load_airline
 from sk_rnn.forecasting import (
     DifferencedTargetRegressor,
     ForecastDisplay,
+    LagRidgeRegressor,
+    SeasonalNaiveRegressor,
     default_forecasting_pipeline,
     forecasting_regressor,
     recursive_forecast,
@@ -99,26 +100,27 @@ def test_a_straight_line_is_continued_beyond_the_training_range():
 @pytest.mark.slow
 def test_airline_one_step_beats_seasonal_naive_and_stays_near_ridge_on_lags(airline):
     """The pipeline the docs recommend, forecasting defaults, on the last 20% of the series."""
-    spec = DATASETS["airline"]
-    split = Split.of(airline, horizon=1)
-    forecaster = TransformedTargetRegressor(
-        make_pipeline(
-            FunctionTransformer(np.log, np.exp),
+    X, y = airline.to_frame().iloc[:-1], lead_target(airline.to_numpy())
+    n_train = len(X) - 29  # the last 20% of the 144 months: 1958-08 to 1960-12
+
+    def logged(regressor):
+        return TransformedTargetRegressor(
+            make_pipeline(FunctionTransformer(np.log, np.exp), regressor), func=np.log, inverse_func=np.exp
+        )
+
+    def held_out_rmse(model):
+        model.fit(X.iloc[:n_train], y[:n_train])
+        return root_mean_squared_error(y[n_train:], model.predict(X)[n_train:])
+
+    rmse = held_out_rmse(
+        logged(
             DifferencedTargetRegressor(
                 default_forecasting_pipeline(regressor=forecasting_regressor(random_state=0))
-            ),
-        ),
-        func=np.log,
-        inverse_func=np.exp,
+            )
+        )
     )
-    forecaster.fit(split.X.iloc[: split.n_train], split.y[: split.n_train])
-    truth = split.y[split.n_train :]
-    assert len(truth) == 29  # 1958-08 to 1960-12
-    rmse = root_mean_squared_error(truth, forecaster.predict(split.X)[split.n_train :])
-    naive = root_mean_squared_error(
-        truth, seasonal_naive(airline.to_numpy(), 1, 12, np.arange(split.n_train, len(split.y)))
-    )
-    ridge = root_mean_squared_error(truth, ridge_on_lags(split, spec))
+    naive = held_out_rmse(SeasonalNaiveRegressor(season=12))
+    ridge = held_out_rmse(logged(LagRidgeRegressor(12)))
     assert naive == pytest.approx(46.08, abs=0.01)
     assert ridge == pytest.approx(21.0, abs=0.1)
     # Measured at 18.8 with this seed (18.8-20.2 over seeds 0-2): well below seasonal

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from sk_rnn._forecast_demo import main
+from sk_rnn._cli import main
 
 
 def test_leaderboard_and_plot(tmp_path, capsys):

@@ -1,4 +1,4 @@
-"""``python -m sk_rnn``: the four recurrent cells forecasting a real series, against baselines.
+"""The command-line job ``python -m sk_rnn``: the four recurrent cells forecasting a real series.
 
 For each cell, a ``GridSearchCV`` over the window size with ``TimeSeriesSplit``
 picks a forecaster on the first 80% of the series; all forecasters, a
@@ -15,11 +15,11 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.compose import TransformedTargetRegressor
-from sklearn.linear_model import RidgeCV
 from sklearn.metrics import mean_absolute_error, root_mean_squared_error
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
@@ -29,6 +29,8 @@ from .datasets import load_airline, load_sunspots
 from .forecasting import (
     DifferencedTargetRegressor,
     ForecastDisplay,
+    LagRidgeRegressor,
+    SeasonalNaiveRegressor,
     default_forecasting_pipeline,
     forecasting_regressor,
 )
@@ -102,22 +104,18 @@ def forecaster(cell: str, spec: DatasetSpec, max_epochs: int, seed: int) -> Tran
     )
 
 
-def seasonal_naive(series: np.ndarray, horizon: int, season: int, rows: np.ndarray) -> np.ndarray:
-    """For each row t, the value one season before the target time ``t + horizon``."""
-    lag = season * math.ceil(horizon / season)
-    return series[rows + horizon - lag]
-
-
-def ridge_on_lags(split: Split, spec: DatasetSpec) -> np.ndarray:
-    """Forecasts of the test rows by a ridge regression on the last ``season`` transformed values."""
-    values = spec.func(split.series.to_numpy())
-    lags = np.lib.stride_tricks.sliding_window_view(values, spec.season)  # lags[i] ends at row i + season - 1
-    first = spec.season - 1  # the first row with a full set of lags
-    train = np.arange(first, split.n_train)
-    test = np.arange(split.n_train, len(split.y))
-    # The penalty is chosen by leave-one-out over a wide grid, so the baseline is a fair one.
-    model = RidgeCV(alphas=np.logspace(-6, 2, 17)).fit(lags[train - first], spec.func(split.y[train]))
-    return spec.inverse_func(model.predict(lags[test - first]))
+def baselines(spec: DatasetSpec, horizon: int) -> dict[str, Any]:
+    """The classical forecasters the networks are ranked against, on the same rows."""
+    return {
+        f"seasonal naive ({spec.season} steps)": SeasonalNaiveRegressor(spec.season, horizon=horizon),
+        # On the transformed series, as the networks see it: ridge's penalty is
+        # chosen by leave-one-out over a wide grid, so the baseline is a fair one.
+        f"Ridge on {spec.season} lags": TransformedTargetRegressor(
+            make_pipeline(FunctionTransformer(spec.func, spec.inverse_func), LagRidgeRegressor(spec.season)),
+            func=spec.func,
+            inverse_func=spec.inverse_func,
+        ),
+    }
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -252,15 +250,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = _search_cell(cell, spec, split, args, windows)
         print(f"{result.seconds:.0f} s, chose {result.detail}", flush=True)
         results.append(result)
-    series = split.series.to_numpy()
-    test_rows = np.arange(split.n_train, len(split.y))
-    results.append(
-        Result(
-            f"seasonal naive ({spec.season} steps)",
-            seasonal_naive(series, args.horizon, spec.season, test_rows),
-        )
-    )
-    results.append(Result(f"Ridge on {spec.season} lags", ridge_on_lags(split, spec)))
+    for name, baseline in baselines(spec, args.horizon).items():
+        baseline.fit(split.X.iloc[: split.n_train], split.y[: split.n_train])
+        results.append(Result(name, baseline.predict(split.X)[split.n_train :]))
     print(f"\nHeld-out errors on the last {len(truth)} steps ({spec.unit}):\n")
     print(_leaderboard(results, truth))
 
