@@ -221,9 +221,25 @@ CLASSIFIER_NOTES = """The network reads each sequence with the recurrent layers 
     must be calibrated."""
 
 
+REGRESSOR_ATTRIBUTES = """n_outputs_ : int
+        Number of targets per sequence (columns of a 2-D y).
+
+    {shared_attributes}"""
+
+REGRESSOR_NOTES = """{data_notes}
+
+    The target is standardised (per column) for training and mapped back in
+    ``predict``, so the defaults work whatever its unit; the loss is the mean
+    squared error on the standardised target."""
+
+
 def fill_doc(obj: _T) -> _T:
     """Replace the ``{shared_parameters}``-style markers in ``obj.__doc__``."""
+    # Fragments may hold markers of their own (the regressor attributes hold
+    # the shared ones), so those come first.
     fragments: dict[str, str] = {
+        "{regressor_attributes}": REGRESSOR_ATTRIBUTES,
+        "{regressor_notes}": REGRESSOR_NOTES,
         "{cell_parameter}": CELL_PARAMETER,
         "{shared_parameters}": SHARED_PARAMETERS,
         "{shared_attributes}": SHARED_ATTRIBUTES,

@@ -105,26 +105,7 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
         return tags
 
 
-_REGRESSOR_ATTRIBUTES = """n_outputs_ : int
-        Number of targets per sequence (columns of a 2-D y).
-
-    {shared_attributes}"""
-
-_REGRESSOR_NOTES = """{data_notes}
-
-    The target is standardised (per column) for training and mapped back in
-    ``predict``, so the defaults work whatever its unit; the loss is the mean
-    squared error on the standardised target."""
-
-
-def _regressor_doc(cls):
-    cls.__doc__ = cls.__doc__.replace("{regressor_attributes}", _REGRESSOR_ATTRIBUTES).replace(
-        "{regressor_notes}", _REGRESSOR_NOTES
-    )
-    return fill_doc(cls)
-
-
-@_regressor_doc
+@fill_doc
 class RNNRegressor(_CellSelection, _RNNRegressorBase):
     """Recurrent network regressor with a choice of cell: one target vector per sequence.
 
@@ -162,7 +143,7 @@ class RNNRegressor(_CellSelection, _RNNRegressorBase):
     """
 
 
-@_regressor_doc
+@fill_doc
 class LSTMRegressor(_RNNRegressorBase):
     """Long short-term memory (LSTM) regressor: one target vector per sequence.
 
@@ -198,7 +179,7 @@ class LSTMRegressor(_RNNRegressorBase):
     _fixed_cell = "lstm"
 
 
-@_regressor_doc
+@fill_doc
 class GRURegressor(_RNNRegressorBase):
     """Gated recurrent unit (GRU) regressor: one target vector per sequence.
 
