@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._compat import Interval, StrOptions, _fit_context
 from ._data.panels import align_target, is_panel, panel_instances
 from ._data.parsing import check_sequences, check_token_ids
-from ._data.sequences import Sequences
+from ._data.sequences import Sequences, scale_or_one
 from ._data.targets import check_consistent_samples, per_step_layout, valid_aligned
 from ._data.tokens import PADDING_ID
 from ._defaults import (
@@ -329,8 +329,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             self.input_mean_ = self.input_scale_ = None
             return None, None
         mean, std = X.feature_moments()
-        # A constant feature keeps its unit scale, as in StandardScaler.
-        scale = np.where(std > 1e-12 * np.maximum(np.abs(mean), 1.0), std, 1.0)
+        scale = scale_or_one(mean, std)
         self.input_mean_, self.input_scale_ = mean, scale
         return mean.astype(np.float32), scale.astype(np.float32)
 

@@ -18,8 +18,8 @@ from sklearn.utils.validation import check_array, validate_data
 from .arrays import from_padded_array, from_ragged_list
 from .non_finite import raise_on_non_finite
 from .panels import is_panel, panel_sequences
-from .sequences import Sequences
-from .tokens import from_token_ids
+from .sequences import Sequences, is_list_of_sequences
+from .tokens import from_token_ids, holds_strings
 
 __all__ = ["check_sequences", "check_token_ids"]
 
@@ -65,11 +65,7 @@ def _raise_on_nan_in_table(name: str, X: np.ndarray) -> None:
 
 def _is_ragged_list(X: Any) -> bool:
     """A list or tuple of sequences that do not all have the same length."""
-    if not isinstance(X, (list, tuple)) or len(X) < 2:
-        return False
-    if not all(hasattr(sequence, "__len__") and not isinstance(sequence, str) for sequence in X):
-        return False
-    return len({len(sequence) for sequence in X}) > 1
+    return is_list_of_sequences(X) and len({len(sequence) for sequence in X}) > 1
 
 
 def _record_or_check_step_features(estimator: Any, n_features: int, *, reset: bool) -> None:
@@ -117,9 +113,7 @@ def _holds_text(X: Any) -> bool:
         first = np.asarray(X[0] if isinstance(X, (list, tuple)) and X else X)
     except (ValueError, TypeError, IndexError, KeyError):
         return False
-    if first.dtype.kind in "US":
-        return True
-    return first.dtype.kind == "O" and any(isinstance(value, str) for value in first.ravel()[:100])
+    return holds_strings(first, limit=100)
 
 
 def _check_panel(estimator: Any, X: Any, *, reset: bool) -> Sequences:
@@ -207,9 +201,6 @@ def check_token_ids(estimator: Any, X: Any, *, reset: bool) -> Sequences:
     """Validate integer token ids (``embedding_dim`` set): one id per step, 0 for padding."""
     sequences = from_token_ids(_name(estimator), X)
     if reset:
-        # One id per step; any length is accepted at predict.
-        estimator.n_features_in_ = 1
-        estimator._fitted_on_2d = False
-        if hasattr(estimator, "feature_names_in_"):
-            del estimator.feature_names_in_
+        # One id per step, as a univariate 3-D X: any length is accepted at predict.
+        _record_or_check_step_features(estimator, 1, reset=True)
     return sequences

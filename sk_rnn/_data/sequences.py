@@ -19,10 +19,26 @@ from typing import Any
 import numpy as np
 import torch
 
-__all__ = ["CHUNK_ROWS", "Sequences", "gather_steps", "shared_tensor"]
+__all__ = ["CHUNK_ROWS", "Sequences", "gather_steps", "is_list_of_sequences", "scale_or_one", "shared_tensor"]
 
 # Rows validated or copied at a time: bounds the temporaries on huge (windowed) inputs.
 CHUNK_ROWS = 4096
+# A feature whose standard deviation is below this share of its magnitude is
+# constant up to the rounding of the float64 moments: dividing by it would blow
+# rounding noise up to unit variance.
+_CONSTANT_RELATIVE_STD = 1e-12
+
+
+def is_list_of_sequences(X: Any) -> bool:
+    """A list or tuple whose items all have a length (arrays, lists), strings excepted."""
+    return isinstance(X, (list, tuple)) and all(
+        hasattr(item, "__len__") and not isinstance(item, str) for item in X
+    )
+
+
+def scale_or_one(mean: np.ndarray, std: np.ndarray) -> np.ndarray:
+    """Per-feature scale: the standard deviation, or 1 for a constant feature, as in StandardScaler."""
+    return np.where(std > _CONSTANT_RELATIVE_STD * np.maximum(np.abs(mean), 1.0), std, 1.0)
 
 
 def shared_tensor(array: np.ndarray) -> torch.Tensor:

@@ -13,7 +13,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, column_or_1d
 
 from .non_finite import raise_on_non_finite
-from .sequences import Sequences
+from .sequences import Sequences, is_list_of_sequences
 
 __all__ = [
     "check_classification_target",
@@ -91,12 +91,6 @@ _EXPECTED = (
 )
 
 
-def _is_list_of_sequences(y: Any) -> bool:
-    return isinstance(y, (list, tuple)) and all(
-        hasattr(item, "__len__") and not isinstance(item, str) for item in y
-    )
-
-
 def per_step_layout(estimator: Any, y: Any, X: Sequences) -> tuple[np.ndarray, bool]:
     """Return y as an array ``(n, T, k)`` in the layout of ``X.values``, and whether it had no k axis.
 
@@ -107,7 +101,7 @@ def per_step_layout(estimator: Any, y: Any, X: Sequences) -> tuple[np.ndarray, b
         raise ValueError(f"{name} requires y to be passed, but the target y is None. Pass {_EXPECTED}.")
     n, n_steps = len(X), X.n_steps
     lengths, starts = X.step_counts(), X.first_steps()
-    if _is_list_of_sequences(y) and (X.from_list or X.lengths is not None):
+    if is_list_of_sequences(y) and (X.from_list or X.lengths is not None):
         if len(y) != n:
             raise ValueError(
                 f"{name} needs one target sequence per sequence, but X has {n} and y has {len(y)}."

@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from .non_finite import raise_at_first
-from .sequences import Sequences
+from .sequences import Sequences, is_list_of_sequences
 
-__all__ = ["FIRST_TOKEN_ID", "PADDING_ID", "UNKNOWN_ID", "from_token_ids"]
+__all__ = ["FIRST_TOKEN_ID", "PADDING_ID", "UNKNOWN_ID", "from_token_ids", "holds_strings"]
 
 # Padding: its embedding is the zero vector and is never trained.
 PADDING_ID = 0
@@ -27,11 +27,7 @@ def from_token_ids(name: str, X: object) -> Sequences:
     Id 0 is padding, at the start or the end of a sequence. A sequence made of
     padding only (an empty text) keeps one padding step, whose embedding is zero.
     """
-    if (
-        isinstance(X, (list, tuple))
-        and X
-        and all(hasattr(s, "__len__") and not isinstance(s, str) for s in X)
-    ):
+    if is_list_of_sequences(X) and len(X) > 0:
         rows = [np.asarray(s) for s in X]
         if len({len(r) for r in rows}) > 1 or any(r.ndim != 1 for r in rows):
             for i, row in enumerate(rows):
@@ -56,10 +52,15 @@ def from_token_ids(name: str, X: object) -> Sequences:
     return _token_layout(name, values, from_list=isinstance(X, (list, tuple)))
 
 
+def holds_strings(values: np.ndarray, *, limit: int | None = None) -> bool:
+    """Whether an array holds text: a string dtype, or strings among (the first ``limit``) objects."""
+    if values.dtype.kind in "US":
+        return True
+    return values.dtype.kind == "O" and any(isinstance(value, str) for value in values.ravel()[:limit])
+
+
 def _check_token_dtype(name: str, values: np.ndarray, where: str) -> None:
-    if values.dtype.kind in "US" or (
-        values.dtype.kind == "O" and any(isinstance(v, str) for v in values.ravel())
-    ):
+    if holds_strings(values):
         raise ValueError(
             f"{name} got text in {where}; it expects integer token ids. Encode the texts first, for "
             "instance with make_pipeline(sk_rnn.preprocessing.SequenceVectorizer(), estimator)."

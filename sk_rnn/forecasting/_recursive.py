@@ -10,6 +10,7 @@ import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import HasMethods, Interval, validate_params
+from .._data.non_finite import raise_on_non_finite
 from ._columns import column_position
 
 __all__ = ["recursive_forecast"]
@@ -180,10 +181,14 @@ def _future_rows(table: pd.DataFrame | np.ndarray, horizon: int, future: Any, po
             f"recursive_forecast needs future of shape ({horizon}, {n_columns}), one row per step "
             f"with the history's columns, got shape {rows.shape}."
         )
-    exogenous = np.delete(rows, position, axis=1)
-    if not np.isfinite(exogenous).all():
-        raise ValueError(
-            "recursive_forecast got future values that are missing or not finite; every exogenous "
-            "column needs a known value at every step to forecast."
-        )
+    exogenous = rows.copy()
+    exogenous[:, position] = 0.0  # the forecast column is filled step by step
+    raise_on_non_finite(
+        exogenous,
+        lambda where, kind: (
+            f"recursive_forecast got future values that are missing or not finite ({kind} at step "
+            f"{where[0]}, column {where[1]}); every exogenous column needs a known value at every "
+            "step to forecast."
+        ),
+    )
     return rows

@@ -12,6 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._compat import _fit_context
 from .._data.panels import is_panel
 from .._data.parsing import check_sequences
+from .._data.sequences import scale_or_one
 
 __all__ = ["SequenceScaler"]
 
@@ -107,9 +108,7 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         mean, std = sequences.feature_moments()
         self.mean_ = mean if self.with_mean else None
         self.var_ = std**2 if self.with_std else None
-        # As StandardScaler: a constant feature is left at unit scale.
-        tiny = 10 * np.finfo(np.float64).eps * np.maximum(np.abs(mean), 1.0)
-        self.scale_ = np.where(std > tiny, std, 1.0) if self.with_std else None
+        self.scale_ = scale_or_one(mean, std) if self.with_std else None
         return self
 
     def _map(self, X: Any, forward: bool) -> Any:
