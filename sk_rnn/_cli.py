@@ -34,7 +34,7 @@ from .forecasting import (
     default_forecasting_pipeline,
     forecasting_regressor,
 )
-from .preprocessing import lead_target
+from .preprocessing import SlidingWindowTransformer, lead_target
 
 CELL_TITLES = {"rnn": "Elman RNN", "lstm": "LSTM", "gru": "GRU", "indrnn": "IndRNN"}
 
@@ -107,11 +107,17 @@ def forecaster(cell: str, spec: DatasetSpec, max_epochs: int, seed: int) -> Tran
 def baselines(spec: DatasetSpec, horizon: int) -> dict[str, Any]:
     """The classical forecasters the networks are ranked against, on the same rows."""
     return {
-        f"seasonal naive ({spec.season} steps)": SeasonalNaiveRegressor(spec.season, horizon=horizon),
+        f"seasonal naive ({spec.season} steps)": make_pipeline(
+            SlidingWindowTransformer(spec.season), SeasonalNaiveRegressor(spec.season, horizon=horizon)
+        ),
         # On the transformed series, as the networks see it: ridge's penalty is
         # chosen by leave-one-out over a wide grid, so the baseline is a fair one.
         f"Ridge on {spec.season} lags": TransformedTargetRegressor(
-            make_pipeline(FunctionTransformer(spec.func, spec.inverse_func), LagRidgeRegressor(spec.season)),
+            make_pipeline(
+                FunctionTransformer(spec.func, spec.inverse_func),
+                SlidingWindowTransformer(spec.season),
+                LagRidgeRegressor(),
+            ),
             func=spec.func,
             inverse_func=spec.inverse_func,
         ),

@@ -1,4 +1,4 @@
-"""The baselines: seasonal naive and ridge on lags, as row-aligned regressors."""
+"""The baselines: seasonal naive and ridge on lags, reading windows as the networks do."""
 
 import numpy as np
 import pandas as pd
@@ -11,7 +11,7 @@ from sklearn.preprocessing import FunctionTransformer
 
 from sk_rnn.datasets import load_airline, load_sunspots
 from sk_rnn.forecasting import LagRidgeRegressor, SeasonalNaiveRegressor
-from sk_rnn.preprocessing import lead_target
+from sk_rnn.preprocessing import SlidingWindowTransformer, lead_target
 
 
 def rows_and_target(series, horizon=1):
@@ -22,19 +22,28 @@ def rows_and_target(series, horizon=1):
 def test_seasonal_naive_forecasts_the_value_whole_seasons_before_the_target():
     series = np.arange(20.0) ** 2
     X, y = rows_and_target(series, horizon=5)
-    forecast = SeasonalNaiveRegressor(season=4, horizon=5).fit(X, y).predict(X)
+    forecast = (
+        make_pipeline(SlidingWindowTransformer(4), SeasonalNaiveRegressor(4, horizon=5)).fit(X, y).predict(X)
+    )
     # Five steps ahead with a season of 4: two seasons (8 steps) before the target,
-    # the closest whole number of seasons already observed.
+    # the closest whole number of seasons already observed, 3 steps before the present.
     t = np.arange(3, len(X))
     np.testing.assert_array_equal(forecast[t], series[t + 5 - 8])
-    # The first rows have no value two seasons before their target: the last value.
-    np.testing.assert_array_equal(forecast[:3], series[:3])
+    # The first windows lack those 3 steps: their first valid value, the series' first.
+    np.testing.assert_array_equal(forecast[:3], series[0])
 
 
 def test_seasonal_naive_with_season_one_is_the_naive_forecast():
-    series = np.array([3.0, 1.0, 4.0, 1.0, 5.0, 9.0])
-    X, y = rows_and_target(series)
-    np.testing.assert_array_equal(SeasonalNaiveRegressor().fit(X, y).predict(X), series[:-1])
+    windows = np.array([[3.0, 1.0, 4.0], [1.0, 5.0, 9.0]])
+    forecast = SeasonalNaiveRegressor().fit(windows, [0.0, 0.0]).predict(windows)
+    np.testing.assert_array_equal(forecast, [4.0, 9.0])
+
+
+def test_baselines_read_ragged_and_padded_windows_by_their_valid_steps():
+    padded = np.array([[[np.nan], [2.0], [3.0]], [[4.0], [5.0], [6.0]]])
+    ragged = [np.array([2.0, 3.0]), np.array([4.0, 5.0, 6.0])]
+    for X in (padded, ragged):
+        np.testing.assert_array_equal(SeasonalNaiveRegressor(2).fit(X, [0.0, 0.0]).predict(X), [2.0, 5.0])
 
 
 def test_lag_ridge_recovers_a_linear_recurrence():
@@ -43,54 +52,66 @@ def test_lag_ridge_recovers_a_linear_recurrence():
     for _ in range(60):
         series.append(1.5 * series[-1] - 0.7 * series[-2])
     X, y = rows_and_target(series)
-    model = LagRidgeRegressor(n_lags=2, alphas=[1e-10]).fit(X, y)
-    np.testing.assert_allclose(model.ridge_.coef_, [-0.7, 1.5], atol=1e-4)
+    model = make_pipeline(SlidingWindowTransformer(2), LagRidgeRegressor(alphas=[1e-10])).fit(X, y)
+    np.testing.assert_allclose(model[-1].ridge_.coef_, [-0.7, 1.5], atol=1e-4)
     np.testing.assert_allclose(model.predict(X)[1:], y[1:], atol=1e-4)
+
+
+def test_lag_ridge_predicts_several_horizons_at_once():
+    series = np.sin(np.arange(80) / 3)
+    X, target = series[:-3].reshape(-1, 1), lead_target(series, 3, steps="all")
+    model = make_pipeline(SlidingWindowTransformer(6), LagRidgeRegressor()).fit(X, target)
+    assert model.predict(X).shape == (len(X), 3)
+    np.testing.assert_allclose(model.predict(X)[10:], target[10:], atol=1e-3)
 
 
 def test_the_baselines_reproduce_the_airline_leaderboard():
     """Airline, one month ahead, the last 29 months held out: the numbers the main job prints."""
     X, y = rows_and_target(load_airline().frame["passengers"])
     n_train = len(X) - 29
-    naive = SeasonalNaiveRegressor(season=12).fit(X[:n_train], y[:n_train])
+    naive = make_pipeline(SlidingWindowTransformer(12), SeasonalNaiveRegressor(12))
     ridge = TransformedTargetRegressor(
-        make_pipeline(FunctionTransformer(np.log, np.exp), LagRidgeRegressor(12)),
+        make_pipeline(FunctionTransformer(np.log, np.exp), SlidingWindowTransformer(12), LagRidgeRegressor()),
         func=np.log,
         inverse_func=np.exp,
-    ).fit(X[:n_train], y[:n_train])
-    assert root_mean_squared_error(y[n_train:], naive.predict(X)[n_train:]) == pytest.approx(46.08, abs=0.01)
-    assert root_mean_squared_error(y[n_train:], ridge.predict(X)[n_train:]) == pytest.approx(21.0, abs=0.1)
+    )
+    for model, rmse in ((naive, 46.08), (ridge, 21.02)):
+        model.fit(X[:n_train], y[:n_train])
+        assert root_mean_squared_error(y[n_train:], model.predict(X)[n_train:]) == pytest.approx(
+            rmse, abs=0.01
+        )
 
 
 def test_lag_ridge_search_over_lags_with_time_series_split():
     X, y = rows_and_target(load_sunspots().frame["sunspots"])
     search = GridSearchCV(
-        LagRidgeRegressor(), {"n_lags": [2, 11]}, cv=TimeSeriesSplit(3), scoring="neg_root_mean_squared_error"
+        make_pipeline(SlidingWindowTransformer(11), LagRidgeRegressor()),
+        {"lagridgeregressor__n_lags": [2, 11]},
+        cv=TimeSeriesSplit(3),
+        scoring="neg_root_mean_squared_error",
     ).fit(X, y)
     # The 11-year cycle needs a cycle of lags; two lags only see the last slope.
-    assert search.best_params_ == {"n_lags": 11}
+    assert search.best_params_ == {"lagridgeregressor__n_lags": 11}
 
 
-def test_the_forecast_column_is_chosen_by_name_in_a_frame():
-    frame = pd.DataFrame({"temperature": np.linspace(0, 1, 30), "sales": np.arange(30.0) % 7})
-    y = frame["sales"].to_numpy()[1:]
-    forecast = (
-        SeasonalNaiveRegressor(season=7, column="sales").fit(frame.iloc[:-1], y).predict(frame.iloc[:-1])
-    )
-    np.testing.assert_array_equal(forecast[6:], frame["sales"].to_numpy()[:23])
-    with pytest.raises(ValueError, match=r"column='price', but X has columns \['temperature', 'sales'\]"):
-        LagRidgeRegressor(3, column="price").fit(frame.iloc[:-1], y)
+def test_a_panel_gets_one_forecast_per_instance():
+    index = pd.MultiIndex.from_tuples([("a", 1), ("a", 2), ("b", 1), ("b", 2), ("b", 3)], names=["id", "t"])
+    panel = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0, 5.0]}, index=index)
+    forecast = SeasonalNaiveRegressor().fit(panel, [0.0, 0.0]).predict(panel)
+    pd.testing.assert_series_equal(forecast, pd.Series([2.0, 5.0], index=pd.Index(["a", "b"], name="id")))
 
 
-def test_lag_ridge_refuses_a_series_shorter_than_its_lags():
-    X, y = rows_and_target(np.arange(6.0))
-    with pytest.raises(ValueError, match=r"n_lags=5\) needs at least 6 rows.*but got 5 samples"):
-        LagRidgeRegressor(n_lags=5).fit(X, y)
+def test_the_forecast_feature_is_checked_against_the_windows():
+    windows = np.zeros((4, 3, 2))
+    with pytest.raises(ValueError, match=r"feature=2, but the sequences have 2 features per step"):
+        SeasonalNaiveRegressor(feature=2).fit(windows, np.zeros(4))
 
 
-def test_the_baselines_refuse_gaps_in_the_series():
-    X, y = rows_and_target(np.arange(10.0))
-    X[4, 0] = np.nan
-    for baseline in (SeasonalNaiveRegressor(2), LagRidgeRegressor(2)):
-        with pytest.raises(ValueError, match=r"NaN at row 4, column 0 of the series.*fill gaps first"):
-            baseline.fit(X, y)
+def test_lag_ridge_refuses_windows_shorter_than_its_lags():
+    with pytest.raises(ValueError, match=r"at least 2 windows of n_lags=5 steps.*got 0 of 6 samples"):
+        LagRidgeRegressor(n_lags=5).fit(np.zeros((6, 3)), np.zeros(6))
+
+
+def test_seasonal_naive_refuses_several_outputs():
+    with pytest.raises(ValueError, match=r"one value per window, but y has shape \(4, 2\)"):
+        SeasonalNaiveRegressor().fit(np.zeros((4, 3)), np.zeros((4, 2)))

@@ -1,12 +1,11 @@
-"""Classical baselines as row-aligned regressors: what a recurrent forecaster must beat.
+"""Classical baselines that read sequences as the networks do: what a recurrent forecaster must beat.
 
-They take the same rows as every sk_rnn forecaster (row ``t`` of X holds the
-series at time ``t``; ``y[t]`` its value ``horizon`` steps later, see
-:func:`~sk_rnn.preprocessing.lead_target`), so they drop into the same
-``TimeSeriesSplit``, ``GridSearchCV``, ``cross_val_score`` and
-``TransformedTargetRegressor`` as the network they are compared with. Like
-every row-aligned model, ``predict`` reads the rows before each row: predict
-on the whole table and keep the rows of interest.
+Each takes the X a recurrent regressor takes, one window (or sequence) per
+row, such as the output of
+:class:`~sk_rnn.preprocessing.SlidingWindowTransformer`, and forecasts from
+that row alone. So a baseline replaces the network at the end of the same
+pipeline and goes through the same ``TimeSeriesSplit``, ``GridSearchCV``,
+``cross_val_score`` and ``TransformedTargetRegressor``.
 """
 
 from __future__ import annotations
@@ -18,70 +17,93 @@ from typing import Any, ClassVar
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.linear_model import RidgeCV
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from .._compat import Interval, _fit_context
-from ..preprocessing._time_ordered import check_time_index, raise_on_gaps
-from ._columns import column_position
+from .._data.panels import as_pandas
+from .._data.parsing import check_sequences
+from .._data.sequences import Sequences
+from .._data.targets import check_consistent_samples, check_regression_target
 
 __all__ = ["LagRidgeRegressor", "SeasonalNaiveRegressor"]
 
+# Keep the user's precision: these models compute in numpy, not in float32.
+_DTYPES = [np.float64, np.float32]
 
-class _RowAlignedRegressor(RegressorMixin, BaseEstimator):
-    """Validation shared by the baselines: a time-ordered table without gaps, and one column."""
 
-    column: int | str
+class _SequenceBaseline(RegressorMixin, BaseEstimator):
+    """Reading X as the networks do, and the one feature of each step that holds the series."""
 
-    def _series(self, X: Any, y: Any = None, *, reset: bool) -> tuple[np.ndarray, np.ndarray | None]:
-        """The forecast column of X as float64 ``(n,)`` and, in ``fit``, y as float64 ``(n,)``."""
-        name = type(self).__name__
-        check_time_index(name, X)
-        if reset:
-            values, target = validate_data(
-                self, X, y, dtype=np.float64, ensure_all_finite=False, y_numeric=True
+    feature: int
+
+    def _sequences(self, X: Any, *, reset: bool) -> Sequences:
+        return check_sequences(self, X, reset=reset, table_dtype=_DTYPES)
+
+    def _target(self, sequences: Sequences, y: Any) -> np.ndarray:
+        target = check_regression_target(self, y)
+        check_consistent_samples(self, sequences, target)
+        return target
+
+    def _series(self, sequences: Sequences) -> np.ndarray:
+        """``(n, T)`` values of the forecast feature of every step (padding included)."""
+        n_features = sequences.n_features
+        if not -n_features <= self.feature < n_features:
+            raise ValueError(
+                f"{type(self).__name__} got feature={self.feature}, but the sequences have "
+                f"{n_features} feature{'s' if n_features != 1 else ''} per step; use a position "
+                f"between 0 and {n_features - 1}."
             )
-        else:
-            values, target = (
-                validate_data(self, X, reset=False, dtype=np.float64, ensure_all_finite=False),
-                None,
-            )
-        raise_on_gaps(name, values)
-        return values[:, column_position(name, self.column, X, self.n_features_in_)], target
+        return sequences.values[:, :, self.feature % n_features]
+
+    def _steps_back(self, sequences: Sequences, back: np.ndarray) -> np.ndarray:
+        """The forecast feature ``back`` steps before each sequence's last step, float64.
+
+        ``back`` is ``(k,)`` offsets; sequences without that much history read
+        their first valid step instead.
+        """
+        first, last = sequences.first_steps(), sequences.first_steps() + sequences.step_counts() - 1
+        source = np.maximum(last[:, np.newaxis] - back, first[:, np.newaxis])
+        return np.take_along_axis(self._series(sequences), source, axis=1).astype(np.float64)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        # A baseline of a series, not a general regressor: on scikit-learn's
+        tags.input_tags.three_d_array = True
+        # A baseline for series, not a general regressor: on scikit-learn's
         # random regression tables it scores as poorly as it should.
         tags.regressor_tags.poor_score = True
         return tags
 
 
-class SeasonalNaiveRegressor(_RowAlignedRegressor):
+class SeasonalNaiveRegressor(_SequenceBaseline):
     """Seasonal-naive forecast: the value the series had whole seasons before the target time.
 
-    Row ``t`` forecasts the series at ``t + horizon`` by its value at
-    ``t + horizon - lag``, with ``lag = season * ceil(horizon / season)``, the
-    closest whole number of seasons that is already observed at ``t``. With
-    ``season=1`` this is the naive forecast: the last value. The first rows,
-    with less than ``lag - horizon`` earlier rows, get the last value too.
+    Each row of X is a window ending at the present (for instance from
+    :class:`~sk_rnn.preprocessing.SlidingWindowTransformer`); the target lies
+    ``horizon`` steps after the window's last step. The forecast is the value
+    ``lag = season * ceil(horizon / season)`` steps before the target time,
+    the closest whole number of seasons already observed: the window's step
+    ``lag - horizon`` before its last. With ``season=1`` this is the naive
+    forecast, the last value. A window too short for the lag (the padded first
+    rows of a series) gives its first valid value.
 
     Parameters
     ----------
     season : int, default=1
-        Steps per season (12 for monthly data with a yearly cycle).
+        Steps per season (12 for monthly data with a yearly cycle). Windows
+        need ``lag - horizon + 1`` steps, at most ``season``.
     horizon : int, default=1
-        How far ahead ``y`` lies: the ``horizon`` of
-        :func:`~sk_rnn.preprocessing.lead_target`.
-    column : int or str, default=0
-        The column of X holding the series: a position, or a name when X is a
-        DataFrame.
+        How far after the window's last step the target lies: the ``horizon``
+        of :func:`~sk_rnn.preprocessing.lead_target`.
+    feature : int, default=0
+        The feature of each step that holds the series (its column in the
+        table the windows were cut from).
 
     Attributes
     ----------
     lag_ : int
         Steps between the forecast value and the target time.
     n_features_in_ : int
-        Columns of X.
+        Features per step of a 3-D X (or columns of a 2-D X).
     feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Column names, when ``fit`` got a DataFrame with string columns.
 
@@ -92,12 +114,15 @@ class SeasonalNaiveRegressor(_RowAlignedRegressor):
     Examples
     --------
     >>> from sklearn.metrics import root_mean_squared_error
+    >>> from sklearn.pipeline import make_pipeline
     >>> from sk_rnn.datasets import load_airline
     >>> from sk_rnn.forecasting import SeasonalNaiveRegressor
-    >>> from sk_rnn.preprocessing import lead_target
+    >>> from sk_rnn.preprocessing import SlidingWindowTransformer, lead_target
     >>> series = load_airline().frame["passengers"].to_numpy(dtype=float)
-    >>> X, y = series[:-1].reshape(-1, 1), lead_target(series)
-    >>> baseline = SeasonalNaiveRegressor(season=12).fit(X[:114], y[:114])
+    >>> X, y = series[:-1].reshape(-1, 1), lead_target(series)   # next month
+    >>> baseline = make_pipeline(SlidingWindowTransformer(12), SeasonalNaiveRegressor(season=12))
+    >>> baseline.fit(X[:114], y[:114])
+    Pipeline(...)
     >>> round(root_mean_squared_error(y[114:], baseline.predict(X)[114:]), 1)
     46.1
     """
@@ -105,90 +130,106 @@ class SeasonalNaiveRegressor(_RowAlignedRegressor):
     _parameter_constraints: ClassVar[dict] = {
         "season": [Interval(Integral, 1, None, closed="left")],
         "horizon": [Interval(Integral, 1, None, closed="left")],
-        "column": [Integral, str],
+        "feature": [Integral],
     }
 
-    def __init__(self, season: int = 1, *, horizon: int = 1, column: int | str = 0) -> None:
+    def __init__(self, season: int = 1, *, horizon: int = 1, feature: int = 0) -> None:
         self.season = season
         self.horizon = horizon
-        self.column = column
+        self.feature = feature
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: Any, y: Any):
-        """Check the table and record the lag; nothing is learned.
+        """Check the windows and targets and record the lag; nothing is learned.
 
         Parameters
         ----------
-        X : array-like of shape (n_timesteps, n_features)
-            Time-ordered table; row ``t`` is the series at time ``t``.
-        y : array-like of shape (n_timesteps,)
-            The series ``horizon`` steps after each row.
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps), \
+                or list of arrays of shape (T_i, n_features)
+            One window per row, its last step the present; a 2-D X holds one
+            univariate window per row.
+        y : array-like of shape (n_samples,)
+            The series ``horizon`` steps after each window.
 
         Returns
         -------
         self : SeasonalNaiveRegressor
         """
-        self._series(X, y, reset=True)
+        sequences = self._sequences(X, reset=True)
+        target = self._target(sequences, y)
+        if target.ndim == 2 and target.shape[1] == 1:
+            target = column_or_1d(target, warn=True)  # as every single-output scikit-learn regressor
+        if target.ndim != 1:
+            raise ValueError(
+                f"SeasonalNaiveRegressor forecasts one value per window, but y has shape "
+                f"{target.shape}. Fit one per horizon (horizon=h), or use LagRidgeRegressor."
+            )
+        self._series(sequences)  # checks feature against the sequences
         self.lag_ = self.season * math.ceil(self.horizon / self.season)
         return self
 
-    def predict(self, X: Any) -> np.ndarray:
-        """The value ``lag_`` steps before each row's target time (the last value where none).
+    def predict(self, X: Any) -> Any:
+        """The value ``lag_ - horizon`` steps before each window's last step.
 
         Parameters
         ----------
-        X : array-like of shape (n_timesteps, n_features)
-            Time-ordered table with the columns seen in ``fit``.
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps), \
+                or list of arrays of shape (T_i, n_features)
+            Windows with the features seen in ``fit``.
 
         Returns
         -------
-        y_pred : ndarray of shape (n_timesteps,)
+        y_pred : ndarray of shape (n_samples,)
+            A Series indexed by instance for a pandas panel.
         """
         check_is_fitted(self)
-        series, _ = self._series(X, reset=False)
-        rows = np.arange(len(series))
-        source = rows + self.horizon - self.lag_
-        return series[np.where(source >= 0, source, rows)]
+        sequences = self._sequences(X, reset=False)
+        forecast = self._steps_back(sequences, np.array([self.lag_ - self.horizon]))[:, 0]
+        return as_pandas(sequences, forecast)
 
 
-class LagRidgeRegressor(_RowAlignedRegressor):
-    """Ridge regression on the last ``n_lags`` values of the series, its penalty chosen by leave-one-out.
+class LagRidgeRegressor(_SequenceBaseline):
+    """Ridge regression on the last ``n_lags`` values of each window, its penalty chosen by leave-one-out.
 
-    Row ``t`` is described by the series at ``t - n_lags + 1`` to ``t``;
-    :class:`~sklearn.linear_model.RidgeCV` is fitted on the rows with that
-    much history, choosing the penalty from ``alphas`` by efficient
-    leave-one-out, so that the baseline is a fair one. The first rows of the
-    table passed to ``predict``, with less history, repeat its first value
-    for the missing lags.
+    Each row of X is a window ending at the present (for instance from
+    :class:`~sk_rnn.preprocessing.SlidingWindowTransformer`), read as its last
+    ``n_lags`` values of the series. :class:`~sklearn.linear_model.RidgeCV`
+    is fitted on the windows that hold that many steps, choosing the penalty
+    from ``alphas`` by efficient leave-one-out, so that the baseline is a fair
+    one. At ``predict``, a shorter window (the padded first rows of a series)
+    repeats its first valid value for the missing lags.
 
-    For multiplicative series (growth in percent), put it after
-    ``FunctionTransformer(np.log)`` inside
+    For multiplicative series (growth in percent), take logs of the series
+    before the windows and wrap the pipeline in
     ``TransformedTargetRegressor(func=np.log, inverse_func=np.exp)``, as the
     example below does.
 
     Parameters
     ----------
-    n_lags : int, default=12
-        Past values each row is described by (one season is a good start).
+    n_lags : int or None, default=None
+        Past values each window is read as; None means all the steps of the
+        longest training window (one season is a good start).
     alphas : array-like of float, default=None
         Penalties searched; None means 17 values from 1e-6 to 100, evenly
         spaced on a log scale.
-    column : int or str, default=0
-        The column of X holding the series: a position, or a name when X is a
-        DataFrame.
+    feature : int, default=0
+        The feature of each step that holds the series (its column in the
+        table the windows were cut from).
 
     Attributes
     ----------
+    n_lags_ : int
+        Past values used, as resolved from ``n_lags``.
     ridge_ : RidgeCV
         The fitted ridge regression; ``ridge_.alpha_`` is the penalty chosen.
     n_features_in_ : int
-        Columns of X.
+        Features per step of a 3-D X (or columns of a 2-D X).
     feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Column names, when ``fit`` got a DataFrame with string columns.
 
     See Also
     --------
-    SeasonalNaiveRegressor : The value one season before, the other baseline.
+    SeasonalNaiveRegressor : The value whole seasons before, the other baseline.
 
     Examples
     --------
@@ -199,11 +240,13 @@ class LagRidgeRegressor(_RowAlignedRegressor):
     >>> from sklearn.preprocessing import FunctionTransformer
     >>> from sk_rnn.datasets import load_airline
     >>> from sk_rnn.forecasting import LagRidgeRegressor
-    >>> from sk_rnn.preprocessing import lead_target
+    >>> from sk_rnn.preprocessing import SlidingWindowTransformer, lead_target
     >>> series = load_airline().frame["passengers"].to_numpy(dtype=float)
-    >>> X, y = series[:-1].reshape(-1, 1), lead_target(series)
+    >>> X, y = series[:-1].reshape(-1, 1), lead_target(series)   # next month
     >>> baseline = TransformedTargetRegressor(
-    ...     make_pipeline(FunctionTransformer(np.log, np.exp), LagRidgeRegressor(12)),
+    ...     make_pipeline(
+    ...         FunctionTransformer(np.log, np.exp), SlidingWindowTransformer(12), LagRidgeRegressor()
+    ...     ),
     ...     func=np.log,
     ...     inverse_func=np.exp,
     ... ).fit(X[:114], y[:114])
@@ -212,62 +255,70 @@ class LagRidgeRegressor(_RowAlignedRegressor):
     """
 
     _parameter_constraints: ClassVar[dict] = {
-        "n_lags": [Interval(Integral, 1, None, closed="left")],
+        "n_lags": [Interval(Integral, 1, None, closed="left"), None],
         "alphas": ["array-like", None],
-        "column": [Integral, str],
+        "feature": [Integral],
     }
 
-    def __init__(self, n_lags: int = 12, *, alphas: Any = None, column: int | str = 0) -> None:
+    def __init__(self, n_lags: int | None = None, *, alphas: Any = None, feature: int = 0) -> None:
         self.n_lags = n_lags
         self.alphas = alphas
-        self.column = column
+        self.feature = feature
 
-    def _lags(self, series: np.ndarray) -> np.ndarray:
-        """``(n, n_lags)``: row t holds the series at t - n_lags + 1 .. t (its first value before it)."""
-        padded = np.concatenate([np.full(self.n_lags - 1, series[0]), series])
-        return np.lib.stride_tricks.sliding_window_view(padded, self.n_lags)
+    def _lags(self, sequences: Sequences) -> np.ndarray:
+        """``(n, n_lags_)``: the oldest lag first, the window's last value last."""
+        return self._steps_back(sequences, np.arange(self.n_lags_)[::-1])
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: Any, y: Any):
-        """Fit the ridge regression on the rows with ``n_lags`` values of history.
+        """Fit the ridge regression on the windows that hold ``n_lags`` steps.
 
         Parameters
         ----------
-        X : array-like of shape (n_timesteps, n_features)
-            Time-ordered table; row ``t`` is the series at time ``t``.
-        y : array-like of shape (n_timesteps,)
-            The value to forecast from each row (for instance the series
-            ``horizon`` steps later).
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps), \
+                or list of arrays of shape (T_i, n_features)
+            One window per row, its last step the present; a 2-D X holds one
+            univariate window per row.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The value(s) to forecast from each window.
 
         Returns
         -------
         self : LagRidgeRegressor
         """
-        series, target = self._series(X, y, reset=True)
-        complete = slice(self.n_lags - 1, None)
-        n_complete = len(series) - self.n_lags + 1
-        if n_complete < 2:
-            samples = f"{len(series)} sample{'s' if len(series) != 1 else ''}"
+        sequences = self._sequences(X, reset=True)
+        target = self._target(sequences, y)
+        self.n_lags_ = sequences.n_steps if self.n_lags is None else self.n_lags
+        complete = sequences.step_counts() >= self.n_lags_
+        if complete.sum() < 2:
             raise ValueError(
-                f"LagRidgeRegressor(n_lags={self.n_lags}) needs at least {self.n_lags + 1} rows, two "
-                f"with a full history of lags, but got {samples}. Use fewer lags or a longer series."
+                f"LagRidgeRegressor needs at least 2 windows of n_lags={self.n_lags_} steps to fit, but "
+                f"got {int(complete.sum())} of {len(sequences)} sample{'s' if len(sequences) != 1 else ''}. "
+                "Use fewer lags, longer windows or more of them."
             )
         alphas = np.logspace(-6, 2, 17) if self.alphas is None else self.alphas
-        self.ridge_ = RidgeCV(alphas=alphas).fit(self._lags(series)[complete], target[complete])
+        self.ridge_ = RidgeCV(alphas=alphas).fit(self._lags(sequences)[complete], target[complete])
         return self
 
-    def predict(self, X: Any) -> np.ndarray:
-        """The ridge regression's forecast from the last ``n_lags`` values at each row.
+    def predict(self, X: Any) -> Any:
+        """The ridge regression's forecast from the last ``n_lags_`` values of each window.
 
         Parameters
         ----------
-        X : array-like of shape (n_timesteps, n_features)
-            Time-ordered table with the columns seen in ``fit``.
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps), \
+                or list of arrays of shape (T_i, n_features)
+            Windows with the features seen in ``fit``.
 
         Returns
         -------
-        y_pred : ndarray of shape (n_timesteps,)
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            A Series (or DataFrame) indexed by instance for a pandas panel.
         """
         check_is_fitted(self)
-        series, _ = self._series(X, reset=False)
-        return self.ridge_.predict(self._lags(series))
+        sequences = self._sequences(X, reset=False)
+        return as_pandas(sequences, self.ridge_.predict(self._lags(sequences)))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
