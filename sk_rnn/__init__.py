@@ -11,16 +11,22 @@ __version__ = "0.1.0"
 _SUBPACKAGES = ("datasets", "forecasting", "modules", "preprocessing")
 
 
-def __getattr__(name: str):
-    if name in _SUBPACKAGES:
-        import importlib
+# save and load, too: safetensors and the file format load when first used.
+_PERSISTENCE = ("load", "save")
 
+
+def __getattr__(name: str):
+    import importlib
+
+    if name in _SUBPACKAGES:
         return importlib.import_module(f"{__name__}.{name}")
+    if name in _PERSISTENCE:
+        return getattr(importlib.import_module(f"{__name__}._persistence.archive"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_SUBPACKAGES])
+    return sorted([*globals(), *_SUBPACKAGES, *_PERSISTENCE])
 
 
 __all__ = [
@@ -30,4 +36,6 @@ __all__ = [
     "LSTMRegressor",
     "RNNClassifier",
     "RNNRegressor",
+    "load",
+    "save",
 ]

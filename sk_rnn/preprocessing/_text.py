@@ -159,8 +159,8 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
         # Most frequent first (ties alphabetical): small ids for common tokens.
         order = sorted(range(len(tokens)), key=lambda i: (-counts[i], tokens[i]))
         self.vocabulary_ = {str(tokens[i]): FIRST_TOKEN_ID + rank for rank, i in enumerate(order)}
-        self._analyzer = counter.build_analyzer()
-        longest = max((len(self._analyzer(text)) for text in texts), default=1)
+        analyzer = counter.build_analyzer()
+        longest = max((len(analyzer(text)) for text in texts), default=1)
         self.max_len_ = self.max_len if self.max_len is not None else max(longest, 1)
         return self
 
@@ -179,8 +179,11 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         texts = self._texts(X)
         ids = np.zeros((len(texts), self.max_len_), dtype=np.int64)
+        # Built from the parameters, not kept from fit: the fitted state stays
+        # plain data (the vocabulary), which saves without pickling a function.
+        analyzer = self._counter().build_analyzer()
         for row, text in zip(ids, texts, strict=True):
-            tokens = self._analyzer(text)
+            tokens = analyzer(text)
             tokens = tokens[: self.max_len_] if self.keep == "first" else tokens[-self.max_len_ :]
             row[: len(tokens)] = [self.vocabulary_.get(token, UNKNOWN_ID) for token in tokens]
         return ids

@@ -1,0 +1,183 @@
+"""``sk_rnn.save`` and ``sk_rnn.load``: one zip file holding JSON and safetensors, never pickle."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import tempfile
+import warnings
+import zipfile
+from pathlib import Path
+
+import sklearn
+from safetensors import SafetensorError
+from safetensors.numpy import load as load_arrays
+from safetensors.numpy import save as save_arrays
+from sklearn.base import BaseEstimator
+
+from .codec import Decoder, Encoder
+from .networks import decode_network, encode_network
+
+__all__ = ["load", "save"]
+
+FORMAT = "sk_rnn model"
+# Raised when a change would make older sk_rnn releases misread a file.
+FORMAT_VERSION = 1
+_DOCUMENT = "sk_rnn.json"
+_ARRAYS = "arrays.safetensors"
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__
+
+
+def save(estimator: BaseEstimator, path: str | os.PathLike) -> None:
+    """Save a fitted (or unfitted) estimator in a format whose loading runs no code.
+
+    The file is a zip archive of two entries: ``sk_rnn.json`` (the class,
+    hyperparameters, fitted attributes, training history and library
+    versions, as JSON) and ``arrays.safetensors`` (the network weights and
+    every numeric array, as safetensors). It holds no pickle, so
+    :func:`load` can read files from anyone: it builds only sk_rnn's
+    estimators and a few scikit-learn ones, and gives them only data.
+
+    Every public sk_rnn estimator and transformer can be saved, and so can a
+    ``Pipeline`` or ``TransformedTargetRegressor`` made of them, scikit-learn's
+    scalers (``StandardScaler``, ``MinMaxScaler``, ``MaxAbsScaler``,
+    ``RobustScaler``) and ``FunctionTransformer`` with numpy functions such
+    as ``np.log``. Anything else (a custom callback, a lambda, another
+    scikit-learn estimator) is refused with a ``TypeError`` that names it:
+    use skops or pickle for those, and only for files you trust. An existing
+    file at ``path`` is replaced only once the new one is complete.
+
+    Parameters
+    ----------
+    estimator : estimator
+        What to save.
+    path : str or path-like
+        The file to write (the ``.skrnn`` suffix is a convention, not a rule).
+
+    See Also
+    --------
+    load : Read the file back.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import numpy as np
+    >>> import sk_rnn
+    >>> X = np.random.RandomState(0).randn(40, 10)
+    >>> model = sk_rnn.GRURegressor(hidden_size=8, max_epochs=2, random_state=0).fit(X, X.sum(axis=1))
+    >>> path = Path(tempfile.mkdtemp()) / "model.skrnn"
+    >>> sk_rnn.save(model, path)
+    >>> np.array_equal(sk_rnn.load(path).predict(X), model.predict(X))
+    True
+    """
+    if not isinstance(estimator, BaseEstimator):
+        raise TypeError(f"sk_rnn.save saves scikit-learn estimators, but got a {type(estimator).__name__}.")
+    encoder = Encoder(encode_network)
+    document = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "sk_rnn_version": _version(),
+        "sklearn_version": sklearn.__version__,
+        "model": encoder.encode(estimator, type(estimator).__name__),
+    }
+    text = json.dumps(document, allow_nan=False)
+    arrays = save_arrays(encoder.arrays)
+    path = Path(path)
+    # Written next to the target and moved over it at the end: a failed or
+    # interrupted save never leaves a half-written file in place of a good one.
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+    os.close(handle)
+    try:
+        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(_DOCUMENT, text)
+            archive.writestr(_ARRAYS, arrays)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def load(path: str | os.PathLike, *, device: str | None = None) -> BaseEstimator:
+    """Load an estimator saved by :func:`save`, without running any code from the file.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A file written by :func:`save`.
+    device : str, default=None
+        Where the networks predict: "cpu", "cuda", ... None means where they
+        were trained, or the CPU (with a warning) when that was a GPU this
+        machine lacks. Only the fitted networks move; the ``device``
+        hyperparameter, used by a new ``fit``, stays as saved.
+
+    Returns
+    -------
+    estimator : estimator
+        Predicting exactly as the saved one did.
+
+    Raises
+    ------
+    ValueError
+        When the file is not an sk_rnn model, is truncated or damaged, or
+        was written by a newer sk_rnn whose format this release cannot read.
+
+    See Also
+    --------
+    save : Write the file.
+    """
+    document, arrays = _read(Path(path))
+    name = Path(path).name
+    saved_by = document.get("sklearn_version")
+    if saved_by != sklearn.__version__:
+        warnings.warn(
+            f"{name} was saved with scikit-learn {saved_by} and is loaded with "
+            f"{sklearn.__version__}: the scikit-learn estimators it holds may behave differently.",
+            UserWarning,
+            stacklevel=2,
+        )
+    decoder = Decoder(arrays, functools.partial(decode_network, device=device))
+    try:
+        return decoder.decode(document["model"])
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
+        raise ValueError(f"{name} is damaged or was not written by sk_rnn.save: {error}.") from None
+
+
+def _read(path: Path) -> tuple[dict, dict]:
+    """The JSON document and the arrays of a model file, checked to be ours and readable."""
+    name = path.name
+    if not path.is_file():
+        raise FileNotFoundError(f"sk_rnn.load found no file at {path}.")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            text = archive.read(_DOCUMENT)
+            arrays = archive.read(_ARRAYS)
+    except (zipfile.BadZipFile, KeyError, EOFError, OSError, ValueError) as error:
+        raise ValueError(
+            f"{name} is not an sk_rnn model file, or it is truncated ({error}). sk_rnn.load reads "
+            "the files sk_rnn.save writes; a pickle or joblib file is read with pickle or joblib, "
+            "and only when you trust it."
+        ) from None
+    try:
+        document = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ValueError(f"{name} is damaged: its {_DOCUMENT} is not JSON ({error}).") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ValueError(f"{name} is not an sk_rnn model file: its {_DOCUMENT} does not describe one.")
+    version = document.get("format_version")
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise ValueError(
+            f"{name} was written by sk_rnn {document.get('sk_rnn_version')} in format version "
+            f"{version}; this sk_rnn ({_version()}) reads format versions up to {FORMAT_VERSION}. "
+            "Upgrade sk_rnn to load it."
+        )
+    try:
+        return document, load_arrays(arrays)
+    except SafetensorError as error:
+        raise ValueError(f"{name} is damaged: its weights cannot be read ({error}).") from None

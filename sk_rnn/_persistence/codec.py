@@ -1,0 +1,296 @@
+"""Estimators as plain data: JSON for structure, numeric arrays set aside for safetensors.
+
+Loading builds objects only from an allow-list of classes (sk_rnn's own and a
+few scikit-learn ones whose fitted state is plain data), and gives their
+parameters and attributes only data: numbers, strings, lists, dicts, arrays,
+numpy ufuncs and torch optimizer classes looked up by name. Nothing in a file
+names code to import or run.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator
+from skorch.history import History
+
+__all__ = ["Decoder", "Encoder", "UnsafeToSaveError", "allowed_classes"]
+
+
+# The entries an encoded value can be, each a dict with this key first.
+_KINDS = (
+    "float",
+    "scalar",
+    "array",
+    "text_array",
+    "history",
+    "tuple",
+    "dict",
+    "ufunc",
+    "optimizer",
+    "device",
+    "estimator",
+)
+
+
+class UnsafeToSaveError(TypeError):
+    """A value that the safe format cannot hold (a function, a custom object, ...)."""
+
+
+def allowed_classes() -> dict[str, type]:
+    """Every class a file may name, by its public import path."""
+    from sklearn.compose import TransformedTargetRegressor
+    from sklearn.linear_model import RidgeCV
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import (
+        FunctionTransformer,
+        MaxAbsScaler,
+        MinMaxScaler,
+        RobustScaler,
+        StandardScaler,
+    )
+
+    from .. import GRUClassifier, GRURegressor, LSTMClassifier, LSTMRegressor, RNNClassifier, RNNRegressor
+    from ..forecasting import DifferencedTargetRegressor, LagRidgeRegressor, SeasonalNaiveRegressor
+    from ..preprocessing import (
+        Differencer,
+        SequencePadder,
+        SequenceScaler,
+        SequenceVectorizer,
+        SlidingWindowTransformer,
+    )
+
+    public = {
+        "sk_rnn": [GRUClassifier, GRURegressor, LSTMClassifier, LSTMRegressor, RNNClassifier, RNNRegressor],
+        "sk_rnn.forecasting": [DifferencedTargetRegressor, LagRidgeRegressor, SeasonalNaiveRegressor],
+        "sk_rnn.preprocessing": [
+            Differencer,
+            SequencePadder,
+            SequenceScaler,
+            SequenceVectorizer,
+            SlidingWindowTransformer,
+        ],
+        "sklearn.pipeline": [Pipeline],
+        "sklearn.compose": [TransformedTargetRegressor],
+        "sklearn.linear_model": [RidgeCV],  # LagRidgeRegressor's model
+        "sklearn.preprocessing": [
+            FunctionTransformer,
+            MaxAbsScaler,
+            MinMaxScaler,
+            RobustScaler,
+            StandardScaler,
+        ],
+    }
+    return {f"{module}.{cls.__name__}": cls for module, classes in public.items() for cls in classes}
+
+
+def _class_path(cls: type, allowed: dict[str, type]) -> str | None:
+    for path, candidate in allowed.items():
+        if candidate is cls:
+            return path
+    return None
+
+
+class Encoder:
+    """Turn an estimator into JSON-ready data; numeric arrays go to :attr:`arrays`.
+
+    ``encode_network`` encodes a fitted skorch net (sk_rnn's recurrent
+    estimators have one); it is passed in so that this module stays about data.
+    """
+
+    def __init__(self, encode_network: Callable[[Encoder, Any, str], dict]) -> None:
+        self.arrays: dict[str, np.ndarray] = {}
+        self._allowed = allowed_classes()
+        self._encode_network = encode_network
+
+    def array(self, values: np.ndarray) -> str:
+        """Set a numeric array aside; return the key it is stored under."""
+        key = f"a{len(self.arrays)}"
+        self.arrays[key] = np.ascontiguousarray(values)
+        return key
+
+    def encode(self, value: Any, where: str) -> Any:
+        """JSON-ready form of ``value``; ``where`` names it in errors (``steps[1].net_``)."""
+        if value is None or isinstance(value, (bool, int, str)):
+            return value
+        if isinstance(value, float):
+            return value if math.isfinite(value) else {"float": repr(value)}
+        if isinstance(value, np.generic):
+            return self._scalar(value, where)
+        if isinstance(value, np.ndarray):
+            return self._array(value, where)
+        if isinstance(value, History):
+            return {"history": self.encode(list(value), where)}
+        if isinstance(value, list):
+            return [self.encode(item, f"{where}[{i}]") for i, item in enumerate(value)]
+        if isinstance(value, tuple):
+            return {"tuple": [self.encode(item, f"{where}[{i}]") for i, item in enumerate(value)]}
+        if isinstance(value, dict):
+            return {
+                "dict": [
+                    [self.encode(key, f"{where} key"), self.encode(item, f"{where}[{key!r}]")]
+                    for key, item in value.items()
+                ]
+            }
+        if isinstance(value, np.ufunc) and getattr(np, value.__name__, None) is value:
+            return {"ufunc": value.__name__}
+        if (
+            isinstance(value, type)
+            and issubclass(value, torch.optim.Optimizer)
+            and getattr(torch.optim, value.__name__, None) is value
+        ):
+            return {"optimizer": value.__name__}
+        if isinstance(value, torch.device):
+            return {"device": str(value)}
+        if isinstance(value, BaseEstimator):
+            return self._estimator(value, where)
+        raise UnsafeToSaveError(
+            f"sk_rnn.save cannot store {where}, a {type(value).__module__}.{type(value).__qualname__}: "
+            "the safe format holds data (numbers, strings, arrays), sk_rnn estimators and a few "
+            "scikit-learn ones, and no code. Replace it (a callable by a numpy function, a custom "
+            "object by None), or use pickle or joblib for files you trust."
+        )
+
+    def _scalar(self, value: np.generic, where: str) -> dict:
+        if value.dtype.kind not in "biufUS":
+            raise UnsafeToSaveError(f"sk_rnn.save cannot store {where}, a numpy {value.dtype} scalar.")
+        item = value.item()
+        if isinstance(item, float) and not math.isfinite(item):
+            item = {"float": repr(item)}
+        return {"scalar": item, "dtype": value.dtype.str}
+
+    def _array(self, value: np.ndarray, where: str) -> dict:
+        if value.dtype.kind in "biuf":
+            return {"array": self.array(value)}
+        if value.dtype.kind in "US":
+            return {"text_array": value.tolist(), "dtype": value.dtype.str}
+        if value.dtype.kind == "O" and all(isinstance(item, str) for item in value.ravel()):
+            return {"text_array": value.tolist(), "dtype": "object"}
+        raise UnsafeToSaveError(
+            f"sk_rnn.save cannot store {where}, an array of dtype {value.dtype}; arrays of numbers "
+            "and of strings are stored."
+        )
+
+    def _estimator(self, estimator: BaseEstimator, where: str) -> dict:
+        path = _class_path(type(estimator), self._allowed)
+        if path is None:
+            raise UnsafeToSaveError(
+                f"sk_rnn.save cannot store {where}, a {type(estimator).__module__}."
+                f"{type(estimator).__qualname__}: the safe format stores sk_rnn's estimators, "
+                "Pipeline, TransformedTargetRegressor and scikit-learn's scalers and "
+                "FunctionTransformer. Save the sk_rnn estimator on its own, or use skops "
+                "(skops.io.dump) or pickle for files you trust."
+            )
+        params = estimator.get_params(deep=False)
+        state = {key: value for key, value in vars(estimator).items() if key not in params}
+        encoded_state = {}
+        for key, value in state.items():
+            if key == "net_":
+                encoded_state[key] = self._encode_network(self, value, f"{where}.net_")
+            elif key == "history_" and "net_" in state:
+                continue  # the same object as net_.history, restored with the network
+            else:
+                encoded_state[key] = self.encode(value, f"{where}.{key}")
+        return {
+            "estimator": path,
+            "params": {key: self.encode(value, f"{where}.{key}") for key, value in params.items()},
+            "state": encoded_state,
+        }
+
+
+class Decoder:
+    """The inverse of :class:`Encoder`, building only allow-listed classes."""
+
+    def __init__(
+        self, arrays: dict[str, np.ndarray], decode_network: Callable[[Decoder, Any, BaseEstimator], Any]
+    ) -> None:
+        self.arrays = arrays
+        self._allowed = allowed_classes()
+        self._decode_network = decode_network
+
+    def array(self, key: Any) -> np.ndarray:
+        if not isinstance(key, str) or key not in self.arrays:
+            raise ValueError(f"the file refers to an array {key!r} it does not hold")
+        return self.arrays[key]
+
+    def decode(self, node: Any) -> Any:
+        if node is None or isinstance(node, (bool, int, float, str)):
+            return node
+        if isinstance(node, list):
+            return [self.decode(item) for item in node]
+        if not isinstance(node, dict) or len(node) == 0:
+            raise ValueError(f"unexpected entry {node!r}")
+        kind = next((kind for kind in _KINDS if kind in node), None)
+        if kind == "float":
+            return float(node["float"])
+        if kind == "scalar":
+            item = node["scalar"]
+            item = float(item["float"]) if isinstance(item, dict) else item
+            return np.dtype(node["dtype"]).type(item)
+        if kind == "array":
+            return self.array(node["array"]).copy()
+        if kind == "text_array":
+            return np.array(node["text_array"], dtype=object if node["dtype"] == "object" else node["dtype"])
+        if kind == "history":
+            return History(self.decode(node["history"]))
+        if kind == "tuple":
+            return tuple(self.decode(item) for item in node["tuple"])
+        if kind == "dict":
+            return {self._key(self.decode(key)): self.decode(value) for key, value in node["dict"]}
+        if kind == "ufunc":
+            return self._named(np, node["ufunc"], np.ufunc, "numpy function")
+        if kind == "optimizer":
+            optimizer = self._named(torch.optim, node["optimizer"], type, "torch optimizer")
+            if not issubclass(optimizer, torch.optim.Optimizer):
+                raise ValueError(f"torch.optim.{node['optimizer']} is not an optimizer")
+            return optimizer
+        if kind == "device":
+            return torch.device(node["device"])
+        if kind == "estimator":
+            return self._estimator(node)
+        raise ValueError(f"unexpected entry of kind {kind!r}")
+
+    @staticmethod
+    def _key(key: Any) -> Any:
+        if isinstance(key, (list, dict)):
+            raise ValueError(f"unexpected dictionary key {key!r}")
+        return key
+
+    @staticmethod
+    def _named(namespace: Any, name: Any, kind: type, what: str) -> Any:
+        value = getattr(namespace, name, None) if isinstance(name, str) and name.isidentifier() else None
+        if value is None or not isinstance(value, kind):
+            raise ValueError(f"{name!r} is not a {what}")
+        return value
+
+    def _estimator(self, node: dict) -> BaseEstimator:
+        path = node["estimator"]
+        cls = self._allowed.get(path) if isinstance(path, str) else None
+        if cls is None:
+            raise ValueError(f"the file names the class {path!r}, which sk_rnn does not load")
+        unknown = set(node["params"]) - set(cls._get_param_names())
+        if unknown:
+            raise ValueError(f"{path} has no parameters {sorted(unknown)}")
+        params = {key: self.decode(value) for key, value in node["params"].items()}
+        estimator = cls(**params)
+        saved = node["state"]
+        for key in saved:
+            # Fitted attributes are data: they may not replace a method or a dunder.
+            if not (isinstance(key, str) and key.isidentifier()) or key.startswith("__"):
+                raise ValueError(f"{key!r} is not an attribute name")
+            if callable(getattr(cls, key, None)):
+                raise ValueError(f"{key!r} would replace a method of {path}")
+        vars(estimator).update(
+            {key: self.decode(value) for key, value in saved.items() if key not in ("net_", "history_")}
+        )
+        if "net_" in saved:
+            # Built last: the network reads the estimator's other fitted attributes.
+            estimator.net_ = self._decode_network(self, saved["net_"], estimator)
+            estimator.history_ = estimator.net_.history
+        elif "history_" in saved:
+            estimator.history_ = self.decode(saved["history_"])
+        return estimator

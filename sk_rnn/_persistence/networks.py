@@ -1,0 +1,86 @@
+"""A fitted skorch net as weights and plain data, and back: only the module's state is kept.
+
+What ``predict`` needs is rebuilt: the :class:`~sk_rnn.modules.RecurrentNetwork`
+with the saved constructor arguments and weights, the prediction batch size,
+the device and the training history. The optimizer's state is not kept.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import torch
+
+from .._training.net import SequenceNet
+from .._training.scoped_state import seeded_torch
+from ..modules import RecurrentNetwork
+from .codec import Decoder, Encoder, UnsafeToSaveError
+
+__all__ = ["decode_network", "encode_network"]
+
+_MODULE_PREFIX = "module__"
+
+
+def encode_network(encoder: Encoder, net: Any, where: str) -> dict:
+    """The net's module arguments, weights (set aside as arrays), batch size, device and history."""
+    if not isinstance(net, SequenceNet) or net.module is not RecurrentNetwork:
+        raise UnsafeToSaveError(f"sk_rnn.save cannot store {where}: it is not the network sk_rnn trained.")
+    module_arguments = {
+        key[len(_MODULE_PREFIX) :]: value
+        for key, value in net.get_params(deep=False).items()
+        if key.startswith(_MODULE_PREFIX) and "__" not in key[len(_MODULE_PREFIX) :]
+    }
+    weights = {
+        name: encoder.array(tensor.detach().cpu().numpy())
+        for name, tensor in net.module_.state_dict().items()
+    }
+    return {
+        "module": {key: encoder.encode(value, f"{where}.{key}") for key, value in module_arguments.items()},
+        "weights": weights,
+        "batch_size": int(net.batch_size),
+        "device": str(net.device),
+        "history": encoder.encode(net.history, f"{where}.history"),
+    }
+
+
+def _device_here(saved: str, requested: str | None) -> str:
+    """``requested``, else the saved device, else (no GPU here) the CPU, with a warning."""
+    if requested is not None:
+        return requested
+    if torch.device(saved).type == "cuda" and not torch.cuda.is_available():
+        warnings.warn(
+            f"The model was saved on {saved!r}, but torch sees no CUDA GPU here: it is loaded on "
+            "the CPU. Pass device='cpu' to sk_rnn.load to say so and silence this warning.",
+            UserWarning,
+            stacklevel=4,
+        )
+        return "cpu"
+    return saved
+
+
+def decode_network(decoder: Decoder, node: dict, estimator: Any, *, device: str | None = None) -> SequenceNet:
+    """Rebuild the trained net of ``estimator`` (whose other fitted attributes are set)."""
+    per_step = estimator.output == "sequence"
+    net = SequenceNet(
+        module=RecurrentNetwork,
+        **{f"{_MODULE_PREFIX}{key}": decoder.decode(value) for key, value in node["module"].items()},
+        criterion=estimator._step_criterion if per_step else estimator._criterion,
+        **{f"criterion__{key}": value for key, value in estimator._criterion_params.items()},
+        batch_size=int(node["batch_size"]),
+        train_split=None,
+        predict_nonlinearity=None,
+        device=_device_here(str(node["device"]), device),
+        verbose=0,
+    )
+    # Initialising draws random weights, which the saved ones replace; a fixed
+    # seed in a scoped generator keeps loading from touching torch's global state.
+    with seeded_torch(0, torch.device("cpu")):
+        net.initialize()
+    weights = {name: torch.from_numpy(decoder.array(key).copy()) for name, key in node["weights"].items()}
+    try:
+        net.module_.load_state_dict(weights)
+    except RuntimeError as error:  # missing, unexpected or misshapen weights
+        raise ValueError(f"the weights do not fit the network: {error}") from None
+    net.history = decoder.decode(node["history"])
+    return net

@@ -1,0 +1,290 @@
+"""sk_rnn.save and sk_rnn.load: identical predictions, no pickle, clear refusals."""
+
+import json
+import pickle
+import warnings
+import zipfile
+
+import numpy as np
+import pytest
+import torch
+from sklearn.compose import TransformedTargetRegressor
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
+from skorch.callbacks import EpochScoring
+
+import sk_rnn
+from sk_rnn import (
+    GRUClassifier,
+    GRURegressor,
+    LSTMClassifier,
+    LSTMRegressor,
+    RNNClassifier,
+    RNNRegressor,
+)
+from sk_rnn.forecasting import (
+    DifferencedTargetRegressor,
+    LagRidgeRegressor,
+    SeasonalNaiveRegressor,
+    default_forecasting_pipeline,
+)
+from sk_rnn.preprocessing import (
+    Differencer,
+    SequencePadder,
+    SequenceScaler,
+    SequenceVectorizer,
+    SlidingWindowTransformer,
+    lead_target,
+)
+
+SMALL = {"hidden_size": 6, "max_epochs": 2, "random_state": 0}
+RNG = np.random.RandomState(0)
+SEQUENCES = RNG.randn(24, 7, 3)
+RAGGED = [RNG.randn(length, 3) for length in RNG.randint(2, 9, size=24)]
+LABELS = np.array(["cat", "dog", "owl"] * 8)
+SERIES = np.cumsum(RNG.randn(80)) + 50
+
+
+def round_trip(estimator, tmp_path, **load_kwargs):
+    path = tmp_path / "model.skrnn"
+    sk_rnn.save(estimator, path)
+    return sk_rnn.load(path, **load_kwargs)
+
+
+@pytest.mark.parametrize(
+    "estimator, X, y",
+    [
+        (LSTMClassifier(**SMALL), SEQUENCES, LABELS),
+        (GRUClassifier(**SMALL), RAGGED, np.arange(24) % 2),
+        (RNNClassifier(cell="indrnn", **SMALL), SEQUENCES, np.arange(24) % 3 == 0),
+        (LSTMRegressor(**SMALL), SEQUENCES, RNG.randn(24, 2)),
+        (GRURegressor(output="sequence", **SMALL), SEQUENCES, RNG.randn(24, 7)),
+        (RNNRegressor(cell="rnn_relu", patch_size=3, **SMALL), SEQUENCES[:, :, 0], RNG.randn(24)),
+    ],
+    ids=lambda value: type(value).__name__ if hasattr(value, "fit") else "",
+)
+def test_a_reloaded_estimator_predicts_exactly_as_the_saved_one(estimator, X, y, tmp_path):
+    estimator.fit(X, y)
+    loaded = round_trip(estimator, tmp_path)
+    assert type(loaded) is type(estimator)
+    assert loaded.get_params() == estimator.get_params()
+    expected, got = estimator.predict(X), loaded.predict(X)
+    if isinstance(expected, list):  # per-step predictions on ragged input
+        assert all(np.array_equal(a, b) for a, b in zip(expected, got, strict=True))
+    else:
+        np.testing.assert_array_equal(got, expected)
+        assert got.dtype == expected.dtype
+    if hasattr(estimator, "predict_proba"):
+        np.testing.assert_array_equal(loaded.predict_proba(X), estimator.predict_proba(X))
+    assert loaded.loss_curve_ == estimator.loss_curve_
+    assert loaded.history_ is loaded.net_.history and len(loaded.history_) == estimator.n_iter_
+
+
+def test_a_reloaded_model_trains_again(tmp_path):
+    loaded = round_trip(LSTMClassifier(**SMALL).fit(SEQUENCES, LABELS), tmp_path)
+    assert loaded.fit(SEQUENCES, LABELS).score(SEQUENCES, LABELS) >= 0
+
+
+@pytest.mark.parametrize(
+    "transformer, X",
+    [
+        (SequenceScaler(), RAGGED),
+        (SequencePadder(), RAGGED),
+        (SlidingWindowTransformer(5), SERIES.reshape(-1, 1)),
+        (Differencer(lag=2), SERIES.reshape(-1, 1)),
+        (SequenceVectorizer(analyzer="char"), ["a cat", "the dog", "an owl"]),
+    ],
+    ids=lambda value: type(value).__name__ if hasattr(value, "fit") else "",
+)
+def test_a_reloaded_transformer_transforms_exactly_as_the_saved_one(transformer, X, tmp_path):
+    expected = transformer.fit_transform(X)
+    got = round_trip(transformer, tmp_path).transform(X)
+    if isinstance(expected, list):
+        assert all(np.array_equal(a, b) for a, b in zip(expected, got, strict=True))
+    else:
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_the_recommended_forecasting_pipeline_round_trips(tmp_path):
+    X, y = SERIES[:-1].reshape(-1, 1), lead_target(SERIES)
+    forecaster = TransformedTargetRegressor(
+        make_pipeline(
+            FunctionTransformer(np.log, np.exp),
+            DifferencedTargetRegressor(default_forecasting_pipeline(8, RNNRegressor(**SMALL))),
+        ),
+        func=np.log,
+        inverse_func=np.exp,
+    ).fit(X, y)
+    np.testing.assert_array_equal(round_trip(forecaster, tmp_path).predict(X), forecaster.predict(X))
+
+
+def test_a_text_pipeline_and_the_baselines_round_trip(tmp_path):
+    texts = ["good film", "bad film", "very good", "very bad"] * 6
+    text_model = make_pipeline(SequenceVectorizer(), GRUClassifier(embedding_dim=4, **SMALL))
+    text_model.fit(texts, np.arange(24) % 2)
+    np.testing.assert_array_equal(
+        round_trip(text_model, tmp_path).predict_proba(texts), text_model.predict_proba(texts)
+    )
+    X, y = SERIES[:-1].reshape(-1, 1), lead_target(SERIES)
+    for baseline in (SeasonalNaiveRegressor(4), LagRidgeRegressor()):
+        model = make_pipeline(StandardScaler(), SlidingWindowTransformer(6), baseline).fit(X, y)
+        np.testing.assert_array_equal(round_trip(model, tmp_path).predict(X), model.predict(X))
+
+
+def test_an_unfitted_estimator_keeps_its_hyperparameters(tmp_path):
+    estimator = RNNRegressor(cell="gru", optimizer=torch.optim.NAdam, learning_rate=0.02, dropout=0.0)
+    loaded = round_trip(estimator, tmp_path)
+    assert loaded.get_params() == estimator.get_params()
+    assert not hasattr(loaded, "net_")
+
+
+def test_loading_leaves_torch_global_random_state_alone(tmp_path):
+    path = tmp_path / "model.skrnn"
+    sk_rnn.save(LSTMClassifier(**SMALL).fit(SEQUENCES, LABELS), path)
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    sk_rnn.load(path)
+    assert torch.equal(torch.rand(3), expected)
+
+
+# -- what the safe format refuses to save -----------------------------------------------
+
+
+def test_saving_a_custom_callback_is_refused_with_the_reason(tmp_path):
+    estimator = LSTMClassifier(callbacks=[EpochScoring("accuracy")], **SMALL)
+    with pytest.raises(TypeError, match=r"cannot store LSTMClassifier.callbacks\[0\], a skorch"):
+        sk_rnn.save(estimator, tmp_path / "model.skrnn")
+
+
+def test_saving_a_pipeline_with_other_scikit_learn_estimators_is_refused(tmp_path):
+    model = make_pipeline(SequencePadder(), LogisticRegression())
+    with pytest.raises(
+        TypeError, match=r"LogisticRegression: the safe format stores sk_rnn's estimators.*skops"
+    ):
+        sk_rnn.save(model, tmp_path / "model.skrnn")
+    with pytest.raises(TypeError, match=r"a builtins.function.*Replace it"):
+        sk_rnn.save(FunctionTransformer(lambda x: x), tmp_path / "model.skrnn")
+    with pytest.raises(TypeError, match=r"saves scikit-learn estimators, but got a dict"):
+        sk_rnn.save({"model": 1}, tmp_path / "model.skrnn")
+
+
+def test_a_refused_save_leaves_the_existing_file_intact(tmp_path):
+    path = tmp_path / "model.skrnn"
+    sk_rnn.save(SequenceScaler().fit(SEQUENCES), path)
+    before = path.read_bytes()
+    with pytest.raises(TypeError):
+        sk_rnn.save(FunctionTransformer(lambda x: x), path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["model.skrnn"]  # no partial file left
+
+
+# -- what loading refuses ------------------------------------------------------------------
+
+
+class _Payload:
+    """A pickle that would create a file when unpickled."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (str(self.marker), "w"))
+
+
+def test_a_pickle_payload_is_refused_and_never_run(tmp_path):
+    marker = tmp_path / "pwned"
+    path = tmp_path / "model.skrnn"
+    path.write_bytes(pickle.dumps(_Payload(marker)))
+    with pytest.raises(ValueError, match=r"is not an sk_rnn model file.*only when you trust it"):
+        sk_rnn.load(path)
+    # The same payload inside our archive, in place of the arrays.
+    sk_rnn.save(SequenceScaler().fit(SEQUENCES), path)
+    rewrite(path, arrays=pickle.dumps(_Payload(marker)))
+    with pytest.raises(ValueError, match=r"is damaged: its weights cannot be read"):
+        sk_rnn.load(path)
+    assert not marker.exists()
+
+
+def rewrite(path, edit=None, arrays=None):
+    """Rewrite the archive at path, editing its JSON document or replacing its arrays."""
+    with zipfile.ZipFile(path) as archive:
+        document = json.loads(archive.read("sk_rnn.json"))
+        saved_arrays = archive.read("arrays.safetensors")
+    if edit is not None:
+        edit(document)
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("sk_rnn.json", json.dumps(document))
+        archive.writestr("arrays.safetensors", saved_arrays if arrays is None else arrays)
+
+
+def test_a_file_naming_a_class_outside_the_allow_list_is_refused(tmp_path):
+    path = tmp_path / "model.skrnn"
+    sk_rnn.save(SequenceScaler().fit(SEQUENCES), path)
+    rewrite(path, lambda document: document["model"].update(estimator="os.system"))
+    with pytest.raises(ValueError, match=r"names the class 'os.system', which sk_rnn does not load"):
+        sk_rnn.load(path)
+    sk_rnn.save(SequenceScaler().fit(SEQUENCES), path)
+    rewrite(path, lambda document: document["model"]["state"].update(transform=1))
+    with pytest.raises(ValueError, match=r"'transform' would replace a method"):
+        sk_rnn.load(path)
+
+
+def test_truncated_foreign_and_newer_files_get_clear_errors(tmp_path):
+    path = tmp_path / "model.skrnn"
+    sk_rnn.save(LSTMClassifier(**SMALL).fit(SEQUENCES, LABELS), path)
+    content = path.read_bytes()
+    path.write_bytes(content[: len(content) // 2])
+    with pytest.raises(ValueError, match=r"is not an sk_rnn model file, or it is truncated"):
+        sk_rnn.load(path)
+    path.write_text("hello")
+    with pytest.raises(ValueError, match=r"is not an sk_rnn model file"):
+        sk_rnn.load(path)
+    path.write_bytes(content)
+    rewrite(path, lambda document: document.update(format_version=99, sk_rnn_version="9.0"))
+    with pytest.raises(ValueError, match=r"written by sk_rnn 9.0 in format version 99.*Upgrade sk_rnn"):
+        sk_rnn.load(path)
+    with pytest.raises(FileNotFoundError, match=r"found no file"):
+        sk_rnn.load(tmp_path / "missing.skrnn")
+
+
+def test_weights_that_do_not_fit_the_network_are_refused(tmp_path):
+    path = tmp_path / "model.skrnn"
+    sk_rnn.save(LSTMClassifier(**SMALL).fit(SEQUENCES, LABELS), path)
+    rewrite(path, lambda document: document["model"]["state"]["net_"]["module"].update(hidden_size=9))
+    with pytest.raises(
+        ValueError, match=r"is damaged or was not written by sk_rnn.save: the weights do not fit"
+    ):
+        sk_rnn.load(path)
+
+
+def test_a_model_saved_on_a_gpu_loads_on_the_cpu(tmp_path):
+    estimator = GRUClassifier(**SMALL).fit(SEQUENCES, LABELS)
+    path = tmp_path / "model.skrnn"
+    sk_rnn.save(estimator, path)
+    rewrite(path, lambda document: document["model"]["state"]["net_"].update(device="cuda:0"))
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU: the CPU fallback is not taken")
+    with pytest.warns(UserWarning, match=r"saved on 'cuda:0', but torch sees no CUDA GPU here"):
+        loaded = sk_rnn.load(path)
+    np.testing.assert_array_equal(loaded.predict_proba(SEQUENCES), estimator.predict_proba(SEQUENCES))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sk_rnn.load(path, device="cpu")
+
+
+def test_a_file_from_another_scikit_learn_release_warns(tmp_path):
+    path = tmp_path / "model.skrnn"
+    sk_rnn.save(SequenceScaler().fit(SEQUENCES), path)
+    rewrite(path, lambda document: document.update(sklearn_version="1.0"))
+    with pytest.warns(UserWarning, match=r"saved with scikit-learn 1.0"):
+        sk_rnn.load(path)
+
+
+def test_save_and_load_are_reachable_without_importing_safetensors_first():
+    import subprocess
+    import sys
+
+    code = "import sys, sk_rnn; assert 'safetensors' not in sys.modules; sk_rnn.save; print('ok')"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "ok"
