@@ -65,3 +65,11 @@ def test_every_block_of_the_user_guide_runs_on_its_own_names():
         except Exception as error:
             raise AssertionError(f"block {number} of the user guide fails:\n{block}") from error
     plt.close("all")
+
+
+def test_the_persistence_page_code_runs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the page saves model.skrnn in the working directory
+    blocks = python_blocks(DOCS / "persistence.rst")
+    assert len(blocks) == 1
+    exec(blocks[0], {})
+    assert (tmp_path / "model.skrnn").is_file()
