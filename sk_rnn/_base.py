@@ -19,7 +19,7 @@ from ._compat import Interval, StrOptions, _fit_context
 from ._data.panels import align_target, is_panel, panel_instances
 from ._data.parsing import check_sequences, check_token_ids
 from ._data.sequences import Sequences, scale_or_one
-from ._data.targets import check_consistent_samples, per_step_layout, valid_aligned
+from ._data.targets import check_consistent_samples, check_sample_weight, per_step_layout, valid_aligned
 from ._data.tokens import PADDING_ID
 from ._defaults import (
     auto_batch_size,
@@ -181,7 +181,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
     # -- fitting ---------------------------------------------------------------------
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X: Any, y: Any):
+    def fit(self, X: Any, y: Any, sample_weight: Any = None):
         """Train the network on sequences X and targets y.
 
         Parameters
@@ -194,6 +194,14 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             With ``output="sequence"``, one target per step: shape
             (n_samples, n_timesteps[, n_outputs]) or a list of (T_i[, n_outputs])
             arrays. For a pandas panel, y is indexed by instance.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sequence in the loss: the loss of a batch is
+            ``sum(w * loss) / sum(w)`` over its sequences, so a weight of 2
+            counts a sequence about twice (not exactly: batches are drawn
+            without repetition). With ``output="sequence"`` the weights may
+            also be given per step, shaped like y without its output axis:
+            (n_samples, n_timesteps) or a list of (T_i,) arrays. Non-negative,
+            not all zero; None weighs every sequence (and step) equally.
 
         Returns
         -------
@@ -201,9 +209,9 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             The fitted estimator.
         """
         with _state_restored_on_error(self):
-            return self._fit(X, y)
+            return self._fit(X, y, sample_weight)
 
-    def _fit(self, X: Any, y: Any):
+    def _fit(self, X: Any, y: Any, sample_weight: Any = None):
         X = self._validated_sequences(X, reset=True)
         per_step = self.output == "sequence"
         if X.instances is not None:
@@ -214,6 +222,9 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             target, output_size = self._encode_target(y)
             check_consistent_samples(self, X, target)
         name = type(self).__name__
+        if X.instances is not None and sample_weight is not None:
+            sample_weight = align_target(name, sample_weight, X.instances, X.step_index if per_step else None)
+        weights = check_sample_weight(self, sample_weight, X, per_step=per_step)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         self.patch_size_ = self._resolve_patch_size(X)
         cell = self._cell_name()
@@ -237,7 +248,8 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         plan = TrainingPlan(
             estimator_name=name,
             criterion=self._step_criterion if per_step else self._criterion,
-            criterion_params=self._criterion_params,
+            # Weighted losses are reduced by the net, sample by sample (or step by step).
+            criterion_params={**self._criterion_params, **({} if weights is None else {"reduction": "none"})},
             optimizer=resolve_optimizer(name, self.optimizer),
             learning_rate=self.learning_rate_,
             learning_rate_schedule=self.learning_rate_schedule,
@@ -270,7 +282,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             "input_mean": input_mean,
             "input_scale": input_scale,
         }
-        data = ArrayBatches(X, target, step_fill=self._step_fill if per_step else None)
+        data = ArrayBatches(X, target, step_fill=self._step_fill if per_step else None, weights=weights)
         net = fit_network(RecurrentNetwork, network, plan, data)
         self.net_ = net
         self.history_ = net.history

@@ -5,5 +5,6 @@ A scikit-learn release that moves one of these breaks this file only.
 
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
+from sklearn.utils.validation import _check_sample_weight
 
-__all__ = ["HasMethods", "Interval", "StrOptions", "_fit_context", "validate_params"]
+__all__ = ["HasMethods", "Interval", "StrOptions", "_check_sample_weight", "_fit_context", "validate_params"]

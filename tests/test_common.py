@@ -1,10 +1,12 @@
 """scikit-learn's own estimator checks over every public estimator.
 
 No estimator check is expected to fail except two per transformer that
-contradict what a sliding window or a difference between rows is (listed below
-with the reason). The number of checks collected per estimator is asserted too:
-an estimator whose tags stopped declaring 2-D input would be handed a single
-check instead of about fifty, and the suite would still pass.
+contradict what a sliding window or a difference between rows is, and the
+exact equivalence of integer sample weights and repeated rows, which
+mini-batch training cannot give (listed below with the reasons). The number
+of checks collected per estimator is asserted too: an estimator whose tags
+stopped declaring 2-D input would be handed a single check instead of about
+fifty, and the suite would still pass.
 """
 
 from collections import Counter
@@ -63,12 +65,12 @@ ESTIMATORS = [
 # Asserted as minimums: a later release may add checks, but an estimator
 # whose tags stop declaring its input would be handed far fewer.
 MINIMUM_CHECKS = {
-    "LSTMClassifier": 55,
-    "GRUClassifier": 55,
-    "RNNClassifier": 55,
-    "LSTMRegressor": 53,
-    "GRURegressor": 53,
-    "RNNRegressor": 53,
+    "LSTMClassifier": 62,
+    "GRUClassifier": 62,
+    "RNNClassifier": 62,
+    "LSTMRegressor": 60,
+    "GRURegressor": 60,
+    "RNNRegressor": 60,
     "SequencePadder": 47,
     "SequenceScaler": 47,
     # Takes texts, not numeric tables: scikit-learn's generator yields a single
@@ -91,7 +93,21 @@ DIFFERENCE_ORDER = (
     "row t of Differencer's output is row t minus row t - lag: it depends on an earlier row by "
     "design, so transforming a subset or a reordering of the rows changes it"
 )
+WEIGHT_EQUIVALENCE = (
+    "integer sample weights are not exactly equivalent to repeating rows in mini-batch training: "
+    "a repeated row can fall in several batches of an epoch, a weighted row in one, so the "
+    "updates (and the trained network) differ even though the loss they minimise is the same"
+)
+NETWORKS = [
+    "LSTMClassifier",
+    "GRUClassifier",
+    "RNNClassifier",
+    "LSTMRegressor",
+    "GRURegressor",
+    "RNNRegressor",
+]
 EXPECTED_FAILURES = {
+    **{name: {"check_sample_weight_equivalence_on_dense_data": WEIGHT_EQUIVALENCE} for name in NETWORKS},
     "SlidingWindowTransformer": {
         "check_methods_sample_order_invariance": WINDOW_ORDER,
         "check_methods_subset_invariance": WINDOW_ORDER,

@@ -12,6 +12,7 @@ import numpy as np
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, column_or_1d
 
+from .._compat import _check_sample_weight
 from .non_finite import raise_on_non_finite
 from .sequences import Sequences, is_list_of_sequences
 
@@ -19,6 +20,7 @@ __all__ = [
     "check_classification_target",
     "check_consistent_samples",
     "check_regression_target",
+    "check_sample_weight",
     "per_step_layout",
     "per_step_result",
     "valid_aligned",
@@ -82,6 +84,48 @@ def check_classification_target(estimator: Any, y: Any) -> np.ndarray:
     return y
 
 
+def check_sample_weight(
+    estimator: Any, sample_weight: Any, X: Sequences, *, per_step: bool
+) -> np.ndarray | None:
+    """Non-negative finite weights, not all zero: ``(n,)``, or ``(n, T)`` in X's layout per step.
+
+    With ``per_step`` (``output="sequence"``), weights may be given per
+    sequence ``(n,)``, applying to each of its steps, or per step like y:
+    ``(n, T)`` or a list of ``(T_i,)`` arrays. Padding steps get weight 0.
+    """
+    if sample_weight is None:
+        return None
+    name = _name(estimator)
+    per_sequence = not per_step or (
+        not is_list_of_sequences(sample_weight) and np.asarray(sample_weight).ndim == 1
+    )
+    if not per_sequence:
+        layout, _ = per_step_layout(estimator, sample_weight, X, what="sample_weight")
+        valid = X.valid_steps()
+        weights = np.zeros(valid.shape)
+        weights[valid] = np.asarray(layout[valid][:, 0], dtype=np.float64)
+        raise_on_non_finite(
+            weights,
+            lambda position, kind: (
+                f"{name} got {kind} in sample_weight at sample {position[0]}, step {position[1]}."
+            ),
+        )
+        if (weights < 0).any():
+            raise ValueError(f"{name} got negative sample weights; weights must be at least 0.")
+    else:
+        weights = _check_sample_weight(
+            sample_weight, np.empty((len(X), 1)), dtype=np.float64, ensure_non_negative=True
+        )
+        if per_step:
+            weights = np.where(X.valid_steps(), weights[:, np.newaxis], 0.0)
+    if not weights.any():
+        raise ValueError(
+            f"{name} got sample weights that are all zero: at least one sample needs a positive "
+            "weight to learn from."
+        )
+    return weights
+
+
 # -- one target per step ------------------------------------------------------------
 
 
@@ -91,7 +135,7 @@ _EXPECTED = (
 )
 
 
-def per_step_layout(estimator: Any, y: Any, X: Sequences) -> tuple[np.ndarray, bool]:
+def per_step_layout(estimator: Any, y: Any, X: Sequences, *, what: str = "y") -> tuple[np.ndarray, bool]:
     """Return y as an array ``(n, T, k)`` in the layout of ``X.values``, and whether it had no k axis.
 
     Values at padding steps are unspecified; callers fill them.
@@ -101,10 +145,11 @@ def per_step_layout(estimator: Any, y: Any, X: Sequences) -> tuple[np.ndarray, b
         raise ValueError(f"{name} requires y to be passed, but the target y is None. Pass {_EXPECTED}.")
     n, n_steps = len(X), X.n_steps
     lengths, starts = X.step_counts(), X.first_steps()
+    noun = "target" if what == "y" else what  # as the messages name it
     if is_list_of_sequences(y) and (X.from_list or X.lengths is not None):
         if len(y) != n:
             raise ValueError(
-                f"{name} needs one target sequence per sequence, but X has {n} and y has {len(y)}."
+                f"{name} needs one {noun} sequence per sequence, but X has {n} and {what} has {len(y)}."
             )
         items = [np.asarray(item) for item in y]
         no_k_axis = items[0].ndim == 1
@@ -117,8 +162,8 @@ def per_step_layout(estimator: Any, y: Any, X: Sequences) -> tuple[np.ndarray, b
             item = item.reshape(len(item), -1)
             if len(item) != lengths[i] or item.shape[1] != k:
                 raise ValueError(
-                    f"{name} needs one target per step: sequence {i} of X has {lengths[i]} steps, but "
-                    f"its targets have shape {np.shape(y[i])}."
+                    f"{name} needs one {noun} per step: sequence {i} of X has {lengths[i]} steps, but "
+                    f"its {noun}s have shape {np.shape(y[i])}."
                 )
             layout[i, starts[i] : starts[i] + lengths[i]] = item
         return layout, no_k_axis
@@ -126,7 +171,7 @@ def per_step_layout(estimator: Any, y: Any, X: Sequences) -> tuple[np.ndarray, b
     if y.ndim not in (2, 3) or y.shape[0] != n or y.shape[1] != n_steps:
         raise ValueError(
             f"{name} with output='sequence' needs one target per step: {_EXPECTED}, matching X's "
-            f"{n} sequences of {n_steps} steps; got y of shape {y.shape}. For one target per "
+            f"{n} sequences of {n_steps} steps; got {what} of shape {y.shape}. For one target per "
             "sequence, use output='last', 'mean' or 'max'."
         )
     no_k_axis = y.ndim == 2

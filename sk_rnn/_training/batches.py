@@ -9,6 +9,7 @@ is one indexing operation on arrays that already hold the whole data set.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 import torch
@@ -31,15 +32,25 @@ class ArrayBatches(Dataset):
         ``(n_samples, n_timesteps, ...)`` in the layout of ``X.values``.
     step_fill : float, default=None
         For per-step targets: the value of padding steps, which the loss skips.
+    weights : ndarray of shape (n_samples,) or (n_samples, n_timesteps), default=None
+        Sample weights, per step in the layout of ``X.values`` with per-step
+        targets. Batches then carry ``(y, weights)`` as their target.
     """
 
-    def __init__(self, X: Sequences, y: np.ndarray | None = None, step_fill: float | None = None) -> None:
+    def __init__(
+        self,
+        X: Sequences,
+        y: np.ndarray | None = None,
+        step_fill: float | None = None,
+        weights: np.ndarray | None = None,
+    ) -> None:
         self.X = X
         self.step_fill = step_fill
         if y is None or step_fill is not None:
             self.y = y  # per-step targets are aligned batch by batch, in numpy
         else:
             self.y = shared_tensor(y)
+        self.weights = None if weights is None else weights.astype(np.float32)
 
     def __len__(self) -> int:
         return len(self.X)
@@ -52,6 +63,7 @@ class ArrayBatches(Dataset):
             part.X = self.X.take(rows)
             part.step_fill = self.step_fill
             part.y = None if self.y is None else self.y[rows]
+            part.weights = None if self.weights is None else self.weights[rows]
             parts.append(part)
         return parts[0], parts[1]
 
@@ -66,12 +78,19 @@ class ArrayBatches(Dataset):
             index = slice(start, start + batch_size) if order is None else order[start : start + batch_size]
             yield self.X.batch(index), self._target_batch(index)
 
-    def _target_batch(self, index: slice | np.ndarray) -> torch.Tensor | None:
+    def _target_batch(self, index: slice | np.ndarray) -> Any:
         if self.y is None:
             return None
         if self.step_fill is None:
-            return self.y[index]
-        return torch.from_numpy(np.ascontiguousarray(self.X.align_steps(self.y, index, self.step_fill)))
+            target = self.y[index]
+        else:
+            target = torch.from_numpy(np.ascontiguousarray(self.X.align_steps(self.y, index, self.step_fill)))
+        if self.weights is None:
+            return target
+        if self.step_fill is None:
+            return target, torch.from_numpy(np.ascontiguousarray(self.weights[index]))
+        # Per-step weights move with their steps; padding weighs nothing.
+        return target, torch.from_numpy(np.ascontiguousarray(self.X.align_steps(self.weights, index, 0.0)))
 
 
 class BatchIterable:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 import torch
 from skorch import NeuralNet
+from skorch.utils import to_tensor
 
 from .._data.sequences import Sequences
 from .batches import ArrayBatches, BatchIterable
 from .scoped_state import flush_denormals
 
-__all__ = ["SequenceNet", "predict_outputs"]
+__all__ = ["SequenceNet", "predict_outputs", "weighted_mean"]
 
 # Prediction batches are padded to a multiple of this many rows. The CPU
 # matrix kernels accumulate in an order that depends on the number of rows
@@ -44,6 +45,14 @@ class SequenceNet(NeuralNet):
         seed = int(self.shuffle_seed) if training else None
         return BatchIterable(dataset, max(batch_size, 1), shuffle=training, seed=seed)
 
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        if not isinstance(y_true, tuple):
+            return super().get_loss(y_pred, y_true, X=X, training=training)
+        # Weighted: the criterion was built with reduction="none".
+        target, weights = (to_tensor(part, device=self.device) for part in y_true)
+        losses = self.criterion_(y_pred, target)
+        return weighted_mean(losses, weights)
+
     def train_step(self, batch, **fit_params):
         step = super().train_step(batch, **fit_params)
         clamp = getattr(self.module_, "clamp_weights", None)
@@ -60,6 +69,18 @@ class SequenceNet(NeuralNet):
         self._set_training(False)
         with torch.inference_mode():
             return self.infer(Xi)
+
+
+def weighted_mean(losses: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
+    """``sum(w * loss) / sum(w)`` over a batch, each sample's (or step's) loss averaged over outputs.
+
+    ``losses`` is ``(n, ...)`` or, per step, ``(n, T, ...)``; ``weights`` is
+    ``(n,)`` or ``(n, T)``. A batch whose weights are all zero contributes
+    zero loss (and no gradient) instead of a division by zero.
+    """
+    while losses.dim() > weights.dim():
+        losses = losses.mean(dim=-1)
+    return (weights * losses).sum() / weights.sum().clamp(min=torch.finfo(weights.dtype).tiny)
 
 
 def predict_outputs(net: SequenceNet, X: Sequences) -> np.ndarray:

@@ -1,0 +1,107 @@
+"""Sample weights: a weighted loss, per sequence or per step, reachable through metadata routing."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import sklearn
+from sklearn.metrics import accuracy_score, make_scorer
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+
+from sk_rnn import GRURegressor, LSTMClassifier, RNNRegressor
+from sk_rnn.preprocessing import SequenceScaler
+
+FAST = {"hidden_size": 8, "max_epochs": 40, "random_state": 0}
+RNG = np.random.RandomState(0)
+X = RNG.randn(64, 5, 2)
+
+
+def test_weights_decide_between_conflicting_targets():
+    # The same sequences with target 0 (weight 1) and target 1 (weight 3): the
+    # weighted squared error is smallest at the weighted mean, 0.75.
+    X_twice = np.concatenate([X[:32], X[:32]])
+    y = np.repeat([0.0, 1.0], 32)
+    weights = np.repeat([1.0, 3.0], 32)
+    model = RNNRegressor(cell="gru", **FAST).fit(X_twice, y, sample_weight=weights)
+    assert model.predict(X[:32]).mean() == pytest.approx(0.75, abs=0.05)
+    unweighted = RNNRegressor(cell="gru", **FAST).fit(X_twice, y)
+    assert unweighted.predict(X[:32]).mean() == pytest.approx(0.5, abs=0.05)
+
+
+def test_a_class_of_weight_zero_is_never_learned():
+    y = (X[:, :, 0].sum(axis=1) > 0).astype(int)
+    model = LSTMClassifier(**FAST).fit(X, y, sample_weight=np.where(y == 1, 1.0, 0.0))
+    assert (model.predict(X) == 1).all()
+    assert LSTMClassifier(**FAST).fit(X, y).score(X, y) > 0.9
+
+
+def test_per_step_weights_decide_between_conflicting_step_targets():
+    X_twice = np.concatenate([X[:32], X[:32]])
+    y = np.repeat([0.0, 1.0], 32)[:, np.newaxis] * np.ones((1, 5))
+    per_step = np.repeat([1.0, 3.0], 32)[:, np.newaxis] * np.ones((1, 5))
+    model = GRURegressor(output="sequence", **FAST).fit(X_twice, y, sample_weight=per_step)
+    assert model.predict(X[:32]).mean() == pytest.approx(0.75, abs=0.05)
+    # One weight per sequence applies to each of its steps.
+    per_sequence = GRURegressor(output="sequence", **FAST).fit(X_twice, y, sample_weight=per_step[:, 0])
+    np.testing.assert_array_equal(per_sequence.predict(X), model.predict(X))
+
+
+def test_ragged_per_step_weights_follow_their_steps():
+    ragged = [RNG.randn(length, 2) for length in (3, 5, 4, 2) * 8]
+    targets = [np.ones(len(sequence)) for sequence in ragged]
+    weights = [np.linspace(0, 1, len(sequence)) for sequence in ragged]
+    model = GRURegressor(output="sequence", hidden_size=8, max_epochs=2, random_state=0)
+    model.fit(ragged, targets, sample_weight=weights)
+    with pytest.raises(
+        ValueError,
+        match=r"one sample_weight per step: sequence 0 of X has 3 steps, but its sample_weights have",
+    ):
+        model.fit(ragged, targets, sample_weight=[np.ones(4)] * len(ragged))
+
+
+def test_a_panel_takes_weights_indexed_by_instance():
+    index = pd.MultiIndex.from_product([["a", "b", "c", "d"] * 1, range(4)], names=["id", "t"])
+    panel = pd.DataFrame({"x": RNG.randn(16)}, index=index)
+    y = pd.Series([0.0, 1.0, 0.0, 1.0], index=pd.Index(["a", "b", "c", "d"], name="id"))
+    weights = pd.Series([0.0, 1.0, 1.0, 1.0], index=["d", "c", "b", "a"])  # another order
+    model = RNNRegressor(hidden_size=4, max_epochs=2, random_state=0).fit(panel, y, sample_weight=weights)
+    assert model.predict(panel).shape == (4,)
+
+
+@pytest.mark.parametrize(
+    "weights, message",
+    [
+        (-np.ones(64), r"Negative values in data passed to .?sample_weight"),
+        (np.zeros(64), r"weight.*zero|zero.*weight"),
+        (np.ones(63), r"sample_weight.shape == \(63,\), expected \(64,\)"),
+        (np.full(64, np.nan), r"Input sample_weight contains NaN"),
+    ],
+)
+def test_bad_weights_are_refused_with_what_was_expected(weights, message):
+    with pytest.raises(ValueError, match=message):
+        LSTMClassifier(max_epochs=1).fit(X, np.arange(64) % 2, sample_weight=weights)
+
+
+def test_a_grid_search_routes_weights_to_the_network_in_a_pipeline():
+    y = (X[:, :, 0].sum(axis=1) > 0).astype(int)
+    weights = np.where(y == 1, 1.0, 0.0)
+    with sklearn.config_context(enable_metadata_routing=True):
+        network = LSTMClassifier(**FAST).set_fit_request(sample_weight=True)
+        # Weighted scores too; an explicit scorer says so in every scikit-learn release.
+        scorer = make_scorer(accuracy_score).set_score_request(sample_weight=True)
+        search = GridSearchCV(
+            make_pipeline(SequenceScaler(), network),
+            {"lstmclassifier__hidden_size": [8]},
+            cv=2,
+            scoring=scorer,
+        )
+        search.fit(X, y, sample_weight=weights)
+    # Class 0 weighed nothing in training: the refitted model predicts class 1 only.
+    assert (search.predict(X) == 1).all()
+
+
+def test_early_stopping_weighs_the_validation_loss_too():
+    y = RNG.randn(64)
+    model = RNNRegressor(early_stopping=True, hidden_size=4, max_epochs=3, random_state=0)
+    model.fit(X, y, sample_weight=RNG.rand(64))
+    assert len(model.validation_loss_curve_) == model.n_iter_
