@@ -175,6 +175,10 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
     def _encode_step_target(self, y: Any, X: Sequences) -> tuple[np.ndarray, int]:
         """The same for per-step targets, laid out like ``X.values`` with ``_step_fill`` at padding."""
 
+    def _class_weighted(self, weights: np.ndarray | None, target: np.ndarray) -> np.ndarray | None:
+        """Classifiers multiply the sample weights by their classes' weights; regressors have none."""
+        return weights
+
     def _cell_name(self) -> str:
         return self._fixed_cell if self._fixed_cell is not None else self.cell
 
@@ -224,7 +228,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         name = type(self).__name__
         if X.instances is not None and sample_weight is not None:
             sample_weight = align_target(name, sample_weight, X.instances, X.step_index if per_step else None)
-        weights = check_sample_weight(self, sample_weight, X, per_step=per_step)
+        weights = self._class_weighted(check_sample_weight(self, sample_weight, X, per_step=per_step), target)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         self.patch_size_ = self._resolve_patch_size(X)
         cell = self._cell_name()

@@ -9,8 +9,10 @@ import torch
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelEncoder
+from sklearn.utils.class_weight import compute_class_weight
 
 from ._base import _BaseRNN, _CellSelection
+from ._compat import StrOptions
 from ._data.panels import as_pandas
 from ._data.sequences import Sequences
 from ._data.targets import check_classification_target, per_step_layout, per_step_result
@@ -33,6 +35,83 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
     # of 1: on small training sets the logits stop growing once the training
     # data is fitted, which generalises better (see the docs' page on defaults).
     _criterion_params: ClassVar[dict] = {"label_smoothing": 0.1}
+
+    _parameter_constraints: ClassVar[dict] = {
+        **_BaseRNN._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    def __init__(
+        self,
+        *,
+        hidden_size: int = 128,
+        num_layers: int | str = "auto",
+        bidirectional: bool | str = "auto",
+        dropout: float = 0.2,
+        output: str = "last",
+        embedding_dim: int | None = None,
+        patch_size: int | str = "auto",
+        input_scaling: str | None = "auto",
+        max_epochs: int | str = "auto",
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 10,
+        batch_size: int | str = "auto",
+        learning_rate: float | str = "auto",
+        learning_rate_schedule: str = "cosine",
+        optimizer: str | type = "adamw",
+        weight_decay: float = 0.2,
+        clip_grad_norm: float | None = 1.0,
+        device: str = "cpu",
+        random_state: int | np.random.RandomState | None = None,
+        verbose: int = 0,
+        callbacks: list | None = None,
+        class_weight: dict | str | None = None,
+    ) -> None:
+        super().__init__(
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            bidirectional=bidirectional,
+            dropout=dropout,
+            output=output,
+            embedding_dim=embedding_dim,
+            patch_size=patch_size,
+            input_scaling=input_scaling,
+            max_epochs=max_epochs,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_schedule=learning_rate_schedule,
+            optimizer=optimizer,
+            weight_decay=weight_decay,
+            clip_grad_norm=clip_grad_norm,
+            device=device,
+            random_state=random_state,
+            verbose=verbose,
+            callbacks=callbacks,
+        )
+        self.class_weight = class_weight
+
+    def _class_weighted(self, weights: np.ndarray | None, codes: np.ndarray) -> np.ndarray | None:
+        """Sample (or step) weights times the weight of each one's class, as ``class_weight`` says."""
+        if self.class_weight is None:
+            return weights
+        if isinstance(self.class_weight, dict):
+            unknown = [label for label in self.class_weight if label not in set(self.classes_.tolist())]
+            if unknown:
+                raise ValueError(
+                    f"{type(self).__name__} got class_weight for {unknown}, which are not classes of y "
+                    f"(its classes are {self.classes_.tolist()}). Key class_weight by the labels of y."
+                )
+        valid = codes != IGNORED_CLASS  # per-step codes mark padding
+        per_class = compute_class_weight(
+            self.class_weight, classes=self.classes_, y=self.classes_[codes[valid]]
+        )
+        class_weights = np.zeros(codes.shape)
+        class_weights[valid] = per_class[codes[valid]]
+        return class_weights if weights is None else weights * class_weights
 
     def _fit_labels(self, labels: np.ndarray) -> np.ndarray:
         """Learn ``classes_`` from a 1-D array of labels and return their codes."""
@@ -169,6 +248,8 @@ class RNNClassifier(_CellSelection, _RNNClassifierBase):
 
     {shared_parameters}
 
+    {class_weight_parameter}
+
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
@@ -202,6 +283,67 @@ class RNNClassifier(_CellSelection, _RNNClassifierBase):
     (2, 2)
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        **_CellSelection._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    def __init__(
+        self,
+        *,
+        cell: str = "lstm",
+        hidden_size: int = 128,
+        num_layers: int | str = "auto",
+        bidirectional: bool | str = "auto",
+        dropout: float = 0.2,
+        output: str = "last",
+        embedding_dim: int | None = None,
+        patch_size: int | str = "auto",
+        input_scaling: str | None = "auto",
+        max_epochs: int | str = "auto",
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 10,
+        batch_size: int | str = "auto",
+        learning_rate: float | str = "auto",
+        learning_rate_schedule: str = "cosine",
+        optimizer: str | type = "adamw",
+        weight_decay: float = 0.2,
+        clip_grad_norm: float | None = 1.0,
+        device: str = "cpu",
+        random_state: int | np.random.RandomState | None = None,
+        verbose: int = 0,
+        callbacks: list | None = None,
+        class_weight: dict | str | None = None,
+    ) -> None:
+        self.cell = cell
+        _RNNClassifierBase.__init__(
+            self,
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            bidirectional=bidirectional,
+            dropout=dropout,
+            output=output,
+            embedding_dim=embedding_dim,
+            patch_size=patch_size,
+            input_scaling=input_scaling,
+            max_epochs=max_epochs,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_schedule=learning_rate_schedule,
+            optimizer=optimizer,
+            weight_decay=weight_decay,
+            clip_grad_norm=clip_grad_norm,
+            device=device,
+            random_state=random_state,
+            verbose=verbose,
+            callbacks=callbacks,
+            class_weight=class_weight,
+        )
+
 
 @fill_doc
 class LSTMClassifier(_RNNClassifierBase):
@@ -210,6 +352,8 @@ class LSTMClassifier(_RNNClassifierBase):
     Parameters
     ----------
     {shared_parameters}
+
+    {class_weight_parameter}
 
     Attributes
     ----------
@@ -250,6 +394,8 @@ class GRUClassifier(_RNNClassifierBase):
     Parameters
     ----------
     {shared_parameters}
+
+    {class_weight_parameter}
 
     Attributes
     ----------

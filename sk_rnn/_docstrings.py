@@ -141,6 +141,13 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         ``LRScheduler``, ``Checkpoint``, ...). They are copied at ``fit``;
         the trained copies are in ``net_.callbacks_``."""
 
+CLASS_WEIGHT_PARAMETER = """class_weight : dict, "balanced" or None, default=None
+        Weight of each class in the loss, multiplying ``sample_weight``: a
+        dict ``{label: weight}`` (missing labels weigh 1), or "balanced" for
+        ``n_samples / (n_classes * count of the class)``, which makes rare
+        classes count as much as common ones. Per-step targets count their
+        labels over the valid steps. None: every class weighs 1."""
+
 SHARED_ATTRIBUTES = """n_features_in_ : int
         Columns of X when ``fit`` got a 2-D X (one per time step), features
         per time step when it got a 3-D X.
@@ -241,6 +248,7 @@ def fill_doc(obj: _T) -> _T:
         "{regressor_attributes}": REGRESSOR_ATTRIBUTES,
         "{regressor_notes}": REGRESSOR_NOTES,
         "{cell_parameter}": CELL_PARAMETER,
+        "{class_weight_parameter}": CLASS_WEIGHT_PARAMETER,
         "{shared_parameters}": SHARED_PARAMETERS,
         "{shared_attributes}": SHARED_ATTRIBUTES,
         "{data_notes}": DATA_NOTES,

@@ -105,3 +105,56 @@ def test_early_stopping_weighs_the_validation_loss_too():
     model = RNNRegressor(early_stopping=True, hidden_size=4, max_epochs=3, random_state=0)
     model.fit(X, y, sample_weight=RNG.rand(64))
     assert len(model.validation_loss_curve_) == model.n_iter_
+
+
+# -- class_weight ----------------------------------------------------------------------------
+
+
+def rare_positive_class():
+    rng = np.random.RandomState(0)
+    X = rng.randn(300, 6, 2)
+    y = (X[:, :, 0].sum(axis=1) + 2 * rng.randn(300) > 3).astype(int)  # 17% positive, noisy
+    return X, y
+
+
+def test_balanced_class_weights_raise_the_recall_of_a_rare_class():
+    X, y = rare_positive_class()
+    settings = {"hidden_size": 8, "max_epochs": 30, "random_state": 0}
+    recall = {
+        str(class_weight): LSTMClassifier(class_weight=class_weight, **settings)
+        .fit(X, y)
+        .predict(X)[y == 1]
+        .mean()
+        for class_weight in (None, "balanced", {0: 1, 1: 20})
+    }
+    # Measured: 0.43 unweighted, 0.90 balanced, 1.00 with the positive class 20 times heavier.
+    assert recall["None"] < 0.6
+    assert recall["balanced"] > 0.8
+    assert recall["{0: 1, 1: 20}"] > recall["balanced"]
+
+
+def test_class_weights_multiply_sample_weights():
+    X, y = rare_positive_class()
+    settings = {"hidden_size": 8, "max_epochs": 3, "random_state": 0}
+    both = LSTMClassifier(class_weight={0: 1.0, 1: 4.0}, **settings).fit(
+        X, y, sample_weight=np.full(300, 0.5)
+    )
+    product = LSTMClassifier(**settings).fit(X, y, sample_weight=np.where(y == 1, 2.0, 0.5))
+    np.testing.assert_allclose(both.predict_proba(X), product.predict_proba(X), atol=1e-6)
+
+
+def test_per_step_labels_are_weighted_by_their_class():
+    X_steps = RNG.randn(40, 6, 2)
+    y_steps = (X_steps[:, :, 0] > 1).astype(int)
+    model = LSTMClassifier(
+        output="sequence", class_weight="balanced", hidden_size=8, max_epochs=2, random_state=0
+    )
+    assert model.fit(X_steps, y_steps).predict(X_steps).shape == (40, 6)
+
+
+def test_class_weight_for_an_unknown_label_is_refused():
+    X, y = rare_positive_class()
+    with pytest.raises(
+        ValueError, match=r"class_weight for \[5\], which are not classes of y \(its classes are \[0, 1\]\)"
+    ):
+        LSTMClassifier(max_epochs=1, class_weight={5: 2.0}).fit(X, y)
