@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import warnings
 from abc import ABCMeta, abstractmethod
 from collections.abc import Callable, Iterator
 from numbers import Integral, Real
@@ -12,6 +13,7 @@ from typing import Any, ClassVar
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
@@ -29,13 +31,14 @@ from ._defaults import (
     auto_patch_size,
 )
 from ._training.batches import ArrayBatches
-from ._training.net import predict_outputs
+from ._training.net import is_incremental, module_arguments, predict_outputs
 from ._training.plan import (
     OPTIMIZERS,
     TrainingPlan,
     fit_network,
     resolve_device,
     resolve_optimizer,
+    train_one_more_epoch,
     training_rows,
 )
 from ._training.schedules import SCHEDULES
@@ -96,6 +99,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "learning_rate": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "learning_rate_schedule": [StrOptions(set(SCHEDULES))],
@@ -105,6 +109,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         "device": [str, torch.device],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "warm_start": ["boolean"],
         "callbacks": [list, None],
     }
 
@@ -123,6 +128,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 10,
+        tol: float = 1e-4,
         batch_size: int | str = "auto",
         learning_rate: float | str = "auto",
         learning_rate_schedule: str = "cosine",
@@ -132,6 +138,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         device: str = "cpu",
         random_state: int | np.random.RandomState | None = None,
         verbose: int = 0,
+        warm_start: bool = False,
         callbacks: list | None = None,
     ) -> None:
         self.hidden_size = hidden_size
@@ -146,6 +153,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.learning_rate_schedule = learning_rate_schedule
@@ -155,6 +163,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
+        self.warm_start = warm_start
         self.callbacks = callbacks
 
     # -- what the siblings differ in -------------------------------------------------
@@ -168,11 +177,11 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
     _criterion_params: ClassVar[dict] = {}
 
     @abstractmethod
-    def _encode_target(self, y: Any) -> tuple[np.ndarray, int]:
+    def _encode_target(self, y: Any, *, keep: bool = False) -> tuple[np.ndarray, int]:
         """Validate y, record what predict needs, return (training target, output size)."""
 
     @abstractmethod
-    def _encode_step_target(self, y: Any, X: Sequences) -> tuple[np.ndarray, int]:
+    def _encode_step_target(self, y: Any, X: Sequences, *, keep: bool = False) -> tuple[np.ndarray, int]:
         """The same for per-step targets, laid out like ``X.values`` with ``_step_fill`` at padding."""
 
     def _class_weighted(self, weights: np.ndarray | None, target: np.ndarray) -> np.ndarray | None:
@@ -213,36 +222,66 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             The fitted estimator.
         """
         with _state_restored_on_error(self):
-            return self._fit(X, y, sample_weight)
+            return self._fit(X, y, sample_weight, continuing=self.warm_start and hasattr(self, "net_"))
 
-    def _fit(self, X: Any, y: Any, sample_weight: Any = None):
-        X = self._validated_sequences(X, reset=True)
+    def _partial_fit(self, X: Any, y: Any, classes: Any, sample_weight: Any):
+        """One epoch on X, y: from the network trained so far, or a new one on the first call."""
+        if self.early_stopping:
+            raise ValueError(
+                f"{type(self).__name__}.partial_fit does not support early_stopping=True: each call "
+                "trains one epoch on the data it is given. Hold out data and score it yourself, or "
+                "use fit."
+            )
+        with _state_restored_on_error(self):
+            continuing = hasattr(self, "net_")
+            if continuing:
+                self._check_partial_fit_classes(classes)
+            else:
+                self._start_partial_fit(classes)
+            return self._fit(X, y, sample_weight, continuing=continuing, incremental=True)
+
+    def _start_partial_fit(self, classes: Any) -> None:
+        """Classifiers learn ``classes_`` from ``classes`` here; regressors need nothing."""
+
+    def _check_partial_fit_classes(self, classes: Any) -> None:
+        """Classifiers check later calls' ``classes`` against the first."""
+
+    def _fit(
+        self,
+        X: Any,
+        y: Any,
+        sample_weight: Any = None,
+        *,
+        continuing: bool = False,
+        incremental: bool = False,
+    ):
+        """Train; ``continuing`` starts from the trained network, ``incremental`` runs one epoch."""
+        name = type(self).__name__
+        # A partial_fit started with classes= encodes its labels with them too.
+        keep = continuing or (incremental and hasattr(self, "classes_"))
+        X = self._validated_sequences(X, reset=not continuing)
         per_step = self.output == "sequence"
         if X.instances is not None:
-            y = align_target(type(self).__name__, y, X.instances, X.step_index if per_step else None)
+            y = align_target(name, y, X.instances, X.step_index if per_step else None)
         if per_step:
-            target, output_size = self._encode_step_target(y, X)
+            target, output_size = self._encode_step_target(y, X, keep=keep)
         else:
-            target, output_size = self._encode_target(y)
+            target, output_size = self._encode_target(y, keep=keep)
             check_consistent_samples(self, X, target)
-        name = type(self).__name__
         if X.instances is not None and sample_weight is not None:
             sample_weight = align_target(name, sample_weight, X.instances, X.step_index if per_step else None)
         weights = self._class_weighted(check_sample_weight(self, sample_weight, X, per_step=per_step), target)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-        self.patch_size_ = self._resolve_patch_size(X)
+        if incremental:
+            # Each call draws other batch orders and dropout masks, reproducibly.
+            seed = (seed + 7919 * getattr(self, "n_iter_", 0)) % np.iinfo(np.int32).max
         cell = self._cell_name()
-        self.num_layers_ = auto_num_layers(cell) if self.num_layers == "auto" else self.num_layers
+        build = self._continued_network if continuing else self._new_network
+        network = build(X, output_size)
         if self.learning_rate == "auto":
             self.learning_rate_ = auto_learning_rate(cell)
         else:
             self.learning_rate_ = self.learning_rate
-        # A step's output must not have read the steps after it: per-step
-        # outputs (forecasts at every step, generators) read forwards only.
-        self.bidirectional_ = (
-            self.output != "sequence" if self.bidirectional == "auto" else self.bidirectional
-        )
-        input_mean, input_scale = self._input_scaling(X)
         n_train = training_rows(name, self.validation_fraction, len(X), early_stopping=self.early_stopping)
         self.batch_size_ = auto_batch_size(n_train) if self.batch_size == "auto" else self.batch_size
         if self.max_epochs == "auto":
@@ -256,20 +295,50 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             criterion_params={**self._criterion_params, **({} if weights is None else {"reduction": "none"})},
             optimizer=resolve_optimizer(name, self.optimizer),
             learning_rate=self.learning_rate_,
-            learning_rate_schedule=self.learning_rate_schedule,
+            # partial_fit trains one epoch per call, with no end to schedule towards.
+            learning_rate_schedule="constant" if incremental else self.learning_rate_schedule,
             weight_decay=self.weight_decay,
             clip_grad_norm=self.clip_grad_norm,
-            max_epochs=self.max_epochs_,
+            max_epochs=1 if incremental else self.max_epochs_,
             batch_size=self.batch_size_,
             n_train=n_train,
             early_stopping=self.early_stopping,
             n_iter_no_change=self.n_iter_no_change,
+            tol=self.tol,
             callbacks=self.callbacks,
             device=resolve_device(name, self.device),
             seed=seed,
             verbose=self.verbose,
         )
-        network = {
+        data = ArrayBatches(X, target, step_fill=self._step_fill if per_step else None, weights=weights)
+        previous_losses = list(self.loss_curve_) if continuing else []
+        previous_validation = list(self.validation_loss_curve_ or []) if continuing else []
+        if incremental and continuing and is_incremental(self.net_):
+            net = train_one_more_epoch(self.net_, plan, data)
+            epochs_run = 1
+        else:
+            initial_state = self.net_.module_.state_dict() if continuing else None
+            net = fit_network(
+                RecurrentNetwork, network, plan, data, initial_state=initial_state, incremental=incremental
+            )
+            epochs_run = len(net.history)
+        self._record_training(net, epochs_run, previous_losses, previous_validation)
+        if not incremental:
+            self._warn_if_not_converged(epochs_run)
+        return self
+
+    def _new_network(self, X: Sequences, output_size: int) -> dict[str, Any]:
+        """Resolve the architecture's ``"auto"`` hyperparameters; return the module's arguments."""
+        cell = self._cell_name()
+        self.patch_size_ = self._resolve_patch_size(X)
+        self.num_layers_ = auto_num_layers(cell) if self.num_layers == "auto" else self.num_layers
+        # A step's output must not have read the steps after it: per-step
+        # outputs (forecasts at every step, generators) read forwards only.
+        self.bidirectional_ = (
+            self.output != "sequence" if self.bidirectional == "auto" else self.bidirectional
+        )
+        input_mean, input_scale = self._input_scaling(X)
+        return {
             "input_size": X.n_features,
             "output_size": output_size,
             "cell": cell,
@@ -286,18 +355,72 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             "input_mean": input_mean,
             "input_scale": input_scale,
         }
-        data = ArrayBatches(X, target, step_fill=self._step_fill if per_step else None, weights=weights)
-        net = fit_network(RecurrentNetwork, network, plan, data)
+
+    def _continued_network(self, X: Sequences, output_size: int) -> dict[str, Any]:
+        """The trained network's arguments, once the hyperparameters are checked to still describe it."""
+        trained = module_arguments(self.net_)
+        cell = self._cell_name()
+        wanted = {
+            "cell": cell,
+            "hidden_size": self.hidden_size,
+            "output": self.output,
+            "embedding_dim": self.embedding_dim,
+            "output_size": output_size,
+            "num_layers": auto_num_layers(cell) if self.num_layers == "auto" else self.num_layers,
+        }
+        if self.bidirectional != "auto":
+            wanted["bidirectional"] = self.bidirectional
+        if self.patch_size != "auto":
+            wanted["patch_size"] = self.patch_size
+        for key, value in wanted.items():
+            if trained[key] != value:
+                raise ValueError(
+                    f"{type(self).__name__} continues training the network it trained before "
+                    f"(warm_start or partial_fit), whose {key} is {trained[key]!r}, but it is now "
+                    f"{value!r}. Set it back, or set warm_start=False to train a new network."
+                )
+        # Dropout shapes no weight: the current value applies.
+        return {**trained, "dropout": self.dropout}
+
+    def _record_training(
+        self, net: Any, epochs_run: int, previous_losses: list, previous_validation: list
+    ) -> None:
+        """Fitted attributes of the run; curves and epochs add up over continued training."""
         self.net_ = net
         self.history_ = net.history
-        self.n_iter_ = len(net.history)
-        self.loss_curve_ = [float(loss) for loss in net.history[:, "train_loss"]]
+        history = net.history[-epochs_run:]
+        self.loss_curve_ = previous_losses + [float(epoch["train_loss"]) for epoch in history]
+        self.n_iter_ = len(self.loss_curve_)
         self.validation_loss_curve_ = None
         self.best_validation_loss_ = None
         if self.early_stopping:
-            self.validation_loss_curve_ = [float(loss) for loss in net.history[:, "valid_loss"]]
+            self.validation_loss_curve_ = previous_validation + [
+                float(epoch["valid_loss"]) for epoch in history
+            ]
             self.best_validation_loss_ = min(self.validation_loss_curve_)
-        return self
+
+    def _warn_if_not_converged(self, epochs_run: int) -> None:
+        """MLPClassifier's ConvergenceWarning: max_epochs reached while the loss still improved by tol.
+
+        ``tol`` is, as in MLPClassifier, an improvement per epoch. It is read
+        from the trend of the last ``n_iter_no_change`` epochs, not from one
+        epoch: the training loss is measured with dropout on, whose noise
+        alone makes single epochs look better or worse by about ``1e-4``.
+        """
+        curve = self.validation_loss_curve_ if self.early_stopping else self.loss_curve_
+        window = self.n_iter_no_change
+        if epochs_run < self.max_epochs_ or len(curve) <= window:  # early stopping ended it: converged
+            return
+        per_epoch = (curve[-window - 1] - curve[-1]) / window
+        if per_epoch > self.tol:
+            which = "validation" if self.early_stopping else "training"
+            warnings.warn(
+                f"{type(self).__name__} stopped at max_epochs_={self.max_epochs_} while its {which} "
+                f"loss was still improving: by {per_epoch:.3g} per epoch over the last {window} "
+                f"epochs, more than tol={self.tol}. Raise max_epochs, or raise tol to accept this fit.",
+                ConvergenceWarning,
+                stacklevel=5,  # the user's call of fit (through _fit_context)
+            )
 
     def _validated_sequences(self, X: Any, *, reset: bool) -> Sequences:
         """Numeric sequences, or token ids when ``embedding_dim`` is set."""
@@ -417,6 +540,7 @@ class _CellSelection:
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 10,
+        tol: float = 1e-4,
         batch_size: int | str = "auto",
         learning_rate: float | str = "auto",
         learning_rate_schedule: str = "cosine",
@@ -426,6 +550,7 @@ class _CellSelection:
         device: str = "cpu",
         random_state: int | np.random.RandomState | None = None,
         verbose: int = 0,
+        warm_start: bool = False,
         callbacks: list | None = None,
     ) -> None:
         self.cell = cell
@@ -442,6 +567,7 @@ class _CellSelection:
             early_stopping=early_stopping,
             validation_fraction=validation_fraction,
             n_iter_no_change=n_iter_no_change,
+            tol=tol,
             batch_size=batch_size,
             learning_rate=learning_rate,
             learning_rate_schedule=learning_rate_schedule,
@@ -451,5 +577,6 @@ class _CellSelection:
             device=device,
             random_state=random_state,
             verbose=verbose,
+            warm_start=warm_start,
             callbacks=callbacks,
         )

@@ -12,7 +12,7 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.class_weight import compute_class_weight
 
 from ._base import _BaseRNN, _CellSelection
-from ._compat import StrOptions
+from ._compat import StrOptions, _fit_context
 from ._data.panels import as_pandas
 from ._data.sequences import Sequences
 from ._data.targets import check_classification_target, per_step_layout, per_step_result
@@ -56,6 +56,7 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 10,
+        tol: float = 1e-4,
         batch_size: int | str = "auto",
         learning_rate: float | str = "auto",
         learning_rate_schedule: str = "cosine",
@@ -65,6 +66,7 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         device: str = "cpu",
         random_state: int | np.random.RandomState | None = None,
         verbose: int = 0,
+        warm_start: bool = False,
         callbacks: list | None = None,
         class_weight: dict | str | None = None,
     ) -> None:
@@ -81,6 +83,7 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
             early_stopping=early_stopping,
             validation_fraction=validation_fraction,
             n_iter_no_change=n_iter_no_change,
+            tol=tol,
             batch_size=batch_size,
             learning_rate=learning_rate,
             learning_rate_schedule=learning_rate_schedule,
@@ -90,6 +93,7 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
             device=device,
             random_state=random_state,
             verbose=verbose,
+            warm_start=warm_start,
             callbacks=callbacks,
         )
         self.class_weight = class_weight
@@ -113,9 +117,19 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         class_weights[valid] = per_class[codes[valid]]
         return class_weights if weights is None else weights * class_weights
 
-    def _fit_labels(self, labels: np.ndarray) -> np.ndarray:
-        """Learn ``classes_`` from a 1-D array of labels and return their codes."""
+    def _fit_labels(self, labels: np.ndarray, *, keep: bool = False) -> np.ndarray:
+        """Learn ``classes_`` from a 1-D array of labels (or, with keep, use them) and return their codes."""
         labels = check_classification_target(self, labels)
+        if keep:
+            unknown = np.setdiff1d(labels, self.classes_)
+            if unknown.size:
+                raise ValueError(
+                    f"{type(self).__name__} continues training (warm_start or partial_fit) on the "
+                    f"classes {self.classes_.tolist()}, but y has the labels {unknown.tolist()[:5]}. "
+                    "Pass every class to the first partial_fit call with classes=..., or set "
+                    "warm_start=False to train a new network."
+                )
+            return np.searchsorted(self.classes_, labels).astype(np.int64)
         encoder = LabelEncoder().fit(labels)
         self.classes_ = encoder.classes_
         if len(self.classes_) < 2:
@@ -126,10 +140,28 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
             )
         return encoder.transform(labels).astype(np.int64)
 
-    def _encode_target(self, y: Any) -> tuple[np.ndarray, int]:
-        return self._fit_labels(y), len(self.classes_)
+    def _encode_target(self, y: Any, *, keep: bool = False) -> tuple[np.ndarray, int]:
+        return self._fit_labels(y, keep=keep), len(self.classes_)
 
-    def _encode_step_target(self, y: Any, X: Sequences) -> tuple[np.ndarray, int]:
+    def _start_partial_fit(self, classes: Any) -> None:
+        """The first partial_fit call learns ``classes_`` from ``classes``, as MLPClassifier does."""
+        if classes is None:
+            raise ValueError(
+                f"{type(self).__name__}.partial_fit needs classes= on its first call: every label "
+                "y may ever hold, since later calls may not see them all."
+            )
+        self.classes_ = np.unique(check_classification_target(self, np.asarray(classes)))
+        if len(self.classes_) < 2:
+            raise ValueError(f"{type(self).__name__}.partial_fit needs at least 2 classes, got {classes!r}.")
+
+    def _check_partial_fit_classes(self, classes: Any) -> None:
+        if classes is not None and not np.array_equal(np.unique(classes), self.classes_):
+            raise ValueError(
+                f"{type(self).__name__}.partial_fit got classes={np.unique(classes).tolist()}, but it was "
+                f"started with {self.classes_.tolist()}; pass the same classes (or none) on later calls."
+            )
+
+    def _encode_step_target(self, y: Any, X: Sequences, *, keep: bool = False) -> tuple[np.ndarray, int]:
         layout, _ = per_step_layout(self, y, X)
         if layout.shape[2] != 1:
             raise ValueError(
@@ -138,8 +170,39 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
             )
         valid = X.valid_steps()
         codes = np.full(valid.shape, IGNORED_CLASS, dtype=np.int64)
-        codes[valid] = self._fit_labels(layout[valid][:, 0])
+        codes[valid] = self._fit_labels(layout[valid][:, 0], keep=keep)
         return codes, len(self.classes_)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X: Any, y: Any, classes: Any = None, sample_weight: Any = None):
+        """Train one epoch on X and y, continuing from the network trained so far.
+
+        The first call builds the network, as ``fit`` would, and needs
+        ``classes``; later calls each train one more epoch with the same
+        optimizer (its moments kept), at a constant ``learning_rate_`` (no
+        schedule: there is no last epoch to decay towards). After ``fit``,
+        the first ``partial_fit`` continues from the fitted weights with a new
+        optimizer. ``early_stopping`` is not supported.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps), \
+                or list of arrays of shape (T_i, n_features)
+            Training sequences, with the features of the first call.
+        y : array-like of shape (n_samples,)
+            Class labels, each among ``classes``.
+        classes : array-like of shape (n_classes,), default=None
+            Every class y may hold, over all calls. Required on the first call,
+            and optional (but then the same) on later ones.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sequence in the loss, as in ``fit``.
+
+        Returns
+        -------
+        self : object
+            The estimator, trained one more epoch.
+        """
+        return self._partial_fit(X, y, classes, sample_weight)
 
     def _proba(self, logits: np.ndarray) -> np.ndarray:
         logits = logits - logits.max(axis=-1, keepdims=True)
@@ -304,6 +367,7 @@ class RNNClassifier(_CellSelection, _RNNClassifierBase):
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 10,
+        tol: float = 1e-4,
         batch_size: int | str = "auto",
         learning_rate: float | str = "auto",
         learning_rate_schedule: str = "cosine",
@@ -313,6 +377,7 @@ class RNNClassifier(_CellSelection, _RNNClassifierBase):
         device: str = "cpu",
         random_state: int | np.random.RandomState | None = None,
         verbose: int = 0,
+        warm_start: bool = False,
         callbacks: list | None = None,
         class_weight: dict | str | None = None,
     ) -> None:
@@ -331,6 +396,7 @@ class RNNClassifier(_CellSelection, _RNNClassifierBase):
             early_stopping=early_stopping,
             validation_fraction=validation_fraction,
             n_iter_no_change=n_iter_no_change,
+            tol=tol,
             batch_size=batch_size,
             learning_rate=learning_rate,
             learning_rate_schedule=learning_rate_schedule,
@@ -340,6 +406,7 @@ class RNNClassifier(_CellSelection, _RNNClassifierBase):
             device=device,
             random_state=random_state,
             verbose=verbose,
+            warm_start=warm_start,
             callbacks=callbacks,
             class_weight=class_weight,
         )

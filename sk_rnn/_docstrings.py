@@ -83,7 +83,7 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         Hold out the *last* ``validation_fraction`` of the training sequences
         (in the order given, never shuffled: for windows of a time series
         these are the most recent ones, as ``TimeSeriesSplit`` would choose),
-        stop when their loss has not improved by 0.01% for
+        stop when their loss has not improved by ``tol`` for
         ``n_iter_no_change`` epochs, and keep the weights of the best epoch.
         Shuffle the rows first if their order means nothing.
 
@@ -92,6 +92,14 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
 
     n_iter_no_change : int, default=10
         Epochs without improvement of the validation loss before stopping.
+
+    tol : float, default=1e-4
+        The improvement of the loss that counts, as in ``MLPClassifier``
+        (absolute): early stopping waits for the validation loss to improve
+        by more than ``tol``, and a ``ConvergenceWarning`` says when
+        training reached ``max_epochs`` while the loss (the validation loss
+        with ``early_stopping``) still improved by more than ``tol`` over the
+        last ``n_iter_no_change`` epochs.
 
     batch_size : int or "auto", default="auto"
         Sequences per gradient step. "auto": ``n_samples // 16`` within
@@ -135,6 +143,14 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
 
     verbose : int, default=0
         Print a table of the training loss per epoch when positive.
+
+    warm_start : bool, default=False
+        When True, ``fit`` continues training the network of the previous
+        fit (its weights, input and target scaling, classes and
+        architecture) for ``max_epochs`` more epochs, with a new optimizer
+        and learning-rate schedule, instead of starting anew; ``loss_curve_``
+        and ``n_iter_`` add up. Hyperparameters that shape the network
+        (``hidden_size``, ``cell``, ...) must not have changed.
 
     callbacks : list of skorch callbacks or (name, callback) tuples, default=None
         Extra skorch callbacks (``skorch.callbacks.EarlyStopping``,

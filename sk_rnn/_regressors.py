@@ -10,6 +10,7 @@ from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 
 from ._base import _BaseRNN, _CellSelection
+from ._compat import _fit_context
 from ._data.panels import as_pandas
 from ._data.sequences import Sequences
 from ._data.targets import check_regression_target, per_step_layout, per_step_result
@@ -26,8 +27,17 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
     _step_criterion = PerStepMSELoss
     _step_fill = np.nan
 
-    def _standardise(self, y: np.ndarray) -> np.ndarray:
-        """Record the mean and scale of each target column of a finite (m, k) array."""
+    def _standardise(self, y: np.ndarray, *, keep: bool) -> np.ndarray:
+        """Standardise each target column of a finite (m, k) array, recording (or, with keep, reusing) how."""
+        if keep:
+            # The trained network's outputs are in the units of the first fit.
+            if y.shape[1] != self.n_outputs_:
+                raise ValueError(
+                    f"{type(self).__name__} was trained on {self.n_outputs_} target(s) per sample and "
+                    f"continues training (warm_start or partial_fit), but y has {y.shape[1]}. Pass y "
+                    "with the same columns, or set warm_start=False to train a new network."
+                )
+            return (y - self._y_mean) / self._y_scale
         # Standardising the target lets the defaults (learning rate, gradient
         # clipping, initialisation) work whatever the unit of y is.
         self._y_mean = y.mean(axis=0)
@@ -36,19 +46,48 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
         self.n_outputs_ = y.shape[1]
         return (y - self._y_mean) / self._y_scale
 
-    def _encode_target(self, y: Any) -> tuple[np.ndarray, int]:
+    def _encode_target(self, y: Any, *, keep: bool = False) -> tuple[np.ndarray, int]:
         y = check_regression_target(self, y)
         self._y_was_1d = y.ndim == 1
-        standardised = self._standardise(y.reshape(len(y), -1))
+        standardised = self._standardise(y.reshape(len(y), -1), keep=keep)
         return standardised.astype(np.float32), self.n_outputs_
 
-    def _encode_step_target(self, y: Any, X: Sequences) -> tuple[np.ndarray, int]:
+    def _encode_step_target(self, y: Any, X: Sequences, *, keep: bool = False) -> tuple[np.ndarray, int]:
         layout, self._y_was_1d = per_step_layout(self, y, X)
         valid = X.valid_steps()
         values = check_regression_target(self, layout[valid])
         target = np.full(layout.shape, np.nan, dtype=np.float32)
-        target[valid] = self._standardise(values)
+        target[valid] = self._standardise(values, keep=keep)
         return target, self.n_outputs_
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X: Any, y: Any, sample_weight: Any = None):
+        """Train one epoch on X and y, continuing from the network trained so far.
+
+        The first call builds the network and standardises the target from
+        its y, as ``fit`` would; later calls each train one more epoch with the
+        same optimizer (its moments kept), at a constant ``learning_rate_`` (no
+        schedule: there is no last epoch to decay towards), and keep the first
+        call's target scaling. After ``fit``, the first ``partial_fit``
+        continues from the fitted weights with a new optimizer.
+        ``early_stopping`` is not supported.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps), \
+                or list of arrays of shape (T_i, n_features)
+            Training sequences, with the features of the first call.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets, with the outputs of the first call.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sequence in the loss, as in ``fit``.
+
+        Returns
+        -------
+        self : object
+            The estimator, trained one more epoch.
+        """
+        return self._partial_fit(X, y, None, sample_weight)
 
     def _unscale(self, outputs: np.ndarray) -> np.ndarray:
         y = outputs * self._y_scale + self._y_mean

@@ -12,7 +12,7 @@ from typing import Any
 
 import torch
 
-from .._training.net import SequenceNet
+from .._training.net import SequenceNet, module_arguments
 from .._training.scoped_state import seeded_torch
 from ..modules import RecurrentNetwork
 from .codec import Decoder, Encoder, UnsafeToSaveError
@@ -26,17 +26,13 @@ def encode_network(encoder: Encoder, net: Any, where: str) -> dict:
     """The net's module arguments, weights (set aside as arrays), batch size, device and history."""
     if not isinstance(net, SequenceNet) or net.module is not RecurrentNetwork:
         raise UnsafeToSaveError(f"sk_rnn.save cannot store {where}: it is not the network sk_rnn trained.")
-    module_arguments = {
-        key[len(_MODULE_PREFIX) :]: value
-        for key, value in net.get_params(deep=False).items()
-        if key.startswith(_MODULE_PREFIX) and "__" not in key[len(_MODULE_PREFIX) :]
-    }
+    arguments = module_arguments(net)
     weights = {
         name: encoder.array(tensor.detach().cpu().numpy())
         for name, tensor in net.module_.state_dict().items()
     }
     return {
-        "module": {key: encoder.encode(value, f"{where}.{key}") for key, value in module_arguments.items()},
+        "module": {key: encoder.encode(value, f"{where}.{key}") for key, value in arguments.items()},
         "weights": weights,
         "batch_size": int(net.batch_size),
         "device": str(net.device),

@@ -73,7 +73,9 @@ def training_callbacks(plan: TrainingPlan) -> list:
                 EarlyStopping(
                     monitor="valid_loss",
                     patience=plan.n_iter_no_change,
-                    threshold=1e-4,
+                    # MLPClassifier's tol: an absolute improvement of the loss.
+                    threshold=plan.tol,
+                    threshold_mode="abs",
                     load_best=True,
                     # A module-level function: the fitted estimator must stay picklable.
                     sink=print if plan.verbose else _discard,

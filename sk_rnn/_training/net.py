@@ -11,7 +11,9 @@ from .._data.sequences import Sequences
 from .batches import ArrayBatches, BatchIterable
 from .scoped_state import flush_denormals
 
-__all__ = ["SequenceNet", "predict_outputs", "weighted_mean"]
+__all__ = ["SequenceNet", "is_incremental", "module_arguments", "predict_outputs", "weighted_mean"]
+
+_MODULE_PREFIX = "module__"
 
 # Prediction batches are padded to a multiple of this many rows. The CPU
 # matrix kernels accumulate in an order that depends on the number of rows
@@ -37,6 +39,8 @@ class SequenceNet(NeuralNet):
     def __init__(self, *args, shuffle_seed: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self.shuffle_seed = shuffle_seed
+        # Whether partial_fit keeps training this net one epoch per call.
+        self.incremental = False
 
     def get_iterator(self, dataset, training: bool = False):
         if not isinstance(dataset, ArrayBatches):
@@ -69,6 +73,20 @@ class SequenceNet(NeuralNet):
         self._set_training(False)
         with torch.inference_mode():
             return self.infer(Xi)
+
+
+def is_incremental(net: SequenceNet) -> bool:
+    """Whether ``net`` is the one ``partial_fit`` trains an epoch at a time."""
+    return bool(getattr(net, "incremental", False))
+
+
+def module_arguments(net: NeuralNet) -> dict:
+    """The keyword arguments the net's module was built with (skorch's ``module__*`` parameters)."""
+    return {
+        key[len(_MODULE_PREFIX) :]: value
+        for key, value in net.get_params(deep=False).items()
+        if key.startswith(_MODULE_PREFIX) and "__" not in key[len(_MODULE_PREFIX) :]
+    }
 
 
 def weighted_mean(losses: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:

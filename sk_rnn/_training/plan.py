@@ -24,6 +24,7 @@ __all__ = [
     "fit_network",
     "resolve_device",
     "resolve_optimizer",
+    "train_one_more_epoch",
     "training_rows",
 ]
 
@@ -56,6 +57,7 @@ class TrainingPlan:
     n_train: int
     early_stopping: bool
     n_iter_no_change: int
+    tol: float
     callbacks: list | None
     device: torch.device
     seed: int
@@ -67,9 +69,21 @@ class TrainingPlan:
 
 
 def fit_network(
-    module: type[torch.nn.Module], module_params: dict[str, Any], plan: TrainingPlan, data: ArrayBatches
+    module: type[torch.nn.Module],
+    module_params: dict[str, Any],
+    plan: TrainingPlan,
+    data: ArrayBatches,
+    *,
+    initial_state: dict[str, torch.Tensor] | None = None,
+    incremental: bool = False,
 ) -> SequenceNet:
-    """Build the net of ``module(**module_params)`` and train it on ``data`` as ``plan`` says."""
+    """Build the net of ``module(**module_params)`` and train it on ``data`` as ``plan`` says.
+
+    ``initial_state`` (a module state dict) continues a trained network
+    instead of starting from random weights. An ``incremental`` net is kept
+    by ``partial_fit``, which trains it one epoch per call, optimizer state
+    included (see :func:`train_one_more_epoch`).
+    """
     net = SequenceNet(
         module=module,
         **{f"module__{key}": value for key, value in module_params.items()},
@@ -87,8 +101,22 @@ def fit_network(
         verbose=plan.verbose,
         shuffle_seed=plan.seed,
     )
+    net.incremental = incremental
     with seeded_torch(plan.seed, plan.device), flush_denormals():
-        net.fit(data)
+        if initial_state is None:
+            net.fit(data)
+        else:
+            net.initialize()
+            net.module_.load_state_dict(initial_state)
+            net.partial_fit(data)  # partial_fit keeps the loaded weights
+    return net
+
+
+def train_one_more_epoch(net: SequenceNet, plan: TrainingPlan, data: ArrayBatches) -> SequenceNet:
+    """One more epoch of a ``partial_fit`` net: the same optimizer, its moments and step count kept."""
+    net.shuffle_seed = plan.seed
+    with seeded_torch(plan.seed, plan.device), flush_denormals():
+        net.partial_fit(data)
     return net
 
 

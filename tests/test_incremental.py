@@ -1,0 +1,119 @@
+"""warm_start, partial_fit, tol and the ConvergenceWarning, with MLPClassifier's meanings."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.exceptions import ConvergenceWarning
+
+from sk_rnn import GRURegressor, LSTMClassifier, RNNClassifier
+
+RNG = np.random.RandomState(0)
+X = RNG.randn(80, 6, 2)
+y = (X[:, :, 0].sum(axis=1) > 0).astype(int)
+SMALL = {"hidden_size": 8, "random_state": 0}
+
+
+def quietly(function, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return function(*args, **kwargs)
+
+
+def test_warm_start_continues_training_and_adds_up_the_curves():
+    model = quietly(LSTMClassifier(max_epochs=5, **SMALL).fit, X, y)
+    first_curve, first_net = list(model.loss_curve_), model.net_
+    model.set_params(warm_start=True)
+    quietly(model.fit, X, y)
+    assert model.n_iter_ == 10 and model.loss_curve_[:5] == first_curve
+    # It starts where it stopped, not from a fresh network's loss.
+    fresh = quietly(LSTMClassifier(max_epochs=5, **SMALL).fit, X, y)
+    assert model.loss_curve_[5] < fresh.loss_curve_[0]
+    assert model.net_ is not first_net  # a new optimizer and schedule, the weights carried over
+
+
+def test_warm_start_refuses_a_changed_architecture_or_new_labels():
+    model = quietly(LSTMClassifier(max_epochs=2, warm_start=True, **SMALL).fit, X, y)
+    model.set_params(hidden_size=16)
+    with pytest.raises(ValueError, match=r"whose hidden_size is 8, but it is now 16.*warm_start=False"):
+        model.fit(X, y)
+    model.set_params(hidden_size=8)
+    with pytest.raises(ValueError, match=r"on the classes \[0, 1\], but y has the labels \[2\]"):
+        model.fit(X, np.where(y == 1, 2, 0))
+    assert model.n_iter_ == 2  # the failed fits changed nothing
+
+
+def test_warm_start_regressor_keeps_its_outputs():
+    model = quietly(GRURegressor(max_epochs=2, warm_start=True, **SMALL).fit, X, X[:, -1, :])
+    with pytest.raises(ValueError, match=r"trained on 2 target\(s\) per sample .* but y has 1"):
+        model.fit(X, X[:, -1, 0])
+
+
+def test_partial_fit_trains_one_epoch_per_call_with_the_same_optimizer():
+    model = LSTMClassifier(**SMALL)
+    with pytest.raises(ValueError, match=r"partial_fit needs classes= on its first call"):
+        model.partial_fit(X, y)
+    model.partial_fit(X[:40], y[:40], classes=[0, 1, 2])
+    net = model.net_
+    for _ in range(9):
+        model.partial_fit(X, y)
+    assert model.n_iter_ == 10 and len(model.loss_curve_) == 10
+    assert model.net_ is net  # Adam's moments carry over from call to call
+    assert model.loss_curve_[-1] < model.loss_curve_[0]
+    assert list(model.classes_) == [0, 1, 2]
+    assert model.predict_proba(X).shape == (80, 3)
+
+
+def test_partial_fit_refuses_what_the_first_call_did_not_allow():
+    model = LSTMClassifier(**SMALL).partial_fit(X, y, classes=[0, 1])
+    with pytest.raises(ValueError, match=r"got classes=\[0, 1, 2\], but it was started with \[0, 1\]"):
+        model.partial_fit(X, y, classes=[0, 1, 2])
+    with pytest.raises(ValueError, match=r"but y has the labels \[5\]"):
+        model.partial_fit(X, np.full(80, 5))
+    with pytest.raises(ValueError, match=r"fitted on sequences with 2 features per step, but X has 3"):
+        model.partial_fit(RNG.randn(80, 6, 3), y)
+    with pytest.raises(ValueError, match=r"partial_fit does not support early_stopping=True"):
+        LSTMClassifier(early_stopping=True).partial_fit(X, y, classes=[0, 1])
+
+
+def test_partial_fit_after_fit_continues_from_the_fitted_weights():
+    model = quietly(RNNClassifier(cell="gru", max_epochs=5, **SMALL).fit, X, y)
+    last = model.loss_curve_[-1]
+    model.partial_fit(X, y)
+    assert model.n_iter_ == 6
+    assert model.loss_curve_[-1] < 2 * last
+
+
+def test_partial_fit_regressor_keeps_the_first_target_scaling():
+    model = GRURegressor(**SMALL).partial_fit(X, X[:, -1, 0])
+    scale = model._y_scale.copy()
+    model.partial_fit(X, 10 * X[:, -1, 0])
+    np.testing.assert_array_equal(model._y_scale, scale)
+
+
+def test_a_convergence_warning_when_max_epochs_cut_an_improving_fit():
+    with pytest.warns(
+        ConvergenceWarning, match=r"stopped at max_epochs_=12 while its training loss was still"
+    ):
+        LSTMClassifier(max_epochs=12, **SMALL).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        LSTMClassifier(max_epochs=12, tol=10.0, **SMALL).fit(X, y)
+
+
+def test_tol_is_what_early_stopping_counts_as_an_improvement():
+    # No improvement of the validation loss is larger than 10: stop after n_iter_no_change + 1 epochs.
+    model = LSTMClassifier(early_stopping=True, n_iter_no_change=3, tol=10.0, max_epochs=50, **SMALL).fit(
+        X, y
+    )
+    assert model.n_iter_ == 4
+
+
+@pytest.mark.slow
+def test_a_default_fit_on_real_data_does_not_warn():
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        LSTMClassifier(random_state=0).fit(digits.images[::2], digits.target[::2])
