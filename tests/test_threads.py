@@ -1,0 +1,27 @@
+"""predict is safe to call from several threads at once."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from sk_rnn import GRURegressor, LSTMClassifier
+
+
+def test_concurrent_predictions_equal_serial_ones():
+    rng = np.random.RandomState(0)
+    X = rng.randn(64, 9, 3)
+    ragged = [rng.randn(length, 3) for length in rng.randint(2, 12, size=64)]
+    classifier = LSTMClassifier(hidden_size=8, max_epochs=2, random_state=0).fit(X, np.arange(64) % 3)
+    regressor = GRURegressor(hidden_size=8, max_epochs=2, random_state=0).fit(ragged, rng.randn(64))
+    expected_proba = classifier.predict_proba(X)
+    expected_values = regressor.predict(ragged)
+
+    def predict(i: int):
+        if i % 2:
+            return classifier.predict_proba(X)
+        return regressor.predict(ragged)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(predict, range(64)))
+    for i, result in enumerate(results):
+        np.testing.assert_array_equal(result, expected_proba if i % 2 else expected_values)
