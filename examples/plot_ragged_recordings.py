@@ -23,6 +23,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 
 from sk_rnn import GRUClassifier
+from sk_rnn.inspection import TrainingCurveDisplay
 from sk_rnn.preprocessing import SequencePadder
 
 rng = np.random.RandomState(0)
@@ -69,3 +70,13 @@ for ax, kind in zip(axes, kinds, strict=True):
 axes[0].set_ylabel("position")
 fig.tight_layout()
 fig.savefig("ragged_recordings.png", dpi=100)
+
+# %%
+# How training went: refit on all recordings with early stopping (the last
+# 10% held out), and draw the loss of every epoch, training and held-out, with
+# the learning rate of the cosine schedule on the right axis.
+model.set_params(gruclassifier__early_stopping=True).fit(recordings, labels)
+curves = TrainingCurveDisplay.from_estimator(model, name="GRU")
+print(f"{model[-1].n_iter_} epochs, best held-out loss {model[-1].best_validation_loss_:.3f}")
+curves.figure_.tight_layout()
+curves.figure_.savefig("ragged_recordings_training.png", dpi=100)

@@ -8,7 +8,7 @@ __version__ = "0.1.0"
 # Subpackages load on first attribute access, as sklearn's do after
 # ``import sklearn``: ``sk_rnn.preprocessing.SequenceScaler`` works without an
 # import of its own, and ``import sk_rnn`` does not pay for pandas-heavy parts.
-_SUBPACKAGES = ("datasets", "forecasting", "modules", "preprocessing")
+_SUBPACKAGES = ("datasets", "forecasting", "inspection", "modules", "preprocessing")
 
 
 # save and load, too: safetensors and the file format load when first used.

@@ -142,7 +142,10 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         state is left as it was.
 
     verbose : int, default=0
-        Print a table of the training loss per epoch when positive.
+        0 prints nothing. 1 prints a table with a row per epoch: the
+        learning rate of its last update, the training loss, the
+        validation loss (with ``early_stopping``) and the seconds it took.
+        2 adds a progress bar over the batches (tqdm).
 
     warm_start : bool, default=False
         When True, ``fit`` continues training the network of the previous

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 from sklearn.base import clone
-from skorch.callbacks import Callback, EarlyStopping, GradientNormClipping
+from skorch.callbacks import Callback, EarlyStopping, GradientNormClipping, ProgressBar
 
 from .batches import ArrayBatches
 from .schedules import schedule_callback
@@ -14,7 +14,7 @@ from .schedules import schedule_callback
 if TYPE_CHECKING:
     from .plan import TrainingPlan
 
-__all__ = ["HoldOutLast", "StopOnNonFiniteLoss", "training_callbacks"]
+__all__ = ["HoldOutLast", "RecordLearningRate", "StopOnNonFiniteLoss", "training_callbacks"]
 
 
 class HoldOutLast:
@@ -45,6 +45,17 @@ class StopOnNonFiniteLoss(Callback):
                 f"epoch {len(net.history)}. Scale X (for instance with StandardScaler), lower "
                 f"learning_rate (now {net.lr}), or set clip_grad_norm."
             )
+
+
+class RecordLearningRate(Callback):
+    """Record the learning rate of the epoch's last update as ``lr`` in the history.
+
+    The per-epoch table of ``verbose=1`` prints it, and
+    :class:`~sk_rnn.inspection.TrainingCurveDisplay` draws it.
+    """
+
+    def on_epoch_end(self, net, **kwargs) -> None:
+        net.history.record("lr", float(net.optimizer_.param_groups[0]["lr"]))
 
 
 def _discard(message: str) -> None:
@@ -84,4 +95,7 @@ def training_callbacks(plan: TrainingPlan) -> list:
         )
     if plan.clip_grad_norm is not None:
         callbacks.append(("gradient_norm_clipping", GradientNormClipping(plan.clip_grad_norm)))
+    callbacks.append(("record_learning_rate", RecordLearningRate()))
+    if plan.verbose >= 2:
+        callbacks.append(("progress_bar", ProgressBar()))
     return callbacks

@@ -7,19 +7,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._plotting import pyplot
+
 __all__ = ["ForecastDisplay"]
-
-
-def _pyplot() -> Any:
-    """matplotlib's pyplot, or an ImportError that says how to install it."""
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError as error:  # matplotlib is an optional dependency
-        raise ImportError(
-            "ForecastDisplay needs matplotlib, which is not installed: pip install matplotlib "
-            "(or pip install 'sk_rnn[plot]')."
-        ) from error
-    return plt
 
 
 def _values(name: str, values: Any) -> np.ndarray:
@@ -147,7 +137,7 @@ class ForecastDisplay:
         display : ForecastDisplay
             This object, with the ``line_*_``, ``ax_`` and ``figure_`` attributes set.
         """
-        plt = _pyplot()
+        plt = pyplot("ForecastDisplay")
         y_true = _values("y_true", self.y_true)
         y_pred = _values("y_pred", self.y_pred)
         if len(y_true) != len(y_pred):
@@ -237,7 +227,7 @@ class ForecastDisplay:
         -------
         display : ForecastDisplay
         """
-        _pyplot()  # before predicting (plot checks again, but only after the forecast)
+        pyplot("ForecastDisplay")  # before predicting (plot checks again, but only after the forecast)
         y_pred = np.asarray(estimator.predict(X), dtype=np.float64)
         if y_pred.ndim == 2:  # direct multi-step: plot one step ahead
             y_pred = y_pred[:, 0]

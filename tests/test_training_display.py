@@ -1,0 +1,67 @@
+"""Seeing training: verbose levels and TrainingCurveDisplay."""
+
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from sklearn.linear_model import LinearRegression
+from sklearn.pipeline import make_pipeline
+
+from sk_rnn import GRURegressor, LSTMClassifier
+from sk_rnn.inspection import TrainingCurveDisplay
+from sk_rnn.preprocessing import SequenceScaler
+
+RNG = np.random.RandomState(0)
+X = RNG.randn(60, 6, 2)
+y = (X[:, :, 0].sum(axis=1) > 0).astype(int)
+
+
+def test_verbose_one_prints_a_row_per_epoch_with_the_learning_rate(capsys):
+    LSTMClassifier(hidden_size=4, max_epochs=3, early_stopping=True, verbose=1, random_state=0).fit(X, y)
+    table = capsys.readouterr().out
+    header = table.splitlines()[0].split()
+    assert header == ["epoch", "lr", "train_loss", "valid_loss", "dur"]
+    assert len([line for line in table.splitlines() if line.strip()[:1].isdigit()]) == 3
+
+
+def test_verbose_zero_prints_nothing_and_two_adds_a_progress_bar(capsys):
+    LSTMClassifier(hidden_size=4, max_epochs=2, verbose=0, random_state=0).fit(X, y)
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+    LSTMClassifier(hidden_size=4, max_epochs=2, verbose=2, random_state=0).fit(X, y)
+    assert "it/s" in capsys.readouterr().err  # tqdm writes its bar to stderr
+
+
+def test_the_display_draws_both_losses_and_the_changing_learning_rate():
+    model = LSTMClassifier(hidden_size=4, max_epochs=6, early_stopping=True, random_state=0).fit(X, y)
+    display = TrainingCurveDisplay.from_estimator(model, name="LSTM", color="tab:red", linewidth=3)
+    np.testing.assert_array_equal(display.line_train_.get_ydata(), model.loss_curve_)
+    np.testing.assert_array_equal(display.line_validation_.get_ydata(), model.validation_loss_curve_)
+    assert display.line_train_.get_color() == "tab:red" and display.line_train_.get_linewidth() == 3
+    assert display.line_learning_rate_ is not None and display.ax_learning_rate_ is not None
+    assert display.line_train_.get_label() == "LSTM: training loss"
+    plt.close(display.figure_)
+
+
+def test_a_constant_learning_rate_is_not_drawn_and_a_pipeline_is_read_at_its_end():
+    model = make_pipeline(
+        SequenceScaler(), GRURegressor(hidden_size=4, max_epochs=3, learning_rate_schedule="constant")
+    ).fit(X, X[:, -1, 0])
+    _, ax = plt.subplots()
+    display = TrainingCurveDisplay.from_estimator(model, ax=ax)
+    assert display.ax_ is ax and display.line_validation_ is None and display.line_learning_rate_ is None
+    plt.close(display.figure_)
+
+
+def test_the_display_refuses_what_it_cannot_plot(monkeypatch):
+    with pytest.raises(TypeError, match=r"sk_rnn's recurrent estimators, but got a LinearRegression"):
+        TrainingCurveDisplay.from_estimator(LinearRegression())
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    with pytest.raises(ImportError, match=r"TrainingCurveDisplay needs matplotlib.*pip install"):
+        TrainingCurveDisplay.from_estimator(LinearRegression())
