@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
+import functools
+import os
 import warnings
 from abc import ABCMeta, abstractmethod
 from collections.abc import Callable, Iterator
 from numbers import Integral, Real
+from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
@@ -31,6 +35,7 @@ from ._defaults import (
     auto_patch_size,
 )
 from ._training.batches import ArrayBatches
+from ._training.checkpoints import fingerprint, read_resumption, stopped_early, write_checkpoint
 from ._training.net import is_incremental, module_arguments, predict_outputs
 from ._training.plan import (
     OPTIMIZERS,
@@ -111,6 +116,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         "verbose": ["verbose"],
         "warm_start": ["boolean"],
         "callbacks": [list, None],
+        "checkpoint_dir": [str, os.PathLike, None],
     }
 
     def __init__(
@@ -140,6 +146,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         verbose: int = 0,
         warm_start: bool = False,
         callbacks: list | None = None,
+        checkpoint_dir: str | os.PathLike | None = None,
     ) -> None:
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -165,6 +172,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         self.verbose = verbose
         self.warm_start = warm_start
         self.callbacks = callbacks
+        self.checkpoint_dir = checkpoint_dir
 
     # -- what the siblings differ in -------------------------------------------------
 
@@ -313,19 +321,60 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         data = ArrayBatches(X, target, step_fill=self._step_fill if per_step else None, weights=weights)
         previous_losses = list(self.loss_curve_) if continuing else []
         previous_validation = list(self.validation_loss_curve_ or []) if continuing else []
+        resume = checkpoint = None
+        if self.checkpoint_dir is not None and not incremental:
+            directory = Path(self.checkpoint_dir)
+            digest = fingerprint(self.get_params(deep=False), X, target, weights)
+            if not continuing:
+                resume = read_resumption(directory, digest, name)
+            if resume is not None:
+                previous_losses = list(resume.model.loss_curve_)
+                previous_validation = list(resume.model.validation_loss_curve_ or [])
+            checkpoint = functools.partial(
+                self._save_checkpoint, directory, digest, previous_losses, previous_validation
+            )
         if incremental and continuing and is_incremental(self.net_):
             net = train_one_more_epoch(self.net_, plan, data)
             epochs_run = 1
         else:
             initial_state = self.net_.module_.state_dict() if continuing else None
             net = fit_network(
-                RecurrentNetwork, network, plan, data, initial_state=initial_state, incremental=incremental
+                RecurrentNetwork,
+                network,
+                plan,
+                data,
+                initial_state=initial_state,
+                incremental=incremental,
+                resume=resume,
+                checkpoint=checkpoint,
             )
             epochs_run = len(net.history)
         self._record_training(net, epochs_run, previous_losses, previous_validation)
+        # The epochs of this fit, counting those of the run it resumed.
+        epochs_of_fit = epochs_run + (0 if resume is None else resume.epochs_done)
+        if checkpoint is not None:
+            # The final model, marked complete unless training was interrupted.
+            finished = epochs_of_fit >= self.max_epochs_ or stopped_early(net)
+            checkpoint(net, complete=finished)
         if not incremental:
-            self._warn_if_not_converged(epochs_run)
+            self._warn_if_not_converged(epochs_of_fit)
         return self
+
+    def _save_checkpoint(
+        self,
+        directory: Path,
+        digest: str,
+        previous_losses: list,
+        previous_validation: list,
+        net: Any,
+        *,
+        complete: bool = False,
+    ) -> None:
+        """Write the model as trained so far, and what resuming it needs, to ``directory``."""
+        snapshot = copy.copy(self)
+        snapshot.callbacks = None  # user callbacks hold code; the checkpoint holds data only
+        snapshot._record_training(net, len(net.history), previous_losses, previous_validation)
+        write_checkpoint(directory, snapshot, net, digest, complete=complete)
 
     def _new_network(self, X: Sequences, output_size: int) -> dict[str, Any]:
         """Resolve the architecture's ``"auto"`` hyperparameters; return the module's arguments."""
@@ -552,6 +601,7 @@ class _CellSelection:
         verbose: int = 0,
         warm_start: bool = False,
         callbacks: list | None = None,
+        checkpoint_dir: str | os.PathLike | None = None,
     ) -> None:
         self.cell = cell
         super().__init__(
@@ -579,4 +629,5 @@ class _CellSelection:
             verbose=verbose,
             warm_start=warm_start,
             callbacks=callbacks,
+            checkpoint_dir=checkpoint_dir,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -68,6 +69,7 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         verbose: int = 0,
         warm_start: bool = False,
         callbacks: list | None = None,
+        checkpoint_dir: str | os.PathLike | None = None,
         class_weight: dict | str | None = None,
     ) -> None:
         super().__init__(
@@ -95,6 +97,7 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
             verbose=verbose,
             warm_start=warm_start,
             callbacks=callbacks,
+            checkpoint_dir=checkpoint_dir,
         )
         self.class_weight = class_weight
 
@@ -379,6 +382,7 @@ class RNNClassifier(_CellSelection, _RNNClassifierBase):
         verbose: int = 0,
         warm_start: bool = False,
         callbacks: list | None = None,
+        checkpoint_dir: str | os.PathLike | None = None,
         class_weight: dict | str | None = None,
     ) -> None:
         self.cell = cell
@@ -408,6 +412,7 @@ class RNNClassifier(_CellSelection, _RNNClassifierBase):
             verbose=verbose,
             warm_start=warm_start,
             callbacks=callbacks,
+            checkpoint_dir=checkpoint_dir,
             class_weight=class_weight,
         )
 

@@ -158,7 +158,19 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
     callbacks : list of skorch callbacks or (name, callback) tuples, default=None
         Extra skorch callbacks (``skorch.callbacks.EarlyStopping``,
         ``LRScheduler``, ``Checkpoint``, ...). They are copied at ``fit``;
-        the trained copies are in ``net_.callbacks_``."""
+        the trained copies are in ``net_.callbacks_``.
+
+    checkpoint_dir : str, path or None, default=None
+        A directory where ``fit`` saves the model after every epoch, in the
+        format of :func:`sk_rnn.save` (``checkpoint.skrnn``, which
+        :func:`sk_rnn.load` reads), with what resuming needs. When a fit is
+        interrupted (Ctrl-C, a crash, a lost machine), a new ``fit`` with the
+        same directory, hyperparameters and data continues from the last
+        completed epoch: weights, optimizer state, learning-rate schedule
+        and batch order carry over (dropout draws differ, so the result is
+        close to an uninterrupted fit, not identical to it). A checkpoint of
+        a finished fit or of another fit is replaced. ``partial_fit`` does
+        not checkpoint."""
 
 CLASS_WEIGHT_PARAMETER = """class_weight : dict, "balanced" or None, default=None
         Weight of each class in the loss, multiplying ``sample_weight``: a

@@ -73,3 +73,13 @@ def test_the_persistence_page_code_runs(tmp_path, monkeypatch):
     assert len(blocks) == 1
     exec(blocks[0], {})
     assert (tmp_path / "model.skrnn").is_file()
+
+
+def test_the_training_page_code_runs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the page writes training.png and checkpoints/
+    namespace: dict = {}
+    for block in python_blocks(DOCS / "training.rst"):
+        exec(block, namespace)
+    plt.close("all")
+    assert namespace["clf"].n_iter_ == 20
+    assert (tmp_path / "checkpoints" / "checkpoint.skrnn").is_file() and (tmp_path / "training.png").is_file()

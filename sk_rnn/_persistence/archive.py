@@ -19,7 +19,7 @@ from sklearn.base import BaseEstimator
 from .codec import Decoder, Encoder
 from .networks import decode_network, encode_network
 
-__all__ = ["load", "save"]
+__all__ = ["FORMAT_VERSION", "load", "read_archive", "save", "write_archive"]
 
 FORMAT = "sk_rnn model"
 # Raised when a change would make older sk_rnn releases misread a file.
@@ -87,9 +87,13 @@ def save(estimator: BaseEstimator, path: str | os.PathLike) -> None:
         "sklearn_version": sklearn.__version__,
         "model": encoder.encode(estimator, type(estimator).__name__),
     }
+    write_archive(Path(path), document, encoder.arrays)
+
+
+def write_archive(path: Path, document: dict, arrays: dict) -> None:
+    """Write the zip of a JSON document and its safetensors arrays, replacing ``path`` only when done."""
     text = json.dumps(document, allow_nan=False)
-    arrays = save_arrays(encoder.arrays)
-    path = Path(path)
+    packed = save_arrays(arrays)
     # Written next to the target and moved over it at the end: a failed or
     # interrupted save never leaves a half-written file in place of a good one.
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
@@ -97,7 +101,7 @@ def save(estimator: BaseEstimator, path: str | os.PathLike) -> None:
     try:
         with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(_DOCUMENT, text)
-            archive.writestr(_ARRAYS, arrays)
+            archive.writestr(_ARRAYS, packed)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -132,7 +136,7 @@ def load(path: str | os.PathLike, *, device: str | None = None) -> BaseEstimator
     --------
     save : Write the file.
     """
-    document, arrays = _read(Path(path))
+    document, arrays = read_archive(Path(path))
     name = Path(path).name
     saved_by = document.get("sklearn_version")
     if saved_by != sklearn.__version__:
@@ -149,8 +153,8 @@ def load(path: str | os.PathLike, *, device: str | None = None) -> BaseEstimator
         raise ValueError(f"{name} is damaged or was not written by sk_rnn.save: {error}.") from None
 
 
-def _read(path: Path) -> tuple[dict, dict]:
-    """The JSON document and the arrays of a model file, checked to be ours and readable."""
+def read_archive(path: Path, *, expected_format: str = FORMAT) -> tuple[dict, dict]:
+    """The JSON document and the arrays of a file written by :func:`write_archive`, checked to be ours."""
     name = path.name
     if not path.is_file():
         raise FileNotFoundError(f"sk_rnn.load found no file at {path}.")
@@ -168,7 +172,7 @@ def _read(path: Path) -> tuple[dict, dict]:
         document = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise ValueError(f"{name} is damaged: its {_DOCUMENT} is not JSON ({error}).") from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
+    if not isinstance(document, dict) or document.get("format") != expected_format:
         raise ValueError(f"{name} is not an sk_rnn model file: its {_DOCUMENT} does not describe one.")
     version = document.get("format_version")
     if not isinstance(version, int) or version > FORMAT_VERSION:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from pathlib import Path, PurePath
 from typing import Any
 
 import numpy as np
@@ -33,6 +34,7 @@ _KINDS = (
     "ufunc",
     "optimizer",
     "device",
+    "path",
     "estimator",
 )
 
@@ -146,6 +148,8 @@ class Encoder:
             return {"optimizer": value.__name__}
         if isinstance(value, torch.device):
             return {"device": str(value)}
+        if isinstance(value, PurePath):
+            return {"path": str(value)}
         if isinstance(value, BaseEstimator):
             return self._estimator(value, where)
         raise UnsafeToSaveError(
@@ -250,6 +254,8 @@ class Decoder:
             return optimizer
         if kind == "device":
             return torch.device(node["device"])
+        if kind == "path":
+            return Path(node["path"])
         if kind == "estimator":
             return self._estimator(node)
         raise ValueError(f"unexpected entry of kind {kind!r}")

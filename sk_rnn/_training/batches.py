@@ -96,12 +96,14 @@ class ArrayBatches(Dataset):
 class BatchIterable:
     """Re-iterable view over :meth:`ArrayBatches.batches`: a new epoch per ``iter``."""
 
-    def __init__(self, data: ArrayBatches, batch_size: int, shuffle: bool, seed: int | None):
+    def __init__(
+        self, data: ArrayBatches, batch_size: int, shuffle: bool, seed: int | None, first_epoch: int = 0
+    ):
         self.data = data
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.seed = seed
-        self.epoch = 0
+        self.epoch = first_epoch  # a resumed fit continues the sequence of orders
 
     def __iter__(self):
         # A different order every epoch, the same sequence of orders every fit.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import torch
 from skorch import NeuralNet
@@ -41,13 +43,25 @@ class SequenceNet(NeuralNet):
         self.shuffle_seed = shuffle_seed
         # Whether partial_fit keeps training this net one epoch per call.
         self.incremental = False
+        # Epochs trained before this net, by the fit it resumes.
+        self.epoch_offset = 0
 
     def get_iterator(self, dataset, training: bool = False):
         if not isinstance(dataset, ArrayBatches):
             return super().get_iterator(dataset, training=training)
         batch_size = len(dataset) if self.batch_size == -1 else self.batch_size
         seed = int(self.shuffle_seed) if training else None
-        return BatchIterable(dataset, max(batch_size, 1), shuffle=training, seed=seed)
+        return BatchIterable(
+            dataset, max(batch_size, 1), shuffle=training, seed=seed, first_epoch=self.epoch_offset
+        )
+
+    def continue_fit(self, X, epochs: int) -> SequenceNet:
+        """``partial_fit`` for ``epochs`` epochs: the initialised module and optimizer are kept."""
+        self.notify("on_train_begin", X=X, y=None)
+        with contextlib.suppress(KeyboardInterrupt):  # as skorch's fit: stop, keep what was trained
+            self.fit_loop(X, epochs=epochs)
+        self.notify("on_train_end", X=X, y=None)
+        return self
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         if not isinstance(y_true, tuple):

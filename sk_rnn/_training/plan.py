@@ -15,6 +15,7 @@ import torch
 
 from .batches import ArrayBatches
 from .callbacks import HoldOutLast, training_callbacks
+from .checkpoints import FastForwardSchedule, SaveCheckpoint
 from .net import SequenceNet
 from .scoped_state import flush_denormals, seeded_torch
 
@@ -76,14 +77,25 @@ def fit_network(
     *,
     initial_state: dict[str, torch.Tensor] | None = None,
     incremental: bool = False,
+    resume: Any = None,
+    checkpoint: Any = None,
 ) -> SequenceNet:
     """Build the net of ``module(**module_params)`` and train it on ``data`` as ``plan`` says.
 
     ``initial_state`` (a module state dict) continues a trained network
     instead of starting from random weights. An ``incremental`` net is kept
     by ``partial_fit``, which trains it one epoch per call, optimizer state
-    included (see :func:`train_one_more_epoch`).
+    included (see :func:`train_one_more_epoch`). ``resume`` (a
+    :class:`~sk_rnn._training.checkpoints.Resumption`) continues an
+    interrupted fit at its next epoch; ``checkpoint`` is called with the net
+    after every epoch.
     """
+    extra = []
+    start_epoch = 0 if resume is None else resume.epochs_done
+    if checkpoint is not None:
+        extra.append(("save_checkpoint", SaveCheckpoint(checkpoint)))
+    if start_epoch:
+        extra.append(("resume_schedule", FastForwardSchedule(start_epoch * plan.updates_per_epoch)))
     net = SequenceNet(
         module=module,
         **{f"module__{key}": value for key, value in module_params.items()},
@@ -95,20 +107,25 @@ def fit_network(
         max_epochs=plan.max_epochs,
         batch_size=plan.batch_size,
         train_split=HoldOutLast(plan.n_train) if plan.early_stopping else None,
-        callbacks=training_callbacks(plan),
+        callbacks=training_callbacks(plan) + extra,
         predict_nonlinearity=None,
         device=str(plan.device),
         verbose=plan.verbose,
         shuffle_seed=plan.seed,
     )
     net.incremental = incremental
-    with seeded_torch(plan.seed, plan.device), flush_denormals():
+    net.epoch_offset = start_epoch
+    if resume is not None:
+        initial_state = resume.model.net_.module_.state_dict()
+    with seeded_torch(plan.seed + start_epoch, plan.device), flush_denormals():
         if initial_state is None:
             net.fit(data)
-        else:
-            net.initialize()
-            net.module_.load_state_dict(initial_state)
-            net.partial_fit(data)  # partial_fit keeps the loaded weights
+            return net
+        net.initialize()
+        net.module_.load_state_dict(initial_state)
+        if resume is not None and resume.optimizer_state is not None:
+            net.optimizer_.load_state_dict(resume.optimizer_state)
+        net.continue_fit(data, epochs=plan.max_epochs - start_epoch)
     return net
 
 

@@ -1,0 +1,186 @@
+"""Saving the model after every epoch, and resuming an interrupted fit from the last one.
+
+A checkpoint directory holds two files in sk_rnn's safe format:
+
+- ``checkpoint.skrnn``: the model as trained so far, which ``sk_rnn.load``
+  reads like any saved model;
+- ``training_state.skrnn``: what resuming needs besides the weights: the
+  fingerprint of the fit (hyperparameters and data), the epochs done and the
+  optimizer's state.
+
+A new ``fit`` with the same directory, hyperparameters and data continues
+from the last completed epoch: the weights, the optimizer's moments, the
+position in the learning-rate schedule and the batch order carry over.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from skorch.callbacks import Callback, EarlyStopping, LRScheduler
+
+from .._data.sequences import CHUNK_ROWS, Sequences
+
+__all__ = [
+    "CHECKPOINT",
+    "FastForwardSchedule",
+    "Resumption",
+    "SaveCheckpoint",
+    "fingerprint",
+    "read_resumption",
+]
+
+CHECKPOINT = "checkpoint.skrnn"
+STATE = "training_state.skrnn"
+_STATE_FORMAT = "sk_rnn training state"
+# Hyperparameters that do not change what a fit computes.
+_IRRELEVANT = ("checkpoint_dir", "verbose", "callbacks", "warm_start")
+
+
+def fingerprint(params: dict[str, Any], X: Sequences, target: np.ndarray, weights: np.ndarray | None) -> str:
+    """A digest of what a fit computes from: hyperparameters, the shape and sums of X, y and weights."""
+    digest = hashlib.sha256()
+    relevant = {key: repr(value) for key, value in sorted(params.items()) if key not in _IRRELEVANT}
+    digest.update(json.dumps(relevant).encode())
+    digest.update(repr((X.values.shape, str(X.values.dtype))).encode())
+    for low in range(0, len(X), CHUNK_ROWS):  # a view of windows is never copied whole
+        block = np.asarray(X.values[low : low + CHUNK_ROWS], dtype=np.float64)
+        digest.update(np.array([np.nansum(block), np.nansum(block**2)]).tobytes())
+    for array in (target, weights):
+        if array is not None:
+            digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()
+
+
+class SaveCheckpoint(Callback):
+    """Call ``save(net)`` after every epoch (the estimator writes the checkpoint files)."""
+
+    def __init__(self, save: Any) -> None:
+        self.save = save
+
+    def on_epoch_end(self, net, **kwargs) -> None:
+        self.save(net)
+
+
+class FastForwardSchedule(Callback):
+    """Step the learning-rate schedule ``steps`` times at the start: a resumed fit continues it."""
+
+    def __init__(self, steps: int) -> None:
+        self.steps = steps
+
+    def on_train_begin(self, net, **kwargs) -> None:
+        for _, callback in net.callbacks_:
+            scheduler = getattr(callback, "lr_scheduler_", None)  # built by its own on_train_begin
+            if isinstance(callback, LRScheduler) and callback.step_every == "batch" and scheduler is not None:
+                with warnings.catch_warnings():
+                    # Stepping before the optimizer is the point here: the steps are past ones.
+                    warnings.filterwarnings("ignore", message="Detected call of `lr_scheduler")
+                    for _ in range(self.steps):
+                        scheduler.step()
+                callback.batch_idx_ += self.steps
+
+
+def stopped_early(net: Any) -> bool:
+    """Whether the net's early stopping ended training (and not an interruption)."""
+    for _, callback in net.callbacks_:
+        if isinstance(callback, EarlyStopping) and callback.misses_ >= callback.patience:
+            return True
+    return False
+
+
+class Resumption:
+    """A checkpoint to resume from: the model so far and the optimizer's state."""
+
+    def __init__(self, model: Any, optimizer_state: dict | None) -> None:
+        self.model = model
+        self.optimizer_state = optimizer_state
+
+    @property
+    def epochs_done(self) -> int:
+        return int(self.model.n_iter_)
+
+
+def write_checkpoint(directory: Path, snapshot: Any, net: Any, digest: str, complete: bool) -> None:
+    """The model so far, then the state that resuming it needs."""
+    from .._persistence.archive import FORMAT_VERSION, save, write_archive
+    from .._persistence.codec import Encoder
+    from .._persistence.networks import encode_network
+
+    directory.mkdir(parents=True, exist_ok=True)
+    save(snapshot, directory / CHECKPOINT)
+    encoder = Encoder(encode_network)
+    optimizer = _numpy_state(net.optimizer_.state_dict())
+    document = {
+        "format": _STATE_FORMAT,
+        "format_version": FORMAT_VERSION,
+        "fingerprint": digest,
+        "epochs_done": int(snapshot.n_iter_),
+        "complete": bool(complete),
+        "optimizer": encoder.encode(optimizer, "optimizer state"),
+    }
+    write_archive(directory / STATE, document, encoder.arrays)
+
+
+def read_resumption(directory: Path, digest: str, name: str) -> Resumption | None:
+    """The checkpoint in ``directory`` if it belongs to this fit and is unfinished, else None."""
+    from .._persistence.archive import load, read_archive
+    from .._persistence.codec import Decoder
+    from .._persistence.networks import decode_network
+
+    model_path, state_path = directory / CHECKPOINT, directory / STATE
+    if not (model_path.is_file() and state_path.is_file()):
+        return None
+    try:
+        document, arrays = read_archive(state_path, expected_format=_STATE_FORMAT)
+        if document.get("fingerprint") != digest:
+            warnings.warn(
+                f"{name} found a checkpoint in {directory} from another fit (other hyperparameters "
+                "or data); it starts anew and replaces it.",
+                UserWarning,
+                stacklevel=5,
+            )
+            return None
+        if document.get("complete"):
+            return None  # that fit finished: a new fit trains anew
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # library versions: the same run
+            model = load(model_path)
+        optimizer = None
+        if document.get("epochs_done") == model.n_iter_:  # both files from the same epoch
+            optimizer = _torch_state(Decoder(arrays, decode_network).decode(document["optimizer"]))
+    except ValueError as error:
+        warnings.warn(
+            f"{name} could not resume from the checkpoint in {directory} ({error}); it starts anew.",
+            UserWarning,
+            stacklevel=5,
+        )
+        return None
+    return Resumption(model, optimizer)
+
+
+def _numpy_state(value: Any) -> Any:
+    """An optimizer state dict with its tensors as numpy arrays, for the safe format."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().cpu().numpy()
+    if isinstance(value, dict):
+        return {key: _numpy_state(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_numpy_state(item) for item in value)
+    return value
+
+
+def _torch_state(value: Any) -> Any:
+    """The inverse of :func:`_numpy_state`."""
+    if isinstance(value, np.ndarray):
+        return torch.from_numpy(value.copy())
+    if isinstance(value, dict):
+        return {key: _torch_state(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_torch_state(item) for item in value)
+    return value

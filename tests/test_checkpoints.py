@@ -1,0 +1,86 @@
+"""checkpoint_dir: the model saved every epoch, and an interrupted fit resumed from it."""
+
+import warnings
+
+import numpy as np
+import pytest
+from skorch.callbacks import Callback
+
+import sk_rnn
+from sk_rnn import GRURegressor, LSTMClassifier
+
+RNG = np.random.RandomState(0)
+X = RNG.randn(96, 6, 2)
+y = (X[:, :, 0].sum(axis=1) > 0).astype(int)
+SETTINGS = {"hidden_size": 8, "max_epochs": 8, "random_state": 0}
+
+
+class InterruptAt(Callback):
+    """Ctrl-C after a given epoch, as a user would press it."""
+
+    def __init__(self, epoch):
+        self.epoch = epoch
+
+    def on_epoch_end(self, net, **kwargs):
+        if len(net.history) == self.epoch:
+            raise KeyboardInterrupt
+
+
+def test_ctrl_c_leaves_a_usable_model_with_the_epochs_trained_so_far():
+    model = LSTMClassifier(callbacks=[InterruptAt(3)], **SETTINGS).fit(X, y)
+    assert model.n_iter_ == 3
+    assert model.predict(X).shape == (96,)
+
+
+def test_every_epoch_is_saved_and_the_last_checkpoint_is_the_model(tmp_path):
+    model = LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X, y)
+    saved = sk_rnn.load(tmp_path / "checkpoint.skrnn")
+    np.testing.assert_array_equal(saved.predict_proba(X), model.predict_proba(X))
+    assert saved.n_iter_ == 8
+
+
+def test_an_interrupted_fit_resumes_at_its_next_epoch(tmp_path):
+    uninterrupted = LSTMClassifier(**SETTINGS).fit(X, y)
+    interrupted = LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[InterruptAt(3)], **SETTINGS).fit(X, y)
+    assert interrupted.n_iter_ == 3
+    resumed = LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X, y)
+    assert resumed.n_iter_ == 8 and len(resumed.history_) == 5  # five epochs were left
+    assert resumed.loss_curve_[:3] == interrupted.loss_curve_
+    # The schedule continues where it stopped: epoch 4's learning rate is the uninterrupted one's.
+    np.testing.assert_allclose(
+        [epoch["lr"] for epoch in resumed.history_], [epoch["lr"] for epoch in uninterrupted.history_[3:]]
+    )
+    # Weights and optimizer moments carried over: the loss goes on from where it was.
+    assert resumed.loss_curve_[3] < interrupted.loss_curve_[0]
+    assert abs(resumed.loss_curve_[-1] - uninterrupted.loss_curve_[-1]) < 0.05
+
+
+def test_a_finished_or_foreign_checkpoint_is_not_resumed(tmp_path):
+    LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X, y)
+    again = LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X, y)
+    assert len(again.history_) == 8  # the finished fit was not resumed: a new one ran
+    LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[InterruptAt(2)], **SETTINGS).fit(X, y)
+    with pytest.warns(UserWarning, match=r"found a checkpoint in .* from another fit"):
+        other = LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X[:90], y[:90])
+    assert len(other.history_) == 8
+
+
+def test_a_damaged_checkpoint_warns_and_trains_anew(tmp_path):
+    LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[InterruptAt(2)], **SETTINGS).fit(X, y)
+    (tmp_path / "training_state.skrnn").write_bytes(b"not a zip")
+    with pytest.warns(UserWarning, match=r"could not resume from the checkpoint"):
+        model = LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X, y)
+    assert len(model.history_) == 8
+
+
+def test_regressors_checkpoint_too_and_the_model_pickles(tmp_path):
+    import pickle
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = GRURegressor(checkpoint_dir=str(tmp_path), early_stopping=True, **SETTINGS).fit(
+            X, X[:, -1, 0]
+        )
+    restored = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(restored.predict(X), model.predict(X))
+    np.testing.assert_array_equal(sk_rnn.load(tmp_path / "checkpoint.skrnn").predict(X), model.predict(X))
