@@ -192,6 +192,10 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
     def _encode_step_target(self, y: Any, X: Sequences, *, keep: bool = False) -> tuple[np.ndarray, int]:
         """The same for per-step targets, laid out like ``X.values`` with ``_step_fill`` at padding."""
 
+    def _loss(self, per_step: bool) -> tuple[type[torch.nn.Module], dict]:
+        """The training loss and its keyword arguments (classifiers switch to sigmoids for multilabel y)."""
+        return (self._step_criterion if per_step else self._criterion), dict(self._criterion_params)
+
     def _class_weighted(self, weights: np.ndarray | None, target: np.ndarray) -> np.ndarray | None:
         """Classifiers multiply the sample weights by their classes' weights; regressors have none."""
         return weights
@@ -296,11 +300,12 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             self.max_epochs_ = auto_max_epochs(n_train, self.batch_size_)
         else:
             self.max_epochs_ = self.max_epochs
+        criterion, criterion_params = self._loss(per_step)
         plan = TrainingPlan(
             estimator_name=name,
-            criterion=self._step_criterion if per_step else self._criterion,
+            criterion=criterion,
             # Weighted losses are reduced by the net, sample by sample (or step by step).
-            criterion_params={**self._criterion_params, **({} if weights is None else {"reduction": "none"})},
+            criterion_params={**criterion_params, **({} if weights is None else {"reduction": "none"})},
             optimizer=resolve_optimizer(name, self.optimizer),
             learning_rate=self.learning_rate_,
             # partial_fit trains one epoch per call, with no end to schedule towards.

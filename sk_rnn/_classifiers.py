@@ -11,6 +11,8 @@ from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import check_array
 
 from ._base import _BaseRNN, _CellSelection
 from ._compat import StrOptions, _fit_context
@@ -24,6 +26,14 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["GRUClassifier", "LSTMClassifier", "RNNClassifier"]
+
+
+def _is_label_indicator(y: Any) -> bool:
+    """A 2-D y of 0/1 columns: multilabel classification, as MLPClassifier reads it."""
+    try:
+        return np.ndim(y) == 2 and type_of_target(y) == "multilabel-indicator"
+    except (ValueError, TypeError):
+        return False
 
 
 class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
@@ -144,7 +154,41 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         return encoder.transform(labels).astype(np.int64)
 
     def _encode_target(self, y: Any, *, keep: bool = False) -> tuple[np.ndarray, int]:
+        if _is_label_indicator(y):
+            return self._fit_label_indicators(y, keep=keep)
+        if keep and getattr(self, "_multilabel", False):
+            raise ValueError(
+                f"{type(self).__name__} was trained on a label indicator matrix (multilabel), but y "
+                "now holds one label per sample. Pass y of shape (n_samples, n_labels)."
+            )
+        self._multilabel = False
         return self._fit_labels(y, keep=keep), len(self.classes_)
+
+    def _fit_label_indicators(self, y: Any, *, keep: bool) -> tuple[np.ndarray, int]:
+        """Multilabel y, as MLPClassifier takes it: one 0/1 column per label, each its own sigmoid."""
+        name = type(self).__name__
+        indicators = check_array(y, dtype=None, input_name="y", estimator=self)
+        if self.class_weight is not None:
+            raise ValueError(
+                f"{name} does not support class_weight with multilabel y (a label indicator "
+                "matrix): each label is its own yes/no question. Weigh samples with sample_weight."
+            )
+        if keep:
+            if not getattr(self, "_multilabel", False) or indicators.shape[1] != len(self.classes_):
+                raise ValueError(
+                    f"{name} continues training on {len(self.classes_)} classes, but y is a label "
+                    f"indicator matrix with {indicators.shape[1]} columns. Pass y as in the first fit."
+                )
+        else:
+            self.classes_ = np.arange(indicators.shape[1])
+            self._multilabel = True
+            self._label_dtype = indicators.dtype.str  # a string: saved models hold data only
+        return indicators.astype(np.float32), indicators.shape[1]
+
+    def _loss(self, per_step: bool) -> tuple[type[torch.nn.Module], dict]:
+        if getattr(self, "_multilabel", False):
+            return torch.nn.BCEWithLogitsLoss, {}
+        return super()._loss(per_step)
 
     def _start_partial_fit(self, classes: Any) -> None:
         """The first partial_fit call learns ``classes_`` from ``classes``, as MLPClassifier does."""
@@ -165,6 +209,7 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
             )
 
     def _encode_step_target(self, y: Any, X: Sequences, *, keep: bool = False) -> tuple[np.ndarray, int]:
+        self._multilabel = False
         layout, _ = per_step_layout(self, y, X)
         if layout.shape[2] != 1:
             raise ValueError(
@@ -205,9 +250,21 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         self : object
             The estimator, trained one more epoch.
         """
+        if _is_label_indicator(y):
+            raise ValueError(
+                f"{type(self).__name__}.partial_fit takes one label per sample; for multilabel y (a "
+                "label indicator matrix) use fit, with warm_start=True to continue training."
+            )
         return self._partial_fit(X, y, classes, sample_weight)
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
     def _proba(self, logits: np.ndarray) -> np.ndarray:
+        if getattr(self, "_multilabel", False):  # one independent sigmoid per label
+            return 1.0 / (1.0 + np.exp(-logits))
         logits = logits - logits.max(axis=-1, keepdims=True)
         proba = np.exp(logits)
         return proba / proba.sum(axis=-1, keepdims=True)
@@ -226,7 +283,9 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         -------
         proba : ndarray of shape (n_samples, n_classes), list of ndarray, or DataFrame
             Class probabilities, columns in the order of ``classes_``; rows sum
-            to 1. With ``output="sequence"``: one row per step, as an array of
+            to 1. For multilabel y (a label indicator matrix), the probability
+            of each label, independently (rows need not sum to 1). With
+            ``output="sequence"``: one row per step, as an array of
             shape (n_samples, n_timesteps, n_classes), or a list of
             (T_i, n_classes) arrays when X is a list or holds padding. For a
             panel X, a DataFrame whose columns are ``classes_``, indexed by
@@ -252,6 +311,9 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
             Shaped as :meth:`predict_proba`.
         """
         sequences, logits = self._forward(X)
+        if getattr(self, "_multilabel", False):  # log sigmoid, without underflow
+            log_proba = -np.logaddexp(0.0, -logits)
+            return as_pandas(sequences, log_proba, columns=self.classes_)
         logits = logits - logits.max(axis=-1, keepdims=True)
         log_proba = logits - np.log(np.exp(logits).sum(axis=-1, keepdims=True))
         log_proba = per_step_result(sequences, log_proba) if self.output == "sequence" else log_proba
@@ -269,11 +331,16 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
-            Labels from ``classes_``. With ``output="sequence"``: one label per
+            Labels from ``classes_``; for multilabel y, a label indicator
+            matrix of shape (n_samples, n_labels). With ``output="sequence"``: one label per
             step, an array of shape (n_samples, n_timesteps), or a list of (T_i,)
             arrays when X is a list or holds padding.
         """
         sequences, logits = self._forward(X)  # first: it raises NotFittedError before classes_ exists
+        if getattr(self, "_multilabel", False):  # each label whose probability exceeds one half
+            return as_pandas(
+                sequences, (logits > 0).astype(np.dtype(self._label_dtype)), columns=self.classes_
+            )
         if self.output != "sequence":
             return as_pandas(sequences, self.classes_[np.argmax(logits, axis=1)])
         labels = self.classes_[np.argmax(np.nan_to_num(logits, nan=0.0), axis=-1)]

@@ -57,12 +57,12 @@ def _device_here(saved: str, requested: str | None) -> str:
 
 def decode_network(decoder: Decoder, node: dict, estimator: Any, *, device: str | None = None) -> SequenceNet:
     """Rebuild the trained net of ``estimator`` (whose other fitted attributes are set)."""
-    per_step = estimator.output == "sequence"
+    criterion, criterion_params = estimator._loss(estimator.output == "sequence")
     net = SequenceNet(
         module=RecurrentNetwork,
         **{f"{_MODULE_PREFIX}{key}": decoder.decode(value) for key, value in node["module"].items()},
-        criterion=estimator._step_criterion if per_step else estimator._criterion,
-        **{f"criterion__{key}": value for key, value in estimator._criterion_params.items()},
+        criterion=criterion,
+        **{f"criterion__{key}": value for key, value in criterion_params.items()},
         batch_size=int(node["batch_size"]),
         train_split=None,
         predict_nonlinearity=None,
