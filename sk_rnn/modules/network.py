@@ -358,6 +358,9 @@ def _standardised_per_sequence(
         positions = torch.arange(X.shape[1], device=X.device)
         valid = (positions < lengths.to(X.device).unsqueeze(1)).unsqueeze(2).to(X.dtype)
     count = valid.sum(dim=1)
+    # In the data set's units first: values near float32's limit (1e38) would
+    # overflow when summed or squared.
+    X = X / scale
     # Measured from the first step (always valid), so that a feature constant
     # over a sequence centres to exact zeros: a mean computed from the raw
     # values carries float32 rounding, which the division below would blow
@@ -366,10 +369,9 @@ def _standardised_per_sequence(
     shifted_mean = ((X - first) * valid).sum(dim=1) / count
     own_mean = first[:, 0] + shifted_mean
     centred = (X - first - shifted_mean.unsqueeze(1)) * valid
-    own_std = ((centred**2).sum(dim=1) / count).sqrt()
-    relative_std = torch.clamp(own_std / scale, min=_MIN_RELATIVE_STD)
-    standardised = centred / (relative_std * scale).unsqueeze(1)
-    summary = torch.cat([(own_mean - mean) / scale, torch.log10(relative_std)], dim=1)
+    relative_std = torch.clamp(((centred**2).sum(dim=1) / count).sqrt(), min=_MIN_RELATIVE_STD)
+    standardised = centred / relative_std.unsqueeze(1)
+    summary = torch.cat([own_mean - mean / scale, torch.log10(relative_std)], dim=1)
     return standardised, summary
 
 
