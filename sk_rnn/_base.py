@@ -192,6 +192,10 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
     def _encode_step_target(self, y: Any, X: Sequences, *, keep: bool = False) -> tuple[np.ndarray, int]:
         """The same for per-step targets, laid out like ``X.values`` with ``_step_fill`` at padding."""
 
+    # How the held-out sequences are scored each epoch with early stopping:
+    # "accuracy" or "r2", as each estimator's score (see ValidationScore).
+    _validation_score: ClassVar[str] = "r2"
+
     def _loss(self, per_step: bool) -> tuple[type[torch.nn.Module], dict]:
         """The training loss and its keyword arguments (classifiers switch to sigmoids for multilabel y)."""
         return (self._step_criterion if per_step else self._criterion), dict(self._criterion_params)
@@ -319,6 +323,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             n_iter_no_change=self.n_iter_no_change,
             tol=self.tol,
             callbacks=self.callbacks,
+            validation_score=None if per_step else self._validation_score,
             device=resolve_device(name, self.device),
             seed=seed,
             verbose=self.verbose,

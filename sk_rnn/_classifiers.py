@@ -185,6 +185,10 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
             self._label_dtype = indicators.dtype.str  # a string: saved models hold data only
         return indicators.astype(np.float32), indicators.shape[1]
 
+    @property
+    def _validation_score(self) -> str:
+        return "subset_accuracy" if getattr(self, "_multilabel", False) else "accuracy"
+
     def _loss(self, per_step: bool) -> tuple[type[torch.nn.Module], dict]:
         if getattr(self, "_multilabel", False):
             return torch.nn.BCEWithLogitsLoss, {}

@@ -144,7 +144,8 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
     verbose : int, default=0
         0 prints nothing. 1 prints a table with a row per epoch: the
         learning rate of its last update, the training loss, the
-        validation loss (with ``early_stopping``) and the seconds it took.
+        validation loss and score (with ``early_stopping``; the score is
+        what ``score`` computes, unweighted) and the seconds it took.
         2 adds a progress bar over the batches (tqdm).
 
     warm_start : bool, default=False

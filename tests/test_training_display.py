@@ -25,8 +25,18 @@ def test_verbose_one_prints_a_row_per_epoch_with_the_learning_rate(capsys):
     LSTMClassifier(hidden_size=4, max_epochs=3, early_stopping=True, verbose=1, random_state=0).fit(X, y)
     table = capsys.readouterr().out
     header = table.splitlines()[0].split()
-    assert header == ["epoch", "lr", "train_loss", "valid_loss", "dur"]
+    assert header == ["epoch", "lr", "train_loss", "valid_loss", "valid_score", "dur"]
     assert len([line for line in table.splitlines() if line.strip()[:1].isdigit()]) == 3
+
+
+def test_the_validation_score_is_the_estimators_score_on_the_held_out_sequences():
+    model = LSTMClassifier(hidden_size=8, max_epochs=4, early_stopping=True, random_state=0).fit(X, y)
+    best = int(np.argmin(model.validation_loss_curve_))  # whose weights the model keeps
+    assert model.history_[best, "valid_score"] == pytest.approx(model.score(X[54:], y[54:]))
+    regressor = GRURegressor(hidden_size=8, max_epochs=3, early_stopping=True, random_state=0)
+    regressor.fit(X, X[:, -1, 0])
+    best = int(np.argmin(regressor.validation_loss_curve_))
+    assert regressor.history_[best, "valid_score"] == pytest.approx(regressor.score(X[54:], X[54:, -1, 0]))
 
 
 def test_verbose_zero_prints_nothing_and_two_adds_a_progress_bar(capsys):

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import torch
 from sklearn.base import clone
+from sklearn.metrics import r2_score
 from skorch.callbacks import Callback, EarlyStopping, GradientNormClipping, ProgressBar
 
 from .batches import ArrayBatches
+from .net import predict_outputs
 from .schedules import schedule_callback
 
 if TYPE_CHECKING:
     from .plan import TrainingPlan
 
-__all__ = ["HoldOutLast", "RecordLearningRate", "StopOnNonFiniteLoss", "training_callbacks"]
+__all__ = [
+    "HoldOutLast",
+    "RecordLearningRate",
+    "StopOnNonFiniteLoss",
+    "ValidationScore",
+    "training_callbacks",
+]
 
 
 class HoldOutLast:
@@ -58,6 +67,32 @@ class RecordLearningRate(Callback):
         net.history.record("lr", float(net.optimizer_.param_groups[0]["lr"]))
 
 
+class ValidationScore(Callback):
+    """Record the held-out sequences' score as ``valid_score``: what the estimator's ``score`` computes.
+
+    ``kind`` is "accuracy" (one label per sequence), "subset_accuracy"
+    (multilabel: every label right) or "r2" (regression, averaged over the
+    outputs; standardising the target does not change it). Sample weights are
+    not applied.
+    """
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def on_epoch_end(self, net, dataset_valid=None, **kwargs) -> None:
+        if dataset_valid is None or len(dataset_valid) == 0:
+            return
+        outputs = predict_outputs(net, dataset_valid.X)
+        target = np.asarray(dataset_valid.y)
+        if self.kind == "accuracy":
+            score = np.mean(outputs.argmax(axis=1) == target)
+        elif self.kind == "subset_accuracy":
+            score = np.mean(((outputs > 0) == (target > 0.5)).all(axis=1))
+        else:
+            score = r2_score(target, outputs)
+        net.history.record("valid_score", float(score))
+
+
 def _discard(message: str) -> None:
     """Sink for skorch messages when ``verbose=0``."""
 
@@ -77,6 +112,8 @@ def training_callbacks(plan: TrainingPlan) -> list:
     )
     if schedule is not None:
         callbacks.append(("learning_rate_schedule", schedule))
+    if plan.early_stopping and plan.validation_score is not None:
+        callbacks.append(("validation_score", ValidationScore(plan.validation_score)))
     if plan.early_stopping:
         callbacks.append(
             (

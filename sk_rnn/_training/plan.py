@@ -60,6 +60,8 @@ class TrainingPlan:
     n_iter_no_change: int
     tol: float
     callbacks: list | None
+    # What the held-out sequences are scored by with early stopping (see callbacks.ValidationScore).
+    validation_score: str | None
     device: torch.device
     seed: int
     verbose: int
