@@ -117,3 +117,12 @@ def test_a_default_fit_on_real_data_does_not_warn():
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         LSTMClassifier(random_state=0).fit(digits.images[::2], digits.target[::2])
+
+
+def test_partial_fit_takes_sample_weights():
+    model = LSTMClassifier(learning_rate=0.03, **SMALL)
+    weights = np.where(y == 1, 1.0, 0.0)  # class 0 weighs nothing
+    model.partial_fit(X, y, classes=[0, 1], sample_weight=weights)
+    for _ in range(14):
+        model.partial_fit(X, y, sample_weight=weights)
+    assert (model.predict(X) == 1).all()

@@ -51,12 +51,9 @@ def check_consistent_samples(estimator: Any, X: Sequences, y: np.ndarray) -> Non
         )
 
 
-def _check_target_present(estimator: Any, y: Any) -> None:
+def _check_target_present(estimator: Any, y: Any, fix: str = "Pass the targets as fit(X, y).") -> None:
     if y is None:
-        raise ValueError(
-            f"{_name(estimator)} requires y to be passed, but the target y is None. "
-            "Pass the targets as fit(X, y)."
-        )
+        raise ValueError(f"{_name(estimator)} requires y to be passed, but the target y is None. {fix}")
 
 
 def check_regression_target(estimator: Any, y: Any) -> np.ndarray:
@@ -141,8 +138,7 @@ def per_step_layout(estimator: Any, y: Any, X: Sequences, *, what: str = "y") ->
     Values at padding steps are unspecified; callers fill them.
     """
     name = type(estimator).__name__
-    if y is None:
-        raise ValueError(f"{name} requires y to be passed, but the target y is None. Pass {_EXPECTED}.")
+    _check_target_present(estimator, y, f"Pass {_EXPECTED}.")
     n, n_steps = len(X), X.n_steps
     lengths, starts = X.step_counts(), X.first_steps()
     noun = "target" if what == "y" else what  # as the messages name it
