@@ -268,8 +268,25 @@ REGRESSOR_ATTRIBUTES = """n_outputs_ : int
 REGRESSOR_NOTES = """{data_notes}
 
     The target is standardised (per column) for training and mapped back in
-    ``predict``, so the defaults work whatever its unit; the loss is the mean
-    squared error on the standardised target."""
+    ``predict``, so the defaults work whatever its unit; the loss (``loss``)
+    is computed on the standardised target, which changes neither the
+    median nor any quantile it estimates."""
+
+REGRESSION_LOSS_PARAMETERS = (
+    'loss : {"squared_error", "absolute_error", "huber", "quantile"}, default="squared_error"'
+    """
+        What training minimises, with the names of
+        ``HistGradientBoostingRegressor``: the mean squared error (predicts
+        the conditional mean), the mean absolute error (the median, robust
+        to outliers), the Huber loss (squared for errors within one standard
+        deviation of the target, linear beyond), or the pinball loss of
+        ``quantile`` (that quantile: ``quantile=0.9`` predicts a value the
+        target stays below 90% of the time).
+
+    quantile : float in (0, 1) or None, default=None
+        The quantile predicted with ``loss="quantile"`` (required then, and
+        only then)."""
+)
 
 
 def fill_doc(obj: _T) -> _T:
@@ -281,6 +298,7 @@ def fill_doc(obj: _T) -> _T:
         "{regressor_notes}": REGRESSOR_NOTES,
         "{cell_parameter}": CELL_PARAMETER,
         "{class_weight_parameter}": CLASS_WEIGHT_PARAMETER,
+        "{regression_loss_parameters}": REGRESSION_LOSS_PARAMETERS,
         "{shared_parameters}": SHARED_PARAMETERS,
         "{shared_attributes}": SHARED_ATTRIBUTES,
         "{data_notes}": DATA_NOTES,

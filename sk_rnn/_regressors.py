@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+import os
+from numbers import Real
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
@@ -10,22 +12,104 @@ from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 
 from ._base import _BaseRNN, _CellSelection
-from ._compat import _fit_context
+from ._compat import Interval, StrOptions, _fit_context
 from ._data.panels import as_pandas
 from ._data.sequences import Sequences
 from ._data.targets import check_regression_target, per_step_layout, per_step_result
 from ._docstrings import fill_doc
-from .modules.losses import PerStepMSELoss
+from .modules.losses import PerSequenceRegressionLoss, PerStepRegressionLoss
 
 __all__ = ["GRURegressor", "LSTMRegressor", "RNNRegressor"]
+
+# The names of HistGradientBoostingRegressor's losses, where they apply.
+REGRESSION_LOSSES = ("squared_error", "absolute_error", "huber", "quantile")
 
 
 class _RNNRegressorBase(RegressorMixin, _BaseRNN):
     """Targets standardised for training, mean squared error, predictions mapped back."""
 
-    _criterion = torch.nn.MSELoss
-    _step_criterion = PerStepMSELoss
     _step_fill = np.nan
+
+    _parameter_constraints: ClassVar[dict] = {
+        **_BaseRNN._parameter_constraints,
+        "loss": [StrOptions(set(REGRESSION_LOSSES))],
+        "quantile": [Interval(Real, 0, 1, closed="neither"), None],
+    }
+
+    def __init__(
+        self,
+        *,
+        hidden_size: int = 128,
+        num_layers: int | str = "auto",
+        bidirectional: bool | str = "auto",
+        dropout: float = 0.2,
+        output: str = "last",
+        embedding_dim: int | None = None,
+        patch_size: int | str = "auto",
+        input_scaling: str | None = "auto",
+        max_epochs: int | str = "auto",
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 10,
+        tol: float = 1e-4,
+        batch_size: int | str = "auto",
+        learning_rate: float | str = "auto",
+        learning_rate_schedule: str = "cosine",
+        optimizer: str | type = "adamw",
+        weight_decay: float = 0.2,
+        clip_grad_norm: float | None = 1.0,
+        device: str = "cpu",
+        random_state: int | np.random.RandomState | None = None,
+        verbose: int = 0,
+        warm_start: bool = False,
+        callbacks: list | None = None,
+        checkpoint_dir: str | os.PathLike | None = None,
+        loss: str = "squared_error",
+        quantile: float | None = None,
+    ) -> None:
+        super().__init__(
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            bidirectional=bidirectional,
+            dropout=dropout,
+            output=output,
+            embedding_dim=embedding_dim,
+            patch_size=patch_size,
+            input_scaling=input_scaling,
+            max_epochs=max_epochs,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_schedule=learning_rate_schedule,
+            optimizer=optimizer,
+            weight_decay=weight_decay,
+            clip_grad_norm=clip_grad_norm,
+            device=device,
+            random_state=random_state,
+            verbose=verbose,
+            warm_start=warm_start,
+            callbacks=callbacks,
+            checkpoint_dir=checkpoint_dir,
+        )
+        self.loss = loss
+        self.quantile = quantile
+
+    def _loss(self, per_step: bool) -> tuple[type[torch.nn.Module], dict]:
+        if self.loss == "quantile" and self.quantile is None:
+            raise ValueError(
+                f"{type(self).__name__} got loss='quantile' without quantile: say which one, for "
+                "instance quantile=0.9 for the 90th percentile."
+            )
+        if self.loss != "quantile" and self.quantile is not None:
+            raise ValueError(
+                f"{type(self).__name__} got quantile={self.quantile} with loss={self.loss!r}; the "
+                "quantile applies to loss='quantile' only."
+            )
+        criterion = PerStepRegressionLoss if per_step else PerSequenceRegressionLoss
+        return criterion, {"loss": self.loss, "quantile": self.quantile}
 
     def _standardise(self, y: np.ndarray, *, keep: bool) -> np.ndarray:
         """Standardise each target column of a finite (m, k) array, recording (or, with keep, reusing) how."""
@@ -154,6 +238,8 @@ class RNNRegressor(_CellSelection, _RNNRegressorBase):
 
     {shared_parameters}
 
+    {regression_loss_parameters}
+
     Attributes
     ----------
     {regressor_attributes}
@@ -181,6 +267,76 @@ class RNNRegressor(_CellSelection, _RNNRegressorBase):
     True
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        **_CellSelection._parameter_constraints,
+        "loss": [StrOptions(set(REGRESSION_LOSSES))],
+        "quantile": [Interval(Real, 0, 1, closed="neither"), None],
+    }
+
+    def __init__(
+        self,
+        *,
+        cell: str = "lstm",
+        hidden_size: int = 128,
+        num_layers: int | str = "auto",
+        bidirectional: bool | str = "auto",
+        dropout: float = 0.2,
+        output: str = "last",
+        embedding_dim: int | None = None,
+        patch_size: int | str = "auto",
+        input_scaling: str | None = "auto",
+        max_epochs: int | str = "auto",
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 10,
+        tol: float = 1e-4,
+        batch_size: int | str = "auto",
+        learning_rate: float | str = "auto",
+        learning_rate_schedule: str = "cosine",
+        optimizer: str | type = "adamw",
+        weight_decay: float = 0.2,
+        clip_grad_norm: float | None = 1.0,
+        device: str = "cpu",
+        random_state: int | np.random.RandomState | None = None,
+        verbose: int = 0,
+        warm_start: bool = False,
+        callbacks: list | None = None,
+        checkpoint_dir: str | os.PathLike | None = None,
+        loss: str = "squared_error",
+        quantile: float | None = None,
+    ) -> None:
+        self.cell = cell
+        _RNNRegressorBase.__init__(
+            self,
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            bidirectional=bidirectional,
+            dropout=dropout,
+            output=output,
+            embedding_dim=embedding_dim,
+            patch_size=patch_size,
+            input_scaling=input_scaling,
+            max_epochs=max_epochs,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_schedule=learning_rate_schedule,
+            optimizer=optimizer,
+            weight_decay=weight_decay,
+            clip_grad_norm=clip_grad_norm,
+            device=device,
+            random_state=random_state,
+            verbose=verbose,
+            warm_start=warm_start,
+            callbacks=callbacks,
+            checkpoint_dir=checkpoint_dir,
+            loss=loss,
+            quantile=quantile,
+        )
+
 
 @fill_doc
 class LSTMRegressor(_RNNRegressorBase):
@@ -189,6 +345,8 @@ class LSTMRegressor(_RNNRegressorBase):
     Parameters
     ----------
     {shared_parameters}
+
+    {regression_loss_parameters}
 
     Attributes
     ----------
@@ -225,6 +383,8 @@ class GRURegressor(_RNNRegressorBase):
     Parameters
     ----------
     {shared_parameters}
+
+    {regression_loss_parameters}
 
     Attributes
     ----------

@@ -5,7 +5,14 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-__all__ = ["PerStepCrossEntropyLoss", "PerStepMSELoss"]
+__all__ = [
+    "PerSequenceRegressionLoss",
+    "PerStepCrossEntropyLoss",
+    "PerStepMSELoss",
+    "PerStepRegressionLoss",
+    "PinballLoss",
+    "regression_loss",
+]
 
 IGNORED_CLASS = -100  # torch's default ignore_index
 
@@ -48,3 +55,67 @@ class PerStepCrossEntropyLoss(nn.Module):
     def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         losses = self.cross_entropy(logits.reshape(-1, logits.shape[-1]), target.reshape(-1))
         return losses.reshape(target.shape) if self.cross_entropy.reduction == "none" else losses
+
+
+class PinballLoss(nn.Module):
+    """The quantile (pinball) loss of quantile ``quantile``: its minimiser is that quantile of y.
+
+    ``max(q * (y - f), (q - 1) * (y - f))``, averaged (``reduction="mean"``) or
+    element by element (``"none"``), as torch's losses take ``reduction``.
+    """
+
+    def __init__(self, quantile: float = 0.5, reduction: str = "mean") -> None:
+        super().__init__()
+        self.quantile = quantile
+        self.reduction = reduction
+
+    def forward(self, prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        error = target - prediction
+        losses = torch.maximum(self.quantile * error, (self.quantile - 1) * error)
+        return losses if self.reduction == "none" else losses.mean()
+
+
+def regression_loss(name: str, quantile: float | None, reduction: str = "mean") -> nn.Module:
+    """The elementwise regression loss of a regressor's ``loss`` hyperparameter."""
+    if name == "squared_error":
+        return nn.MSELoss(reduction=reduction)
+    if name == "absolute_error":
+        return nn.L1Loss(reduction=reduction)
+    if name == "huber":
+        # In standardised target units: errors beyond one standard deviation count linearly.
+        return nn.HuberLoss(reduction=reduction, delta=1.0)
+    if name == "quantile":
+        return PinballLoss(quantile, reduction=reduction)
+    raise ValueError(f"unknown regression loss {name!r}")
+
+
+class PerSequenceRegressionLoss(nn.Module):
+    """A regression loss for one target vector per sequence, by name (see :func:`regression_loss`)."""
+
+    def __init__(self, loss: str = "squared_error", quantile: float | None = None, reduction: str = "mean"):
+        super().__init__()
+        self.elementwise = regression_loss(loss, quantile, reduction)
+
+    def forward(self, prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        return self.elementwise(prediction, target)
+
+
+class PerStepRegressionLoss(nn.Module):
+    """A regression loss over the steps whose target is not NaN (padding), by name.
+
+    ``prediction`` and ``target`` have shape ``(N, T, k)``. With
+    ``reduction="none"`` the losses ``(N, T, k)`` are returned, zero at
+    padding, for a weighted mean.
+    """
+
+    def __init__(self, loss: str = "squared_error", quantile: float | None = None, reduction: str = "mean"):
+        super().__init__()
+        self.elementwise = regression_loss(loss, quantile, "none")
+        self.reduction = reduction
+
+    def forward(self, prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        valid = ~torch.isnan(target)
+        losses = torch.where(valid, self.elementwise(prediction, torch.nan_to_num(target)), 0.0)
+        if self.reduction == "none":
+            return losses
+        return losses.sum() / valid.sum().clamp(min=1)
