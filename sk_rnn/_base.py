@@ -117,6 +117,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         "warm_start": ["boolean"],
         "callbacks": [list, None],
         "checkpoint_dir": [str, os.PathLike, None],
+        "record_gradients": ["boolean"],
     }
 
     def __init__(
@@ -147,6 +148,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         warm_start: bool = False,
         callbacks: list | None = None,
         checkpoint_dir: str | os.PathLike | None = None,
+        record_gradients: bool = False,
     ) -> None:
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -173,6 +175,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         self.warm_start = warm_start
         self.callbacks = callbacks
         self.checkpoint_dir = checkpoint_dir
+        self.record_gradients = record_gradients
 
     # -- what the siblings differ in -------------------------------------------------
 
@@ -324,6 +327,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             tol=self.tol,
             callbacks=self.callbacks,
             validation_score=None if per_step else self._validation_score,
+            record_gradients=self.record_gradients and not incremental,
             device=resolve_device(name, self.device),
             seed=seed,
             verbose=self.verbose,
@@ -360,6 +364,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             )
             epochs_run = len(net.history)
         self._record_training(net, epochs_run, previous_losses, previous_validation)
+        self._record_gradient_flow(net)
         # The epochs of this fit, counting those of the run it resumed.
         epochs_of_fit = epochs_run + (0 if resume is None else resume.epochs_done)
         if checkpoint is not None:
@@ -369,6 +374,19 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         if not incremental:
             self._warn_if_not_converged(epochs_of_fit)
         return self
+
+    def _record_gradient_flow(self, net: Any) -> None:
+        """``gradient_norms_by_distance_`` and ``layer_gradient_norms_`` from the run's recorder."""
+        recorder = dict(net.callbacks_).get("record_gradients")
+        if recorder is None:
+            self.gradient_norms_by_distance_ = self.layer_gradient_norms_ = None
+            return
+        width = max((len(epoch) for epoch in recorder.by_distance), default=0)
+        by_distance = np.full((len(recorder.by_distance), width), np.nan)
+        for row, epoch in zip(by_distance, recorder.by_distance, strict=True):
+            row[: len(epoch)] = epoch
+        self.gradient_norms_by_distance_ = by_distance
+        self.layer_gradient_norms_ = {layer: np.array(norms) for layer, norms in recorder.by_layer.items()}
 
     def _save_checkpoint(
         self,
@@ -612,6 +630,7 @@ class _CellSelection:
         warm_start: bool = False,
         callbacks: list | None = None,
         checkpoint_dir: str | os.PathLike | None = None,
+        record_gradients: bool = False,
     ) -> None:
         self.cell = cell
         super().__init__(
@@ -640,4 +659,5 @@ class _CellSelection:
             warm_start=warm_start,
             callbacks=callbacks,
             checkpoint_dir=checkpoint_dir,
+            record_gradients=record_gradients,
         )

@@ -80,6 +80,7 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         warm_start: bool = False,
         callbacks: list | None = None,
         checkpoint_dir: str | os.PathLike | None = None,
+        record_gradients: bool = False,
         class_weight: dict | str | None = None,
     ) -> None:
         super().__init__(
@@ -108,6 +109,7 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
             warm_start=warm_start,
             callbacks=callbacks,
             checkpoint_dir=checkpoint_dir,
+            record_gradients=record_gradients,
         )
         self.class_weight = class_weight
 
@@ -454,6 +456,7 @@ class RNNClassifier(_CellSelection, _RNNClassifierBase):
         warm_start: bool = False,
         callbacks: list | None = None,
         checkpoint_dir: str | os.PathLike | None = None,
+        record_gradients: bool = False,
         class_weight: dict | str | None = None,
     ) -> None:
         self.cell = cell
@@ -484,6 +487,7 @@ class RNNClassifier(_CellSelection, _RNNClassifierBase):
             warm_start=warm_start,
             callbacks=callbacks,
             checkpoint_dir=checkpoint_dir,
+            record_gradients=record_gradients,
             class_weight=class_weight,
         )
 

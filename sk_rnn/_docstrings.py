@@ -171,7 +171,14 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         and batch order carry over (dropout draws differ, so the result is
         close to an uninterrupted fit, not identical to it). A checkpoint of
         a finished fit or of another fit is replaced. ``partial_fit`` does
-        not checkpoint."""
+        not checkpoint.
+
+    record_gradients : bool, default=False
+        Record during ``fit`` how strongly the loss reaches back in time
+        (``gradient_norms_by_distance_``) and each layer's gradient norm
+        (``layer_gradient_norms_``), the vanishing-gradient diagnostics that
+        :class:`~sk_rnn.inspection.GradientFlowDisplay` draws. It costs an
+        extra gradient per batch; off by default."""
 
 CLASS_WEIGHT_PARAMETER = """class_weight : dict, "balanced" or None, default=None
         Weight of each class in the loss, multiplying ``sample_weight``: a
@@ -231,6 +238,21 @@ SHARED_ATTRIBUTES = """n_features_in_ : int
 
     history_ : skorch.History
         Per-epoch and per-batch training records.
+
+    gradient_norms_by_distance_ : ndarray of shape (n_epochs, n_cell_steps) or None
+        With ``record_gradients``: for each epoch, the mean norm of the
+        gradient of the loss with respect to what the recurrent layers read
+        at the cell step ``d`` steps before each sequence's last (column
+        ``d``; a cell step is a patch with ``patch_size_ > 1``), averaged
+        over the sequences and batches of the epoch; NaN where no sequence
+        is that long. It reaches the loss only through the states from that
+        step on, so it falls with ``d`` when the gradient vanishes. None
+        without ``record_gradients``.
+
+    layer_gradient_norms_ : dict of str to ndarray of shape (n_epochs,) or None
+        With ``record_gradients``: each layer's mean gradient norm per epoch,
+        keyed "recurrent layer 0", "recurrent layer 1", ... (both directions
+        together), "embedding" and "head" (the output layer).
 
     net_ : skorch.NeuralNet
         The trained network; ``net_.module_`` is the

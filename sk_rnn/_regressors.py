@@ -64,6 +64,7 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
         warm_start: bool = False,
         callbacks: list | None = None,
         checkpoint_dir: str | os.PathLike | None = None,
+        record_gradients: bool = False,
         loss: str = "squared_error",
         quantile: float | None = None,
     ) -> None:
@@ -93,6 +94,7 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
             warm_start=warm_start,
             callbacks=callbacks,
             checkpoint_dir=checkpoint_dir,
+            record_gradients=record_gradients,
         )
         self.loss = loss
         self.quantile = quantile
@@ -302,6 +304,7 @@ class RNNRegressor(_CellSelection, _RNNRegressorBase):
         warm_start: bool = False,
         callbacks: list | None = None,
         checkpoint_dir: str | os.PathLike | None = None,
+        record_gradients: bool = False,
         loss: str = "squared_error",
         quantile: float | None = None,
     ) -> None:
@@ -333,6 +336,7 @@ class RNNRegressor(_CellSelection, _RNNRegressorBase):
             warm_start=warm_start,
             callbacks=callbacks,
             checkpoint_dir=checkpoint_dir,
+            record_gradients=record_gradients,
             loss=loss,
             quantile=quantile,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from .plan import TrainingPlan
 
 __all__ = [
+    "GradientRecorder",
     "HoldOutLast",
     "RecordLearningRate",
     "StopOnNonFiniteLoss",
@@ -93,6 +95,79 @@ class ValidationScore(Callback):
         net.history.record("valid_score", float(score))
 
 
+class GradientRecorder(Callback):
+    """How strongly the loss reaches back in time, and each layer's gradient norm, per epoch.
+
+    After every training batch: ``||dL/dx_t||`` for the input ``x_t`` the
+    recurrent layers read at each cell step, by distance from the sequence's
+    last valid step (0 is the last), averaged over the sequences and batches
+    of the epoch; and the norm of the gradient of each layer's parameters
+    (recurrent layers by index, both directions together; the embedding and
+    the output layer by name), averaged over the epoch's batches. ``x_t``
+    reaches the loss only through the states from ``h_t`` on, so its gradient
+    falls with distance exactly when the gradient through the recurrence
+    vanishes.
+    """
+
+    def __init__(self) -> None:
+        self.by_distance: list[np.ndarray] = []
+        self.by_layer: dict[str, list[float]] = {}
+
+    def on_epoch_begin(self, net, **kwargs) -> None:
+        self._distance_sums = np.zeros(0)
+        self._distance_counts = np.zeros(0)
+        self._layer_sums: dict[str, float] = {}
+        self._batches = 0
+        net.module_.record_input_gradients = True
+
+    def on_grad_computed(self, net, named_parameters, training=False, **kwargs) -> None:
+        if not training:
+            return
+        squares: dict[str, float] = {}
+        for name, parameter in named_parameters:
+            if parameter.grad is not None:
+                layer = _layer_of(name)
+                squares[layer] = squares.get(layer, 0.0) + float(parameter.grad.detach().pow(2).sum())
+        for layer, square in squares.items():
+            self._layer_sums[layer] = self._layer_sums.get(layer, 0.0) + square**0.5
+        self._batches += 1
+        recorded = net.module_.recorded_inputs
+        if recorded is None or recorded[0].grad is None:
+            return
+        inputs, lengths = recorded
+        norms = inputs.grad.detach().norm(dim=2).cpu().numpy()  # (N, S)
+        steps = norms.shape[1]
+        counts = np.full(len(norms), steps) if lengths is None else lengths.cpu().numpy()
+        distance = counts[:, np.newaxis] - 1 - np.arange(steps)  # 0 at each sequence's last step
+        valid = distance >= 0
+        sums = np.bincount(distance[valid], weights=norms[valid], minlength=steps)
+        tally = np.bincount(distance[valid], minlength=steps).astype(float)
+        self._distance_sums = _add_padded(self._distance_sums, sums)
+        self._distance_counts = _add_padded(self._distance_counts, tally)
+        net.module_.recorded_inputs = None
+
+    def on_epoch_end(self, net, **kwargs) -> None:
+        net.module_.record_input_gradients = False
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.by_distance.append(self._distance_sums / self._distance_counts)
+        for layer, total in self._layer_sums.items():
+            self.by_layer.setdefault(layer, []).append(total / max(self._batches, 1))
+
+
+def _add_padded(total: np.ndarray, more: np.ndarray) -> np.ndarray:
+    """``total + more``, the shorter padded with zeros: batches differ in their longest sequence."""
+    width = max(len(total), len(more))
+    return np.pad(total, (0, width - len(total))) + np.pad(more, (0, width - len(more)))
+
+
+def _layer_of(parameter_name: str) -> str:
+    """The layer a parameter belongs to: "recurrent layer k" for the cells, else its module."""
+    match = re.search(r"(?:_l|layers\.)(\d+)", parameter_name)
+    if match:
+        return f"recurrent layer {match.group(1)}"
+    return parameter_name.split(".")[0]
+
+
 def _discard(message: str) -> None:
     """Sink for skorch messages when ``verbose=0``."""
 
@@ -133,6 +208,8 @@ def training_callbacks(plan: TrainingPlan) -> list:
     if plan.clip_grad_norm is not None:
         callbacks.append(("gradient_norm_clipping", GradientNormClipping(plan.clip_grad_norm)))
     callbacks.append(("record_learning_rate", RecordLearningRate()))
+    if plan.record_gradients:
+        callbacks.append(("record_gradients", GradientRecorder()))
     if plan.verbose >= 2:
         callbacks.append(("progress_bar", ProgressBar()))
     return callbacks

@@ -62,6 +62,7 @@ class TrainingPlan:
     callbacks: list | None
     # What the held-out sequences are scored by with early stopping (see callbacks.ValidationScore).
     validation_score: str | None
+    record_gradients: bool
     device: torch.device
     seed: int
     verbose: int

@@ -1,5 +1,6 @@
-"""Looking into fitted estimators: how training went."""
+"""Looking into fitted estimators: how training went, and how far back the gradient reaches."""
 
+from ._gradient_flow import GradientFlowDisplay
 from ._training_curve import TrainingCurveDisplay
 
-__all__ = ["TrainingCurveDisplay"]
+__all__ = ["GradientFlowDisplay", "TrainingCurveDisplay"]

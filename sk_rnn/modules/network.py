@@ -210,6 +210,9 @@ class RecurrentNetwork(nn.Module):
             self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=PADDING_ID)
             input_size = embedding_dim
         # Buffers, not parameters: saved with the weights, never trained.
+        # Set by sk_rnn's GradientRecorder during training with record_gradients=True.
+        self.record_input_gradients = False
+        self.recorded_inputs = None
         self.register_buffer("input_mean", _as_buffer(input_mean, input_size, 0.0))
         self.register_buffer("input_scale", _as_buffer(input_scale, input_size, 1.0))
         n_patches = -(-int(sequence_length) // self.patch_size)
@@ -250,6 +253,12 @@ class RecurrentNetwork(nn.Module):
         if summary is not None:
             # The same summary at every step: the state can use it from the first one.
             X = torch.cat([X, summary.unsqueeze(1).expand(-1, X.shape[1], -1)], dim=2)
+        if self.record_input_gradients and torch.is_grad_enabled():
+            # Diagnostics (GradientRecorder): keep what the recurrent layers read, with its
+            # gradient. Without trainable parameters upstream, it becomes a leaf of its own.
+            X = X if X.requires_grad else X.detach().requires_grad_(True)
+            X.retain_grad()
+            self.recorded_inputs = (X, lengths)
         return X, lengths
 
     def final_state(self, X: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:

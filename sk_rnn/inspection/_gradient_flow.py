@@ -1,0 +1,144 @@
+"""How strongly the loss reaches back in time, per estimator, in scikit-learn's Display style."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.pipeline import Pipeline
+
+from .._base import _BaseRNN
+from .._plotting import pyplot
+
+__all__ = ["GradientFlowDisplay"]
+
+
+def _recurrent(estimator: Any) -> _BaseRNN:
+    if isinstance(estimator, Pipeline):
+        estimator = estimator[-1]
+    if not isinstance(estimator, _BaseRNN):
+        raise TypeError(
+            f"GradientFlowDisplay plots sk_rnn's recurrent estimators, but got a {type(estimator).__name__}."
+        )
+    if getattr(estimator, "gradient_norms_by_distance_", None) is None:
+        raise ValueError(
+            f"{type(estimator).__name__} has no gradient record: fit it with record_gradients=True "
+            "to draw its gradient flow."
+        )
+    return estimator
+
+
+class GradientFlowDisplay:
+    """Gradient norm against distance from the end of the sequence, log scale, one line per estimator.
+
+    A recurrent network whose gradient vanishes shows a line that falls by
+    orders of magnitude within a few dozen steps; one that keeps its memory
+    (LSTM, GRU, IndRNN with its bounded recurrent weights) falls slowly. The
+    values are each estimator's ``gradient_norms_by_distance_`` (fit it with
+    ``record_gradients=True``). Bidirectional layers read the sequence from
+    both ends, so their first steps lie near an end too: compare one-way
+    estimators to see the decay alone.
+
+    Build it with :meth:`from_estimator`, which plots at once.
+
+    Parameters
+    ----------
+    gradient_norms : list of ndarray of shape (n_cell_steps,)
+        One curve per estimator: the mean gradient norm at each distance.
+    names : list of str
+        Legend labels.
+
+    Attributes
+    ----------
+    lines_ : list of matplotlib Line2D
+        One per estimator.
+    ax_ : matplotlib Axes
+        Axes with the plot.
+    figure_ : matplotlib Figure
+        Figure holding the axes.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from sk_rnn import RNNClassifier
+    >>> from sk_rnn.inspection import GradientFlowDisplay
+    >>> X = np.random.RandomState(0).randn(64, 30, 1)
+    >>> y = X[:, 0, 0] > 0  # the answer lies at the first step
+    >>> models = [
+    ...     RNNClassifier(cell=cell, bidirectional=False, hidden_size=8, max_epochs=2,
+    ...                   record_gradients=True, random_state=0).fit(X, y)
+    ...     for cell in ("rnn", "lstm")
+    ... ]
+    >>> display = GradientFlowDisplay.from_estimator(*models, names=["Elman", "LSTM"])
+    >>> len(display.lines_)
+    2
+    """
+
+    def __init__(self, *, gradient_norms: list, names: list[str]) -> None:
+        self.gradient_norms = gradient_norms
+        self.names = names
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> GradientFlowDisplay:
+        """Draw one line per estimator.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Where to draw; None makes a new figure.
+        **kwargs : dict
+            Keyword arguments of ``ax.plot`` for every line (``linewidth``, ...).
+
+        Returns
+        -------
+        display : GradientFlowDisplay
+        """
+        plt = pyplot("GradientFlowDisplay")
+        if ax is None:
+            _, ax = plt.subplots()
+        self.lines_ = []
+        for norms, name in zip(self.gradient_norms, self.names, strict=True):
+            norms = np.asarray(norms, dtype=np.float64)
+            self.lines_.append(ax.plot(np.arange(len(norms)), norms, **{"label": name, **kwargs})[0])
+        ax.set_yscale("log")
+        ax.set_xlabel("cell steps before the end of the sequence")
+        ax.set_ylabel("gradient norm")
+        ax.legend()
+        self.ax_ = ax
+        self.figure_ = ax.figure
+        return self
+
+    @classmethod
+    def from_estimator(
+        cls, *estimators: Any, names: list[str] | None = None, epoch: int = -1, ax: Any = None, **kwargs: Any
+    ) -> GradientFlowDisplay:
+        """Plot the gradient flow of fitted estimators (fitted with ``record_gradients=True``).
+
+        Parameters
+        ----------
+        *estimators : estimators
+            sk_rnn estimators, or Pipelines ending in one.
+        names : list of str, default=None
+            Legend labels; None uses each estimator's cell.
+        epoch : int, default=-1
+            Which epoch's record to draw (-1: the last).
+        ax : matplotlib Axes, default=None
+            Where to draw; None makes a new figure.
+        **kwargs : dict
+            Keyword arguments of ``ax.plot`` for every line.
+
+        Returns
+        -------
+        display : GradientFlowDisplay
+        """
+        pyplot("GradientFlowDisplay")  # before any work
+        if not estimators:
+            raise TypeError("GradientFlowDisplay.from_estimator needs at least one estimator.")
+        models = [_recurrent(estimator) for estimator in estimators]
+        if names is None:
+            names = [model._cell_name() for model in models]
+        if len(names) != len(models):
+            raise ValueError(f"GradientFlowDisplay got {len(names)} names for {len(models)} estimators.")
+        curves = [model.gradient_norms_by_distance_[epoch] for model in models]
+        return cls(gradient_norms=curves, names=list(names)).plot(ax=ax, **kwargs)
