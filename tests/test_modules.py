@@ -228,3 +228,37 @@ def test_a_feature_constant_over_a_sequence_standardises_to_exact_zeros():
     assert torch.all(standardised[:, :, 1] == 0)
     torch.testing.assert_close(summary[:, 1], (X[:, 0, 1] - 1e4) / 1e5)
     torch.testing.assert_close(standardised[0, :, 0].std(unbiased=False), torch.tensor(1.0))
+
+
+def _autograd_recurrence(projected, u):
+    """The naive reference: autograd through a Python loop."""
+    h = projected.new_zeros(projected.shape[0], projected.shape[2])
+    steps = []
+    for t in range(projected.shape[1]):
+        h = torch.relu(projected[:, t] + u * h)
+        steps.append(h)
+    return torch.stack(steps, dim=1)
+
+
+def test_indrnn_hand_written_backward_matches_autograd():
+    from sk_rnn.modules.indrnn import ElementwiseRecurrence
+
+    torch.manual_seed(0)
+    projected = torch.randn(3, 9, 5, dtype=torch.float64, requires_grad=True)
+    u = (torch.rand(5, dtype=torch.float64) * 2 - 1).requires_grad_(True)
+    assert torch.autograd.gradcheck(ElementwiseRecurrence.apply, (projected, u))
+    # The same values and gradients as the naive loop, in float32 too.
+    projected32 = projected.detach().float().requires_grad_(True)
+    u32 = u.detach().float().requires_grad_(True)
+    reference_p, reference_u = (
+        projected32.detach().clone().requires_grad_(True),
+        u32.detach().clone().requires_grad_(True),
+    )
+    out = ElementwiseRecurrence.apply(projected32, u32)
+    expected = _autograd_recurrence(reference_p, reference_u)
+    torch.testing.assert_close(out, expected)
+    weights = torch.randn_like(out)
+    (out * weights).sum().backward()
+    (expected * weights).sum().backward()
+    torch.testing.assert_close(projected32.grad, reference_p.grad)
+    torch.testing.assert_close(u32.grad, reference_u.grad)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-__all__ = ["IndRNN", "IndRNNLayer", "recurrent_weight_bound"]
+__all__ = ["ElementwiseRecurrence", "IndRNN", "IndRNNLayer", "recurrent_weight_bound"]
 
 
 def recurrent_weight_bound(sequence_length: int, magnitude: float = 2.0) -> float:
@@ -50,6 +50,59 @@ def _last_valid_step(output: torch.Tensor, lengths: torch.Tensor | None) -> torc
         return output[:, -1]
     index = (lengths.to(output.device) - 1).view(-1, 1, 1).expand(-1, 1, output.shape[2])
     return output.gather(1, index).squeeze(1)
+
+
+def _forward_loop(projected: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
+    """``h_t = relu(projected_t + u * h_{t-1})`` for every step, ``h_{-1} = 0``: ``(N, T, H)``."""
+    n, steps, hidden = projected.shape
+    out = torch.empty_like(projected)
+    h = projected.new_zeros(n, hidden)
+    for t in range(steps):
+        h = torch.relu(projected[:, t] + u * h)
+        out[:, t] = h
+    return out
+
+
+def _backward_loop(
+    grad_out: torch.Tensor, out: torch.Tensor, u: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Gradients of the recurrence with respect to ``projected`` and ``u``, back through time."""
+    n, steps, hidden = out.shape
+    grad_projected = torch.empty_like(out)
+    grad_u = out.new_zeros(hidden)
+    carry = out.new_zeros(n, hidden)  # dL/dh_t arriving from step t + 1
+    for t in range(steps - 1, -1, -1):
+        # ReLU passes the gradient where its output is positive (as torch's own relu).
+        g = (grad_out[:, t] + carry) * (out[:, t] > 0).to(out.dtype)
+        grad_projected[:, t] = g
+        if t > 0:
+            grad_u += (g * out[:, t - 1]).sum(0)
+        carry = g * u
+    return grad_projected, grad_u
+
+
+class ElementwiseRecurrence(torch.autograd.Function):
+    """IndRNN's recurrence with a hand-written backward pass.
+
+    Autograd would record a few nodes per time step, and walking them back
+    costs far more than the arithmetic: at 1,000 steps a training step was 7
+    times slower than ``nn.LSTM``'s. Here the forward and the backward
+    recurrences are plain loops of a few element-wise operations that keep
+    only the outputs (the ReLU mask is ``output > 0``); no graph is built
+    per step. ``tests/test_modules.py`` checks them against autograd with
+    ``gradcheck``.
+    """
+
+    @staticmethod
+    def forward(ctx, projected: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
+        out = _forward_loop(projected, u)
+        ctx.save_for_backward(out, u)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_out: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        out, u = ctx.saved_tensors
+        return _backward_loop(grad_out.contiguous(), out, u)
 
 
 class IndRNNLayer(nn.Module):
@@ -95,12 +148,7 @@ class IndRNNLayer(nn.Module):
         # runs step by step.
         projected = self.input_weight(x)
         u = self.recurrent_weight.clamp(-self.recurrent_max, self.recurrent_max)
-        h = projected.new_zeros(x.shape[0], self.hidden_size)
-        steps = []
-        for t in range(projected.shape[1]):
-            h = torch.relu(projected[:, t] + u * h)
-            steps.append(h)
-        return torch.stack(steps, dim=1)
+        return ElementwiseRecurrence.apply(projected.contiguous(), u)
 
 
 class IndRNN(nn.Module):
