@@ -594,70 +594,13 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
 
 
 class _CellSelection:
-    """Adds the ``cell`` hyperparameter, for the estimators that search across cells."""
+    """The ``cell`` hyperparameter's constraint, for the estimators that search across cells.
+
+    RNNClassifier and RNNRegressor each write their ``__init__`` (scikit-learn
+    reads the parameters from its signature) and set ``self.cell`` there.
+    """
 
     _parameter_constraints: ClassVar[dict] = {
         **_BaseRNN._parameter_constraints,
         "cell": [StrOptions(set(CELLS))],
     }
-
-    def __init__(
-        self,
-        *,
-        cell: str = "lstm",
-        hidden_size: int = 128,
-        num_layers: int | str = "auto",
-        bidirectional: bool | str = "auto",
-        dropout: float = 0.2,
-        output: str = "last",
-        embedding_dim: int | None = None,
-        patch_size: int | str = "auto",
-        input_scaling: str | None = "auto",
-        max_epochs: int | str = "auto",
-        early_stopping: bool = False,
-        validation_fraction: float = 0.1,
-        n_iter_no_change: int = 10,
-        tol: float = 1e-4,
-        batch_size: int | str = "auto",
-        learning_rate: float | str = "auto",
-        learning_rate_schedule: str = "cosine",
-        optimizer: str | type = "adamw",
-        weight_decay: float = 0.2,
-        clip_grad_norm: float | None = 1.0,
-        device: str = "cpu",
-        random_state: int | np.random.RandomState | None = None,
-        verbose: int = 0,
-        warm_start: bool = False,
-        callbacks: list | None = None,
-        checkpoint_dir: str | os.PathLike | None = None,
-        record_gradients: bool = False,
-    ) -> None:
-        self.cell = cell
-        super().__init__(
-            hidden_size=hidden_size,
-            num_layers=num_layers,
-            bidirectional=bidirectional,
-            dropout=dropout,
-            output=output,
-            embedding_dim=embedding_dim,
-            patch_size=patch_size,
-            input_scaling=input_scaling,
-            max_epochs=max_epochs,
-            early_stopping=early_stopping,
-            validation_fraction=validation_fraction,
-            n_iter_no_change=n_iter_no_change,
-            tol=tol,
-            batch_size=batch_size,
-            learning_rate=learning_rate,
-            learning_rate_schedule=learning_rate_schedule,
-            optimizer=optimizer,
-            weight_decay=weight_decay,
-            clip_grad_norm=clip_grad_norm,
-            device=device,
-            random_state=random_state,
-            verbose=verbose,
-            warm_start=warm_start,
-            callbacks=callbacks,
-            checkpoint_dir=checkpoint_dir,
-            record_gradients=record_gradients,
-        )

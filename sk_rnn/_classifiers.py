@@ -46,6 +46,8 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
     # of 1: on small training sets the logits stop growing once the training
     # data is fitted, which generalises better (see the docs' page on defaults).
     _criterion_params: ClassVar[dict] = {"label_smoothing": 0.1}
+    # Whether fit got a label indicator matrix; set by every fit.
+    _multilabel: bool = False
 
     _parameter_constraints: ClassVar[dict] = {
         **_BaseRNN._parameter_constraints,
@@ -158,7 +160,7 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
     def _encode_target(self, y: Any, *, keep: bool = False) -> tuple[np.ndarray, int]:
         if _is_label_indicator(y):
             return self._fit_label_indicators(y, keep=keep)
-        if keep and getattr(self, "_multilabel", False):
+        if keep and self._multilabel:
             raise ValueError(
                 f"{type(self).__name__} was trained on a label indicator matrix (multilabel), but y "
                 "now holds one label per sample. Pass y of shape (n_samples, n_labels)."
@@ -176,7 +178,7 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
                 "matrix): each label is its own yes/no question. Weigh samples with sample_weight."
             )
         if keep:
-            if not getattr(self, "_multilabel", False) or indicators.shape[1] != len(self.classes_):
+            if not self._multilabel or indicators.shape[1] != len(self.classes_):
                 raise ValueError(
                     f"{name} continues training on {len(self.classes_)} classes, but y is a label "
                     f"indicator matrix with {indicators.shape[1]} columns. Pass y as in the first fit."
@@ -189,10 +191,10 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
 
     @property
     def _validation_score(self) -> str:
-        return "subset_accuracy" if getattr(self, "_multilabel", False) else "accuracy"
+        return "subset_accuracy" if self._multilabel else "accuracy"
 
     def _loss(self, per_step: bool) -> tuple[type[torch.nn.Module], dict]:
-        if getattr(self, "_multilabel", False):
+        if self._multilabel:
             return torch.nn.BCEWithLogitsLoss, {}
         return super()._loss(per_step)
 
@@ -269,7 +271,7 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         return tags
 
     def _proba(self, logits: np.ndarray) -> np.ndarray:
-        if getattr(self, "_multilabel", False):  # one independent sigmoid per label
+        if self._multilabel:  # one independent sigmoid per label
             return 1.0 / (1.0 + np.exp(-logits))
         logits = logits - logits.max(axis=-1, keepdims=True)
         proba = np.exp(logits)
@@ -317,7 +319,7 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
             Shaped as :meth:`predict_proba`.
         """
         sequences, logits = self._forward(X)
-        if getattr(self, "_multilabel", False):  # log sigmoid, without underflow
+        if self._multilabel:  # log sigmoid, without underflow
             log_proba = -np.logaddexp(0.0, -logits)
             return as_pandas(sequences, log_proba, columns=self.classes_)
         logits = logits - logits.max(axis=-1, keepdims=True)
@@ -343,7 +345,7 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
             arrays when X is a list or holds padding.
         """
         sequences, logits = self._forward(X)  # first: it raises NotFittedError before classes_ exists
-        if getattr(self, "_multilabel", False):  # each label whose probability exceeds one half
+        if self._multilabel:  # each label whose probability exceeds one half
             return as_pandas(
                 sequences, (logits > 0).astype(np.dtype(self._label_dtype)), columns=self.classes_
             )

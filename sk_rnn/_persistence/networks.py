@@ -12,14 +12,12 @@ from typing import Any
 
 import torch
 
-from .._training.net import SequenceNet, module_arguments
+from .._training.net import MODULE_PREFIX, SequenceNet, module_arguments
 from .._training.scoped_state import seeded_torch
 from ..modules import RecurrentNetwork
 from .codec import Decoder, Encoder, UnsafeToSaveError
 
 __all__ = ["decode_network", "encode_network"]
-
-_MODULE_PREFIX = "module__"
 
 
 def encode_network(encoder: Encoder, net: Any, where: str) -> dict:
@@ -60,7 +58,7 @@ def decode_network(decoder: Decoder, node: dict, estimator: Any, *, device: str 
     criterion, criterion_params = estimator._loss(estimator.output == "sequence")
     net = SequenceNet(
         module=RecurrentNetwork,
-        **{f"{_MODULE_PREFIX}{key}": decoder.decode(value) for key, value in node["module"].items()},
+        **{f"{MODULE_PREFIX}{key}": decoder.decode(value) for key, value in node["module"].items()},
         criterion=criterion,
         **{f"criterion__{key}": value for key, value in criterion_params.items()},
         batch_size=int(node["batch_size"]),

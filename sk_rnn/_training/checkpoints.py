@@ -108,6 +108,7 @@ class Resumption:
 
 def write_checkpoint(directory: Path, snapshot: Any, net: Any, digest: str, complete: bool) -> None:
     """The model so far, then the state that resuming it needs."""
+    # Imported here: `import sk_rnn` must not load safetensors (tests/test_persistence.py).
     from .._persistence.archive import FORMAT_VERSION, save, write_archive
     from .._persistence.codec import Encoder
     from .._persistence.networks import encode_network

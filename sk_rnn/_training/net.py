@@ -13,9 +13,17 @@ from .._data.sequences import Sequences
 from .batches import ArrayBatches, BatchIterable
 from .scoped_state import flush_denormals
 
-__all__ = ["SequenceNet", "is_incremental", "module_arguments", "predict_outputs", "weighted_mean"]
+__all__ = [
+    "MODULE_PREFIX",
+    "SequenceNet",
+    "is_incremental",
+    "module_arguments",
+    "predict_outputs",
+    "weighted_mean",
+]
 
-_MODULE_PREFIX = "module__"
+# skorch routes the keyword arguments of the module under this prefix.
+MODULE_PREFIX = "module__"
 
 # Prediction batches are padded to a multiple of this many rows. The CPU
 # matrix kernels accumulate in an order that depends on the number of rows
@@ -97,9 +105,9 @@ def is_incremental(net: SequenceNet) -> bool:
 def module_arguments(net: NeuralNet) -> dict:
     """The keyword arguments the net's module was built with (skorch's ``module__*`` parameters)."""
     return {
-        key[len(_MODULE_PREFIX) :]: value
+        key[len(MODULE_PREFIX) :]: value
         for key, value in net.get_params(deep=False).items()
-        if key.startswith(_MODULE_PREFIX) and "__" not in key[len(_MODULE_PREFIX) :]
+        if key.startswith(MODULE_PREFIX) and "__" not in key[len(MODULE_PREFIX) :]
     }
 
 
