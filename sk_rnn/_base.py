@@ -203,6 +203,10 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         """The training loss and its keyword arguments (classifiers switch to sigmoids for multilabel y)."""
         return (self._step_criterion if per_step else self._criterion), dict(self._criterion_params)
 
+    def _validation_point(self) -> Callable[[np.ndarray], np.ndarray] | None:
+        """How the validation score reads point predictions from the raw outputs (regressors' heads)."""
+        return None
+
     def _class_weighted(self, weights: np.ndarray | None, target: np.ndarray) -> np.ndarray | None:
         """Classifiers multiply the sample weights by their classes' weights; regressors have none."""
         return weights
@@ -327,6 +331,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             tol=self.tol,
             callbacks=self.callbacks,
             validation_score=None if per_step else self._validation_score,
+            validation_point=self._validation_point(),
             record_gradients=self.record_gradients and not incremental,
             device=resolve_device(name, self.device),
             seed=seed,

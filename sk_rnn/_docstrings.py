@@ -285,6 +285,10 @@ CLASSIFIER_NOTES = """The network reads each sequence with the recurrent layers 
 REGRESSOR_ATTRIBUTES = """n_outputs_ : int
         Number of targets per sequence (columns of a 2-D y).
 
+    quantiles_ : ndarray of shape (n_quantiles,) or None
+        The quantiles the network predicts, in increasing order, with
+        ``loss="quantile"``; None otherwise.
+
     {shared_attributes}"""
 
 REGRESSOR_NOTES = """{data_notes}
@@ -295,19 +299,26 @@ REGRESSOR_NOTES = """{data_notes}
     median nor any quantile it estimates."""
 
 REGRESSION_LOSS_PARAMETERS = (
-    'loss : {"squared_error", "absolute_error", "huber", "quantile"}, default="squared_error"'
+    'loss : {"squared_error", "absolute_error", "huber", "quantile", "normal"}, '
+    'default="squared_error"'
     """
         What training minimises, with the names of
-        ``HistGradientBoostingRegressor``: the mean squared error (predicts
-        the conditional mean), the mean absolute error (the median, robust
-        to outliers), the Huber loss (squared for errors within one standard
-        deviation of the target, linear beyond), or the pinball loss of
-        ``quantile`` (that quantile: ``quantile=0.9`` predicts a value the
-        target stays below 90% of the time).
+        ``HistGradientBoostingRegressor`` where it has them: the mean squared
+        error (predicts the conditional mean), the mean absolute error (the
+        median, robust to outliers), the Huber loss (squared for errors
+        within one standard deviation of the target, linear beyond), the
+        pinball loss of ``quantile`` (that quantile: ``quantile=0.9`` predicts
+        a value the target stays below 90% of the time; several quantiles at
+        once with a list), or the negative log-likelihood of a normal
+        distribution whose mean and standard deviation the network predicts
+        (``predict(X, return_std=True)``).
 
-    quantile : float in (0, 1) or None, default=None
+    quantile : float in (0, 1), array-like of float, or None, default=None
         The quantile predicted with ``loss="quantile"`` (required then, and
-        only then)."""
+        only then). With several, for instance ``[0.05, 0.5, 0.95]``, one
+        network predicts them all (they never cross, by construction):
+        ``predict`` returns the median (0.5 is added when it is missing) and
+        ``predict_quantiles`` all of them."""
 )
 
 

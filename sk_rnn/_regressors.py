@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from numbers import Real
 from typing import Any, ClassVar
 
 import numpy as np
 import torch
+from numpy.typing import ArrayLike
+from scipy.stats import norm
 from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
+from sklearn.utils.validation import check_is_fitted
 
 from ._base import _BaseRNN, _CellSelection
 from ._compat import Interval, StrOptions, _fit_context
@@ -17,12 +21,14 @@ from ._data.panels import as_pandas
 from ._data.sequences import Sequences
 from ._data.targets import check_regression_target, per_step_layout, per_step_result
 from ._docstrings import fill_doc
+from .modules.heads import monotone_quantiles, normal_parameters, outputs_per_target, point_outputs
 from .modules.losses import PerSequenceRegressionLoss, PerStepRegressionLoss
 
 __all__ = ["GRURegressor", "LSTMRegressor", "RNNRegressor"]
 
-# The names of HistGradientBoostingRegressor's losses, where they apply.
-REGRESSION_LOSSES = ("squared_error", "absolute_error", "huber", "quantile")
+# The names of HistGradientBoostingRegressor's losses, where they apply, and
+# "normal": a predicted mean and standard deviation, by likelihood.
+REGRESSION_LOSSES = ("squared_error", "absolute_error", "huber", "quantile", "normal")
 
 
 class _RNNRegressorBase(RegressorMixin, _BaseRNN):
@@ -33,7 +39,7 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
     _parameter_constraints: ClassVar[dict] = {
         **_BaseRNN._parameter_constraints,
         "loss": [StrOptions(set(REGRESSION_LOSSES))],
-        "quantile": [Interval(Real, 0, 1, closed="neither"), None],
+        "quantile": [Interval(Real, 0, 1, closed="neither"), "array-like", None],
     }
 
     def __init__(
@@ -66,7 +72,7 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
         checkpoint_dir: str | os.PathLike | None = None,
         record_gradients: bool = False,
         loss: str = "squared_error",
-        quantile: float | None = None,
+        quantile: float | ArrayLike | None = None,
     ) -> None:
         super().__init__(
             hidden_size=hidden_size,
@@ -99,19 +105,44 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
         self.loss = loss
         self.quantile = quantile
 
-    def _loss(self, per_step: bool) -> tuple[type[torch.nn.Module], dict]:
+    def _quantiles(self) -> float | tuple[float, ...] | None:
+        """``quantile`` checked: one number, or several sorted, the median (predict's) added."""
+        name = type(self).__name__
         if self.loss == "quantile" and self.quantile is None:
             raise ValueError(
-                f"{type(self).__name__} got loss='quantile' without quantile: say which one, for "
-                "instance quantile=0.9 for the 90th percentile."
+                f"{name} got loss='quantile' without quantile: say which one, for instance "
+                "quantile=0.9 for the 90th percentile, or several, quantile=[0.1, 0.5, 0.9]."
             )
         if self.loss != "quantile" and self.quantile is not None:
             raise ValueError(
-                f"{type(self).__name__} got quantile={self.quantile} with loss={self.loss!r}; the "
-                "quantile applies to loss='quantile' only."
+                f"{name} got quantile={self.quantile} with loss={self.loss!r}; the quantile applies "
+                "to loss='quantile' only."
             )
+        if self.quantile is None or isinstance(self.quantile, Real):
+            return self.quantile
+        values = np.asarray(self.quantile, dtype=float).ravel()
+        if values.size == 0 or not np.all((values > 0) & (values < 1)):
+            raise ValueError(
+                f"{name} got quantile={self.quantile!r}; each quantile must lie strictly between 0 "
+                "and 1, for instance quantile=[0.1, 0.5, 0.9]."
+            )
+        return tuple(sorted(set(values.tolist()) | {0.5}))
+
+    def _loss(self, per_step: bool) -> tuple[type[torch.nn.Module], dict]:
         criterion = PerStepRegressionLoss if per_step else PerSequenceRegressionLoss
-        return criterion, {"loss": self.loss, "quantile": self.quantile}
+        return criterion, {"loss": self.loss, "quantile": self._quantiles()}
+
+    def _record_head(self) -> int:
+        """Fix what the output layer predicts for this fit; return its outputs per target."""
+        quantiles = self._quantiles()
+        # Kept from fit: predictions decode the trained network's outputs even
+        # if set_params changes loss or quantile afterwards.
+        self._head = (self.loss, quantiles)
+        self.quantiles_ = None if quantiles is None else np.atleast_1d(np.asarray(quantiles, dtype=float))
+        return outputs_per_target(self.loss, len(quantiles) if isinstance(quantiles, tuple) else 1)
+
+    def _validation_point(self):
+        return functools.partial(point_outputs, loss=self._head[0], quantiles=self._head[1])
 
     def _standardise(self, y: np.ndarray, *, keep: bool) -> np.ndarray:
         """Standardise each target column of a finite (m, k) array, recording (or, with keep, reusing) how."""
@@ -136,7 +167,7 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
         y = check_regression_target(self, y)
         self._y_was_1d = y.ndim == 1
         standardised = self._standardise(y.reshape(len(y), -1), keep=keep)
-        return standardised.astype(np.float32), self.n_outputs_
+        return standardised.astype(np.float32), self.n_outputs_ * self._record_head()
 
     def _encode_step_target(self, y: Any, X: Sequences, *, keep: bool = False) -> tuple[np.ndarray, int]:
         layout, self._y_was_1d = per_step_layout(self, y, X)
@@ -144,7 +175,7 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
         values = check_regression_target(self, layout[valid])
         target = np.full(layout.shape, np.nan, dtype=np.float32)
         target[valid] = self._standardise(values, keep=keep)
-        return target, self.n_outputs_
+        return target, self.n_outputs_ * self._record_head()
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X: Any, y: Any, sample_weight: Any = None):
@@ -175,11 +206,21 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
         """
         return self._partial_fit(X, y, None, sample_weight)
 
-    def _unscale(self, outputs: np.ndarray) -> np.ndarray:
-        y = outputs * self._y_scale + self._y_mean
+    def _in_target_units(self, values: np.ndarray, *, shift: bool = True) -> np.ndarray:
+        """Standardised values ``(..., k)`` in the target's units, 1-D targets without their last axis."""
+        y = values * self._y_scale + (self._y_mean if shift else 0.0)
         return y[..., 0] if self._y_was_1d else y
 
-    def predict(self, X: Any) -> np.ndarray | list[np.ndarray]:
+    def _per_target(self, outputs: np.ndarray) -> torch.Tensor:
+        """The raw outputs ``(..., k * m)`` as ``(..., k, m)``: the numbers of each target's head."""
+        raw = torch.from_numpy(np.ascontiguousarray(outputs))
+        return raw.reshape(*outputs.shape[:-1], self.n_outputs_, -1)
+
+    def _shaped(self, sequences: Sequences, y: np.ndarray) -> Any:
+        """Predictions in the form of X: per step for ``output="sequence"``, pandas for a panel."""
+        return as_pandas(sequences, per_step_result(sequences, y) if self.output == "sequence" else y)
+
+    def predict(self, X: Any, return_std: bool = False) -> Any:
         """Predict the target of each sequence (or each step).
 
         Parameters
@@ -187,18 +228,120 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
         X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps), \
                 or list of arrays of shape (T_i, n_features)
             Sequences.
+        return_std : bool, default=False
+            Also return the predicted standard deviation of the target, for a
+            network trained with ``loss="normal"``.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            Predictions, 1-D when ``fit`` got a 1-D y. With ``output="sequence"``:
-            one prediction per step, an array of shape (n_samples, n_timesteps)
-            or (n_samples, n_timesteps, n_outputs), or a list of per-sequence
+            Predictions, 1-D when ``fit`` got a 1-D y: the predicted value,
+            the predicted median with several quantiles, the predicted mean
+            with ``loss="normal"``. With ``output="sequence"``: one prediction
+            per step, an array of shape (n_samples, n_timesteps) or
+            (n_samples, n_timesteps, n_outputs), or a list of per-sequence
             arrays when X is a list or holds padding.
+        y_std : ndarray of the shape of y_pred
+            The predicted standard deviation, only with ``return_std=True``.
         """
+        if return_std and self._head[0] != "normal":
+            raise ValueError(
+                f"{type(self).__name__}.predict(X, return_std=True) needs a network that predicts "
+                f"a standard deviation, but this one was trained with loss={self._head[0]!r}. Fit "
+                "with loss='normal'; for quantiles, fit with loss='quantile', quantile=[0.05, 0.5, "
+                "0.95] and call predict_quantiles."
+            )
         sequences, outputs = self._forward(X)
-        y = self._unscale(outputs)
-        return as_pandas(sequences, per_step_result(sequences, y) if self.output == "sequence" else y)
+        y = self._in_target_units(point_outputs(outputs, *self._head))
+        if not return_std:
+            return self._shaped(sequences, y)
+        std = self._in_target_units(normal_parameters(self._per_target(outputs))[1].numpy(), shift=False)
+        return self._shaped(sequences, y), self._shaped(sequences, std)
+
+    def predict_quantiles(self, X: Any, quantiles: ArrayLike | None = None) -> Any:
+        """Predict quantiles of the target of each sequence (or each step); they never cross.
+
+        Available after fitting with ``loss="quantile"`` (the fitted quantiles,
+        ``quantiles_``) or with ``loss="normal"`` (any quantiles of the
+        predicted normal distribution).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps), \
+                or list of arrays of shape (T_i, n_features)
+            Sequences.
+        quantiles : array-like of float in (0, 1), default=None
+            The quantiles to return, in increasing order. ``None``: all of
+            ``quantiles_``. With ``loss="quantile"`` they must be among
+            ``quantiles_``; with ``loss="normal"`` they are required.
+
+        Returns
+        -------
+        y_quantiles : ndarray of shape (n_samples, n_quantiles) or (n_samples, n_outputs, n_quantiles)
+            The predicted quantiles along the last axis, the first shape when
+            ``fit`` got a 1-D y. With ``output="sequence"`` one set per step,
+            an array (n_samples, n_timesteps, ...) or a list of per-sequence
+            arrays.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sk_rnn import GRURegressor
+        >>> rng = np.random.RandomState(0)
+        >>> X = rng.normal(size=(400, 10))
+        >>> y = X[:, -1] + rng.normal(scale=0.5, size=400)
+        >>> reg = GRURegressor(loss="quantile", quantile=[0.1, 0.9], max_epochs=20, random_state=0)
+        >>> reg.fit(X, y).quantiles_
+        array([0.1, 0.5, 0.9])
+        >>> bands = reg.predict_quantiles(X)
+        >>> bands.shape, bool(np.all(np.diff(bands, axis=1) >= 0))
+        ((400, 3), True)
+        """
+        check_is_fitted(self, "net_")
+        wanted = self._wanted_quantiles(quantiles)
+        sequences, outputs = self._forward(X)
+        raw = self._per_target(outputs)
+        if self._head[0] == "normal":
+            mean, std = (part.numpy()[..., np.newaxis] for part in normal_parameters(raw))
+            values = mean + std * norm.ppf(wanted)
+        else:
+            columns = np.searchsorted(self.quantiles_, wanted)
+            values = monotone_quantiles(raw).numpy()[..., columns] if raw.shape[-1] > 1 else raw.numpy()
+        y = values * self._y_scale[:, np.newaxis] + self._y_mean[:, np.newaxis]
+        return self._shaped(sequences, y[..., 0, :] if self._y_was_1d else y)
+
+    def _wanted_quantiles(self, quantiles: ArrayLike | None) -> np.ndarray:
+        """The quantiles ``predict_quantiles`` returns, checked against what the network predicts."""
+        name = type(self).__name__
+        loss = self._head[0]
+        if loss not in ("quantile", "normal"):
+            raise ValueError(
+                f"{name}.predict_quantiles needs a network that predicts quantiles or a "
+                f"distribution, but this one was trained with loss={loss!r}. Fit with "
+                "loss='quantile' and quantile=[0.05, 0.5, 0.95], or with loss='normal'."
+            )
+        if quantiles is None:
+            if loss == "normal":
+                raise ValueError(
+                    f"{name}.predict_quantiles on a network trained with loss='normal' needs the "
+                    "quantiles to return, for instance quantiles=[0.05, 0.5, 0.95]."
+                )
+            return self.quantiles_
+        wanted = np.asarray(quantiles, dtype=float).ravel()
+        if wanted.size == 0 or not np.all((wanted > 0) & (wanted < 1)) or np.any(np.diff(wanted) <= 0):
+            raise ValueError(
+                f"{name}.predict_quantiles got quantiles={quantiles!r}; pass increasing numbers "
+                "strictly between 0 and 1, for instance [0.05, 0.5, 0.95]."
+            )
+        if loss == "quantile":
+            missing = wanted[~np.isin(wanted, self.quantiles_)]
+            if missing.size:
+                raise ValueError(
+                    f"{name} was trained for the quantiles {self.quantiles_.tolist()}, not for "
+                    f"{missing.tolist()}. Ask for those it has, or fit with quantile= listing "
+                    "every quantile you need."
+                )
+        return wanted
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         """R² over sequences (or, with ``output="sequence"``, over all valid steps).
@@ -218,7 +361,9 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
         """
         return self._score(
             super().score,
-            lambda truth, outputs: r2_score(truth.astype(np.float64), outputs * self._y_scale + self._y_mean),
+            lambda truth, outputs: r2_score(
+                truth.astype(np.float64), point_outputs(outputs, *self._head) * self._y_scale + self._y_mean
+            ),
             X,
             y,
             sample_weight,
@@ -272,7 +417,7 @@ class RNNRegressor(_CellSelection, _RNNRegressorBase):
     _parameter_constraints: ClassVar[dict] = {
         **_CellSelection._parameter_constraints,
         "loss": [StrOptions(set(REGRESSION_LOSSES))],
-        "quantile": [Interval(Real, 0, 1, closed="neither"), None],
+        "quantile": [Interval(Real, 0, 1, closed="neither"), "array-like", None],
     }
 
     def __init__(
@@ -306,7 +451,7 @@ class RNNRegressor(_CellSelection, _RNNRegressorBase):
         checkpoint_dir: str | os.PathLike | None = None,
         record_gradients: bool = False,
         loss: str = "squared_error",
-        quantile: float | None = None,
+        quantile: float | ArrayLike | None = None,
     ) -> None:
         self.cell = cell
         _RNNRegressorBase.__init__(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -75,16 +76,20 @@ class ValidationScore(Callback):
     ``kind`` is "accuracy" (one label per sequence), "subset_accuracy"
     (multilabel: every label right) or "r2" (regression, averaged over the
     outputs; standardising the target does not change it). Sample weights are
-    not applied.
+    not applied. ``point`` maps the raw outputs to point predictions first,
+    where the network predicts a distribution.
     """
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, point: Callable[[np.ndarray], np.ndarray] | None = None) -> None:
         self.kind = kind
+        self.point = point
 
     def on_epoch_end(self, net, dataset_valid=None, **kwargs) -> None:
         if dataset_valid is None or len(dataset_valid) == 0:
             return
         outputs = predict_outputs(net, dataset_valid.X)
+        if self.point is not None:
+            outputs = self.point(outputs)
         target = np.asarray(dataset_valid.y)
         if self.kind == "accuracy":
             score = np.mean(outputs.argmax(axis=1) == target)
@@ -188,7 +193,7 @@ def training_callbacks(plan: TrainingPlan) -> list:
     if schedule is not None:
         callbacks.append(("learning_rate_schedule", schedule))
     if plan.early_stopping and plan.validation_score is not None:
-        callbacks.append(("validation_score", ValidationScore(plan.validation_score)))
+        callbacks.append(("validation_score", ValidationScore(plan.validation_score, plan.validation_point)))
     if plan.early_stopping:
         callbacks.append(
             (

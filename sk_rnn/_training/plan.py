@@ -9,8 +9,10 @@ global state scoped to the run.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import torch
 
 from .batches import ArrayBatches
@@ -66,6 +68,9 @@ class TrainingPlan:
     device: torch.device
     seed: int
     verbose: int
+    # Maps raw outputs to the predictions validation_score compares (a regressor's
+    # quantile or normal head gives several numbers per target); None: as they are.
+    validation_point: Callable[[np.ndarray], np.ndarray] | None = None
 
     @property
     def updates_per_epoch(self) -> int:
