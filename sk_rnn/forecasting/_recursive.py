@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from numbers import Integral
+import math
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
@@ -63,6 +64,8 @@ def _next_value(estimator: Any, table: pd.DataFrame | np.ndarray, context: int |
         "column": [Integral, str],  # negative positions count from the end
         "future": ["array-like", None],
         "context": [Interval(Integral, 1, None, closed="left"), None],
+        "coverage": [Interval(Real, 0, 1, closed="neither"), None],
+        "calibration_size": [Interval(Integral, 1, None, closed="left")],
     },
     prefer_skip_nested_validation=True,
 )
@@ -74,7 +77,9 @@ def recursive_forecast(
     column: int | str = 0,
     future: Any = None,
     context: int | None = None,
-) -> np.ndarray | pd.Series:
+    coverage: float | None = None,
+    calibration_size: int = 50,
+) -> np.ndarray | pd.Series | tuple:
     """Forecast ``horizon`` steps by feeding a one-step model its own forecasts.
 
     The fitted ``estimator`` maps a time-ordered table to the value of the
@@ -109,6 +114,22 @@ def recursive_forecast(
         plus the ``lag`` of a ``Differencer``) to forecast in constant time
         per step with the same forecast, up to float32 rounding
         (``benchmarks/bench_recursive.py``).
+    coverage : float in (0, 1), default=None
+        Also return prediction intervals meant to hold the true value this
+        often at each step ahead, from split conformal residuals: the model
+        forecasts ``horizon`` steps from each of the ``calibration_size``
+        latest origins of ``history`` whose future it can check, and the
+        interval at step ``h`` is the forecast plus or minus the
+        ``ceil((n + 1) * coverage) / n`` quantile of the absolute errors at
+        step ``h`` (``n = calibration_size``). Their width grows with ``h`` as
+        the errors do. The guarantee needs errors like those ahead: fit the
+        model on the history without its last ``calibration_size + horizon -
+        1`` rows and pass the whole history here (errors on rows the model
+        was fitted on are smaller than on new ones, so the intervals come
+        out too narrow).
+    calibration_size : int, default=50
+        Forecast origins the intervals are calibrated on; with ``coverage``
+        only. At least ``1 / (1 - coverage) - 1`` (19 for 95%).
 
     Returns
     -------
@@ -116,6 +137,10 @@ def recursive_forecast(
         A Series indexed by the next ``horizon`` times when ``history`` is a
         pandas object whose index tells them (a PeriodIndex, a DatetimeIndex
         with a frequency, or a RangeIndex).
+    intervals : ndarray of shape (horizon, 2), or DataFrame
+        With ``coverage`` only: the lower and upper bound at each step, a
+        DataFrame with columns ``lower`` and ``upper`` and the forecast's
+        index when the forecast is a Series.
 
     Examples
     --------
@@ -144,8 +169,32 @@ def recursive_forecast(
         # appended rows still get an index of the same kind.
         table = table.reset_index(drop=True)
         row_index = _future_index(table.index, horizon)
-    forecasts = np.empty(horizon)
-    for step in range(horizon):
+    forecasts = _forecast_path(estimator, table, future_rows, position, row_index, context)
+    if coverage is not None:
+        half_widths = _conformal_half_widths(
+            estimator, table, horizon, position, context, coverage, calibration_size
+        )
+        intervals = np.c_[forecasts - half_widths, forecasts + half_widths]
+    if index is None:
+        return forecasts if coverage is None else (forecasts, intervals)
+    forecast = pd.Series(forecasts, index=index, name=table.columns[position])
+    if coverage is None:
+        return forecast
+    return forecast, pd.DataFrame(intervals, index=index, columns=["lower", "upper"])
+
+
+def _forecast_path(
+    estimator: Any,
+    table: pd.DataFrame | np.ndarray,
+    future_rows: np.ndarray,
+    position: int,
+    row_index: pd.Index | None,
+    context: int | None,
+) -> np.ndarray:
+    """Forecast one step per row of ``future_rows``, each forecast appended to the table."""
+    is_frame = isinstance(table, pd.DataFrame)
+    forecasts = np.empty(len(future_rows))
+    for step in range(len(future_rows)):
         forecasts[step] = _next_value(estimator, table, context)
         row = future_rows[step].copy()
         row[position] = forecasts[step]
@@ -156,9 +205,46 @@ def recursive_forecast(
             table = pd.concat([table, new_row.astype(table.dtypes.to_dict())])
         else:
             table = np.vstack([table, row])
-    if index is None:
-        return forecasts
-    return pd.Series(forecasts, index=index, name=table.columns[position])
+    return forecasts
+
+
+def _conformal_half_widths(
+    estimator: Any,
+    table: pd.DataFrame | np.ndarray,
+    horizon: int,
+    position: int,
+    context: int | None,
+    coverage: float,
+    calibration_size: int,
+) -> np.ndarray:
+    """Split conformal half-widths ``(horizon,)``: quantiles of past absolute errors, step by step."""
+    rank = math.ceil((calibration_size + 1) * coverage)
+    if rank > calibration_size:
+        raise ValueError(
+            f"recursive_forecast needs calibration_size >= {math.ceil(coverage / (1 - coverage))} "
+            f"for coverage={coverage} (with {calibration_size} origins no past error is large "
+            "enough to promise it). Raise calibration_size, or lower coverage."
+        )
+    n_rows = len(table)
+    first_origin = n_rows - horizon - calibration_size + 1
+    # Each origin needs rows before it to forecast from: at least the context.
+    if first_origin < (context or 1):
+        raise ValueError(
+            f"recursive_forecast got {n_rows} rows of history, too few to calibrate intervals on "
+            f"{calibration_size} origins {horizon} steps ahead after the rows the model reads "
+            f"({context or 1}). Give a longer history, or lower calibration_size."
+        )
+    is_frame = isinstance(table, pd.DataFrame)
+    values = table.to_numpy(dtype=np.float64) if is_frame else table
+    errors = np.empty((calibration_size, horizon))
+    for i, origin in enumerate(range(first_origin, first_origin + calibration_size)):
+        past = table.iloc[:origin] if is_frame else table[:origin]
+        if context is not None:
+            past = past.iloc[-context:] if is_frame else past[-context:]
+        row_index = table.index[origin : origin + horizon] if is_frame else None
+        known = values[origin : origin + horizon]
+        errors[i] = known[:, position] - _forecast_path(estimator, past, known, position, row_index, context)
+    return np.sort(np.abs(errors), axis=0)[rank - 1]
 
 
 def _future_rows(table: pd.DataFrame | np.ndarray, horizon: int, future: Any, position: int) -> np.ndarray:
