@@ -10,12 +10,47 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["align_target", "as_pandas", "is_panel", "panel_instances", "panel_sequences"]
+__all__ = [
+    "align_target",
+    "as_pandas",
+    "has_panel_index",
+    "is_panel",
+    "panel_instances",
+    "panel_sequences",
+    "series_positions",
+]
 
 
 def is_panel(X: Any) -> bool:
     """A DataFrame whose index has two levels: instance, then time."""
     return isinstance(X, pd.DataFrame) and isinstance(X.index, pd.MultiIndex) and X.index.nlevels == 2
+
+
+def has_panel_index(X: Any) -> bool:
+    """A pandas object (panel, or target Series) indexed by (series, time)."""
+    if not isinstance(X, (pd.Series, pd.DataFrame)):
+        return False
+    return isinstance(X.index, pd.MultiIndex) and X.index.nlevels == 2
+
+
+def series_positions(name: str, index: pd.MultiIndex) -> list[np.ndarray]:
+    """Row positions of each series of a (series, time) index, each in time order.
+
+    The rows themselves may come in any order (sorted by time first, say):
+    the transformers of a panel compute each series on its own and write the
+    result back to the rows it came from, so their output stays row-aligned.
+    """
+    if index.has_duplicates:
+        duplicate = ", ".join(str(level) for level in index[index.duplicated()][0])
+        raise ValueError(
+            f"{name} got the (series, time) pair ({duplicate}) twice; each series may have one row "
+            "per time. Aggregate duplicates first (for instance frame.groupby(level=[0, 1]).mean())."
+        )
+    series_codes = pd.factorize(index.get_level_values(0))[0]
+    time_ranks = pd.factorize(index.get_level_values(1), sort=True)[0]
+    order = np.lexsort((time_ranks, series_codes))
+    boundaries = np.flatnonzero(np.diff(series_codes[order])) + 1
+    return np.split(order, boundaries)
 
 
 def panel_sequences(name: str, X: pd.DataFrame) -> tuple[list[np.ndarray], pd.Index, pd.MultiIndex]:

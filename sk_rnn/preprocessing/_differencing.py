@@ -6,10 +6,12 @@ from numbers import Integral, Real
 from typing import Any, ClassVar
 
 import numpy as np
+import pandas as pd
 from sklearn.base import OneToOneFeatureMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, _fit_context
+from .._data.panels import has_panel_index
 from ._time_ordered import TimeOrderedTransformer
 
 __all__ = ["Differencer"]
@@ -28,6 +30,11 @@ class Differencer(OneToOneFeatureMixin, TimeOrderedTransformer):
     The first ``lag`` rows have no earlier row to subtract: they are set to
     ``fill_value`` (0, "no change", by default), so every row keeps a value and
     the table stays aligned with ``y``.
+
+    A panel of many series (a DataFrame indexed by (series, time)) is
+    differenced within each series, the first ``lag`` rows of each set to
+    ``fill_value``, and comes back as a DataFrame with the panel's index, so
+    that the steps after it still see the series apart.
 
     Parameters
     ----------
@@ -89,21 +96,27 @@ class Differencer(OneToOneFeatureMixin, TimeOrderedTransformer):
         self._validated(X, reset=True)
         return self
 
-    def transform(self, X: Any) -> np.ndarray:
+    def transform(self, X: Any) -> np.ndarray | pd.DataFrame:
         """Changes since ``lag`` rows earlier.
 
         Parameters
         ----------
-        X : array-like of shape (n_timesteps, n_features)
-            Time-ordered table with the columns seen in ``fit``.
+        X : array-like of shape (n_timesteps, n_features) or panel DataFrame
+            Time-ordered table (or panel) with the columns seen in ``fit``.
 
         Returns
         -------
-        changes : ndarray of shape (n_timesteps, n_features)
-            ``fill_value`` in the first ``lag`` rows.
+        changes : ndarray of shape (n_timesteps, n_features), or DataFrame for a panel
+            ``fill_value`` in the first ``lag`` rows (of each series).
         """
         check_is_fitted(self)
-        X = self._validated(X, reset=False)
-        changes = np.full_like(X, self.fill_value)
-        changes[self.lag :] = X[self.lag :] - X[: -self.lag]
+        values = self._validated(X, reset=False)
+        changes = self._by_series(X, values, self._changes)
+        if has_panel_index(X):
+            return pd.DataFrame(changes, index=X.index, columns=X.columns)
+        return changes
+
+    def _changes(self, values: np.ndarray) -> np.ndarray:
+        changes = np.full_like(values, self.fill_value)
+        changes[self.lag :] = values[self.lag :] - values[: -self.lag]
         return changes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -10,6 +11,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import validate_data
 
 from .._data.non_finite import raise_on_non_finite
+from .._data.panels import has_panel_index, series_positions
 
 __all__ = ["TimeOrderedTransformer", "check_time_index", "raise_on_gaps"]
 
@@ -47,7 +49,29 @@ class TimeOrderedTransformer(TransformerMixin, BaseEstimator):
 
     Their output for a row depends on the rows before it, so they refuse what
     would make "the rows before" wrong: unsorted or duplicated times, and gaps.
+    A panel (a DataFrame indexed by (series, time)) holds many series: each is
+    transformed on its own, so that nothing crosses from one series to the
+    next, and the output keeps the panel's rows in their order.
     """
+
+    def _series_lengths(self, X: Any, values: np.ndarray) -> list[int]:
+        if has_panel_index(X):
+            return [len(positions) for positions in series_positions(type(self).__name__, X.index)]
+        return [len(values)]
+
+    def _by_series(
+        self, X: Any, values: np.ndarray, transform_one: Callable[[np.ndarray], np.ndarray]
+    ) -> np.ndarray:
+        """``transform_one`` applied to each series of X (one, unless X is a panel), row-aligned."""
+        if not has_panel_index(X):
+            return transform_one(values)
+        result = None
+        for positions in series_positions(type(self).__name__, X.index):
+            part = transform_one(values[positions])
+            if result is None:
+                result = np.empty((len(values), *part.shape[1:]), dtype=part.dtype)
+            result[positions] = part
+        return result
 
     def _validated(self, X: Any, *, reset: bool) -> np.ndarray:
         name = type(self).__name__

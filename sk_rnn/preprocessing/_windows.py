@@ -14,9 +14,11 @@ from numbers import Integral
 from typing import Any, ClassVar
 
 import numpy as np
+import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, StrOptions, _fit_context, validate_params
+from .._data.panels import has_panel_index, series_positions
 from ._time_ordered import TimeOrderedTransformer, raise_on_gaps
 
 __all__ = ["SlidingWindowTransformer", "lead_target", "make_windows"]
@@ -42,6 +44,13 @@ class SlidingWindowTransformer(TimeOrderedTransformer):
     view on the input (plus ``window_size - 1`` rows of padding): memory stays
     proportional to the series, not to the series times the window.
 
+    A panel of many series (a DataFrame indexed by (series, time), in any row
+    order) gets the windows of each series on its own: a window never reaches
+    into another series, and the first rows of every series are padded. Row
+    ``i`` of the output is the window ending at row ``i`` of the panel, so one
+    regressor can be fitted on the windows of all series (a global model).
+    The output is then a copy, ``window_size`` times the panel's size.
+
     Parameters
     ----------
     window_size : int, default=24
@@ -64,6 +73,7 @@ class SlidingWindowTransformer(TimeOrderedTransformer):
     Examples
     --------
     >>> import numpy as np
+    >>> import pandas as pd
     >>> from sk_rnn.preprocessing import SlidingWindowTransformer
     >>> series = np.arange(5.0).reshape(-1, 1)
     >>> windows = SlidingWindowTransformer(window_size=3).fit_transform(series)
@@ -75,6 +85,18 @@ class SlidingWindowTransformer(TimeOrderedTransformer):
            [ 0.,  1.,  2.],
            [ 1.,  2.,  3.],
            [ 2.,  3.,  4.]])
+
+    Two series in one panel: no window mixes them.
+
+    >>> index = pd.MultiIndex.from_product([["a", "b"], [2001, 2002, 2003]], names=["series", "year"])
+    >>> panel = pd.DataFrame({"sales": [1.0, 2.0, 3.0, 10.0, 20.0, 30.0]}, index=index)
+    >>> SlidingWindowTransformer(window_size=2).fit_transform(panel)[:, :, 0]
+    array([[nan,  1.],
+           [ 1.,  2.],
+           [ 2.,  3.],
+           [nan, 10.],
+           [10., 20.],
+           [20., 30.]])
     """
 
     _parameter_constraints: ClassVar[dict] = {
@@ -90,8 +112,8 @@ class SlidingWindowTransformer(TimeOrderedTransformer):
 
         Parameters
         ----------
-        X : array-like of shape (n_timesteps, n_features)
-            Time-ordered series.
+        X : array-like of shape (n_timesteps, n_features) or panel DataFrame
+            Time-ordered series, or a panel of series indexed by (series, time).
         y : None
             Ignored.
 
@@ -100,13 +122,14 @@ class SlidingWindowTransformer(TimeOrderedTransformer):
         self : SlidingWindowTransformer
         """
         series = self._validated(X, reset=True)
-        if len(series) < self.window_size:
+        longest = max(self._series_lengths(X, series))
+        if longest < self.window_size:
             # No training row would hold a complete window: the window size
             # cannot have been meant for this series.
             raise ValueError(
                 f"SlidingWindowTransformer(window_size={self.window_size}) was fitted on a series of "
-                f"n_samples={len(series)} time steps, shorter than one window. Use a window_size of "
-                f"at most {len(series)}, or a longer series."
+                f"n_samples={longest} time steps, shorter than one window. Use a window_size of "
+                f"at most {longest}, or a longer series."
             )
         return self
 
@@ -115,16 +138,18 @@ class SlidingWindowTransformer(TimeOrderedTransformer):
 
         Parameters
         ----------
-        X : array-like of shape (n_timesteps, n_features)
-            Time-ordered series with the columns seen in ``fit``.
+        X : array-like of shape (n_timesteps, n_features) or panel DataFrame
+            Time-ordered series (or panel) with the columns seen in ``fit``.
 
         Returns
         -------
         windows : ndarray of shape (n_timesteps, window_size, n_features)
-            A read-only view; leading all-NaN steps in the first rows.
+            Leading all-NaN steps in the first rows of each series. A
+            read-only view for one series, a copy for a panel.
         """
         check_is_fitted(self)
-        return _windows(self._validated(X, reset=False), self.window_size)
+        series = self._validated(X, reset=False)
+        return self._by_series(X, series, lambda values: _windows(values, self.window_size))
 
 
 @validate_params(
@@ -140,8 +165,8 @@ def lead_target(y: Any, horizon: int = 1, *, steps: str = "one") -> np.ndarray:
 
     Parameters
     ----------
-    y : array-like of shape (n_timesteps,)
-        The series to forecast.
+    y : array-like of shape (n_timesteps,), or pandas Series indexed by (series, time)
+        The series to forecast, or a panel's column of many series.
     horizon : int, default=1
         How far ahead.
     steps : {"one", "all"}, default="one"
@@ -151,9 +176,12 @@ def lead_target(y: Any, horizon: int = 1, *, steps: str = "one") -> np.ndarray:
 
     Returns
     -------
-    target : ndarray
+    target : ndarray, or pandas Series / DataFrame for a panel
         For the first ``n_timesteps - horizon`` rows, the only ones whose future
-        is known: fit on ``X[:-horizon]`` and this target.
+        is known: fit on ``X[:-horizon]`` and this target. For a panel's
+        column, the value ahead within each series, indexed by the rows whose
+        future is known (all but the last ``horizon`` of every series): fit on
+        ``panel.loc[target.index]`` and this target.
 
     Examples
     --------
@@ -163,7 +191,21 @@ def lead_target(y: Any, horizon: int = 1, *, steps: str = "one") -> np.ndarray:
     >>> lead_target([1.0, 2.0, 3.0, 4.0], horizon=2, steps="all")
     array([[2., 3.],
            [3., 4.]])
+
+    A panel's column: the future never comes from another series.
+
+    >>> import pandas as pd
+    >>> index = pd.MultiIndex.from_product([["a", "b"], [2001, 2002, 2003]], names=["series", "year"])
+    >>> lead_target(pd.Series([1.0, 2.0, 3.0, 10.0, 20.0, 30.0], index=index, name="sales"))
+    series  year
+    a       2001     2.0
+            2002     3.0
+    b       2001    20.0
+            2002    30.0
+    Name: sales, dtype: float64
     """
+    if has_panel_index(y):
+        return _panel_lead(y, horizon, steps)
     values = np.asarray(y, dtype=np.float64)
     if values.ndim == 2 and values.shape[1] == 1:
         values = values[:, 0]
@@ -174,9 +216,44 @@ def lead_target(y: Any, horizon: int = 1, *, steps: str = "one") -> np.ndarray:
             f"lead_target got a horizon of {horizon} steps for a series of {len(values)} steps; the "
             "horizon must be shorter than the series."
         )
+    return _values_ahead(values, horizon, steps).copy()
+
+
+def _values_ahead(values: np.ndarray, horizon: int, steps: str) -> np.ndarray:
+    """For each row but the last ``horizon``: the value ``horizon`` ahead, or the values 1 to ``horizon``."""
     if steps == "one":
-        return values[horizon:].copy()
-    return np.lib.stride_tricks.sliding_window_view(values[1:], horizon)[: len(values) - horizon].copy()
+        return values[horizon:]
+    return np.lib.stride_tricks.sliding_window_view(values[1:], horizon)[: len(values) - horizon]
+
+
+def _panel_lead(y: pd.Series | pd.DataFrame, horizon: int, steps: str) -> pd.Series | pd.DataFrame:
+    """:func:`lead_target` within each series of a (series, time)-indexed column."""
+    if isinstance(y, pd.DataFrame):
+        if y.shape[1] != 1:
+            raise ValueError(
+                f"lead_target expects one column of a panel, but got a DataFrame with {y.shape[1]} "
+                "columns; pass panel[column]."
+            )
+        y = y.iloc[:, 0]
+    values = y.to_numpy(dtype=np.float64)
+    kept, ahead = [], []
+    for positions in series_positions("lead_target", y.index):
+        if len(positions) <= horizon:
+            continue  # a series no longer than the horizon has no row whose future it holds
+        kept.append(positions[:-horizon])
+        ahead.append(_values_ahead(values[positions], horizon, steps))
+    if not kept:
+        raise ValueError(
+            f"lead_target got a horizon of {horizon} steps, but no series of the panel is longer "
+            "than that; the horizon must be shorter than the series."
+        )
+    rows, ahead_values = np.concatenate(kept), np.concatenate(ahead)
+    order = np.argsort(rows, kind="stable")  # the panel's own row order
+    index = y.index[rows[order]]
+    if steps == "one":
+        return pd.Series(ahead_values[order], index=index, name=y.name)
+    columns = pd.RangeIndex(1, horizon + 1, name="steps ahead")
+    return pd.DataFrame(ahead_values[order], index=index, columns=columns)
 
 
 @validate_params(
