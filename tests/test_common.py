@@ -12,6 +12,7 @@ fifty, and the suite would still pass.
 from collections import Counter
 
 import pytest
+from sklearn.linear_model import Ridge
 from sklearn.utils.estimator_checks import estimator_checks_generator, parametrize_with_checks
 
 from sk_rnn import (
@@ -22,7 +23,12 @@ from sk_rnn import (
     RNNClassifier,
     RNNRegressor,
 )
-from sk_rnn.forecasting import DifferencedTargetRegressor, LagRidgeRegressor, SeasonalNaiveRegressor
+from sk_rnn.forecasting import (
+    DifferencedTargetRegressor,
+    LagRidgeRegressor,
+    PerSeriesScaledRegressor,
+    SeasonalNaiveRegressor,
+)
 from sk_rnn.preprocessing import (
     Differencer,
     SequencePadder,
@@ -58,6 +64,8 @@ ESTIMATORS = [
     DifferencedTargetRegressor(GRURegressor(random_state=0, **{**FAST, "max_epochs": 20})),
     SeasonalNaiveRegressor(season=2),
     LagRidgeRegressor(),
+    # The checks' tables are not panels (one series); a row-wise inner model tests the wrapper.
+    PerSeriesScaledRegressor(Ridge()),
 ]
 
 # Checks scikit-learn collects for each estimator with these tags, the same
@@ -81,6 +89,7 @@ MINIMUM_CHECKS = {
     "DifferencedTargetRegressor": 53,
     "SeasonalNaiveRegressor": 52,  # single-output: no multi-output check
     "LagRidgeRegressor": 53,
+    "PerSeriesScaledRegressor": 53,
 }
 
 

@@ -11,7 +11,7 @@ from .._compat import validate_params
 
 _LOADER_PARAMS = {"as_frame": ["boolean"], "return_X_y": ["boolean"]}
 
-__all__ = ["load_airline", "load_sunspots"]
+__all__ = ["load_airline", "load_m1_yearly", "load_sunspots"]
 
 
 def _read(filename: str) -> pd.DataFrame:
@@ -114,3 +114,56 @@ def load_sunspots(*, as_frame: bool = False, return_X_y: bool = False):
     index = pd.Index(raw["YEAR"].astype(int), name="year")
     series = pd.Series(raw["SUNACTIVITY"].to_numpy(dtype=float), index=index, name="sunspots")
     return _bunch(series, load_sunspots.__doc__, as_frame=as_frame, return_X_y=return_X_y)
+
+
+@validate_params({"as_frame": ["boolean"]}, prefer_skip_nested_validation=True)
+def load_m1_yearly(*, as_frame: bool = True):
+    """The 181 yearly series of the M1 forecasting competition: a real panel of many series.
+
+    Yearly series from seven domains (macro- and microeconomics, industry,
+    demography), 15 to 58 years long (median 21), from values below 1 to
+    tens of millions: a test of one model over many series of very different
+    magnitudes. The competition forecast each series 6 years ahead
+    (``horizon``); the last 6 values of each series are its test period.
+
+    Provenance: Makridakis, S. et al. (1982), "The accuracy of extrapolation
+    (time series) methods: results of a forecasting competition", *Journal
+    of Forecasting* 1(2), 111-153; as published in the Monash time series
+    forecasting archive (Godahewa, R. et al., 2021, file
+    ``m1_yearly_dataset.tsf``, also shipped in the aeon wheel). The 51st
+    series' start year is unknown there and given as 1900.
+
+    Licence: the Monash archive publishes it under CC BY 4.0.
+
+    Parameters
+    ----------
+    as_frame : bool, default=True
+        Return the panel as a DataFrame indexed by (series, year). False: a
+        list of one 1-D array per series in ``data``.
+
+    Returns
+    -------
+    data : Bunch
+        ``frame`` (a DataFrame with the column "value", indexed by
+        ("series", "year"), 4,515 rows), ``data`` (the frame, or the list of
+        181 arrays), ``series_names``, ``horizon`` (6) and ``DESCR``.
+
+    Examples
+    --------
+    >>> from sk_rnn.datasets import load_m1_yearly
+    >>> m1 = load_m1_yearly()
+    >>> m1.frame.shape, len(m1.series_names), m1.horizon
+    ((4515, 1), 181, 6)
+    >>> m1.frame.loc["T1"].head(3)
+            value
+    year
+    1972   3600.0
+    1973   7700.0
+    1974  12300.0
+    """
+    raw = _read("m1_yearly.csv")
+    index = pd.MultiIndex.from_arrays([raw["series"], raw["year"].astype(int)], names=["series", "year"])
+    frame = pd.DataFrame({"value": raw["value"].to_numpy(dtype=float)}, index=index)
+    series_names = list(pd.unique(raw["series"]))
+    data = frame if as_frame else [frame.loc[name, "value"].to_numpy() for name in series_names]
+    return Bunch(data=data, frame=frame, series_names=series_names, horizon=6, DESCR=load_m1_yearly.__doc__)

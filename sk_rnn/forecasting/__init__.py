@@ -1,15 +1,19 @@
-"""Forecasting with scikit-learn tools: changes as targets, multi-step forecasts, baselines, plots."""
+"""Forecasting with scikit-learn tools: changes as targets, multi-step, many series, baselines, plots."""
 
 from ._baselines import LagRidgeRegressor, SeasonalNaiveRegressor
 from ._display import ForecastDisplay
 from ._network import forecasting_regressor
+from ._panel_split import PanelTimeSeriesSplit
 from ._recursive import recursive_forecast
+from ._series_scaling import PerSeriesScaledRegressor
 from ._target import DifferencedTargetRegressor, default_forecasting_pipeline
 
 __all__ = [
     "DifferencedTargetRegressor",
     "ForecastDisplay",
     "LagRidgeRegressor",
+    "PanelTimeSeriesSplit",
+    "PerSeriesScaledRegressor",
     "SeasonalNaiveRegressor",
     "default_forecasting_pipeline",
     "forecasting_regressor",

@@ -45,7 +45,9 @@ def default_forecasting_pipeline(window_size: int = 24, regressor: Any = None) -
     """
     return make_pipeline(
         Differencer(),
-        StandardScaler(),
+        # Pandas output keeps a panel's (series, time) index, so the windows
+        # that follow are cut within each series.
+        StandardScaler().set_output(transform="pandas"),
         SlidingWindowTransformer(window_size),
         forecasting_regressor() if regressor is None else regressor,
     )

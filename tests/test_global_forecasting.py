@@ -1,0 +1,151 @@
+"""One model over many series: panels through windows, differences, targets, splits and scaling."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+from sklearn.pipeline import make_pipeline
+
+from sk_rnn import GRURegressor
+from sk_rnn.datasets import load_m1_yearly
+from sk_rnn.forecasting import (
+    DifferencedTargetRegressor,
+    LagRidgeRegressor,
+    PanelTimeSeriesSplit,
+    PerSeriesScaledRegressor,
+)
+from sk_rnn.preprocessing import Differencer, SlidingWindowTransformer, lead_target
+
+
+def two_series(shuffle=True):
+    """Two series of different lengths and magnitudes, rows interleaved by time (as a long table often is)."""
+    rows = [("small", year, float(year - 2000)) for year in range(2000, 2008)]
+    rows += [("large", year, 1000.0 * (year - 1990)) for year in range(1995, 2008)]
+    frame = pd.DataFrame(rows, columns=["series", "year", "value"]).set_index(["series", "year"])
+    return frame.sort_index(level="year", sort_remaining=False) if shuffle else frame
+
+
+def test_windows_of_a_panel_never_cross_series_and_stay_row_aligned():
+    panel = two_series()
+    windows = SlidingWindowTransformer(window_size=3).fit_transform(panel)
+    assert windows.shape == (len(panel), 3, 1)
+    for position, (series, year) in enumerate(panel.index):
+        history = panel.loc[series]["value"]
+        expected = history[history.index <= year].to_numpy()[-3:]
+        expected = np.concatenate([np.full(3 - len(expected), np.nan), expected])
+        np.testing.assert_array_equal(windows[position, :, 0], expected)
+
+
+def test_differences_of_a_panel_are_taken_within_each_series():
+    panel = two_series()
+    changes = Differencer().fit_transform(panel)
+    assert isinstance(changes, pd.DataFrame) and changes.index.equals(panel.index)
+    assert (changes.loc["small", "value"] == [0.0] + [1.0] * 7).all()
+    assert (changes.loc["large", "value"] == [0.0] + [1000.0] * 12).all()
+
+
+def test_lead_target_of_a_panel_column_stays_within_each_series():
+    panel = two_series()
+    target = lead_target(panel["value"], horizon=2)
+    # All but the last two years of each series; the value two years later in the same series.
+    assert len(target) == len(panel) - 4
+    assert target.loc[("small", 2000)] == 2.0 and target.loc[("large", 2005)] == 17000.0
+    assert ("small", 2006) not in target.index and ("large", 2007) not in target.index
+    # The panel's row order is kept, so panel.loc[target.index] lines up with it.
+    assert list(target.index) == [row for row in panel.index if row in target.index]
+    steps = lead_target(panel["value"], horizon=2, steps="all")
+    assert list(steps.columns) == [1, 2] and steps.index.equals(target.index)
+    np.testing.assert_array_equal(steps.loc[("small", 2003)], [4.0, 5.0])
+    with pytest.raises(ValueError, match="no series of the panel is longer than that"):
+        lead_target(panel["value"], horizon=13)
+    with pytest.raises(ValueError, match="one column of a panel"):
+        lead_target(pd.concat([panel, panel.rename(columns={"value": "other"})], axis=1), 1)
+
+
+def test_duplicated_times_in_a_series_are_refused_with_the_fix():
+    panel = pd.concat([two_series(), two_series().iloc[:1]])
+    with pytest.raises(ValueError, match=r"\(large, 1995\) twice.*groupby\(level=\[0, 1\]\)"):
+        SlidingWindowTransformer(3).fit_transform(panel)
+
+
+def test_panel_split_cuts_every_series_at_the_same_times():
+    panel = two_series()
+    splits = list(PanelTimeSeriesSplit(n_splits=3).split(panel))
+    assert len(splits) == 3
+    years = panel.index.get_level_values("year")
+    for train, test in splits:
+        assert years[train].max() < years[test].min()
+        # Every row of a test year is in the test fold, whichever series it belongs to.
+        assert set(np.flatnonzero(np.isin(years, years[test]))) == set(test)
+    # The 13 distinct years are split as TimeSeriesSplit splits 13 rows.
+    expected = [years.unique().sort_values()[t] for _, t in TimeSeriesSplit(3).split(np.arange(13))]
+    assert [sorted(set(years[test])) for _, test in splits] == [list(e) for e in expected]
+    # A plain table is split as TimeSeriesSplit splits it.
+    plain = [test.tolist() for _, test in PanelTimeSeriesSplit(3).split(np.zeros((8, 1)))]
+    assert plain == [test.tolist() for _, test in TimeSeriesSplit(3).split(np.zeros((8, 1)))]
+
+
+def test_per_series_scaling_maps_each_series_back_to_its_units():
+    panel = two_series(shuffle=True)
+    target = lead_target(panel["value"])
+    inner = DifferencedTargetRegressor(make_pipeline(SlidingWindowTransformer(3), LagRidgeRegressor()))
+    model = PerSeriesScaledRegressor(inner).fit(panel.loc[target.index], target)
+    assert list(model.series_) == ["large", "small"]  # in order of first appearance
+    np.testing.assert_allclose(model.location_[:, 0], [10500.0, 3.0])  # means of the fitted years
+    # Both series grow linearly: after scaling, they are the same series, forecast exactly
+    # wherever a complete window of 3 years is there (not in each series' first 2 rows).
+    X = panel.loc[target.index]
+    complete = X.groupby(level=0).cumcount().to_numpy() >= 2
+    np.testing.assert_allclose(model.predict(X)[complete], target.to_numpy()[complete], rtol=1e-4)
+    # A series fit never saw is scaled by its own rows.
+    new = pd.DataFrame(
+        {"value": 50.0 + 5.0 * np.arange(6)}, index=pd.MultiIndex.from_product([["new"], range(2010, 2016)])
+    )
+    np.testing.assert_allclose(model.predict(new)[-1], 80.0, rtol=1e-3)
+
+
+def test_grid_search_of_a_global_network_on_a_panel():
+    m1 = load_m1_yearly().frame
+    panel = m1.loc[m1.index.get_level_values("series").isin([f"T{i}" for i in range(1, 21)])]
+    target = lead_target(panel["value"])
+    network = GRURegressor(hidden_size=8, max_epochs=3, bidirectional=False, random_state=0)
+    model = PerSeriesScaledRegressor(
+        DifferencedTargetRegressor(make_pipeline(Differencer(), SlidingWindowTransformer(4), network))
+    )
+    search = GridSearchCV(
+        model,
+        {"regressor__regressor__slidingwindowtransformer__window_size": [2, 4]},
+        cv=PanelTimeSeriesSplit(n_splits=2, test_size=5),
+        scoring="neg_mean_absolute_error",
+    ).fit(panel.loc[target.index], target)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    assert search.predict(panel).shape == (len(panel),)
+
+
+def test_one_global_ridge_on_m1_beats_the_naive_forecast_only_with_per_series_scaling():
+    # M1 yearly, its competition protocol: 181 series, the last 6 years of each held out,
+    # forecast at once from the last year before them. Magnitudes range from 0.1 to 4.7e7.
+    m1 = load_m1_yearly()
+    from_the_end = m1.frame.groupby(level=0, sort=False).cumcount(ascending=False)
+    train, test = m1.frame[from_the_end >= 6], m1.frame[from_the_end < 6]
+    target = lead_target(train["value"], 6, steps="all")
+    origins = train.groupby(level=0, sort=False).tail(1).index
+    truth = np.stack([test.loc[name, "value"].to_numpy() for name in origins.get_level_values(0)])
+
+    def smape(model):
+        model.fit(train.loc[target.index], target)
+        forecast = model.predict(train)[train.index.get_indexer(origins)]
+        return np.mean(200 * np.abs(truth - forecast) / (np.abs(truth) + np.abs(forecast)))
+
+    def ridge_on_changes():
+        return DifferencedTargetRegressor(
+            make_pipeline(Differencer(), SlidingWindowTransformer(6), LagRidgeRegressor())
+        )
+
+    naive = np.repeat(train.loc[origins, "value"].to_numpy()[:, np.newaxis], 6, axis=1)
+    naive_smape = np.mean(200 * np.abs(truth - naive) / (np.abs(truth) + np.abs(naive)))
+    scaled, unscaled = smape(PerSeriesScaledRegressor(ridge_on_changes())), smape(ridge_on_changes())
+    # Measured: naive 22.4, per-series scaling 19.2, one scale for all series 144.5.
+    assert naive_smape == pytest.approx(22.4, abs=0.1)
+    assert scaled < naive_smape - 2
+    assert unscaled > naive_smape
