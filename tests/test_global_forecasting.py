@@ -6,6 +6,7 @@ import pytest
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
 
+import sk_rnn
 from sk_rnn import GRURegressor
 from sk_rnn.datasets import load_m1_yearly
 from sk_rnn.forecasting import (
@@ -13,6 +14,7 @@ from sk_rnn.forecasting import (
     LagRidgeRegressor,
     PanelTimeSeriesSplit,
     PerSeriesScaledRegressor,
+    default_forecasting_pipeline,
 )
 from sk_rnn.preprocessing import Differencer, SlidingWindowTransformer, lead_target
 
@@ -102,6 +104,20 @@ def test_per_series_scaling_maps_each_series_back_to_its_units():
         {"value": 50.0 + 5.0 * np.arange(6)}, index=pd.MultiIndex.from_product([["new"], range(2010, 2016)])
     )
     np.testing.assert_allclose(model.predict(new)[-1], 80.0, rtol=1e-3)
+    with pytest.raises(ValueError, match=r"fitted on a panel of 2 series, but X is not a panel"):
+        model.predict(X.reset_index(drop=True))
+
+
+def test_a_global_network_round_trips_through_the_safe_format(tmp_path):
+    panel = two_series()
+    target = lead_target(panel["value"])
+    network = GRURegressor(hidden_size=4, max_epochs=2, random_state=0)
+    model = PerSeriesScaledRegressor(DifferencedTargetRegressor(default_forecasting_pipeline(3, network)))
+    model.fit(panel.loc[target.index], target)
+    sk_rnn.save(model, tmp_path / "global.skrnn")
+    loaded = sk_rnn.load(tmp_path / "global.skrnn")
+    np.testing.assert_array_equal(loaded.predict(panel), model.predict(panel))
+    np.testing.assert_array_equal(loaded.series_, ["large", "small"])
 
 
 def test_grid_search_of_a_global_network_on_a_panel():

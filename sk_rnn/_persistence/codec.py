@@ -57,7 +57,12 @@ def allowed_classes() -> dict[str, type]:
     )
 
     from .. import GRUClassifier, GRURegressor, LSTMClassifier, LSTMRegressor, RNNClassifier, RNNRegressor
-    from ..forecasting import DifferencedTargetRegressor, LagRidgeRegressor, SeasonalNaiveRegressor
+    from ..forecasting import (
+        DifferencedTargetRegressor,
+        LagRidgeRegressor,
+        PerSeriesScaledRegressor,
+        SeasonalNaiveRegressor,
+    )
     from ..preprocessing import (
         Differencer,
         SequencePadder,
@@ -68,7 +73,12 @@ def allowed_classes() -> dict[str, type]:
 
     public = {
         "sk_rnn": [GRUClassifier, GRURegressor, LSTMClassifier, LSTMRegressor, RNNClassifier, RNNRegressor],
-        "sk_rnn.forecasting": [DifferencedTargetRegressor, LagRidgeRegressor, SeasonalNaiveRegressor],
+        "sk_rnn.forecasting": [
+            DifferencedTargetRegressor,
+            LagRidgeRegressor,
+            PerSeriesScaledRegressor,
+            SeasonalNaiveRegressor,
+        ],
         "sk_rnn.preprocessing": [
             Differencer,
             SequencePadder,

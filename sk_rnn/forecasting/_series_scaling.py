@@ -18,11 +18,11 @@ from ._target import DifferencedTargetRegressor
 __all__ = ["PerSeriesScaledRegressor"]
 
 
-def _series_codes(X: Any, n_rows: int, series: pd.Index) -> np.ndarray:
+def _series_codes(X: Any, n_rows: int, series: np.ndarray) -> np.ndarray:
     """Position in ``series`` of each row's series; -1 for a series not in it."""
     if not has_panel_index(X):
         return np.zeros(n_rows, dtype=np.intp)
-    return series.get_indexer(X.index.get_level_values(0))
+    return pd.Index(series).get_indexer(X.index.get_level_values(0))
 
 
 def _statistics(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -71,8 +71,9 @@ class PerSeriesScaledRegressor(RegressorMixin, BaseEstimator):
     ----------
     regressor_ : estimator
         The fitted inner regressor.
-    series_ : Index
-        The series seen in ``fit`` (one, labelled None, when X was not a panel).
+    series_ : ndarray of shape (n_series,)
+        Labels of the series seen in ``fit``, in order of first appearance
+        (empty when X was not a panel: the table was one series).
     location_ : ndarray of shape (n_series, n_features)
         Mean of each column within each series.
     scale_ : ndarray of shape (n_series, n_features)
@@ -131,6 +132,12 @@ class PerSeriesScaledRegressor(RegressorMixin, BaseEstimator):
 
     def _row_statistics(self, X: Any, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Location and scale of each row's series: from ``fit``, or from X for a new series."""
+        if len(self.series_) and not has_panel_index(X):
+            raise ValueError(
+                f"{type(self).__name__} was fitted on a panel of {len(self.series_)} series, but X is not "
+                "a panel, so its rows cannot be told apart by series. Pass a DataFrame indexed by "
+                "(series, time), as in fit."
+            )
         codes = _series_codes(X, len(values), self.series_)
         location, scale = self.location_[codes], self.scale_[codes]
         unseen = codes < 0
@@ -162,12 +169,14 @@ class PerSeriesScaledRegressor(RegressorMixin, BaseEstimator):
             self, X, y, dtype=np.float64, ensure_all_finite=False, multi_output=True, y_numeric=True
         )
         column = column_position(type(self).__name__, self.column, X, self.n_features_in_)
+        # The labels as a plain array, which sk_rnn.save stores; empty for a table that is one series.
         if has_panel_index(X):
-            self.series_ = pd.Index(pd.unique(X.index.get_level_values(0)), name=X.index.names[0])
+            self.series_ = np.asarray(pd.unique(X.index.get_level_values(0)))
         else:
-            self.series_ = pd.Index([None], dtype=object)
+            self.series_ = np.array([], dtype=object)
         codes = _series_codes(X, len(values), self.series_)
-        statistics = [_statistics(values[codes == code]) for code in range(len(self.series_))]
+        n_series = max(len(self.series_), 1)
+        statistics = [_statistics(values[codes == code]) for code in range(n_series)]
         self.location_ = np.array([location for location, _ in statistics])
         self.scale_ = np.array([scale for _, scale in statistics])
         location, scale = self.location_[codes], self.scale_[codes]
