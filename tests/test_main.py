@@ -1,8 +1,10 @@
 """``python -m sk_rnn``: the forecasting main job."""
 
+import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from sk_rnn._cli import main
@@ -33,9 +35,12 @@ def test_leaderboard_and_plot(tmp_path, capsys):
     names = {
         line.split("  ")[0].strip() for line in board[2:] if line.strip() and not line.startswith("Plot")
     }
-    assert names == {"forecasting_regressor('indrnn')", "seasonal naive (12 steps)", "Ridge on 12 lags"}
+    assert names == {"forecasting_regressor('indrnn')", "seasonal naive (12 steps)", "Ridge on lags"}
     naive_row = next(line for line in board if line.startswith("seasonal naive"))
     assert naive_row.split()[-2:] == ["46.1", "41.3"]  # test RMSE and MAE
+    # The ridge's lags are searched as the networks' window is (here 12 only), on logs or raw values.
+    ridge_row = next(line for line in board if line.startswith("Ridge on lags"))
+    assert ridge_row.split()[3:5] in (["12", "log"], ["12", "raw"])
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -45,7 +50,7 @@ def test_other_dataset_and_horizon(tmp_path, capsys):
     assert main([*arguments, "--folds", "2", "--max-epochs", "3", "--output", str(plot)]) == 0
     out = capsys.readouterr().out
     assert "sunspots: 309 steps from 1700 to 2008; forecasting 3 step(s) ahead." in out
-    assert "Ridge on 11 lags" in out
+    assert re.search(r"Ridge on lags +11 (log|raw) ", out)
     assert plot.exists()
 
 
@@ -70,3 +75,19 @@ def test_the_job_asks_for_matplotlib_before_training(monkeypatch, capsys):
     with pytest.raises(SystemExit, match=r"needs matplotlib.*pip install 'sk_rnn\[plot\]'"):
         main(["--cells", "rnn", "--max-epochs", "1"])
     assert "[1/1]" not in capsys.readouterr().out  # nothing was trained
+
+
+def test_coverage_prints_a_season_ahead_with_intervals(tmp_path, capsys):
+    arguments = ["--cells", "gru", "--windows", "12", "--folds", "2", "--max-epochs", "5"]
+    assert main([*arguments, "--coverage", "0.8", "--output", str(tmp_path / "f.png")]) == 0
+    out = capsys.readouterr().out
+    assert "Next 12 steps after 1960-12 (forecasting_regressor('gru'), window 12), with 80% intervals" in out
+    assert "calibrated on its errors from 18 test-period origins" in out
+    rows = out[out.index("forecast      lower") :].splitlines()[1:13]
+    assert [row.split()[0] for row in rows] == [f"1961-{month:02d}" for month in range(1, 13)]
+    forecast, lower, upper = (np.array([float(row.split()[k]) for row in rows]) for k in (1, 2, 3))
+    assert (lower < forecast).all() and (forecast < upper).all()
+    with pytest.raises(SystemExit, match=r"needs at least 19 calibration origins.*--coverage 0.94 or less"):
+        main([*arguments, "--coverage", "0.95"])
+    with pytest.raises(SystemExit):
+        main(["--coverage", "0.8", "--horizon", "2"])
