@@ -1,12 +1,39 @@
-"""Which column of a table holds the series being forecast: a position or a name."""
+"""Which column of a table holds the series being forecast, and the wrappers that name it."""
 
 from __future__ import annotations
 
-from typing import Any
+from numbers import Integral
+from typing import Any, ClassVar
 
 import pandas as pd
+from sklearn.base import BaseEstimator, RegressorMixin
 
-__all__ = ["column_position"]
+from .._compat import HasMethods
+
+__all__ = ["ForecastColumnWrapper", "column_position"]
+
+
+class ForecastColumnWrapper(RegressorMixin, BaseEstimator):
+    """Base of the regressors that fit an inner ``regressor`` on a target derived from X's ``column``.
+
+    The subclasses (differences, per-series scaling) change the target by the
+    forecast column's values or statistics and undo it in ``predict``, for one
+    or several steps ahead.
+    """
+
+    _parameter_constraints: ClassVar[dict] = {
+        "regressor": [HasMethods(["fit", "predict"]), None],
+        "column": [Integral, str],
+    }
+
+    def __init__(self, regressor: Any = None, *, column: int | str = 0) -> None:
+        self.regressor = regressor
+        self.column = column
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True  # a direct multi-step target, (n, horizon)
+        return tags
 
 
 def column_position(name: str, column: int | str, X: Any, n_columns: int, *, what: str = "X") -> int:

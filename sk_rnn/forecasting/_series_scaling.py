@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from numbers import Integral
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, RegressorMixin, clone
+from sklearn.base import clone
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._compat import HasMethods, _fit_context
+from .._compat import _fit_context
 from .._data.panels import has_panel_index
-from ._columns import column_position
+from ._columns import ForecastColumnWrapper, column_position
 from ._target import DifferencedTargetRegressor
 
 __all__ = ["PerSeriesScaledRegressor"]
@@ -38,7 +37,7 @@ def _statistics(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return location, scale
 
 
-class PerSeriesScaledRegressor(RegressorMixin, BaseEstimator):
+class PerSeriesScaledRegressor(ForecastColumnWrapper):
     """Scale each series of a panel by its own mean and spread; fit one regressor on all of them.
 
     A global forecaster learns from many series at once, but one series may
@@ -114,15 +113,6 @@ class PerSeriesScaledRegressor(RegressorMixin, BaseEstimator):
     large    2.75
     Name: value, dtype: float64
     """
-
-    _parameter_constraints: ClassVar[dict] = {
-        "regressor": [HasMethods(["fit", "predict"]), None],
-        "column": [Integral, str],
-    }
-
-    def __init__(self, regressor: Any = None, *, column: int | str = 0) -> None:
-        self.regressor = regressor
-        self.column = column
 
     def _scaled(self, X: Any, values: np.ndarray, location: np.ndarray, scale: np.ndarray) -> Any:
         scaled = (values - location) / scale
@@ -211,8 +201,3 @@ class PerSeriesScaledRegressor(RegressorMixin, BaseEstimator):
         if predicted.ndim == 2:
             return predicted * scale[:, [column]] + location[:, [column]]
         return predicted * scale[:, column] + location[:, column]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        return tags

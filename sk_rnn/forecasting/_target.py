@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from numbers import Integral
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator, RegressorMixin, clone
+from sklearn.base import clone
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._compat import HasMethods, _fit_context
+from .._compat import _fit_context
 from .._data.non_finite import raise_on_non_finite
 from ..preprocessing import Differencer, SlidingWindowTransformer
-from ._columns import column_position
+from ._columns import ForecastColumnWrapper, column_position
 from ._network import forecasting_regressor
 
 __all__ = ["DifferencedTargetRegressor", "default_forecasting_pipeline"]
@@ -53,7 +52,7 @@ def default_forecasting_pipeline(window_size: int = 24, regressor: Any = None) -
     )
 
 
-class DifferencedTargetRegressor(RegressorMixin, BaseEstimator):
+class DifferencedTargetRegressor(ForecastColumnWrapper):
     """Fit a regressor on how far the target is from the series' current value; predict levels.
 
     Forecasting rows of a time-ordered table, where row ``t`` holds the series
@@ -118,15 +117,6 @@ class DifferencedTargetRegressor(RegressorMixin, BaseEstimator):
     (43,)
     """
 
-    _parameter_constraints: ClassVar[dict] = {
-        "regressor": [HasMethods(["fit", "predict"]), None],
-        "column": [Integral, str],
-    }
-
-    def __init__(self, regressor: Any = None, *, column: int | str = 0) -> None:
-        self.regressor = regressor
-        self.column = column
-
     def _current_values(self, X: Any, values: np.ndarray) -> np.ndarray:
         """The forecast column of the validated table ``values``: (n,) finite floats."""
         name = type(self).__name__
@@ -184,8 +174,3 @@ class DifferencedTargetRegressor(RegressorMixin, BaseEstimator):
         current = self._current_values(X, values)
         change = np.asarray(self.regressor_.predict(X), dtype=np.float64)
         return change + (current if change.ndim == 1 else current[:, np.newaxis])
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        return tags
