@@ -283,6 +283,26 @@ def test_recursive_and_direct_multi_step_on_a_real_series(airline):
 # -- ForecastDisplay ------------------------------------------------------------------------
 
 
+def test_display_draws_the_intervals_recursive_forecast_returns(airline):
+    history, truth = airline.iloc[:-6], airline.iloc[-6:]
+    model = make_pipeline(SlidingWindowTransformer(12), LagRidgeRegressor())
+    model.fit(history.to_frame().iloc[:-40], lead_target(history.to_numpy())[: len(history) - 40])
+    forecast, intervals = recursive_forecast(model, history.to_frame(), 6, coverage=0.8, calibration_size=30)
+    display = ForecastDisplay.from_predictions(
+        truth, forecast, history=history, intervals=intervals, interval_kwargs={"alpha": 0.5}
+    )
+    # The band spans lower to upper at every forecast month.
+    vertices = display.band_.get_paths()[0].vertices[:, 1]
+    assert vertices.min() == pytest.approx(intervals["lower"].min())
+    assert vertices.max() == pytest.approx(intervals["upper"].max())
+    assert display.band_.get_alpha() == 0.5
+    assert [text.get_text() for text in display.ax_.get_legend().get_texts()][-1] == "interval"
+    assert ForecastDisplay.from_predictions(truth, forecast).band_ is None
+    with pytest.raises(ValueError, match=r"intervals of shape \(6, 2\).*got shape \(5, 2\)"):
+        ForecastDisplay.from_predictions(truth, forecast, intervals=intervals.iloc[:5])
+    plt.close("all")
+
+
 def test_display_from_predictions_draws_history_truth_and_forecast(airline):
     truth, history = airline.iloc[-12:], airline.iloc[:-12]
     display = ForecastDisplay.from_predictions(truth, truth * 1.1, history=history, name="mine", title="t")

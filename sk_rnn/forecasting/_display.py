@@ -42,6 +42,19 @@ def _time_axis(values: Any, index: Any, n: int) -> Any:
     return index.to_timestamp() if isinstance(index, pd.PeriodIndex) else index
 
 
+def _bounds(intervals: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper bounds from an ``(n, 2)`` array or a DataFrame with lower and upper columns."""
+    if isinstance(intervals, pd.DataFrame) and {"lower", "upper"} <= set(intervals.columns):
+        intervals = intervals[["lower", "upper"]]
+    bounds = np.asarray(intervals, dtype=np.float64)
+    if bounds.shape != (n, 2):
+        raise ValueError(
+            f"ForecastDisplay needs intervals of shape ({n}, 2), a lower and an upper bound per "
+            f"forecast, but got shape {bounds.shape}; pass the intervals recursive_forecast returns."
+        )
+    return bounds[:, 0], bounds[:, 1]
+
+
 class ForecastDisplay:
     """Forecast against the truth over time, optionally after the history it started from.
 
@@ -62,6 +75,10 @@ class ForecastDisplay:
         drawn at its own index; an array ends just before ``index`` starts.
     estimator_name : str, default=None
         Legend label of the forecast.
+    intervals : array-like of shape (n_timesteps, 2) or DataFrame, default=None
+        Lower and upper bounds of a prediction interval at each forecast time
+        (what ``recursive_forecast(..., coverage=...)`` returns), drawn as a
+        band around the forecast.
 
     Attributes
     ----------
@@ -71,6 +88,8 @@ class ForecastDisplay:
         The forecast.
     line_history_ : matplotlib Line2D or None
         The history, when given.
+    band_ : matplotlib PolyCollection or None
+        The intervals' band, when given.
     ax_ : matplotlib Axes
         Axes with the plot.
     figure_ : matplotlib Figure
@@ -95,12 +114,14 @@ class ForecastDisplay:
         index: Any = None,
         history: Any = None,
         estimator_name: str | None = None,
+        intervals: Any = None,
     ) -> None:
         self.y_true = y_true
         self.y_pred = y_pred
         self.index = index
         self.history = history
         self.estimator_name = estimator_name
+        self.intervals = intervals
 
     def plot(
         self,
@@ -110,9 +131,10 @@ class ForecastDisplay:
         ylabel: str | None = None,
         true_kwargs: dict | None = None,
         history_kwargs: dict | None = None,
+        interval_kwargs: dict | None = None,
         **kwargs: Any,
     ):
-        """Draw the history, the truth and the forecast.
+        """Draw the history, the truth, the forecast and its intervals.
 
         Parameters
         ----------
@@ -127,6 +149,9 @@ class ForecastDisplay:
             overriding its defaults (black).
         history_kwargs : dict, default=None
             The same for the history's line (grey).
+        interval_kwargs : dict, default=None
+            Keyword arguments of ``ax.fill_between`` for the intervals' band,
+            overriding its defaults (the forecast's colour, translucent).
         **kwargs : dict
             Keyword arguments of ``ax.plot`` for the forecast's line, as
             scikit-learn's Displays take them (``color``, ``linewidth``, ...),
@@ -172,6 +197,11 @@ class ForecastDisplay:
             **kwargs,
         }
         (self.line_pred_,) = ax.plot(times, y_pred, **pred_style)
+        self.band_ = None
+        if self.intervals is not None:
+            lower, upper = _bounds(self.intervals, len(y_pred))
+            band_style = {"color": self.line_pred_.get_color(), "alpha": 0.2, "label": "interval"}
+            self.band_ = ax.fill_between(times, lower, upper, **{**band_style, **(interval_kwargs or {})})
         if title is not None:
             ax.set_title(title)
         if ylabel is not None:
@@ -258,9 +288,10 @@ class ForecastDisplay:
         ax: Any = None,
         title: str | None = None,
         ylabel: str | None = None,
+        intervals: Any = None,
         **kwargs: Any,
     ):
-        """Plot forecasts against observed values.
+        """Plot forecasts against observed values, with their intervals when given.
 
         Parameters
         ----------
@@ -279,13 +310,24 @@ class ForecastDisplay:
             Where to draw.
         title, ylabel : str, default=None
             Axes title and value-axis label.
+        intervals : array-like of shape (n_timesteps, 2) or DataFrame, default=None
+            Lower and upper bounds per forecast, drawn as a band (the
+            intervals of ``recursive_forecast(..., coverage=...)``).
         **kwargs : dict
-            Passed to :meth:`plot`: ``true_kwargs``, ``history_kwargs`` and
-            ``ax.plot`` keyword arguments of the forecast's line.
+            Passed to :meth:`plot`: ``true_kwargs``, ``history_kwargs``,
+            ``interval_kwargs`` and ``ax.plot`` keyword arguments of the
+            forecast's line.
 
         Returns
         -------
         display : ForecastDisplay
         """
-        display = cls(y_true=y_true, y_pred=y_pred, index=index, history=history, estimator_name=name)
+        display = cls(
+            y_true=y_true,
+            y_pred=y_pred,
+            index=index,
+            history=history,
+            estimator_name=name,
+            intervals=intervals,
+        )
         return display.plot(ax=ax, title=title, ylabel=ylabel, **kwargs)
