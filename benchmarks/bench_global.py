@@ -19,6 +19,8 @@ Models:
   (:class:`~sk_rnn.forecasting.PerSeriesScaledRegressor`);
 * the recurrent forecaster (differences, windows, GRU) as one global model,
   with and without the per-series scaling, and one per series;
+* the global ridge as a one-step model, fed its own forecasts for every
+  series at once (``recursive_forecast`` on the panel);
 * the two global models again, their window chosen from half, one and one
   and a half times ``--window`` by ``GridSearchCV`` with
   :class:`~sk_rnn.forecasting.PanelTimeSeriesSplit` on the training years
@@ -59,6 +61,7 @@ from sk_rnn.forecasting import (
     PerSeriesScaledRegressor,
     default_forecasting_pipeline,
     forecasting_regressor,
+    recursive_forecast,
 )
 from sk_rnn.preprocessing import Differencer, SlidingWindowTransformer, lead_target
 
@@ -110,6 +113,15 @@ def global_forecast(model, train: pd.DataFrame, horizon: int, chosen: list | Non
         chosen.append(model.best_params_[WINDOW])
     origins = last_rows(train)
     return pd.DataFrame(model.predict(train)[_positions(train, origins)], index=origins.index.droplevel(1))
+
+
+def recursive(model, train: pd.DataFrame, horizon: int) -> pd.DataFrame:
+    """A one-step global model, fed its own forecasts for every series at once."""
+    target = lead_target(train["value"])
+    model.fit(train.loc[target.index], target)
+    forecast = recursive_forecast(model, train, horizon)
+    names = pd.unique(forecast.index.get_level_values(0))
+    return pd.DataFrame(forecast.to_numpy().reshape(len(names), horizon), index=names)
 
 
 def per_series_forecast(
@@ -165,6 +177,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--folds", type=int, default=3, help="PanelTimeSeriesSplit folds of the searches")
     parser.add_argument("--skip-per-series-gru", action="store_true", help="the slowest row: 181 fits")
+    parser.add_argument("--models", help="run only the rows whose label contains this text")
     parser.add_argument("--output", default="global.md")
     args = parser.parse_args(argv)
     m1 = load_m1_yearly()
@@ -182,6 +195,9 @@ def main(argv: list[str] | None = None) -> None:
             PerSeriesScaledRegressor(ridge(window)), train, horizon
         ),
         "ridge on changes, global, no scaling": lambda seed: global_forecast(ridge(window), train, horizon),
+        "ridge on changes, global, per-series scaling, one step, recursive": lambda seed: recursive(
+            PerSeriesScaledRegressor(ridge(window)), train, horizon
+        ),
         "GRU, global, per-series scaling": lambda seed: global_forecast(
             PerSeriesScaledRegressor(gru(window, seed)), train, horizon
         ),
@@ -199,13 +215,16 @@ def main(argv: list[str] | None = None) -> None:
             chosen["gru"],
         ),
     }
-    if not args.skip_per_series_gru:
+    if args.models:
+        models = {label: forecast for label, forecast in models.items() if args.models in label}
+    if not args.skip_per_series_gru and not args.models:
         models["GRU, one per series"] = lambda seed: per_series_forecast(
             lambda rows: gru(min(window, rows), seed), train, horizon
         )
     deterministic = {"naive (last value)", "drift", "ridge on changes, one per series"}
     deterministic |= {"ridge on changes, global, per-series scaling", "ridge on changes, global, no scaling"}
     deterministic.add("ridge on changes, global, per-series scaling, window searched")
+    deterministic.add("ridge on changes, global, per-series scaling, one step, recursive")
     lines = [
         f"M1 yearly: {len(m1.series_names)} series, the last {horizon} years of each as test, "
         f"windows of {window} years, seeds {args.seeds}. Python {platform.python_version()}, "

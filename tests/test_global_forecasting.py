@@ -15,6 +15,7 @@ from sk_rnn.forecasting import (
     PanelTimeSeriesSplit,
     PerSeriesScaledRegressor,
     default_forecasting_pipeline,
+    recursive_forecast,
 )
 from sk_rnn.preprocessing import Differencer, SlidingWindowTransformer, lead_target
 
@@ -165,3 +166,28 @@ def test_one_global_ridge_on_m1_beats_the_naive_forecast_only_with_per_series_sc
     assert naive_smape == pytest.approx(22.4, abs=0.1)
     assert scaled < naive_smape - 2
     assert unscaled > naive_smape
+
+
+def test_recursive_forecast_of_a_panel_forecasts_every_series_as_one_series_would():
+    panel = two_series()
+    target = lead_target(panel["value"])
+    inner = DifferencedTargetRegressor(make_pipeline(SlidingWindowTransformer(3), LagRidgeRegressor()))
+    model = PerSeriesScaledRegressor(inner).fit(panel.loc[target.index], target)
+    forecast = recursive_forecast(model, panel, horizon=4)
+    assert forecast.name == "value" and forecast.index.names == ["series", "year"]
+    # Each series continues from its own last year; rows of a series follow in time order.
+    assert list(forecast.loc["small"].index) == [2008, 2009, 2010, 2011]
+    assert list(forecast.loc["large"].index) == [2008, 2009, 2010, 2011]
+    # Both series are linear, and so is the scaled model: the forecasts continue the lines.
+    np.testing.assert_allclose(forecast.loc["small"], [8.0, 9.0, 10.0, 11.0], rtol=1e-3)
+    np.testing.assert_allclose(forecast.loc["large"], [18000.0, 19000.0, 20000.0, 21000.0], rtol=1e-3)
+    # The same as forecasting each series alone, as a panel of one, with the same model.
+    for name in ("small", "large"):
+        alone = recursive_forecast(model, panel.loc[[name]], horizon=4)
+        np.testing.assert_allclose(alone.to_numpy(), forecast.loc[name].to_numpy())
+    # context= reads only the last rows of each series.
+    np.testing.assert_allclose(recursive_forecast(model, panel, 4, context=3), forecast)
+    with pytest.raises(ValueError, match="panel of one column"):
+        recursive_forecast(model, panel.assign(other=1.0), 2)
+    with pytest.raises(ValueError, match="neither coverage= nor future="):
+        recursive_forecast(model, panel, 2, coverage=0.8)

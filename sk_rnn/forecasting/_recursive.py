@@ -12,7 +12,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._compat import HasMethods, Interval, validate_params
 from .._data.non_finite import raise_on_non_finite
+from .._data.panels import has_panel_index
 from ._columns import column_position
+from ._panel_recursive import panel_recursive_forecast
 
 __all__ = ["recursive_forecast"]
 
@@ -91,6 +93,11 @@ def recursive_forecast(
     per step ahead, ``lead_target(..., steps="all")``) avoids that at the cost
     of one output per step.
 
+    A panel (a DataFrame or Series indexed by (series, time) with one
+    column, the series) is forecast for every series at once by a global
+    model: each step is one ``predict`` on all series' histories, and the
+    forecasts come back as a Series indexed by (series, next times).
+
     Parameters
     ----------
     estimator : fitted estimator
@@ -136,7 +143,9 @@ def recursive_forecast(
     forecast : ndarray of shape (horizon,), or Series
         A Series indexed by the next ``horizon`` times when ``history`` is a
         pandas object whose index tells them (a PeriodIndex, a DatetimeIndex
-        with a frequency, or a RangeIndex).
+        with a frequency, or a RangeIndex). For a panel, a Series indexed by
+        (series, time): the next times of each series (integer, period or
+        regular datetime times), else the steps ahead 1 to ``horizon``.
     intervals : ndarray of shape (horizon, 2), or DataFrame
         With ``coverage`` only: the lower and upper bound at each step, a
         DataFrame with columns ``lower`` and ``upper`` and the forecast's
@@ -156,6 +165,14 @@ def recursive_forecast(
     (5,)
     """
     check_is_fitted(estimator)
+    if has_panel_index(history):
+        if coverage is not None or future is not None:
+            raise ValueError(
+                "recursive_forecast on a panel takes neither coverage= nor future= yet; forecast a "
+                "series with its own table for intervals or exogenous columns."
+            )
+        panel = history.to_frame() if isinstance(history, pd.Series) else history
+        return panel_recursive_forecast(estimator, panel, horizon, context)
     table = _as_table(history)
     if len(table) == 0:
         raise ValueError("recursive_forecast got an empty history; it needs the recent past to start from.")
