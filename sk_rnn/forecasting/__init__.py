@@ -1,6 +1,7 @@
 """Forecasting with scikit-learn tools: changes as targets, multi-step, many series, baselines, plots."""
 
 from ._baselines import LagRidgeRegressor, SeasonalNaiveRegressor
+from ._direct import direct_forecast
 from ._display import ForecastDisplay
 from ._network import forecasting_regressor
 from ._panel_split import PanelTimeSeriesSplit
@@ -16,6 +17,7 @@ __all__ = [
     "PerSeriesScaledRegressor",
     "SeasonalNaiveRegressor",
     "default_forecasting_pipeline",
+    "direct_forecast",
     "forecasting_regressor",
     "recursive_forecast",
 ]

@@ -235,13 +235,7 @@ def _conformal_half_widths(
     calibration_size: int,
 ) -> np.ndarray:
     """Split conformal half-widths ``(horizon,)``: quantiles of past absolute errors, step by step."""
-    rank = math.ceil((calibration_size + 1) * coverage)
-    if rank > calibration_size:
-        raise ValueError(
-            f"recursive_forecast needs calibration_size >= {math.ceil(coverage / (1 - coverage))} "
-            f"for coverage={coverage} (with {calibration_size} origins no past error is large "
-            "enough to promise it). Raise calibration_size, or lower coverage."
-        )
+    rank = conformal_rank("recursive_forecast", coverage, calibration_size)
     n_rows = len(table)
     first_origin = n_rows - horizon - calibration_size + 1
     # Each origin needs rows before it to forecast from: at least the context.
@@ -262,6 +256,18 @@ def _conformal_half_widths(
         known = values[origin : origin + horizon]
         errors[i] = known[:, position] - _forecast_path(estimator, past, known, position, row_index, context)
     return np.sort(np.abs(errors), axis=0)[rank - 1]
+
+
+def conformal_rank(name: str, coverage: float, calibration_size: int) -> int:
+    """Which sorted absolute error bounds the interval: ``ceil((n + 1) * coverage)``, at most n."""
+    rank = math.ceil((calibration_size + 1) * coverage)
+    if rank > calibration_size:
+        raise ValueError(
+            f"{name} needs calibration_size >= {math.ceil(coverage / (1 - coverage))} "
+            f"for coverage={coverage} (with {calibration_size} origins no past error is large "
+            "enough to promise it). Raise calibration_size, or lower coverage."
+        )
+    return rank
 
 
 def _future_rows(table: pd.DataFrame | np.ndarray, horizon: int, future: Any, position: int) -> np.ndarray:

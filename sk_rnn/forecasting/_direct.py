@@ -1,0 +1,138 @@
+"""The forecast of a direct multi-step model from the end of a history, with conformal intervals."""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.utils.validation import check_is_fitted
+
+from .._compat import HasMethods, Interval, validate_params
+from ._columns import column_position
+from ._recursive import _as_table, _future_index, conformal_rank
+
+__all__ = ["direct_forecast"]
+
+
+@validate_params(
+    {
+        "estimator": [HasMethods(["predict"])],
+        "history": ["array-like"],
+        "column": [Integral, str],
+        "coverage": [Interval(Real, 0, 1, closed="neither"), None],
+        "calibration_size": [Interval(Integral, 1, None, closed="left")],
+    },
+    prefer_skip_nested_validation=True,
+)
+def direct_forecast(
+    estimator: Any,
+    history: Any,
+    *,
+    column: int | str = 0,
+    coverage: float | None = None,
+    calibration_size: int = 50,
+) -> np.ndarray | pd.Series | tuple:
+    """Forecast the next ``horizon`` steps with a direct multi-step model, from the last row of a history.
+
+    A direct model predicts, from each row of a time-ordered table, the next
+    ``horizon`` values at once (fitted on ``lead_target(series, horizon,
+    steps="all")``). Its forecast from the end of the history is its
+    prediction for the last row; no forecast is fed back.
+
+    Parameters
+    ----------
+    estimator : fitted estimator
+        Predicts an ``(n, horizon)`` array from the rows of the table.
+    history : array-like of shape (n_timesteps,) or (n_timesteps, n_features), Series or DataFrame
+        The table up to now, in time order, in the form the estimator was
+        fitted on.
+    column : int or str, default=0
+        The column that holds the forecast series (position, or name for a
+        DataFrame); the intervals are calibrated on its values.
+    coverage : float in (0, 1), default=None
+        Also return prediction intervals meant to hold the true value this
+        often at each step ahead, by split conformal prediction: the model's
+        predictions for the ``calibration_size`` latest rows whose next
+        ``horizon`` values the history holds are compared with those values,
+        and the interval at step ``h`` is the forecast plus or minus the
+        ``ceil((n + 1) * coverage)``-th smallest absolute error at step
+        ``h``. One ``predict`` call gives all of them. Fit the model without
+        the last ``calibration_size + horizon`` rows, or its errors there are
+        too small and so are the intervals.
+    calibration_size : int, default=50
+        Rows the intervals are calibrated on; with ``coverage`` only.
+
+    Returns
+    -------
+    forecast : ndarray of shape (horizon,), or Series
+        A Series indexed by the next ``horizon`` times when ``history`` is a
+        pandas object whose index tells them (a PeriodIndex, a DatetimeIndex
+        with a frequency, or a RangeIndex).
+    intervals : ndarray of shape (horizon, 2), or DataFrame
+        With ``coverage`` only: the lower and upper bound at each step (a
+        DataFrame with columns ``lower`` and ``upper`` when the forecast is a
+        Series).
+
+    See Also
+    --------
+    recursive_forecast : A one-step model fed its own forecasts.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sk_rnn.forecasting import LagRidgeRegressor, direct_forecast
+    >>> from sk_rnn.preprocessing import SlidingWindowTransformer, lead_target
+    >>> series = np.sin(np.arange(300) / 5) + np.random.RandomState(0).normal(0, 0.1, 300)
+    >>> model = make_pipeline(SlidingWindowTransformer(20), LagRidgeRegressor())
+    >>> model = model.fit(series[:200, None], lead_target(series, 6, steps="all")[:200])
+    >>> forecast, intervals = direct_forecast(model, series, coverage=0.8)
+    >>> forecast.shape, intervals.shape
+    ((6,), (6, 2))
+    >>> bool((intervals[:, 0] < forecast).all() and (forecast < intervals[:, 1]).all())
+    True
+    """
+    check_is_fitted(estimator)
+    table = _as_table(history)
+    prediction = np.asarray(estimator.predict(table), dtype=np.float64)
+    if prediction.ndim != 2:
+        raise ValueError(
+            f"direct_forecast needs a direct multi-step model, one that predicts (n_rows, horizon), "
+            f"but this one predicts shape {prediction.shape}. Fit it on lead_target(series, horizon, "
+            'steps="all"), or use recursive_forecast for a one-step model.'
+        )
+    horizon = prediction.shape[1]
+    forecast = prediction[-1]
+    is_frame = isinstance(table, pd.DataFrame)
+    index = _future_index(table.index, horizon) if is_frame else None
+    position = column_position("direct_forecast", column, table, table.shape[1], what="the history")
+    if coverage is not None:
+        half_widths = _half_widths(table, prediction, position, coverage, calibration_size)
+        intervals = np.c_[forecast - half_widths, forecast + half_widths]
+    if index is None:
+        return forecast if coverage is None else (forecast, intervals)
+    forecast = pd.Series(forecast, index=index, name=table.columns[position])
+    if coverage is None:
+        return forecast
+    return forecast, pd.DataFrame(intervals, index=index, columns=["lower", "upper"])
+
+
+def _half_widths(
+    table: pd.DataFrame | np.ndarray, prediction: np.ndarray, position: int, coverage: float, n: int
+) -> np.ndarray:
+    """Conformal half-widths per step from the latest ``n`` rows whose future the history holds."""
+    rank = conformal_rank("direct_forecast", coverage, n)
+    horizon = prediction.shape[1]
+    values = (table.to_numpy(dtype=np.float64) if isinstance(table, pd.DataFrame) else table)[:, position]
+    first = len(values) - horizon - n
+    if first < 0:
+        raise ValueError(
+            f"direct_forecast got {len(values)} rows of history, too few to calibrate intervals on "
+            f"{n} rows {horizon} steps ahead (it needs {n + horizon}). Give a longer history, or "
+            "lower calibration_size."
+        )
+    rows = np.arange(first, first + n)
+    future = np.lib.stride_tricks.sliding_window_view(values[1:], horizon)[rows]
+    return np.sort(np.abs(future - prediction[rows]), axis=0)[rank - 1]
