@@ -1,7 +1,9 @@
 """Forecast intervals, measured: empirical coverage of recursive_forecast(coverage=) on the bundled series.
 
 For each series (airline, sunspots) and each model (ridge on lags, the
-baseline of ``python -m sk_rnn``, and the demo's recurrent forecaster), the
+baseline of ``python -m sk_rnn``, as a one-step model forecast recursively
+and as a direct 12-output model with ``direct_forecast``, and the demo's
+recurrent forecaster), the
 model is fitted once on the start of the series, never on the last
 ``--calibration-size + horizon - 1`` rows before the test period nor on the
 test period (the last 20% of the series). Then, from every test origin, it
@@ -32,19 +34,19 @@ import sklearn
 import torch
 from sklearn.exceptions import ConvergenceWarning
 
-from sk_rnn._cli import DATASETS, baselines, forecaster
-from sk_rnn.forecasting import recursive_forecast
+from sk_rnn._cli import DATASETS, forecaster, ridge_on_lags
+from sk_rnn.forecasting import direct_forecast, recursive_forecast
 from sk_rnn.preprocessing import lead_target
 
 COVERAGES = (0.8, 0.95)
 
 
 def models(name: str, max_epochs: int, seed: int) -> dict:
-    """The ridge baseline and the recurrent forecaster of the demo, with the rows each reads."""
+    """The ridge baseline and the demo's recurrent forecaster, with the rows each reads (None: direct)."""
     spec = DATASETS[name]
-    ridge = next(model for label, model in baselines(spec, 1).items() if label.startswith("Ridge"))
     return {
-        f"Ridge on {spec.season} lags": (ridge, spec.season),
+        f"Ridge on {spec.season} lags": (ridge_on_lags(spec, spec.season), spec.season),
+        f"Ridge on {spec.season} lags, direct": (ridge_on_lags(spec, spec.season), None),
         "GRU forecaster": (forecaster("gru", spec, max_epochs, seed), spec.windows[0] + 1),
     }
 
@@ -55,16 +57,23 @@ def pinball_loss(truth: np.ndarray, bound: np.ndarray, quantile: float) -> np.nd
     return np.maximum(quantile * error, (quantile - 1) * error)
 
 
-def measure(series: pd.Series, model, context: int, horizon: int, calibration_size: int) -> dict:
-    """Fit before the calibration window; coverage and width of the intervals from every test origin."""
+def measure(series: pd.Series, model, context: int | None, horizon: int, calibration_size: int) -> dict:
+    """Fit before the calibration window; coverage and width of the intervals from every test origin.
+
+    ``context`` None: a direct model, fitted on the next ``horizon`` values and
+    forecast by ``direct_forecast``; else a one-step model forecast recursively.
+    """
     n_test = math.ceil(0.2 * len(series))
     test_start = len(series) - n_test
-    n_fit = test_start - horizon - calibration_size + 1
+    n_fit = test_start - horizon - calibration_size + (1 if context else 0)
+    steps = "one" if context else "all"
     table = series.to_frame()
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(table.iloc[:n_fit], lead_target(series.to_numpy())[:n_fit])
+        model.fit(
+            table.iloc[:n_fit], lead_target(series.to_numpy(), 1 if context else horizon, steps=steps)[:n_fit]
+        )
     fit_seconds = time.perf_counter() - start
     inside = {coverage: [] for coverage in COVERAGES}
     widths = {coverage: [] for coverage in COVERAGES}
@@ -72,14 +81,19 @@ def measure(series: pd.Series, model, context: int, horizon: int, calibration_si
     for origin in range(test_start, len(series) - horizon + 1):
         truth = series.to_numpy()[origin : origin + horizon]
         for coverage in COVERAGES:
-            _, intervals = recursive_forecast(
-                model,
-                table.iloc[:origin],
-                horizon,
-                coverage=coverage,
-                calibration_size=calibration_size,
-                context=context,
-            )
+            if context is None:
+                _, intervals = direct_forecast(
+                    model, table.iloc[:origin], coverage=coverage, calibration_size=calibration_size
+                )
+            else:
+                _, intervals = recursive_forecast(
+                    model,
+                    table.iloc[:origin],
+                    horizon,
+                    coverage=coverage,
+                    calibration_size=calibration_size,
+                    context=context,
+                )
             # A DataFrame (lower, upper) where the history's index tells the future times, else an array.
             lower, upper = np.asarray(intervals, dtype=float).T
             inside[coverage].append((lower <= truth) & (truth <= upper))
@@ -103,6 +117,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--calibration-size", type=int, default=24)
     parser.add_argument("--max-epochs", type=int, default=60)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--models", help="run only the models whose label contains this text")
     parser.add_argument("--output", default="intervals.md")
     args = parser.parse_args(argv)
     h = args.horizon
@@ -118,6 +133,8 @@ def main(argv: list[str] | None = None) -> None:
     for name in args.datasets:
         series = DATASETS[name].load()
         for label, (model, context) in models(name, args.max_epochs, args.seed).items():
+            if args.models and args.models not in label:
+                continue
             r = measure(series, model, context, h, args.calibration_size)
             cells = [
                 f"{r['coverage'][c][step]:.2f} (width {r['width'][c][step]:.0f}, "
