@@ -21,4 +21,4 @@ def test_example_runs_and_saves_its_figure(path, tmp_path, monkeypatch, capsys):
     runpy.run_path(str(path), run_name="__main__")
     assert list(tmp_path.glob("*.png")), "the example should save its figure"
     out = capsys.readouterr().out
-    assert "accuracy" in out or "R2" in out or "RMSE" in out
+    assert "accuracy" in out or "R2" in out or "RMSE" in out or "sMAPE" in out
