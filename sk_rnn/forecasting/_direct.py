@@ -11,7 +11,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._compat import HasMethods, Interval, validate_params
 from ._columns import column_position
-from ._recursive import _as_table, _future_index, conformal_rank
+from ._conformal import conformal_rank
+from ._recursive import _as_table, _future_index
 
 __all__ = ["direct_forecast"]
 

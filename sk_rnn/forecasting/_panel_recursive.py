@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .._data.panels import series_positions
+from ._conformal import conformal_rank
 
 __all__ = ["panel_recursive_forecast"]
 
@@ -25,16 +26,98 @@ def _next_times(times: pd.Index, horizon: int) -> pd.Index | None:
     return None
 
 
+def _paths(
+    estimator: Any,
+    histories: list[np.ndarray],
+    labels: np.ndarray,
+    names: list,
+    column: Any,
+    horizon: int,
+    context: int | None,
+) -> np.ndarray:
+    """``(n_series, horizon)`` forecasts: each step one ``predict`` on every series' history so far."""
+    histories = [list(history) for history in histories]
+    forecasts = np.empty((len(labels), horizon))
+    for step in range(horizon):
+        parts = [history[-context:] if context else history for history in histories]
+        lengths = np.array([len(part) for part in parts])
+        # Row times are renumbered: the tools of a panel read the rows' order within each series.
+        index = pd.MultiIndex.from_arrays(
+            [np.repeat(labels, lengths), np.concatenate([np.arange(n) for n in lengths])], names=names
+        )
+        table = pd.DataFrame({column: np.concatenate(parts)}, index=index)
+        prediction = np.asarray(estimator.predict(table), dtype=np.float64)
+        # A direct multi-step model predicts (n, h): its first column is one step ahead.
+        next_values = prediction[np.cumsum(lengths) - 1]
+        next_values = next_values if next_values.ndim == 1 else next_values[:, 0]
+        forecasts[:, step] = next_values
+        for history, value in zip(histories, next_values, strict=True):
+            history.append(float(value))
+    return forecasts
+
+
+def _series_scales(histories: list[np.ndarray]) -> np.ndarray:
+    """Each series' mean absolute one-step change (its standard deviation if it never changes, else 1)."""
+    scales = []
+    for history in histories:
+        scale = np.mean(np.abs(np.diff(history))) if len(history) > 1 else 0.0
+        scale = scale if scale > 0 else np.std(history)
+        scales.append(scale if scale > 0 else 1.0)
+    return np.array(scales)
+
+
+def _pooled_half_widths(
+    estimator: Any,
+    histories: list[np.ndarray],
+    labels: np.ndarray,
+    names: list,
+    column: Any,
+    horizon: int,
+    context: int | None,
+    coverage: float,
+    calibration_size: int,
+) -> np.ndarray:
+    """``(n_series, horizon)`` half-widths: conformal quantiles of scaled errors pooled over series.
+
+    From each of the ``calibration_size`` latest origins of every series whose
+    next ``horizon`` values it holds, the errors are divided by the series'
+    scale, pooled, and their quantile at each step is mapped back to each
+    series' units.
+    """
+    scales = _series_scales(histories)
+    errors = []
+    for back in range(horizon, horizon + calibration_size):
+        usable = [i for i, history in enumerate(histories) if len(history) - back >= 2]
+        if not usable:
+            continue
+        past = [histories[i][: len(histories[i]) - back] for i in usable]
+        truth = np.stack([histories[i][len(histories[i]) - back :][:horizon] for i in usable])
+        forecast = _paths(estimator, past, labels[usable], names, column, horizon, context)
+        errors.append(np.abs(truth - forecast) / scales[usable, np.newaxis])
+    if not errors:
+        raise ValueError(
+            f"recursive_forecast got no series longer than {horizon + 1} steps, too short to "
+            "calibrate intervals on; give longer histories, or forecast without coverage."
+        )
+    pooled = np.concatenate(errors)
+    rank = conformal_rank("recursive_forecast", coverage, len(pooled))
+    return np.sort(pooled, axis=0)[rank - 1] * scales[:, np.newaxis]
+
+
 def panel_recursive_forecast(
-    estimator: Any, panel: pd.DataFrame, horizon: int, context: int | None
-) -> pd.Series:
+    estimator: Any,
+    panel: pd.DataFrame,
+    horizon: int,
+    context: int | None,
+    coverage: float | None = None,
+    calibration_size: int = 50,
+) -> pd.Series | tuple[pd.Series, pd.DataFrame]:
     """Forecast ``horizon`` steps for each series of ``panel``; each step is one ``predict`` call.
 
     The model sees, at every step, a panel of every series' history (its last
     ``context`` rows) with the forecasts so far appended, and its prediction
-    for the last row of each series becomes that series' next row. Row times
-    are renumbered inside: the tools of a panel read the order of the rows
-    within each series, not their times.
+    for the last row of each series becomes that series' next row. With
+    ``coverage``, intervals come from :func:`_pooled_half_widths`.
     """
     name = "recursive_forecast"
     if panel.shape[1] != 1:
@@ -47,23 +130,9 @@ def panel_recursive_forecast(
     times = panel.index.get_level_values(1)
     positions = series_positions(name, panel.index)
     labels = np.asarray([panel.index[rows[0]][0] for rows in positions], dtype=object)
-    histories = [list(values[rows]) for rows in positions]
-    forecasts = np.empty((len(labels), horizon))
-    for step in range(horizon):
-        parts = [history[-context:] if context else history for history in histories]
-        lengths = np.array([len(part) for part in parts])
-        index = pd.MultiIndex.from_arrays(
-            [np.repeat(labels, lengths), np.concatenate([np.arange(n) for n in lengths])],
-            names=panel.index.names,
-        )
-        table = pd.DataFrame({panel.columns[0]: np.concatenate(parts)}, index=index)
-        prediction = np.asarray(estimator.predict(table), dtype=np.float64)
-        # A direct multi-step model predicts (n, h): its first column is one step ahead.
-        next_values = prediction[np.cumsum(lengths) - 1]
-        next_values = next_values if next_values.ndim == 1 else next_values[:, 0]
-        forecasts[:, step] = next_values
-        for history, value in zip(histories, next_values, strict=True):
-            history.append(float(value))
+    histories = [values[rows] for rows in positions]
+    names, column = list(panel.index.names), panel.columns[0]
+    forecasts = _paths(estimator, histories, labels, names, column, horizon, context)
     future = [_next_times(times[rows], horizon) for rows in positions]
     if any(times_ahead is None for times_ahead in future):
         # Times that cannot be extended: number the steps ahead instead.
@@ -75,4 +144,11 @@ def panel_recursive_forecast(
         [np.repeat(labels, horizon), np.concatenate([np.asarray(times_ahead) for times_ahead in future])],
         names=[panel.index.names[0], time_name],
     )
-    return pd.Series(forecasts.ravel(), index=index, name=panel.columns[0])
+    forecast = pd.Series(forecasts.ravel(), index=index, name=column)
+    if coverage is None:
+        return forecast
+    half_widths = _pooled_half_widths(
+        estimator, histories, labels, names, column, horizon, context, coverage, calibration_size
+    ).ravel()
+    bounds = np.c_[forecast.to_numpy() - half_widths, forecast.to_numpy() + half_widths]
+    return forecast, pd.DataFrame(bounds, index=index, columns=["lower", "upper"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from numbers import Integral, Real
 from typing import Any
 
@@ -14,6 +13,7 @@ from .._compat import HasMethods, Interval, validate_params
 from .._data.non_finite import raise_on_non_finite
 from .._data.panels import has_panel_index
 from ._columns import column_position
+from ._conformal import conformal_rank
 from ._panel_recursive import panel_recursive_forecast
 
 __all__ = ["recursive_forecast"]
@@ -96,7 +96,11 @@ def recursive_forecast(
     A panel (a DataFrame or Series indexed by (series, time) with one
     column, the series) is forecast for every series at once by a global
     model: each step is one ``predict`` on all series' histories, and the
-    forecasts come back as a Series indexed by (series, next times).
+    forecasts come back as a Series indexed by (series, next times). Its
+    intervals pool the errors of every series from its ``calibration_size``
+    latest origins, each divided by the series' mean absolute one-step
+    change, and map the quantile back to each series' units: a series
+    far too short to calibrate on its own gets an interval in its own units.
 
     Parameters
     ----------
@@ -166,13 +170,13 @@ def recursive_forecast(
     """
     check_is_fitted(estimator)
     if has_panel_index(history):
-        if coverage is not None or future is not None:
+        if future is not None:
             raise ValueError(
-                "recursive_forecast on a panel takes neither coverage= nor future= yet; forecast a "
-                "series with its own table for intervals or exogenous columns."
+                "recursive_forecast on a panel does not take future= yet; forecast a series with its "
+                "own table for exogenous columns."
             )
         panel = history.to_frame() if isinstance(history, pd.Series) else history
-        return panel_recursive_forecast(estimator, panel, horizon, context)
+        return panel_recursive_forecast(estimator, panel, horizon, context, coverage, calibration_size)
     table = _as_table(history)
     if len(table) == 0:
         raise ValueError("recursive_forecast got an empty history; it needs the recent past to start from.")
@@ -256,18 +260,6 @@ def _conformal_half_widths(
         known = values[origin : origin + horizon]
         errors[i] = known[:, position] - _forecast_path(estimator, past, known, position, row_index, context)
     return np.sort(np.abs(errors), axis=0)[rank - 1]
-
-
-def conformal_rank(name: str, coverage: float, calibration_size: int) -> int:
-    """Which sorted absolute error bounds the interval: ``ceil((n + 1) * coverage)``, at most n."""
-    rank = math.ceil((calibration_size + 1) * coverage)
-    if rank > calibration_size:
-        raise ValueError(
-            f"{name} needs calibration_size >= {math.ceil(coverage / (1 - coverage))} "
-            f"for coverage={coverage} (with {calibration_size} origins no past error is large "
-            "enough to promise it). Raise calibration_size, or lower coverage."
-        )
-    return rank
 
 
 def _future_rows(table: pd.DataFrame | np.ndarray, horizon: int, future: Any, position: int) -> np.ndarray:
