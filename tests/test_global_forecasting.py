@@ -216,3 +216,26 @@ def test_panel_intervals_pool_scaled_errors_and_cover_every_magnitude():
     width = upper - lower
     assert (np.diff(width.mean(axis=0)) > 0).all()
     assert np.median(width[200:]) / np.median(width[:200]) == pytest.approx(1000, rel=0.2)
+
+
+def test_static_covariates_pass_through_per_series_scaling_unchanged():
+    panel = two_series()
+    panel["size"] = np.where(panel.index.get_level_values("series") == "small", 1.0, 5.0)  # static
+    target = lead_target(panel["value"])
+    X = panel.loc[target.index]
+    seen = []
+
+    class Recorder(LagRidgeRegressor):
+        def fit(self, X, y):
+            seen.append(np.asarray(X)[:, -1, 1])  # the size each window's last step holds
+            return super().fit(X, y)
+
+    inner = make_pipeline(SlidingWindowTransformer(3), Recorder())
+    scaled_away = PerSeriesScaledRegressor(inner).fit(X, target)
+    np.testing.assert_array_equal(seen[-1], 0.0)  # constant within each series: scaled to 0
+    kept = PerSeriesScaledRegressor(inner, passthrough=["size"]).fit(X, target)
+    np.testing.assert_array_equal(np.unique(seen[-1]), [1.0, 5.0])
+    assert (kept.location_[:, 1] == 0).all() and (kept.scale_[:, 1] == 1).all()
+    assert scaled_away.scale_[:, 1].tolist() == [1.0, 1.0]
+    with pytest.raises(ValueError, match="forecast column 'value' in passthrough"):
+        PerSeriesScaledRegressor(inner, column="value", passthrough=["value"]).fit(X, target)

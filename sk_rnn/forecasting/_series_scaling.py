@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -65,6 +65,11 @@ class PerSeriesScaledRegressor(ForecastColumnWrapper):
     column : int or str, default=0
         The column of X that holds the series being forecast: its position, or
         its name when X is a DataFrame. The target is in its units.
+    passthrough : list of int or str, default=None
+        Columns left in their own units: static covariates (a store's size,
+        a product's category code), which are constant within a series and
+        would be scaled to 0, and features already on a common scale (a
+        calendar's sine and cosine). None scales every column.
 
     Attributes
     ----------
@@ -74,9 +79,10 @@ class PerSeriesScaledRegressor(ForecastColumnWrapper):
         Labels of the series seen in ``fit``, in order of first appearance
         (empty when X was not a panel: the table was one series).
     location_ : ndarray of shape (n_series, n_features)
-        Mean of each column within each series.
+        Mean of each column within each series (0 for ``passthrough`` columns).
     scale_ : ndarray of shape (n_series, n_features)
-        Standard deviation of each column within each series (1 where it is 0).
+        Standard deviation of each column within each series (1 where it is
+        0, and for ``passthrough`` columns).
     n_features_in_ : int
         Columns of X.
     feature_names_in_ : ndarray of shape (``n_features_in_``,)
@@ -114,6 +120,34 @@ class PerSeriesScaledRegressor(ForecastColumnWrapper):
     Name: value, dtype: float64
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        **ForecastColumnWrapper._parameter_constraints,
+        "passthrough": [list, None],
+    }
+
+    def __init__(
+        self, regressor: Any = None, *, column: int | str = 0, passthrough: list[int | str] | None = None
+    ) -> None:
+        super().__init__(regressor, column=column)
+        self.passthrough = passthrough
+
+    def _statistics(self, X: Any, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`_statistics` of rows of one series, with the ``passthrough`` columns left as they are."""
+        location, scale = _statistics(values)
+        kept = self._passthrough_positions(X)
+        location[kept], scale[kept] = 0.0, 1.0
+        return location, scale
+
+    def _passthrough_positions(self, X: Any) -> list[int]:
+        name = type(self).__name__
+        positions = [column_position(name, c, X, self.n_features_in_) for c in self.passthrough or []]
+        if column_position(name, self.column, X, self.n_features_in_) in positions:
+            raise ValueError(
+                f"{name} got the forecast column {self.column!r} in passthrough; the target is scaled "
+                "by that column's statistics, so it must be scaled too. Remove it from passthrough."
+            )
+        return positions
+
     def _scaled(self, X: Any, values: np.ndarray, location: np.ndarray, scale: np.ndarray) -> Any:
         scaled = (values - location) / scale
         if isinstance(X, pd.DataFrame):
@@ -134,7 +168,7 @@ class PerSeriesScaledRegressor(ForecastColumnWrapper):
         if unseen.any():
             for label in pd.unique(X.index.get_level_values(0)[unseen]):
                 rows = X.index.get_level_values(0) == label
-                location[rows], scale[rows] = _statistics(values[rows])
+                location[rows], scale[rows] = self._statistics(X, values[rows])
         return location, scale
 
     @_fit_context(prefer_skip_nested_validation=False)
@@ -166,7 +200,7 @@ class PerSeriesScaledRegressor(ForecastColumnWrapper):
             self.series_ = np.array([], dtype=object)
         codes = _series_codes(X, len(values), self.series_)
         n_series = max(len(self.series_), 1)
-        statistics = [_statistics(values[codes == code]) for code in range(n_series)]
+        statistics = [self._statistics(X, values[codes == code]) for code in range(n_series)]
         self.location_ = np.array([location for location, _ in statistics])
         self.scale_ = np.array([scale for _, scale in statistics])
         location, scale = self.location_[codes], self.scale_[codes]
