@@ -1,10 +1,14 @@
-"""Split conformal prediction: which past error bounds an interval."""
+"""Split conformal prediction: which past error bounds an interval, and the intervals returned."""
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
-__all__ = ["conformal_rank"]
+import numpy as np
+import pandas as pd
+
+__all__ = ["conformal_rank", "forecast_with_intervals"]
 
 
 def conformal_rank(name: str, coverage: float, calibration_size: int) -> int:
@@ -17,3 +21,17 @@ def conformal_rank(name: str, coverage: float, calibration_size: int) -> int:
             "enough to promise it). Raise calibration_size, or lower coverage."
         )
     return rank
+
+
+def forecast_with_intervals(
+    forecasts: np.ndarray, half_widths: np.ndarray | None, index: pd.Index | None, name: Any
+) -> np.ndarray | pd.Series | tuple:
+    """The forecast, and with ``half_widths`` its intervals: arrays, or pandas objects on ``index``."""
+    if half_widths is not None:
+        intervals = np.c_[forecasts - half_widths, forecasts + half_widths]
+    if index is None:
+        return forecasts if half_widths is None else (forecasts, intervals)
+    forecast = pd.Series(forecasts, index=index, name=name)
+    if half_widths is None:
+        return forecast
+    return forecast, pd.DataFrame(intervals, index=index, columns=["lower", "upper"])

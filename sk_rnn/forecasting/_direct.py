@@ -11,7 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._compat import HasMethods, Interval, validate_params
 from ._columns import column_position
-from ._conformal import conformal_rank
+from ._conformal import conformal_rank, forecast_with_intervals
 from ._recursive import _as_table, _future_index
 
 __all__ = ["direct_forecast"]
@@ -109,15 +109,11 @@ def direct_forecast(
     is_frame = isinstance(table, pd.DataFrame)
     index = _future_index(table.index, horizon) if is_frame else None
     position = column_position("direct_forecast", column, table, table.shape[1], what="the history")
+    half_widths = None
     if coverage is not None:
         half_widths = _half_widths(table, prediction, position, coverage, calibration_size)
-        intervals = np.c_[forecast - half_widths, forecast + half_widths]
-    if index is None:
-        return forecast if coverage is None else (forecast, intervals)
-    forecast = pd.Series(forecast, index=index, name=table.columns[position])
-    if coverage is None:
-        return forecast
-    return forecast, pd.DataFrame(intervals, index=index, columns=["lower", "upper"])
+    name = table.columns[position] if is_frame else None
+    return forecast_with_intervals(forecast, half_widths, index, name)
 
 
 def _half_widths(

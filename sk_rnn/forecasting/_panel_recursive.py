@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .._data.panels import series_positions
-from ._conformal import conformal_rank
+from ._conformal import conformal_rank, forecast_with_intervals
 
 __all__ = ["panel_recursive_forecast"]
 
@@ -144,11 +144,9 @@ def panel_recursive_forecast(
         [np.repeat(labels, horizon), np.concatenate([np.asarray(times_ahead) for times_ahead in future])],
         names=[panel.index.names[0], time_name],
     )
-    forecast = pd.Series(forecasts.ravel(), index=index, name=column)
-    if coverage is None:
-        return forecast
-    half_widths = _pooled_half_widths(
-        estimator, histories, labels, names, column, horizon, context, coverage, calibration_size
-    ).ravel()
-    bounds = np.c_[forecast.to_numpy() - half_widths, forecast.to_numpy() + half_widths]
-    return forecast, pd.DataFrame(bounds, index=index, columns=["lower", "upper"])
+    half_widths = None
+    if coverage is not None:
+        half_widths = _pooled_half_widths(
+            estimator, histories, labels, names, column, horizon, context, coverage, calibration_size
+        ).ravel()
+    return forecast_with_intervals(forecasts.ravel(), half_widths, index, column)

@@ -13,7 +13,7 @@ from .._compat import HasMethods, Interval, validate_params
 from .._data.non_finite import raise_on_non_finite
 from .._data.panels import has_panel_index
 from ._columns import column_position
-from ._conformal import conformal_rank
+from ._conformal import conformal_rank, forecast_with_intervals
 from ._panel_recursive import panel_recursive_forecast
 
 __all__ = ["recursive_forecast"]
@@ -191,17 +191,13 @@ def recursive_forecast(
         table = table.reset_index(drop=True)
         row_index = _future_index(table.index, horizon)
     forecasts = _forecast_path(estimator, table, future_rows, position, row_index, context)
+    half_widths = None
     if coverage is not None:
         half_widths = _conformal_half_widths(
             estimator, table, horizon, position, context, coverage, calibration_size
         )
-        intervals = np.c_[forecasts - half_widths, forecasts + half_widths]
-    if index is None:
-        return forecasts if coverage is None else (forecasts, intervals)
-    forecast = pd.Series(forecasts, index=index, name=table.columns[position])
-    if coverage is None:
-        return forecast
-    return forecast, pd.DataFrame(intervals, index=index, columns=["lower", "upper"])
+    name = table.columns[position] if is_frame else None
+    return forecast_with_intervals(forecasts, half_widths, index, name)
 
 
 def _forecast_path(

@@ -131,10 +131,9 @@ class PerSeriesScaledRegressor(ForecastColumnWrapper):
         super().__init__(regressor, column=column)
         self.passthrough = passthrough
 
-    def _statistics(self, X: Any, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """:func:`_statistics` of rows of one series, with the ``passthrough`` columns left as they are."""
+    def _statistics(self, values: np.ndarray, kept: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`_statistics` of rows of one series, the ``kept`` (passthrough) columns left as they are."""
         location, scale = _statistics(values)
-        kept = self._passthrough_positions(X)
         location[kept], scale[kept] = 0.0, 1.0
         return location, scale
 
@@ -166,9 +165,10 @@ class PerSeriesScaledRegressor(ForecastColumnWrapper):
         location, scale = self.location_[codes], self.scale_[codes]
         unseen = codes < 0
         if unseen.any():
+            kept = self._passthrough_positions(X)
             for label in pd.unique(X.index.get_level_values(0)[unseen]):
                 rows = X.index.get_level_values(0) == label
-                location[rows], scale[rows] = self._statistics(X, values[rows])
+                location[rows], scale[rows] = self._statistics(values[rows], kept)
         return location, scale
 
     @_fit_context(prefer_skip_nested_validation=False)
@@ -200,7 +200,8 @@ class PerSeriesScaledRegressor(ForecastColumnWrapper):
             self.series_ = np.array([], dtype=object)
         codes = _series_codes(X, len(values), self.series_)
         n_series = max(len(self.series_), 1)
-        statistics = [self._statistics(X, values[codes == code]) for code in range(n_series)]
+        kept = self._passthrough_positions(X)
+        statistics = [self._statistics(values[codes == code], kept) for code in range(n_series)]
         self.location_ = np.array([location for location, _ in statistics])
         self.scale_ = np.array([scale for _, scale in statistics])
         location, scale = self.location_[codes], self.scale_[codes]
