@@ -11,8 +11,10 @@ __version__ = "0.1.0"
 _SUBPACKAGES = ("datasets", "forecasting", "inspection", "modules", "preprocessing")
 
 
-# save and load, too: safetensors and the file format load when first used.
+# save and load, too: safetensors and the file format load when first used;
+# and the exports, whose tracing machinery loads only when one is written.
 _PERSISTENCE = ("load", "save")
+_EXPORTS = ("export_onnx", "export_torchscript")
 
 
 def __getattr__(name: str):
@@ -22,11 +24,13 @@ def __getattr__(name: str):
         return importlib.import_module(f"{__name__}.{name}")
     if name in _PERSISTENCE:
         return getattr(importlib.import_module(f"{__name__}._persistence.archive"), name)
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f"{__name__}._export"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_SUBPACKAGES, *_PERSISTENCE])
+    return sorted([*globals(), *_SUBPACKAGES, *_PERSISTENCE, *_EXPORTS])
 
 
 __all__ = [
@@ -36,6 +40,8 @@ __all__ = [
     "LSTMRegressor",
     "RNNClassifier",
     "RNNRegressor",
+    "export_onnx",
+    "export_torchscript",
     "load",
     "save",
 ]

@@ -2,6 +2,7 @@
 
 from .indrnn import IndRNN, IndRNNLayer, recurrent_weight_bound
 from .network import CELLS, OUTPUTS, RecurrentNetwork, patch_steps
+from .unpacked import UnpackedRecurrence
 
 __all__ = [
     "CELLS",
@@ -9,6 +10,7 @@ __all__ = [
     "IndRNN",
     "IndRNNLayer",
     "RecurrentNetwork",
+    "UnpackedRecurrence",
     "patch_steps",
     "recurrent_weight_bound",
 ]

@@ -17,7 +17,13 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-__all__ = ["ElementwiseRecurrence", "IndRNN", "IndRNNLayer", "recurrent_weight_bound"]
+__all__ = [
+    "ElementwiseRecurrence",
+    "IndRNN",
+    "IndRNNLayer",
+    "recurrent_weight_bound",
+    "run_directional_stack",
+]
 
 
 def recurrent_weight_bound(sequence_length: int, magnitude: float = 2.0) -> float:
@@ -79,6 +85,36 @@ def _backward_loop(
             grad_u += (g * out[:, t - 1]).sum(0)
         carry = g * u
     return grad_projected, grad_u
+
+
+def run_directional_stack(
+    layers: nn.ModuleList, x: torch.Tensor, lengths: torch.Tensor | None, dropout: nn.Module
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Run stacked layers of one-direction modules over padded sequences; ``(output, h_n)`` as nn.RNN.
+
+    ``layers[i]`` holds one module per direction, each mapping ``(N, T, in)``
+    to ``(N, T, H)``. The backward direction reads each sequence's valid steps
+    reversed, so it starts at the sequence's own last step, and the final
+    states are taken at each sequence's last valid step: padding (which
+    trails the valid steps) never reaches a state that counts. Outputs at
+    padding steps are computed from padding; callers mask them.
+    """
+    final_states = []
+    for index, directions in enumerate(layers):
+        if index > 0:
+            x = dropout(x)
+        outputs = []
+        for direction, layer in enumerate(directions):
+            if direction == 0:
+                output = layer(x)
+            else:
+                output = _reverse_within_lengths(layer(_reverse_within_lengths(x, lengths)), lengths)
+            outputs.append(output)
+            # The backward direction's final state is the one at step 0.
+            final = _last_valid_step(output, lengths) if direction == 0 else output[:, 0]
+            final_states.append(final)
+        x = torch.cat(outputs, dim=2) if len(outputs) > 1 else outputs[0]
+    return x, torch.stack(final_states, dim=0)
 
 
 class ElementwiseRecurrence(torch.autograd.Function):
@@ -191,6 +227,9 @@ class IndRNN(nn.Module):
     ((4, 10, 16), (4, 4, 8))
     """
 
+    # RecurrentNetwork passes lengths as a tensor instead of packing the input.
+    takes_lengths = True
+
     def __init__(
         self,
         input_size: int,
@@ -233,22 +272,7 @@ class IndRNN(nn.Module):
     def forward(
         self, x: torch.Tensor, lengths: torch.Tensor | None = None
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        final_states = []
-        for index, directions in enumerate(self.layers):
-            if index > 0:
-                x = self.dropout(x)
-            outputs = []
-            for direction, layer in enumerate(directions):
-                if direction == 0:
-                    output = layer(x)
-                else:
-                    output = _reverse_within_lengths(layer(_reverse_within_lengths(x, lengths)), lengths)
-                outputs.append(output)
-                # The backward direction's final state is the one at step 0.
-                final = _last_valid_step(output, lengths) if direction == 0 else output[:, 0]
-                final_states.append(final)
-            x = torch.cat(outputs, dim=2) if len(outputs) > 1 else outputs[0]
-        return x, torch.stack(final_states, dim=0)
+        return run_directional_stack(self.layers, x, lengths, self.dropout)
 
     def extra_repr(self) -> str:
         return (

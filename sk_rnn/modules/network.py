@@ -80,13 +80,15 @@ def patch_steps(
     if patch_size == 1:
         return X, lengths
     n, n_steps, n_features = X.shape
-    n_patches = -(-n_steps // patch_size)
+    # Ceiling divisions of non-negative numbers written without negative
+    # operands: ONNX's integer division truncates where Python's floors.
+    n_patches = (n_steps + patch_size - 1) // patch_size
     width = n_patches * patch_size
     if lengths is None:
         front = X.new_zeros(n, width - n_steps, n_features)
         return torch.cat([front, X], dim=1).reshape(n, n_patches, patch_size * n_features), None
     lengths = lengths.to(X.device)
-    patch_lengths = -(-lengths // patch_size)
+    patch_lengths = (lengths + patch_size - 1) // patch_size
     # Position j of the patched row reads step j - shift of the sequence,
     # where shift pads the first patch so that the last one ends on the last step.
     shift = patch_lengths * patch_size - lengths
@@ -276,7 +278,7 @@ class RecurrentNetwork(nn.Module):
         tensor of shape (N, hidden_size * num_directions)
         """
         X, lengths = self._cell_inputs(X, lengths)
-        if isinstance(self.rnn, IndRNN):
+        if getattr(self.rnn, "takes_lengths", False):
             _, h_n = self.rnn(X, lengths)
         elif lengths is None:
             _, h_n = self.rnn(X)
@@ -288,8 +290,9 @@ class RecurrentNetwork(nn.Module):
         if isinstance(h_n, tuple):  # LSTM returns (h_n, c_n)
             h_n = h_n[0]
         # h_n: (num_layers * directions, N, H); keep the last layer's directions.
+        # (directions, N, H) -> (N, directions * H), the forward direction first.
         last_layer = h_n[-self.num_directions :]
-        return torch.cat(list(last_layer), dim=1)
+        return last_layer.transpose(0, 1).reshape(last_layer.shape[1], -1)
 
     def step_outputs(
         self, X: torch.Tensor, lengths: torch.Tensor | None = None
@@ -299,10 +302,11 @@ class RecurrentNetwork(nn.Module):
         Returns ``(outputs, lengths)``: outputs of shape
         ``(N, ceil(T / patch_size), hidden_size * num_directions)``. Steps at
         and after ``lengths[i]`` hold zeros for the packed torch cells and
-        values computed from padding for IndRNN: mask them (see ``forward``).
+        values computed from padding for the layers that take lengths (IndRNN,
+        :class:`UnpackedRecurrence`): mask them (see ``forward``).
         """
         X, lengths = self._cell_inputs(X, lengths)
-        if isinstance(self.rnn, IndRNN):
+        if getattr(self.rnn, "takes_lengths", False):
             output, _ = self.rnn(X, lengths)
             return output, lengths
         if lengths is None:
