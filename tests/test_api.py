@@ -320,8 +320,11 @@ def test_a_sequence_gets_the_same_prediction_whatever_else_is_in_the_batch(cell)
     X, _ = sign_task(n=300)
     reg = RNNRegressor(cell=cell, batch_size=100, **FAST).fit(X, X[:, :, 0].sum(axis=1))
     full = reg.predict(X)
-    for rows in (slice(0, 1), slice(5, 8), slice(17, 130), slice(299, 300)):
+    for rows in (slice(5, 8), slice(17, 130), slice(298, 300)):
         np.testing.assert_array_equal(reg.predict(X[rows]), full[rows])
+    # A lone sequence runs on one row, for latency: the same up to float32 rounding.
+    for row in (0, 299):
+        np.testing.assert_allclose(reg.predict(X[row : row + 1]), full[row : row + 1], rtol=1e-6, atol=1e-7)
 
 
 def test_a_failed_refit_keeps_the_previous_model():

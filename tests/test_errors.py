@@ -266,3 +266,23 @@ def test_diverging_training_stops_with_advice():
         ValueError, match=r"LSTMRegressor training diverged: the loss became (nan|inf) in epoch.*Scale X"
     ):
         estimator.fit(X, y)
+
+
+@pytest.mark.parametrize(
+    ("value", "position", "message"),
+    [
+        (np.nan, (0, 2, 0), "got NaN in X at sample 0, step 2, feature 0, but not in every feature"),
+        (np.inf, (0, 1, 1), "got inf in X at sample 0, step 1, feature 1"),
+        (1e300, (0, 3, 1), "got a value too large for float32 in X at sample 0, step 3, feature 1"),
+    ],
+)
+def test_a_single_sequence_gets_every_check(sequences, value, position, message):
+    # predict on one numpy sequence skips scikit-learn's generic probes, not the checks.
+    X, y = sequences
+    model = LSTMRegressor(**FAST).fit(X, y.astype(float))
+    one = X[:1].astype(np.float64)
+    one[position] = value
+    with pytest.raises(ValueError, match=re.escape(message)):
+        model.predict(one)
+    with pytest.raises(ValueError, match="fitted on sequences with 3 features per step"):
+        model.predict(X[:1, :, :1])

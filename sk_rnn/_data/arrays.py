@@ -97,6 +97,11 @@ def from_padded_array(name: str, values: np.ndarray) -> Sequences:
     n_samples, n_steps, _ = values.shape
     lengths = np.empty(n_samples, dtype=np.int64)
     starts = np.empty(n_samples, dtype=np.int64)
+    if n_samples <= CHUNK_ROWS and np.isfinite(values).all():
+        # No padding (the common case, and the whole cost of a single prediction).
+        if values.dtype == np.float64:
+            _raise_on_infinite_or_too_large(name, values, np.zeros(values.shape, dtype=bool), 0)
+        return Sequences(values)
     for low in range(0, n_samples, CHUNK_ROWS):
         block = values[low : low + CHUNK_ROWS]
         missing = np.isnan(block)

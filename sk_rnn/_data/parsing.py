@@ -21,6 +21,10 @@ from .panels import is_panel, panel_sequences
 from .sequences import Sequences, is_list_of_sequences
 from .tokens import from_token_ids, holds_strings
 
+# 3-D arrays of these dtypes are kept as given (views of long series stay
+# views); batches are converted to float32 one at a time.
+_KEPT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
 __all__ = ["check_sequences", "check_token_ids"]
 
 _SHAPES = (
@@ -134,8 +138,20 @@ def _check_panel(estimator: Any, X: Any, *, reset: bool) -> Sequences:
     return dataclasses.replace(sequences, instances=instances, step_index=step_index)
 
 
+def _is_plain_float_array(X: Any) -> bool:
+    """A non-empty 3-D float32/float64 ndarray: what check_array would hand back unchanged."""
+    return type(X) is np.ndarray and X.ndim == 3 and X.dtype in _KEPT_DTYPES and X.size > 0
+
+
 def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -> Sequences:
     name = _name(estimator)
+    if _is_plain_float_array(X):
+        # check_array's probes (dataframe libraries, sparse formats, dtype
+        # conversions) cost more than predicting one sequence; every check
+        # that applies to such an array (features, NaN, inf, float32 range)
+        # still runs.
+        _record_or_check_step_features(estimator, X.shape[2], reset=reset)
+        return from_padded_array(name, X)
     if is_panel(X):
         return _check_panel(estimator, X, reset=reset)
     if _holds_text(X):
@@ -174,7 +190,7 @@ def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -
         # stay views); batches are converted to float32 one at a time.
         X = check_array(
             X,
-            dtype=[np.float32, np.float64],
+            dtype=list(_KEPT_DTYPES),
             allow_nd=True,
             ensure_all_finite=False,
             input_name="X",

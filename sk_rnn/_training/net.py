@@ -25,11 +25,15 @@ __all__ = [
 # skorch routes the keyword arguments of the module under this prefix.
 MODULE_PREFIX = "module__"
 
-# Prediction batches are padded to a multiple of this many rows. The CPU
-# matrix kernels accumulate in an order that depends on the number of rows
-# modulo a small block size; with whole blocks, the output for a sequence is
-# bit-identical whatever else is in the batch (and scikit-learn checks that
-# predicting on a subset gives the same values as predicting on the whole).
+# Prediction batches of two or more sequences are padded to a multiple of this
+# many rows. The CPU matrix kernels (MKL, oneDNN) round according to the
+# number of rows: fewer than four take other code paths, and narrow products
+# depend on the rows modulo a small block. With whole blocks, the output for
+# a sequence is bit-identical whatever else is in the batch. A batch of one
+# sequence runs on one row instead: padding it to eight rows costs 1.8-2.2
+# times the bare module's latency, and its outputs agree with the padded ones
+# to float32 rounding (about 1e-7 relative), within what scikit-learn's
+# subset-invariance check allows.
 _ROW_BLOCK = 8
 
 # Prediction batches: as large as possible (fewer Python round trips) while
@@ -92,7 +96,9 @@ class SequenceNet(NeuralNet):
         # inference_mode skips autograd's version counters: faster than no_grad.
         self.check_is_fitted()
         Xi, _ = batch
-        self._set_training(False)
+        if self.module_.training or self.criterion_.training:
+            # train(False) walks every submodule: once, not once per prediction.
+            self._set_training(False)
         with torch.inference_mode():
             return self.infer(Xi)
 
@@ -134,12 +140,14 @@ def predict_outputs(net: SequenceNet, X: Sequences) -> np.ndarray:
     with flush_denormals():
         for batch, _ in ArrayBatches(X).batches(batch_size, shuffle=False):
             rows = len(batch["X"])
-            missing = -rows % _ROW_BLOCK
+            missing = 0 if rows == 1 else -rows % _ROW_BLOCK
             if missing:
                 batch["X"] = torch.cat([batch["X"], batch["X"].new_zeros((missing, *batch["X"].shape[1:]))])
                 if "lengths" in batch:
                     batch["lengths"] = torch.cat([batch["lengths"], batch["lengths"].new_ones(missing)])
             outputs.append(net.evaluation_step((batch, None))[:rows].cpu())
+    if len(outputs) == 1:
+        return outputs[0].double().numpy()
     if outputs[0].dim() == 3:  # per-step outputs: batches differ in width, pad with NaN
         width = max(output.shape[1] for output in outputs)
         outputs = [
