@@ -75,6 +75,16 @@ def test_the_persistence_page_code_runs(tmp_path, monkeypatch):
     assert (tmp_path / "model.skrnn").is_file()
 
 
+def test_the_deployment_page_code_runs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the page writes its exports in the working directory
+    blocks = python_blocks(DOCS / "deployment.rst")
+    assert len(blocks) == 2
+    namespace: dict = {}
+    for block in blocks:
+        exec(block, namespace)
+    assert {path.name for path in tmp_path.iterdir()} == {"digits.onnx", "digits.pt", "digits_ragged.onnx"}
+
+
 def test_the_training_page_code_runs(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # the page writes training.png and checkpoints/
     namespace: dict = {}
