@@ -2,8 +2,10 @@
 
 For each cell, a ``GridSearchCV`` over the window size with ``TimeSeriesSplit``
 picks a forecaster on the first 80% of the series; all forecasters, a
-seasonal-naive forecast and a ridge regression on lags are then scored on the
-last 20%, which none of them saw. A leaderboard is printed and the best
+seasonal-naive forecast, a ridge regression on lags (its lags and scale
+searched as the networks' windows are) and, when statsmodels is installed,
+Holt-Winters exponential smoothing are then scored on the last 20%, which
+none of them saw. A leaderboard is printed and the best
 forecast plotted against the truth.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import importlib.util
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -28,6 +31,7 @@ from sklearn.preprocessing import FunctionTransformer
 from .datasets import load_airline, load_sunspots
 from .forecasting import (
     DifferencedTargetRegressor,
+    ExponentialSmoothingRegressor,
     ForecastDisplay,
     LagRidgeRegressor,
     SeasonalNaiveRegressor,
@@ -162,6 +166,18 @@ def _search_ridge(spec: DatasetSpec, split: Split, folds: int, windows: tuple[in
         -search.best_score_,
         seconds,
     )
+
+
+def _exponential_smoothing(spec: DatasetSpec, split: Split) -> Result | None:
+    """Holt-Winters refitted at every test origin on the latest n_train steps; None without statsmodels."""
+    if importlib.util.find_spec("statsmodels") is None:
+        return None
+    start = time.perf_counter()
+    histories = SlidingWindowTransformer(split.n_train).fit(split.X.iloc[: split.n_train]).transform(split.X)
+    model = ExponentialSmoothingRegressor(spec.season, horizon=split.horizon)
+    model.fit(histories[: split.n_train], split.y[: split.n_train])
+    predictions = model.predict(histories[split.n_train :])
+    return Result("ETS (Holt-Winters)", predictions, "damped", seconds=time.perf_counter() - start)
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -316,6 +332,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     results.append(Result(naive, baseline.predict(split.X)[split.n_train :]))
     results.append(_search_ridge(spec, split, args.folds, windows))
+    smoothing = _exponential_smoothing(spec, split)
+    if smoothing is not None:
+        results.append(smoothing)
     print(f"\nHeld-out errors on the last {len(truth)} steps ({spec.unit}):\n")
     print(_leaderboard(results, truth))
 

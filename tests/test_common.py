@@ -25,6 +25,7 @@ from sk_rnn import (
 )
 from sk_rnn.forecasting import (
     DifferencedTargetRegressor,
+    ExponentialSmoothingRegressor,
     LagRidgeRegressor,
     PerSeriesScaledRegressor,
     SeasonalNaiveRegressor,
@@ -64,6 +65,8 @@ ESTIMATORS = [
     DifferencedTargetRegressor(GRURegressor(random_state=0, **{**FAST, "max_epochs": 20})),
     SeasonalNaiveRegressor(season=2),
     LagRidgeRegressor(),
+    # Simple exponential smoothing (one parameter) keeps the checks quick; every row is a fit.
+    ExponentialSmoothingRegressor(trend=None),
     # The checks' tables are not panels (one series); a row-wise inner model tests the wrapper.
     PerSeriesScaledRegressor(Ridge()),
 ]
@@ -89,6 +92,7 @@ MINIMUM_CHECKS = {
     "DifferencedTargetRegressor": 53,
     "SeasonalNaiveRegressor": 52,  # single-output: no multi-output check
     "LagRidgeRegressor": 53,
+    "ExponentialSmoothingRegressor": 52,  # single-output, as SeasonalNaiveRegressor
     "PerSeriesScaledRegressor": 53,
 }
 

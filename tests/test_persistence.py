@@ -25,6 +25,7 @@ from sk_rnn import (
 )
 from sk_rnn.forecasting import (
     DifferencedTargetRegressor,
+    ExponentialSmoothingRegressor,
     LagRidgeRegressor,
     SeasonalNaiveRegressor,
     default_forecasting_pipeline,
@@ -127,7 +128,8 @@ def test_a_text_pipeline_and_the_baselines_round_trip(tmp_path):
         round_trip(text_model, tmp_path).predict_proba(texts), text_model.predict_proba(texts)
     )
     X, y = SERIES[:-1].reshape(-1, 1), lead_target(SERIES)
-    for baseline in (SeasonalNaiveRegressor(4), LagRidgeRegressor()):
+    baselines = (SeasonalNaiveRegressor(4), LagRidgeRegressor(), ExponentialSmoothingRegressor(trend=None))
+    for baseline in baselines:
         model = make_pipeline(StandardScaler(), SlidingWindowTransformer(6), baseline).fit(X, y)
         np.testing.assert_array_equal(round_trip(model, tmp_path).predict(X), model.predict(X))
 

@@ -59,6 +59,7 @@ def allowed_classes() -> dict[str, type]:
     from .. import GRUClassifier, GRURegressor, LSTMClassifier, LSTMRegressor, RNNClassifier, RNNRegressor
     from ..forecasting import (
         DifferencedTargetRegressor,
+        ExponentialSmoothingRegressor,
         LagRidgeRegressor,
         PerSeriesScaledRegressor,
         SeasonalNaiveRegressor,
@@ -75,6 +76,7 @@ def allowed_classes() -> dict[str, type]:
         "sk_rnn": [GRUClassifier, GRURegressor, LSTMClassifier, LSTMRegressor, RNNClassifier, RNNRegressor],
         "sk_rnn.forecasting": [
             DifferencedTargetRegressor,
+            ExponentialSmoothingRegressor,
             LagRidgeRegressor,
             PerSeriesScaledRegressor,
             SeasonalNaiveRegressor,

@@ -3,6 +3,7 @@
 from ._baselines import LagRidgeRegressor, SeasonalNaiveRegressor
 from ._direct import direct_forecast
 from ._display import ForecastDisplay
+from ._ets import ExponentialSmoothingRegressor
 from ._network import forecasting_regressor
 from ._panel_split import PanelTimeSeriesSplit
 from ._recursive import recursive_forecast
@@ -11,6 +12,7 @@ from ._target import DifferencedTargetRegressor, default_forecasting_pipeline
 
 __all__ = [
     "DifferencedTargetRegressor",
+    "ExponentialSmoothingRegressor",
     "ForecastDisplay",
     "LagRidgeRegressor",
     "PanelTimeSeriesSplit",
