@@ -5,6 +5,15 @@ A scikit-learn release that moves one of these breaks this file only.
 
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
-from sklearn.utils.validation import _check_sample_weight
+from sklearn.utils.validation import _check_feature_names, _check_n_features, _check_sample_weight
 
-__all__ = ["HasMethods", "Interval", "StrOptions", "_check_sample_weight", "_fit_context", "validate_params"]
+__all__ = [
+    "HasMethods",
+    "Interval",
+    "StrOptions",
+    "_check_feature_names",
+    "_check_n_features",
+    "_check_sample_weight",
+    "_fit_context",
+    "validate_params",
+]

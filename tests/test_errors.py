@@ -286,3 +286,19 @@ def test_a_single_sequence_gets_every_check(sequences, value, position, message)
         model.predict(one)
     with pytest.raises(ValueError, match="fitted on sequences with 3 features per step"):
         model.predict(X[:1, :, :1])
+
+
+def test_a_single_row_of_a_table_gets_every_check(sequences):
+    import pandas as pd
+
+    X, y = sequences
+    table = pd.DataFrame(X[:, :, 0], columns=[f"lag_{i}" for i in range(X.shape[1])])
+    model = LSTMRegressor(**FAST).fit(table, y.astype(float))
+    with pytest.raises(ValueError, match="X has 5 features, but LSTMRegressor is expecting 6 features"):
+        model.predict(X[:1, :5, 0].astype(np.float64))
+    with pytest.warns(UserWarning, match="X does not have valid feature names"):
+        model.predict(X[:1, :, 0])
+    row = X[:1, :, 0].astype(np.float64)
+    row[0, 2] = np.nan
+    with pytest.raises(ValueError, match="got NaN in X at sample 0, step 2"):
+        model.predict(row)

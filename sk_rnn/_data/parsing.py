@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from sklearn.utils.validation import check_array, validate_data
 
+from .._compat import _check_feature_names, _check_n_features
 from .arrays import from_padded_array, from_ragged_list
 from .non_finite import raise_on_non_finite
 from .panels import is_panel, panel_sequences
@@ -143,6 +144,18 @@ def _is_plain_float_array(X: Any) -> bool:
     return type(X) is np.ndarray and X.ndim == 3 and X.dtype in _KEPT_DTYPES and X.size > 0
 
 
+def _is_plain_float_table(X: Any) -> bool:
+    """A non-empty, 2-D float32/float64 ndarray, read as univariate sequences."""
+    return type(X) is np.ndarray and X.ndim == 2 and X.dtype in _KEPT_DTYPES and X.size > 0
+
+
+def _in_table_dtype(X: np.ndarray, table_dtype: Any) -> np.ndarray:
+    """X converted as check_array(dtype=table_dtype) converts it: kept if its dtype is accepted."""
+    dtypes = table_dtype if isinstance(table_dtype, (list, tuple)) else [table_dtype]
+    accepted = [np.dtype(dtype) for dtype in dtypes]
+    return X if X.dtype in accepted else X.astype(accepted[0])
+
+
 def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -> Sequences:
     name = _name(estimator)
     if _is_plain_float_array(X):
@@ -179,6 +192,13 @@ def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -
             X = check_array(
                 X, dtype=table_dtype, ensure_all_finite=False, input_name="X", estimator=estimator
             )
+        elif not reset and _is_plain_float_table(X):
+            # What validate_data checks of a plain float table (column names and
+            # count), without its probes of dataframe libraries: they cost more
+            # than predicting one sequence.
+            _check_feature_names(estimator, X, reset=False)
+            _check_n_features(estimator, X, reset=False)
+            X = _in_table_dtype(X, table_dtype)
         else:
             X = validate_data(estimator, X, reset=reset, dtype=table_dtype, ensure_all_finite=False)
             if reset:
