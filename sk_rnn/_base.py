@@ -22,6 +22,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._compat import Interval, StrOptions, _fit_context
+from ._data.categories import category_codes, check_category_codes, resolve_categorical_features
 from ._data.panels import align_target, is_panel, panel_instances
 from ._data.parsing import check_sequences, check_token_ids
 from ._data.sequences import Sequences, scale_or_one
@@ -98,6 +99,8 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "output": [StrOptions(set(OUTPUTS))],
         "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "categorical_features": ["array-like", None],
+        "categorical_embedding_dim": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "patch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "input_scaling": [StrOptions({"auto", "sequence", "global"}), None],
         "max_epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
@@ -129,6 +132,8 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         dropout: float = 0.2,
         output: str = "last",
         embedding_dim: int | None = None,
+        categorical_features: Any = None,
+        categorical_embedding_dim: int | str = "auto",
         patch_size: int | str = "auto",
         input_scaling: str | None = "auto",
         max_epochs: int | str = "auto",
@@ -156,6 +161,8 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         self.dropout = dropout
         self.output = output
         self.embedding_dim = embedding_dim
+        self.categorical_features = categorical_features
+        self.categorical_embedding_dim = categorical_embedding_dim
         self.patch_size = patch_size
         self.input_scaling = input_scaling
         self.max_epochs = max_epochs
@@ -419,6 +426,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         self.bidirectional_ = (
             self.output != "sequence" if self.bidirectional == "auto" else self.bidirectional
         )
+        categorical = self._resolve_categorical(X)
         input_mean, input_scale = self._input_scaling(X)
         return {
             "input_size": X.n_features,
@@ -436,7 +444,26 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             "input_scaling": self.input_scaling_,
             "input_mean": input_mean,
             "input_scale": input_scale,
+            **categorical,
         }
+
+    def _resolve_categorical(self, X: Sequences) -> dict[str, Any]:
+        """``categorical_features_``, ``categories_`` and the embedding size; the module's arguments."""
+        self.categorical_features_ = self.categories_ = self.categorical_embedding_dim_ = None
+        if self.categorical_features is None or len(np.atleast_1d(self.categorical_features)) == 0:
+            return {}
+        positions = resolve_categorical_features(self, X, self.categorical_features)
+        check_category_codes(self, X, positions)
+        codes = category_codes(X, positions)
+        if self.categorical_embedding_dim == "auto":
+            # fastai's rule of thumb for the size of a categorical embedding, capped.
+            dim = min(16, max(2, round(1.6 * max(len(c) for c in codes) ** 0.56)))
+        else:
+            dim = int(self.categorical_embedding_dim)
+        self.categorical_features_ = np.array(positions)
+        self.categories_ = [np.array(c) for c in codes]
+        self.categorical_embedding_dim_ = dim
+        return {"categorical_features": positions, "categories": codes, "categorical_embedding_dim": dim}
 
     def _continued_network(self, X: Sequences, output_size: int) -> dict[str, Any]:
         """The trained network's arguments, once the hyperparameters are checked to still describe it."""
@@ -507,7 +534,10 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
     def _validated_sequences(self, X: Any, *, reset: bool) -> Sequences:
         """Numeric sequences, or token ids when ``embedding_dim`` is set."""
         if self.embedding_dim is None:
-            return check_sequences(self, X, reset=reset)
+            sequences = check_sequences(self, X, reset=reset)
+            if not reset and getattr(self, "categorical_features_", None) is not None:
+                check_category_codes(self, sequences, self.categorical_features_)
+            return sequences
         sequences = check_token_ids(self, X, reset=reset)
         if reset:
             self.vocab_size_ = int(sequences.values.max()) + 1
@@ -550,6 +580,10 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             self.input_mean_ = self.input_scale_ = None
             return None, None
         mean, std = X.feature_moments()
+        if self.categorical_features_ is not None:
+            # Codes are embedded, not scaled: the statistics are the numeric features' only.
+            numeric = np.setdiff1d(np.arange(X.n_features), self.categorical_features_)
+            mean, std = mean[numeric], std[numeric]
         scale = scale_or_one(mean, std)
         self.input_mean_, self.input_scale_ = mean, scale
         return mean.astype(np.float32), scale.astype(np.float32)

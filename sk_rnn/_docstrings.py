@@ -47,6 +47,20 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         embedded in a learned vector of this size. The vocabulary size is
         learned in ``fit``; ids unseen in ``fit`` get a zero embedding.
 
+    categorical_features : array-like of int or str, default=None
+        Step features that hold integer category codes (a series id in a
+        global forecasting model, a store, a day of the week), by position
+        among the features of each step or by column name: each is read
+        through a learned embedding instead of as a number, and is left out
+        of the input scaling. Codes unseen in ``fit`` (a new series) read as
+        a zero vector. Codes must be whole numbers; encode labels first with
+        ``OrdinalEncoder`` or ``pandas.factorize``.
+
+    categorical_embedding_dim : int or "auto", default="auto"
+        Size of each categorical feature's embedding. "auto": ``round(1.6 *
+        n_codes ** 0.56)`` within [2, 16] (fastai's rule of thumb), for the
+        feature with the most codes.
+
     patch_size : int or "auto", default="auto"
         Consecutive time steps the cell reads as one input vector, so that
         the recurrence runs ``ceil(n_timesteps / patch_size)`` times: a
@@ -196,6 +210,16 @@ SHARED_ATTRIBUTES = """n_features_in_ : int
 
     vocab_size_ : int
         One more than the largest token id seen in ``fit`` (with ``embedding_dim``).
+
+    categorical_features_ : ndarray of int or None
+        Positions of the categorical step features (None without them).
+
+    categories_ : list of ndarray or None
+        The codes of each categorical feature seen in ``fit``, sorted.
+
+    categorical_embedding_dim_ : int or None
+        Size of the categorical embeddings, as resolved from
+        ``categorical_embedding_dim``.
 
     patch_size_ : int
         Steps per patch, as resolved from ``patch_size``.

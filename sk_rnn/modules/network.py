@@ -150,8 +150,20 @@ class RecurrentNetwork(nn.Module):
         sequence's mean (globally standardised) and the log10 of its standard
         deviation relative to ``input_scale``, so level and amplitude stay
         visible after the sequence's shape has been normalised. None: as given.
-    input_mean, input_scale : sequence of float of length ``input_size``, default=None
-        The training set's per-feature mean and scale (None: 0 and 1).
+    input_mean, input_scale : sequence of float, default=None
+        The training set's per-feature mean and scale of the numeric
+        features, one value per feature of ``input_size`` that is not
+        categorical (None: 0 and 1).
+    categorical_features : sequence of int, default=None
+        Positions among the ``input_size`` step features that hold integer
+        category codes (a series id, a store, a day of the week). Each is
+        read through a learned embedding instead of as a number, and is not
+        scaled.
+    categories : sequence of sequence of float, default=None
+        The codes of each categorical feature seen in training. Other codes
+        (unseen series) read as a zero vector.
+    categorical_embedding_dim : int, default=8
+        Size of each categorical feature's embedding.
 
     Examples
     --------
@@ -189,6 +201,9 @@ class RecurrentNetwork(nn.Module):
         input_scaling: str | None = "global",
         input_mean: Sequence[float] | None = None,
         input_scale: Sequence[float] | None = None,
+        categorical_features: Sequence[int] | None = None,
+        categories: Sequence[Sequence[float]] | None = None,
+        categorical_embedding_dim: int = 8,
     ) -> None:
         super().__init__()
         if cell not in CELLS:
@@ -215,6 +230,14 @@ class RecurrentNetwork(nn.Module):
         # Set by sk_rnn's GradientRecorder during training with record_gradients=True.
         self.record_input_gradients = False
         self.recorded_inputs = None
+        self.categorical = None
+        n_embedded = 0
+        if categorical_features:
+            self.categorical = CategoricalEmbeddings(
+                input_size, categorical_features, categories, categorical_embedding_dim
+            )
+            input_size -= len(categorical_features)
+            n_embedded = self.categorical.output_size
         self.register_buffer("input_mean", _as_buffer(input_mean, input_size, 0.0))
         self.register_buffer("input_scale", _as_buffer(input_scale, input_size, 1.0))
         n_patches = -(-int(sequence_length) // self.patch_size)
@@ -222,6 +245,7 @@ class RecurrentNetwork(nn.Module):
         self.cell = cell
         self.input_scaling = None if self.embedding is not None else input_scaling
         cell_input = _cell_input_size(input_size, self.patch_size, self.input_scaling)
+        cell_input += n_embedded * self.patch_size
         self.rnn = CELLS[cell](
             input_size=cell_input,
             hidden_size=hidden_size,
@@ -243,7 +267,9 @@ class RecurrentNetwork(nn.Module):
         self, X: torch.Tensor, lengths: torch.Tensor | None
     ) -> tuple[torch.Tensor, torch.Tensor | None]:
         """What the recurrent layers read: embedded or scaled steps, grouped in patches."""
-        summary = None
+        summary = embedded = None
+        if self.categorical is not None:
+            X, embedded = self.categorical(X)
         if self.embedding is not None:
             X = self.embedding(X[..., 0])
         elif self.input_scaling == "global":
@@ -251,6 +277,8 @@ class RecurrentNetwork(nn.Module):
         elif self.input_scaling == "sequence":
             own, summary = _standardised_per_sequence(X, lengths, self.input_mean, self.input_scale)
             X = torch.cat([own, (X - self.input_mean) / self.input_scale], dim=2)
+        if embedded is not None:
+            X = torch.cat([X, embedded], dim=2)
         X, lengths = patch_steps(X, lengths, self.patch_size)
         if summary is not None:
             # The same summary at every step: the state can use it from the first one.
@@ -345,6 +373,66 @@ class RecurrentNetwork(nn.Module):
         else:
             pooled = steps.masked_fill(~valid, float("-inf")).amax(dim=1)
         return self.head(self.dropout(pooled))
+
+
+class CategoricalEmbeddings(nn.Module):
+    """Split the step features into numeric ones and embedded category codes.
+
+    ``forward(X)`` returns the numeric features ``(N, T, F - k)`` and the
+    embeddings of the ``k`` categorical ones, concatenated ``(N, T, k * E)``.
+    A code seen in training reads its own learned row; any other code reads
+    row 0, a zero vector that is never trained.
+
+    Parameters
+    ----------
+    n_features : int
+        Step features of the input, categorical ones included.
+    positions : sequence of int
+        The categorical features' positions.
+    categories : sequence of sequence of float
+        The codes seen in training, per categorical feature.
+    embedding_dim : int
+        Size of each embedding.
+    """
+
+    def __init__(
+        self,
+        n_features: int,
+        positions: Sequence[int],
+        categories: Sequence[Sequence[float]] | None,
+        embedding_dim: int,
+    ) -> None:
+        super().__init__()
+        positions = [int(position) for position in positions]
+        if categories is None or len(categories) != len(positions):
+            raise ValueError("categories must list the training codes of every categorical feature.")
+        if len(positions) >= n_features:
+            raise ValueError("at least one step feature must be numeric besides the categorical ones.")
+        numeric = [position for position in range(n_features) if position not in positions]
+        self.register_buffer("categorical_index", torch.tensor(positions, dtype=torch.int64))
+        self.register_buffer("numeric_index", torch.tensor(numeric, dtype=torch.int64))
+        for number, codes in enumerate(categories):
+            values = torch.as_tensor(sorted(float(code) for code in codes), dtype=torch.float32)
+            self.register_buffer(f"codes_{number}", values)
+        self.tables = nn.ModuleList(
+            nn.Embedding(len(codes) + 1, embedding_dim, padding_idx=0) for codes in categories
+        )
+        self.output_size = embedding_dim * len(positions)
+
+    def rows(self, codes: torch.Tensor, number: int) -> torch.Tensor:
+        """The embedding row of every code: its rank among the training codes plus one, or 0."""
+        known = getattr(self, f"codes_{number}")
+        if torch.jit.is_tracing():
+            # ONNX has no searchsorted: compare with every code (exports serve small batches).
+            ranks = torch.arange(1, known.numel() + 1, device=codes.device)
+            return ((codes.unsqueeze(-1) == known).to(torch.int64) * ranks).sum(-1)
+        rank = torch.searchsorted(known, codes.contiguous()).clamp(max=known.numel() - 1)
+        return torch.where(known[rank] == codes, rank + 1, torch.zeros_like(rank))
+
+    def forward(self, X: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        codes = X.index_select(2, self.categorical_index)
+        embedded = [table(self.rows(codes[..., number], number)) for number, table in enumerate(self.tables)]
+        return X.index_select(2, self.numeric_index), torch.cat(embedded, dim=2)
 
 
 def _cell_input_size(n_features: int, patch_size: int, input_scaling: str | None) -> int:

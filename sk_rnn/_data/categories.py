@@ -1,0 +1,79 @@
+"""Step features that hold category codes (a series id, a store): which ones, and their codes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .sequences import CHUNK_ROWS, Sequences
+
+__all__ = ["category_codes", "check_category_codes", "resolve_categorical_features"]
+
+
+def resolve_categorical_features(estimator: Any, X: Sequences, requested: Sequence[Any]) -> list[int]:
+    """The positions of the categorical step features, from positions or (with feature names) names."""
+    name = type(estimator).__name__
+    if X.tokens:
+        raise ValueError(
+            f"{name} got categorical_features with embedding_dim set: token ids are already "
+            "embedded. Set one of them."
+        )
+    names = list(getattr(estimator, "feature_names_in_", []))
+    if getattr(estimator, "_fitted_on_2d", False):
+        raise ValueError(
+            f"{name} got categorical_features, but X is a 2-D table, read as univariate sequences "
+            "(1 feature per step). Pass X as a 3-D array or a panel whose columns include the codes."
+        )
+    positions = []
+    for feature in np.atleast_1d(np.asarray(requested, dtype=object)).tolist():
+        if isinstance(feature, str):
+            if feature not in names:
+                raise ValueError(
+                    f"{name} got categorical feature {feature!r}, which is not a column of X "
+                    f"({names or 'X has no column names'}). Name a column, or give its position."
+                )
+            feature = names.index(feature)
+        elif not isinstance(feature, (int, np.integer)) or not 0 <= feature < X.n_features:
+            raise ValueError(
+                f"{name} got categorical feature {feature!r}; give positions between 0 and "
+                f"{X.n_features - 1} (the features of each step) or column names."
+            )
+        positions.append(int(feature))
+    if len(set(positions)) != len(positions):
+        raise ValueError(f"{name} got the same categorical feature twice in {list(requested)!r}.")
+    if len(positions) >= X.n_features:
+        raise ValueError(
+            f"{name} got every step feature as categorical; the network needs at least one numeric "
+            "feature besides the codes (the series itself)."
+        )
+    return sorted(positions)
+
+
+def _valid_values(X: Sequences, position: int) -> np.ndarray:
+    """The values of one step feature at every valid step, a block of rows at a time."""
+    parts = []
+    for low in range(0, len(X), CHUNK_ROWS):
+        block = X.take(slice(low, low + CHUNK_ROWS))
+        parts.append(np.asarray(block.values[..., position])[block.valid_steps()])
+    return np.concatenate(parts)
+
+
+def check_category_codes(estimator: Any, X: Sequences, positions: Sequence[int]) -> None:
+    """Refuse codes that are not whole numbers: a category is a code, not a measurement."""
+    for position in positions:
+        values = _valid_values(X, position)
+        fractional = values != np.round(values)
+        if fractional.any():
+            raise ValueError(
+                f"{type(estimator).__name__} got {float(values[fractional][0])!r} in categorical feature "
+                f"{position} of X; categorical features hold integer codes. Encode the categories "
+                "first, for instance with sklearn.preprocessing.OrdinalEncoder or pandas' "
+                "factorize."
+            )
+
+
+def category_codes(X: Sequences, positions: Sequence[int]) -> list[list[float]]:
+    """The distinct codes of every categorical feature over the valid steps, sorted."""
+    return [np.unique(_valid_values(X, position)).astype(float).tolist() for position in positions]
