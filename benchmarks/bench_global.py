@@ -18,7 +18,8 @@ Models:
   series' windows, each series scaled by its own statistics
   (:class:`~sk_rnn.forecasting.PerSeriesScaledRegressor`);
 * the recurrent forecaster (differences, windows, GRU) as one global model,
-  with and without the per-series scaling, and one per series;
+  with and without the per-series scaling, with a learned embedding of the
+  series code (``categorical_features``), and one per series;
 * the global ridge as a one-step model, fed its own forecasts for every
   series at once (``recursive_forecast`` on the panel);
 * the two global models again, their window chosen from half, one and one
@@ -48,10 +49,12 @@ import numpy as np
 import pandas as pd
 import sklearn
 import torch
+from sklearn.compose import ColumnTransformer
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import make_scorer
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from sk_rnn.datasets import load_m1_yearly
 from sk_rnn.forecasting import (
@@ -202,6 +205,26 @@ def gru(window: int, seed: int):
     return DifferencedTargetRegressor(default_forecasting_pipeline(window, regressor))
 
 
+def with_series_codes(frame: pd.DataFrame) -> pd.DataFrame:
+    """The panel with a column of integer series codes, for a learned series embedding."""
+    codes = pd.factorize(frame.index.get_level_values(0))[0]
+    return frame.assign(code=codes.astype(float))
+
+
+def gru_with_series_embedding(window: int, seed: int):
+    """The GRU pipeline with a learned embedding of the series code: changes and scaling of the value only."""
+    # Windows are 3-D arrays without column names: the code is the second feature of each step.
+    network = forecasting_regressor("gru", categorical_features=[1], random_state=seed)
+    changes = make_pipeline(Differencer(), StandardScaler())
+    columns = ColumnTransformer(
+        [("value", changes, ["value"]), ("code", "passthrough", ["code"])], verbose_feature_names_out=False
+    ).set_output(transform="pandas")
+    inner = make_pipeline(columns, SlidingWindowTransformer(window), network)
+    return PerSeriesScaledRegressor(
+        DifferencedTargetRegressor(inner, column="value"), column="value", passthrough=["code"]
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--window", type=int, default=6)
@@ -233,6 +256,9 @@ def main(argv: list[str] | None = None) -> None:
             PerSeriesScaledRegressor(gru(window, seed)), train, horizon
         ),
         "GRU, global, no per-series scaling": lambda seed: global_forecast(gru(window, seed), train, horizon),
+        "GRU, global, per-series scaling, learned series embedding": lambda seed: global_forecast(
+            gru_with_series_embedding(window, seed), with_series_codes(train), horizon
+        ),
         "ridge on changes, global, per-series scaling, window searched": lambda seed: global_forecast(
             searched(PerSeriesScaledRegressor(ridge(window)), candidates, args.folds),
             train,
