@@ -288,6 +288,7 @@ def test_a_single_sequence_gets_every_check(sequences, value, position, message)
         model.predict(X[:1, :, :1])
 
 
+@pytest.mark.filterwarnings("ignore:X does not have valid feature names")
 def test_a_single_row_of_a_table_gets_every_check(sequences):
     import pandas as pd
 

@@ -10,8 +10,10 @@ import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import HasMethods, Interval, validate_params
+from .._data.panels import has_panel_index
 from ._columns import column_position
 from ._conformal import conformal_rank, forecast_with_intervals
+from ._panel_direct import panel_direct_forecast
 from ._recursive import _as_table, _future_index
 
 __all__ = ["direct_forecast"]
@@ -48,7 +50,10 @@ def direct_forecast(
         Predicts an ``(n, horizon)`` array from the rows of the table.
     history : array-like of shape (n_timesteps,) or (n_timesteps, n_features), Series or DataFrame
         The table up to now, in time order, in the form the estimator was
-        fitted on.
+        fitted on. A panel (a DataFrame indexed by (series, time), rows in
+        any order) gets every series forecast at once, from one ``predict``
+        call on the whole panel: each series' forecast is the prediction for
+        its last row, and its exogenous columns need no future values.
     column : int or str, default=0
         The column that holds the forecast series (position, or name for a
         DataFrame); the intervals are calibrated on its values.
@@ -70,7 +75,11 @@ def direct_forecast(
     forecast : ndarray of shape (horizon,), or Series
         A Series indexed by the next ``horizon`` times when ``history`` is a
         pandas object whose index tells them (a PeriodIndex, a DatetimeIndex
-        with a frequency, or a RangeIndex).
+        with a frequency, or a RangeIndex). For a panel, a Series indexed by
+        (series, next times), each series' ``horizon`` steps in a row; its
+        intervals pool every series' errors on its ``calibration_size``
+        latest rows, each divided by the series' mean absolute one-step
+        change, and map the pooled quantile back to each series' units.
     intervals : ndarray of shape (horizon, 2), or DataFrame
         With ``coverage`` only: the lower and upper bound at each step (a
         DataFrame with columns ``lower`` and ``upper`` when the forecast is a
@@ -96,6 +105,9 @@ def direct_forecast(
     True
     """
     check_is_fitted(estimator)
+    if has_panel_index(history):
+        position = column_position("direct_forecast", column, history, history.shape[1], what="the panel")
+        return panel_direct_forecast(estimator, history, position, coverage, calibration_size)
     table = _as_table(history)
     prediction = np.asarray(estimator.predict(table), dtype=np.float64)
     if prediction.ndim != 2:
