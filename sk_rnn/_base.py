@@ -115,6 +115,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
         "device": [str, torch.device],
+        "precision": [StrOptions({"float32", "bfloat16"})],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "warm_start": ["boolean"],
@@ -148,6 +149,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         weight_decay: float = 0.2,
         clip_grad_norm: float | None = 1.0,
         device: str = "cpu",
+        precision: str = "float32",
         random_state: int | np.random.RandomState | None = None,
         verbose: int = 0,
         warm_start: bool = False,
@@ -177,6 +179,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         self.weight_decay = weight_decay
         self.clip_grad_norm = clip_grad_norm
         self.device = device
+        self.precision = precision
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
@@ -341,6 +344,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             validation_point=self._validation_point(),
             record_gradients=self.record_gradients and not incremental,
             device=resolve_device(name, self.device),
+            precision=self.precision,
             seed=seed,
             verbose=self.verbose,
         )

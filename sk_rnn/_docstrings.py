@@ -150,6 +150,17 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         Where to train and predict: "cpu", "cuda" (or "cuda:N"), or "auto"
         for the first GPU when one is available and the CPU otherwise.
 
+    precision : {"float32", "bfloat16"}, default="float32"
+        "bfloat16": automatic mixed precision (``torch.autocast``) in
+        training and prediction: the matrix products (and, on CUDA, the
+        recurrent layers) run in bfloat16, the rest, the loss and the weights
+        in float32. It pays off on hardware with bfloat16 units: NVIDIA GPUs
+        from Ampere on, and CPUs with AVX-512 BF16 or AMX, on which training
+        took 0.42 (LSTM) to 0.76 (IndRNN) of float32's time
+        (``benchmarks/bench_precision.py``). Its results differ from
+        float32's at bfloat16's precision (about 3 significant digits per
+        product). Exported graphs compute in float32.
+
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, dropout and the batch order. The same
         integer gives identical predictions on the CPU. torch's global random

@@ -66,6 +66,8 @@ def decode_network(decoder: Decoder, node: dict, estimator: Any, *, device: str 
         predict_nonlinearity=None,
         device=_device_here(str(node["device"]), device),
         verbose=0,
+        # Predictions are computed as the trained model computed them.
+        precision=getattr(estimator, "precision", "float32"),
     )
     # Initialising draws random weights, which the saved ones replace; a fixed
     # seed in a scoped generator keeps loading from touching torch's global state.

@@ -50,9 +50,10 @@ class SequenceNet(NeuralNet):
     ``clamp_weights`` (IndRNN's recurrent bound) runs after each optimiser step.
     """
 
-    def __init__(self, *args, shuffle_seed: int = 0, **kwargs):
+    def __init__(self, *args, shuffle_seed: int = 0, precision: str = "float32", **kwargs):
         super().__init__(*args, **kwargs)
         self.shuffle_seed = shuffle_seed
+        self.precision = precision
         # Whether partial_fit keeps training this net one epoch per call.
         self.incremental = False
         # Epochs trained before this net, by the fit it resumes.
@@ -66,6 +67,16 @@ class SequenceNet(NeuralNet):
         return BatchIterable(
             dataset, max(batch_size, 1), shuffle=training, seed=seed, first_epoch=self.epoch_offset
         )
+
+    def infer(self, x, **fit_params):
+        if getattr(self, "precision", "float32") != "bfloat16":
+            return super().infer(x, **fit_params)
+        # Mixed precision: torch's autocast runs the matrix products (and, on
+        # CUDA, the recurrent layers) in bfloat16 and keeps the rest in
+        # float32; the loss and the predictions are computed from float32
+        # outputs. bfloat16 has float32's range, so no loss scaling is needed.
+        with torch.autocast(device_type=torch.device(self.device).type, dtype=torch.bfloat16):
+            return super().infer(x, **fit_params).float()
 
     def continue_fit(self, X, epochs: int) -> SequenceNet:
         """``partial_fit`` for ``epochs`` epochs: the initialised module and optimizer are kept."""

@@ -71,6 +71,8 @@ class TrainingPlan:
     # Maps raw outputs to the predictions validation_score compares (a regressor's
     # quantile or normal head gives several numbers per target); None: as they are.
     validation_point: Callable[[np.ndarray], np.ndarray] | None = None
+    # "float32", or "bfloat16" for mixed precision (see SequenceNet.infer).
+    precision: str = "float32"
 
     @property
     def updates_per_epoch(self) -> int:
@@ -120,6 +122,7 @@ def fit_network(
         device=str(plan.device),
         verbose=plan.verbose,
         shuffle_seed=plan.seed,
+        precision=plan.precision,
     )
     net.incremental = incremental
     net.epoch_offset = start_epoch
@@ -140,6 +143,7 @@ def fit_network(
 def train_one_more_epoch(net: SequenceNet, plan: TrainingPlan, data: ArrayBatches) -> SequenceNet:
     """One more epoch of a ``partial_fit`` net: the same optimizer, its moments and step count kept."""
     net.shuffle_seed = plan.seed
+    net.precision = plan.precision
     with seeded_torch(plan.seed, plan.device), flush_denormals():
         net.partial_fit(data)
     return net

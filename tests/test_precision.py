@@ -1,0 +1,44 @@
+"""Mixed precision (precision="bfloat16"): it trains and predicts as well as float32, and persists."""
+
+import numpy as np
+import pytest
+from sklearn.metrics import r2_score
+from sklearn.utils._param_validation import InvalidParameterError
+
+import sk_rnn
+from sk_rnn import GRURegressor, LSTMClassifier, RNNRegressor
+from sk_rnn.datasets import load_sequential_digits
+
+
+def sum_task(n=600, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n, 20, 2))
+    return X, X[:, -5:, 0].sum(axis=1)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru", "indrnn"])
+def test_bfloat16_learns_as_well_as_float32(cell):
+    X, y = sum_task()
+    scores = {}
+    for precision in ("float32", "bfloat16"):
+        model = RNNRegressor(cell=cell, precision=precision, max_epochs=20, random_state=0)
+        prediction = model.fit(X[:500], y[:500]).predict(X[500:])
+        assert prediction.dtype == np.float64 and np.isfinite(prediction).all()
+        scores[precision] = r2_score(y[500:], prediction)
+    assert scores["bfloat16"] == pytest.approx(scores["float32"], abs=0.02)
+    assert scores["bfloat16"] > 0.8
+
+
+def test_bfloat16_on_real_data_and_through_save_and_load(tmp_path):
+    X, y = load_sequential_digits(return_X_y=True)
+    model = LSTMClassifier(precision="bfloat16", max_epochs=10, random_state=0).fit(X[:1200], y[:1200])
+    assert model.score(X[1200:], y[1200:]) > 0.85
+    sk_rnn.save(model, tmp_path / "model.skrnn")
+    loaded = sk_rnn.load(tmp_path / "model.skrnn")
+    assert loaded.precision == "bfloat16"
+    np.testing.assert_array_equal(loaded.predict_proba(X[1200:]), model.predict_proba(X[1200:]))
+
+
+def test_an_unknown_precision_is_refused():
+    with pytest.raises(InvalidParameterError, match="precision"):
+        GRURegressor(precision="float16").fit(*sum_task(n=20))
