@@ -110,3 +110,16 @@ def test_the_long_memory_page_code_runs_and_its_gradient_table_holds(tmp_path, m
     }
     assert ratios["rnn"] < 1e-8 and ratios["gru"] < 1e-8
     assert ratios["lstm"] > 0.1 and ratios["indrnn"] > 0.1
+
+
+def test_the_sphinx_build_has_no_warnings(tmp_path):
+    # Every page, every docstring of the API reference (numpydoc), with warnings as errors.
+    pytest.importorskip("numpydoc")
+    build = pytest.importorskip("sphinx.cmd.build")
+    import shutil
+
+    source = tmp_path / "docs"
+    shutil.copytree(DOCS, source, ignore=shutil.ignore_patterns("_build", "generated"))
+    status = build.build_main(["-b", "html", "-q", "-W", str(source), str(tmp_path / "html")])
+    assert status == 0
+    assert (tmp_path / "html" / "deployment.html").is_file()
