@@ -33,7 +33,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_overhead import BATCH, EPOCHS, HIDDEN, LR, N_STEPS, make_data
+from bench_overhead import BATCH, EPOCHS, HIDDEN, LR, N_STEPS, make_data, reference_estimator
 
 import sk_rnn
 from sk_rnn import LSTMRegressor
@@ -63,22 +63,7 @@ def loop_fit(X: np.ndarray, y: np.ndarray, device: torch.device) -> float:
 
 
 def estimator(precision: str = "float32") -> LSTMRegressor:
-    return LSTMRegressor(
-        hidden_size=HIDDEN,
-        batch_size=BATCH,
-        max_epochs=EPOCHS,
-        learning_rate=LR,
-        learning_rate_schedule="constant",
-        optimizer="adam",
-        weight_decay=0.0,
-        dropout=0.0,
-        bidirectional=False,
-        patch_size=1,
-        input_scaling="global",
-        device="cuda",
-        precision=precision,
-        random_state=0,
-    )
+    return reference_estimator(device="cuda", precision=precision)
 
 
 def timed_fit(model: LSTMRegressor, X: np.ndarray, y: np.ndarray) -> float:

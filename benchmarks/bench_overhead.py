@@ -55,7 +55,8 @@ def reference_fit(X: np.ndarray, y: np.ndarray, seed: int) -> RecurrentNetwork:
     return net
 
 
-def estimator_fit(X: np.ndarray, y: np.ndarray, seed: int) -> LSTMRegressor:
+def reference_estimator(seed: int = 0, **overrides) -> LSTMRegressor:
+    """LSTMRegressor set up as the reference: the same network, optimiser and schedule."""
     # The reference's settings: plain Adam at a constant rate, no dropout, no
     # weight decay, one direction read step by step. The network standardises
     # its inputs globally, one subtraction and one division, as the
@@ -73,7 +74,12 @@ def estimator_fit(X: np.ndarray, y: np.ndarray, seed: int) -> LSTMRegressor:
         patch_size=1,
         input_scaling="global",
         random_state=seed,
-    ).fit(X, y)
+        **overrides,
+    )
+
+
+def estimator_fit(X: np.ndarray, y: np.ndarray, seed: int) -> LSTMRegressor:
+    return reference_estimator(seed).fit(X, y)
 
 
 def reference_predict(net: torch.nn.Module, X: np.ndarray, batch: int) -> np.ndarray:

@@ -30,6 +30,15 @@ def two_series(shuffle=True):
     return frame.sort_index(level="year", sort_remaining=False) if shuffle else frame
 
 
+def two_magnitude_walks():
+    """400 random walks of 36 years, half with steps of 1 and half of 1,000; the first 30 years as a panel."""
+    rng = np.random.RandomState(0)
+    scales = np.repeat([1.0, 1000.0], 200)
+    walks = np.cumsum(rng.randn(400, 36) * scales[:, np.newaxis], axis=1)
+    index = pd.MultiIndex.from_product([[f"s{i}" for i in range(400)], range(30)], names=["series", "year"])
+    return walks, pd.DataFrame({"value": walks[:, :30].ravel()}, index=index)
+
+
 def test_windows_of_a_panel_never_cross_series_and_stay_row_aligned():
     panel = two_series()
     windows = SlidingWindowTransformer(window_size=3).fit_transform(panel)
@@ -198,11 +207,7 @@ def test_recursive_forecast_of_a_panel_forecasts_every_series_as_one_series_woul
 def test_panel_intervals_pool_scaled_errors_and_cover_every_magnitude():
     # 400 random walks, half with steps of 1 and half of 1,000, 30 years each: far too short to
     # calibrate on their own. The naive forecast's pooled, scaled errors give each its interval.
-    rng = np.random.RandomState(0)
-    scales = np.repeat([1.0, 1000.0], 200)
-    walks = np.cumsum(rng.randn(400, 36) * scales[:, np.newaxis], axis=1)
-    index = pd.MultiIndex.from_product([[f"s{i}" for i in range(400)], range(30)], names=["series", "year"])
-    history = pd.DataFrame({"value": walks[:, :30].ravel()}, index=index)
+    walks, history = two_magnitude_walks()
     naive = DifferencedTargetRegressor(DummyRegressor(strategy="constant", constant=0.0))
     naive.fit(pd.DataFrame({"value": [0.0]}), [0.0])
     forecast, intervals = recursive_forecast(naive, history, 6, coverage=0.8, calibration_size=5, context=1)
@@ -257,11 +262,7 @@ def test_direct_forecast_of_a_panel_is_each_series_last_row_with_pooled_interval
     np.testing.assert_allclose(forecast.loc["small"], [8.0, 9.0, 10.0], rtol=1e-3)
 
     # Random walks of two magnitudes, 30 years each, the naive forecast as a direct model.
-    rng = np.random.RandomState(0)
-    scales = np.repeat([1.0, 1000.0], 200)
-    walks = np.cumsum(rng.randn(400, 36) * scales[:, np.newaxis], axis=1)
-    index = pd.MultiIndex.from_product([[f"s{i}" for i in range(400)], range(30)], names=["series", "year"])
-    history = pd.DataFrame({"value": walks[:, :30].ravel()}, index=index)
+    walks, history = two_magnitude_walks()
     naive = DifferencedTargetRegressor(DummyRegressor(strategy="constant", constant=np.zeros(6)))
     naive.fit(pd.DataFrame({"value": [0.0, 0.0]}), np.zeros((2, 6)))
     forecast, intervals = direct_forecast(naive, history, coverage=0.8, calibration_size=5)

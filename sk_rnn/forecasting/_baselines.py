@@ -44,6 +44,18 @@ class _SequenceBaseline(RegressorMixin, BaseEstimator):
         check_consistent_samples(self, sequences, target)
         return target
 
+    def _single_target(self, sequences: Sequences, y: Any, fix: str) -> np.ndarray:
+        """y of one value per window (a one-column y flattened, as scikit-learn's regressors do)."""
+        target = self._target(sequences, y)
+        if target.ndim == 2 and target.shape[1] == 1:
+            target = column_or_1d(target, warn=True)
+        if target.ndim != 1:
+            raise ValueError(
+                f"{type(self).__name__} forecasts one value per window, but y has shape "
+                f"{target.shape}. {fix}"
+            )
+        return target
+
     def _series(self, sequences: Sequences) -> np.ndarray:
         """``(n, T)`` values of the forecast feature of every step (padding included)."""
         n_features = sequences.n_features
@@ -156,14 +168,7 @@ class SeasonalNaiveRegressor(_SequenceBaseline):
         self : SeasonalNaiveRegressor
         """
         sequences = self._sequences(X, reset=True)
-        target = self._target(sequences, y)
-        if target.ndim == 2 and target.shape[1] == 1:
-            target = column_or_1d(target, warn=True)  # as every single-output scikit-learn regressor
-        if target.ndim != 1:
-            raise ValueError(
-                f"SeasonalNaiveRegressor forecasts one value per window, but y has shape "
-                f"{target.shape}. Fit one per horizon (horizon=h), or use LagRidgeRegressor."
-            )
+        self._single_target(sequences, y, "Fit one per horizon (horizon=h), or use LagRidgeRegressor.")
         self._series(sequences)  # checks feature against the sequences
         self.lag_ = self.season * math.ceil(self.horizon / self.season)
         return self

@@ -13,7 +13,7 @@ from .._compat import HasMethods, Interval, validate_params
 from .._data.panels import has_panel_index
 from ._columns import column_position
 from ._conformal import conformal_rank, forecast_with_intervals
-from ._panel_direct import panel_direct_forecast
+from ._panel_direct import direct_predictions, panel_direct_forecast
 from ._recursive import _as_table, _future_index
 
 __all__ = ["direct_forecast"]
@@ -109,13 +109,7 @@ def direct_forecast(
         position = column_position("direct_forecast", column, history, history.shape[1], what="the panel")
         return panel_direct_forecast(estimator, history, position, coverage, calibration_size)
     table = _as_table(history)
-    prediction = np.asarray(estimator.predict(table), dtype=np.float64)
-    if prediction.ndim != 2:
-        raise ValueError(
-            f"direct_forecast needs a direct multi-step model, one that predicts (n_rows, horizon), "
-            f"but this one predicts shape {prediction.shape}. Fit it on lead_target(series, horizon, "
-            'steps="all"), or use recursive_forecast for a one-step model.'
-        )
+    prediction = direct_predictions(estimator, table, "series")
     horizon = prediction.shape[1]
     forecast = prediction[-1]
     is_frame = isinstance(table, pd.DataFrame)

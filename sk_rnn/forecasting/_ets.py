@@ -7,7 +7,7 @@ from numbers import Integral
 from typing import Any, ClassVar
 
 import numpy as np
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, StrOptions, _fit_context
 from .._data.panels import as_pandas
@@ -138,14 +138,7 @@ class ExponentialSmoothingRegressor(_SequenceBaseline):
         """
         _statsmodels_smoothing()  # fail in fit, not at the first predict
         sequences = self._sequences(X, reset=True)
-        target = self._target(sequences, y)
-        if target.ndim == 2 and target.shape[1] == 1:
-            target = column_or_1d(target, warn=True)
-        if target.ndim != 1:
-            raise ValueError(
-                f"ExponentialSmoothingRegressor forecasts one value per history, but y has shape "
-                f"{target.shape}. Fit one per horizon (horizon=h)."
-            )
+        self._single_target(sequences, y, "Fit one per horizon (horizon=h).")
         self._series(sequences)  # checks feature against the sequences
         return self
 

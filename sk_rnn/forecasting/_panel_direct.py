@@ -8,10 +8,22 @@ import numpy as np
 import pandas as pd
 
 from .._data.panels import series_positions
-from ._conformal import conformal_rank, forecast_with_intervals
-from ._panel_recursive import _next_times, _series_scales
+from ._conformal import forecast_with_intervals
+from ._panel_recursive import _next_times, _series_scales, pooled_half_widths
 
-__all__ = ["panel_direct_forecast"]
+__all__ = ["direct_predictions", "panel_direct_forecast"]
+
+
+def direct_predictions(estimator: Any, X: Any, series: str) -> np.ndarray:
+    """The model's ``(n_rows, horizon)`` predictions, refused with the fix if it is not a direct model."""
+    prediction = np.asarray(estimator.predict(X), dtype=np.float64)
+    if prediction.ndim != 2:
+        raise ValueError(
+            f"direct_forecast needs a direct multi-step model, one that predicts (n_rows, horizon), "
+            f"but this one predicts shape {prediction.shape}. Fit it on lead_target({series}, "
+            'horizon, steps="all"), or use recursive_forecast for a one-step model.'
+        )
+    return prediction
 
 
 def _pooled_half_widths(
@@ -34,27 +46,14 @@ def _pooled_half_widths(
             continue
         future = np.lib.stride_tricks.sliding_window_view(series[1:], horizon)[origins]
         errors.append(np.abs(future - prediction[origins]) / scale)
-    if not errors:
-        raise ValueError(
-            f"direct_forecast got no series longer than {horizon + 1} steps, too short to calibrate "
-            "intervals on; give longer histories, or forecast without coverage."
-        )
-    pooled = np.concatenate(errors)
-    rank = conformal_rank("direct_forecast", coverage, len(pooled))
-    return np.sort(pooled, axis=0)[rank - 1] * scales[:, np.newaxis]
+    return pooled_half_widths("direct_forecast", errors, scales, horizon, coverage)
 
 
 def panel_direct_forecast(
     estimator: Any, panel: pd.DataFrame, position: int, coverage: float | None, calibration_size: int
 ) -> pd.Series | tuple[pd.Series, pd.DataFrame]:
     """Each series' forecast: the direct model's prediction for its last row, from one ``predict`` call."""
-    prediction = np.asarray(estimator.predict(panel), dtype=np.float64)
-    if prediction.ndim != 2:
-        raise ValueError(
-            f"direct_forecast needs a direct multi-step model, one that predicts (n_rows, horizon), "
-            f"but this one predicts shape {prediction.shape}. Fit it on lead_target(panel[column], "
-            'horizon, steps="all"), or use recursive_forecast for a one-step model.'
-        )
+    prediction = direct_predictions(estimator, panel, "panel[column]")
     horizon = prediction.shape[1]
     positions = series_positions("direct_forecast", panel.index)
     labels = np.asarray([panel.index[rows[0]][0] for rows in positions], dtype=object)

@@ -10,7 +10,7 @@ import pandas as pd
 from .._data.panels import series_positions
 from ._conformal import conformal_rank, forecast_with_intervals
 
-__all__ = ["panel_recursive_forecast"]
+__all__ = ["panel_recursive_forecast", "pooled_half_widths"]
 
 
 def _next_times(times: pd.Index, horizon: int) -> pd.Index | None:
@@ -66,6 +66,25 @@ def _series_scales(histories: list[np.ndarray]) -> np.ndarray:
     return np.array(scales)
 
 
+def pooled_half_widths(
+    name: str, errors: list[np.ndarray], scales: np.ndarray, horizon: int, coverage: float
+) -> np.ndarray:
+    """``(n_series, horizon)`` half-widths from scaled errors pooled over series.
+
+    ``errors`` are blocks of ``(origins, horizon)`` absolute errors, each
+    already divided by its series' scale; the conformal quantile of the pool
+    at each step is mapped back to every series' units by ``scales``.
+    """
+    if not errors:
+        raise ValueError(
+            f"{name} got no series longer than {horizon + 1} steps, too short to calibrate "
+            "intervals on; give longer histories, or forecast without coverage."
+        )
+    pooled = np.concatenate(errors)
+    rank = conformal_rank(name, coverage, len(pooled))
+    return np.sort(pooled, axis=0)[rank - 1] * scales[:, np.newaxis]
+
+
 def _pooled_half_widths(
     estimator: Any,
     histories: list[np.ndarray],
@@ -94,14 +113,7 @@ def _pooled_half_widths(
         truth = np.stack([histories[i][len(histories[i]) - back :][:horizon] for i in usable])
         forecast = _paths(estimator, past, labels[usable], names, column, horizon, context)
         errors.append(np.abs(truth - forecast) / scales[usable, np.newaxis])
-    if not errors:
-        raise ValueError(
-            f"recursive_forecast got no series longer than {horizon + 1} steps, too short to "
-            "calibrate intervals on; give longer histories, or forecast without coverage."
-        )
-    pooled = np.concatenate(errors)
-    rank = conformal_rank("recursive_forecast", coverage, len(pooled))
-    return np.sort(pooled, axis=0)[rank - 1] * scales[:, np.newaxis]
+    return pooled_half_widths("recursive_forecast", errors, scales, horizon, coverage)
 
 
 def panel_recursive_forecast(
