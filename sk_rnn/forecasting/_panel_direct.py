@@ -9,7 +9,7 @@ import pandas as pd
 
 from .._data.panels import series_positions
 from ._conformal import forecast_with_intervals
-from ._panel_recursive import _next_times, _series_scales, pooled_half_widths
+from ._panel_recursive import _series_scales, future_index, pooled_half_widths
 
 __all__ = ["direct_predictions", "panel_direct_forecast"]
 
@@ -58,16 +58,7 @@ def panel_direct_forecast(
     positions = series_positions("direct_forecast", panel.index)
     labels = np.asarray([panel.index[rows[0]][0] for rows in positions], dtype=object)
     forecasts = np.stack([prediction[rows[-1]] for rows in positions])
-    times = panel.index.get_level_values(1)
-    future = [_next_times(times[rows], horizon) for rows in positions]
-    if any(times_ahead is None for times_ahead in future):
-        future, time_name = [pd.RangeIndex(1, horizon + 1)] * len(labels), "steps ahead"
-    else:
-        time_name = panel.index.names[1]
-    index = pd.MultiIndex.from_arrays(
-        [np.repeat(labels, horizon), np.concatenate([np.asarray(times_ahead) for times_ahead in future])],
-        names=[panel.index.names[0], time_name],
-    )
+    index = future_index(panel.index, positions, labels, horizon)
     half_widths = None
     if coverage is not None:
         column = panel.to_numpy(dtype=np.float64)[:, position]

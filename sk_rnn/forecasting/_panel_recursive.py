@@ -10,7 +10,7 @@ import pandas as pd
 from .._data.panels import series_positions
 from ._conformal import conformal_rank, forecast_with_intervals
 
-__all__ = ["panel_recursive_forecast", "pooled_half_widths"]
+__all__ = ["future_index", "panel_recursive_forecast", "pooled_half_widths"]
 
 
 def _next_times(times: pd.Index, horizon: int) -> pd.Index | None:
@@ -24,6 +24,24 @@ def _next_times(times: pd.Index, horizon: int) -> pd.Index | None:
         step = times[-1] - times[-2] if len(times) > 1 else 1
         return pd.Index(times[-1] + step * np.arange(1, horizon + 1))
     return None
+
+
+def future_index(
+    index: pd.MultiIndex, positions: list[np.ndarray], labels: np.ndarray, horizon: int
+) -> pd.MultiIndex:
+    """(series, time) of each series' next ``horizon`` steps, series after series."""
+    times = index.get_level_values(1)
+    future = [_next_times(times[rows], horizon) for rows in positions]
+    if any(times_ahead is None for times_ahead in future):
+        # Times that cannot be extended: number the steps ahead instead.
+        future = [pd.RangeIndex(1, horizon + 1)] * len(labels)
+        time_name = "steps ahead"
+    else:
+        time_name = index.names[1]
+    return pd.MultiIndex.from_arrays(
+        [np.repeat(labels, horizon), np.concatenate([np.asarray(times_ahead) for times_ahead in future])],
+        names=[index.names[0], time_name],
+    )
 
 
 def _paths(
@@ -139,23 +157,12 @@ def panel_recursive_forecast(
             "do not take yet: forecast each series with its own table and future=, or drop them."
         )
     values = panel.to_numpy(dtype=np.float64)[:, 0]
-    times = panel.index.get_level_values(1)
     positions = series_positions(name, panel.index)
     labels = np.asarray([panel.index[rows[0]][0] for rows in positions], dtype=object)
     histories = [values[rows] for rows in positions]
     names, column = list(panel.index.names), panel.columns[0]
     forecasts = _paths(estimator, histories, labels, names, column, horizon, context)
-    future = [_next_times(times[rows], horizon) for rows in positions]
-    if any(times_ahead is None for times_ahead in future):
-        # Times that cannot be extended: number the steps ahead instead.
-        future = [pd.RangeIndex(1, horizon + 1)] * len(labels)
-        time_name = "steps ahead"
-    else:
-        time_name = panel.index.names[1]
-    index = pd.MultiIndex.from_arrays(
-        [np.repeat(labels, horizon), np.concatenate([np.asarray(times_ahead) for times_ahead in future])],
-        names=[panel.index.names[0], time_name],
-    )
+    index = future_index(panel.index, positions, labels, horizon)
     half_widths = None
     if coverage is not None:
         half_widths = _pooled_half_widths(
