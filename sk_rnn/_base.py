@@ -485,6 +485,13 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             wanted["bidirectional"] = self.bidirectional
         if self.patch_size != "auto":
             wanted["patch_size"] = self.patch_size
+        requested = self.categorical_features
+        wanted["categorical_features"] = (
+            None
+            if requested is None or len(np.atleast_1d(requested)) == 0
+            else resolve_categorical_features(self, X, requested)
+        )
+        trained.setdefault("categorical_features", None)
         for key, value in wanted.items():
             if trained[key] != value:
                 raise ValueError(

@@ -103,3 +103,12 @@ def test_save_load_and_export_keep_the_embeddings(tmp_path):
     session = onnxruntime.InferenceSession(str(sk_rnn.export_onnx(model, tmp_path / "model.onnx")))
     (prediction,) = session.run(None, {"X": new})
     np.testing.assert_allclose(prediction, model.predict(new), rtol=1e-5, atol=1e-5)
+
+
+def test_warm_start_keeps_the_trained_embeddings_and_refuses_other_categorical_features():
+    X, y = offsets_task(n=200)
+    model = GRURegressor(categorical_features=[1], warm_start=True, **{**FAST, "max_epochs": 2}).fit(X, y)
+    model.fit(X, y)  # continues: same codes, same embeddings table
+    assert model.n_iter_ == 4
+    with pytest.raises(ValueError, match="whose categorical_features is \\[1\\], but it is now None"):
+        model.set_params(categorical_features=None).fit(X, y)
