@@ -451,12 +451,19 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             **categorical,
         }
 
+    def _categorical_positions(self, X: Sequences) -> list[int] | None:
+        """The positions ``categorical_features`` names in X, or None when it names none."""
+        requested = self.categorical_features
+        if requested is None or len(np.atleast_1d(requested)) == 0:
+            return None
+        return resolve_categorical_features(self, X, requested)
+
     def _resolve_categorical(self, X: Sequences) -> dict[str, Any]:
         """``categorical_features_``, ``categories_`` and the embedding size; the module's arguments."""
         self.categorical_features_ = self.categories_ = self.categorical_embedding_dim_ = None
-        if self.categorical_features is None or len(np.atleast_1d(self.categorical_features)) == 0:
+        positions = self._categorical_positions(X)
+        if positions is None:
             return {}
-        positions = resolve_categorical_features(self, X, self.categorical_features)
         check_category_codes(self, X, positions)
         codes = category_codes(X, positions)
         if self.categorical_embedding_dim == "auto":
@@ -485,12 +492,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             wanted["bidirectional"] = self.bidirectional
         if self.patch_size != "auto":
             wanted["patch_size"] = self.patch_size
-        requested = self.categorical_features
-        wanted["categorical_features"] = (
-            None
-            if requested is None or len(np.atleast_1d(requested)) == 0
-            else resolve_categorical_features(self, X, requested)
-        )
+        wanted["categorical_features"] = self._categorical_positions(X)
         trained.setdefault("categorical_features", None)
         for key, value in wanted.items():
             if trained[key] != value:
