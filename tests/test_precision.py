@@ -2,12 +2,12 @@
 
 import numpy as np
 import pytest
+from sklearn.datasets import load_digits
 from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import InvalidParameterError
 
 import sk_rnn
 from sk_rnn import GRURegressor, LSTMClassifier, RNNRegressor
-from sk_rnn.datasets import load_sequential_digits
 
 
 def sum_task(n=600, seed=0):
@@ -30,9 +30,20 @@ def test_bfloat16_learns_as_well_as_float32(cell):
 
 
 def test_bfloat16_on_real_data_and_through_save_and_load(tmp_path):
-    X, y = load_sequential_digits(return_X_y=True)
-    model = LSTMClassifier(precision="bfloat16", max_epochs=10, random_state=0).fit(X[:1200], y[:1200])
-    assert model.score(X[1200:], y[1200:]) > 0.85
+    # Digits read row by row, trained long enough to settle: bfloat16 rounds
+    # differently on CPUs with and without AMX, and an unsettled fit (10
+    # epochs of the pixel-by-pixel task scored 0.87 on one and 0.75 on
+    # another, float32 0.83) would test the CPU rather than the precision.
+    X, y = load_digits(return_X_y=True)
+    X = X.reshape(-1, 8, 8)
+    models = {
+        precision: LSTMClassifier(precision=precision, max_epochs=20, random_state=0).fit(X[:1200], y[:1200])
+        for precision in ("float32", "bfloat16")
+    }
+    scores = {precision: model.score(X[1200:], y[1200:]) for precision, model in models.items()}
+    assert scores["bfloat16"] == pytest.approx(scores["float32"], abs=0.03)  # measured 0.953 and 0.960
+    assert scores["bfloat16"] > 0.9
+    model = models["bfloat16"]
     sk_rnn.save(model, tmp_path / "model.skrnn")
     loaded = sk_rnn.load(tmp_path / "model.skrnn")
     assert loaded.precision == "bfloat16"
