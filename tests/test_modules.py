@@ -240,11 +240,12 @@ def _autograd_recurrence(projected, u):
     return torch.stack(steps, dim=1)
 
 
-def test_indrnn_hand_written_backward_matches_autograd():
+@pytest.mark.parametrize("n_steps", [1, 2, 9])
+def test_indrnn_hand_written_backward_matches_autograd(n_steps):
     from sk_rnn.modules.indrnn import ElementwiseRecurrence
 
     torch.manual_seed(0)
-    projected = torch.randn(3, 9, 5, dtype=torch.float64, requires_grad=True)
+    projected = torch.randn(3, n_steps, 5, dtype=torch.float64, requires_grad=True)
     u = (torch.rand(5, dtype=torch.float64) * 2 - 1).requires_grad_(True)
     assert torch.autograd.gradcheck(ElementwiseRecurrence.apply, (projected, u))
     # The same values and gradients as the naive loop, in float32 too.

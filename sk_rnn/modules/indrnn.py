@@ -59,32 +59,40 @@ def _last_valid_step(output: torch.Tensor, lengths: torch.Tensor | None) -> torc
 
 
 def _forward_loop(projected: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
-    """``h_t = relu(projected_t + u * h_{t-1})`` for every step, ``h_{-1} = 0``: ``(N, T, H)``."""
-    n, steps, hidden = projected.shape
+    """``h_t = relu(projected_t + u * h_{t-1})`` for every step, ``h_{-1} = 0``: ``(N, T, H)``.
+
+    Two in-place operations per step on views of preallocated tensors: a
+    step costs a few microseconds of dispatch, so the count of operations per
+    step, not the arithmetic, sets the speed.
+    """
     out = torch.empty_like(projected)
-    h = projected.new_zeros(n, hidden)
-    for t in range(steps):
-        h = torch.relu(projected[:, t] + u * h)
-        out[:, t] = h
+    steps_in, steps_out = projected.unbind(1), out.unbind(1)
+    h = torch.clamp(steps_in[0], min=0, out=steps_out[0])
+    for p_t, h_t in zip(steps_in[1:], steps_out[1:], strict=True):
+        h = torch.addcmul(p_t, u, h, out=h_t).clamp_(min=0)
     return out
 
 
 def _backward_loop(
     grad_out: torch.Tensor, out: torch.Tensor, u: torch.Tensor
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Gradients of the recurrence with respect to ``projected`` and ``u``, back through time."""
-    n, steps, hidden = out.shape
+    """Gradients of the recurrence with respect to ``projected`` and ``u``, back through time.
+
+    With ``g_t`` the gradient at the input of step ``t``'s ReLU,
+    ``g_t = relu'(h_t) * (grad_out_t + u * g_{t+1})``. ReLU passes the
+    gradient where its output is positive (as torch's own relu), and since
+    ``h_t >= 0`` that mask is ``sign(h_t)``: a float product, several times
+    cheaper per step on the CPU than a boolean mask.
+    """
     grad_projected = torch.empty_like(out)
-    grad_u = out.new_zeros(hidden)
-    carry = out.new_zeros(n, hidden)  # dL/dh_t arriving from step t + 1
-    for t in range(steps - 1, -1, -1):
-        # ReLU passes the gradient where its output is positive (as torch's own relu).
-        g = (grad_out[:, t] + carry) * (out[:, t] > 0).to(out.dtype)
-        grad_projected[:, t] = g
-        if t > 0:
-            grad_u += (g * out[:, t - 1]).sum(0)
-        carry = g * u
-    return grad_projected, grad_u
+    grads_in, grads, outs = grad_out.unbind(1), grad_projected.unbind(1), out.unbind(1)
+    last = len(grads_in) - 1
+    grad_u = torch.zeros_like(grads_in[0])  # summed over the batch at the end
+    g = grads[last].copy_(grads_in[last]).mul_(torch.sign(outs[last]))
+    for t in range(last - 1, -1, -1):
+        grad_u.addcmul_(g, outs[t])  # step t + 1 read u * h_t
+        g = torch.addcmul(grads_in[t], u, g, out=grads[t]).mul_(torch.sign(outs[t]))
+    return grad_projected, grad_u.sum(0)
 
 
 def run_directional_stack(
@@ -124,7 +132,7 @@ class ElementwiseRecurrence(torch.autograd.Function):
     costs far more than the arithmetic: at 1,000 steps a training step was 7
     times slower than ``nn.LSTM``'s. Here the forward and the backward
     recurrences are plain loops of a few element-wise operations that keep
-    only the outputs (the ReLU mask is ``output > 0``); no graph is built
+    only the outputs (the ReLU mask is ``sign(output)``); no graph is built
     per step. ``tests/test_modules.py`` checks them against autograd with
     ``gradcheck``.
     """
