@@ -198,12 +198,23 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
     _criterion_params: ClassVar[dict] = {}
 
     @abstractmethod
-    def _encode_target(self, y: Any, *, keep: bool = False) -> tuple[np.ndarray, int]:
-        """Validate y, record what predict needs, return (training target, output size)."""
+    def _encode_target(
+        self, y: Any, *, keep: bool = False, weights: np.ndarray | None = None
+    ) -> tuple[np.ndarray, int]:
+        """Validate y, record what predict needs, return (training target, output size).
+
+        ``weights`` are the checked sample weights, ``(n,)`` or None, for
+        statistics of y (regressors standardise it).
+        """
 
     @abstractmethod
-    def _encode_step_target(self, y: Any, X: Sequences, *, keep: bool = False) -> tuple[np.ndarray, int]:
-        """The same for per-step targets, laid out like ``X.values`` with ``_step_fill`` at padding."""
+    def _encode_step_target(
+        self, y: Any, X: Sequences, *, keep: bool = False, weights: np.ndarray | None = None
+    ) -> tuple[np.ndarray, int]:
+        """The same for per-step targets, laid out like ``X.values`` with ``_step_fill`` at padding.
+
+        ``weights`` are per step, ``(n, T)`` in X's layout, or None.
+        """
 
     # How the held-out sequences are scored each epoch with early stopping:
     # "accuracy" or "r2", as each estimator's score (see ValidationScore).
@@ -244,7 +255,9 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             Weight of each sequence in the loss: the loss of a batch is
             ``sum(w * loss) / sum(w)`` over its sequences, so a weight of 2
             counts a sequence about twice (not exactly: batches are drawn
-            without repetition). With ``output="sequence"`` the weights may
+            without repetition). The statistics the inputs and a regressor's
+            target are standardised with count it exactly twice (and a weight
+            of 0 not at all). With ``output="sequence"`` the weights may
             also be given per step, shaped like y without its output axis:
             (n_samples, n_timesteps) or a list of (T_i,) arrays. Non-negative,
             not all zero; None weighs every sequence (and step) equally.
@@ -296,21 +309,28 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         per_step = self.output == "sequence"
         if X.instances is not None:
             y = align_target(name, y, X.instances, X.step_index if per_step else None)
-        if per_step:
-            target, output_size = self._encode_step_target(y, X, keep=keep)
-        else:
-            target, output_size = self._encode_target(y, keep=keep)
-            check_consistent_samples(self, X, target)
         if X.instances is not None and sample_weight is not None:
             sample_weight = align_target(name, sample_weight, X.instances, X.step_index if per_step else None)
-        weights = self._class_weighted(check_sample_weight(self, sample_weight, X, per_step=per_step), target)
+        # The weights count in the scaling statistics too (class weights
+        # included, as they multiply the sample weights), so that a weight of 2
+        # scales the data as a repeated sequence would, and 0 as a removed one.
+        sample_weights = check_sample_weight(self, sample_weight, X, per_step=per_step)
+        if per_step:
+            target, output_size = self._encode_step_target(y, X, keep=keep, weights=sample_weights)
+        else:
+            target, output_size = self._encode_target(y, keep=keep, weights=sample_weights)
+            check_consistent_samples(self, X, target)
+        weights = self._class_weighted(sample_weights, target)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         if incremental:
             # Each call draws other batch orders and dropout masks, reproducibly.
             seed = (seed + 7919 * getattr(self, "n_iter_", 0)) % np.iinfo(np.int32).max
         cell = self._cell_name()
-        build = self._continued_network if continuing else self._new_network
-        network = build(X, output_size)
+        network = (
+            self._continued_network(X, output_size)
+            if continuing
+            else self._new_network(X, output_size, weights)
+        )
         if self.learning_rate == "auto":
             self.learning_rate_ = auto_learning_rate(cell)
         else:
@@ -420,8 +440,13 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         snapshot._record_training(net, len(net.history), previous_losses, previous_validation)
         write_checkpoint(directory, snapshot, net, digest, complete=complete)
 
-    def _new_network(self, X: Sequences, output_size: int) -> dict[str, Any]:
-        """Resolve the architecture's ``"auto"`` hyperparameters; return the module's arguments."""
+    def _new_network(
+        self, X: Sequences, output_size: int, weights: np.ndarray | None = None
+    ) -> dict[str, Any]:
+        """Resolve the architecture's ``"auto"`` hyperparameters; return the module's arguments.
+
+        ``weights`` (per sequence or per step) weigh the input scaling's statistics.
+        """
         cell = self._cell_name()
         self.patch_size_ = self._resolve_patch_size(X)
         self.num_layers_ = auto_num_layers(cell) if self.num_layers == "auto" else self.num_layers
@@ -431,7 +456,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             self.output != "sequence" if self.bidirectional == "auto" else self.bidirectional
         )
         categorical = self._resolve_categorical(X)
-        input_mean, input_scale = self._input_scaling(X)
+        input_mean, input_scale = self._input_scaling(X, weights)
         return {
             "input_size": X.n_features,
             "output_size": output_size,
@@ -579,8 +604,13 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             )
         return int(self.patch_size)
 
-    def _input_scaling(self, X: Sequences) -> tuple[np.ndarray | None, np.ndarray | None]:
-        """Resolve ``input_scaling_``; return the per-feature mean and scale of the valid training steps."""
+    def _input_scaling(
+        self, X: Sequences, weights: np.ndarray | None = None
+    ) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """Resolve ``input_scaling_``; return the per-feature mean and scale of the valid training steps.
+
+        With ``weights``, each step counts with its sequence's (or its own) weight.
+        """
         if X.tokens or self.input_scaling is None:
             self.input_scaling_ = None
         elif self.input_scaling == "auto":
@@ -592,7 +622,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         if self.input_scaling_ is None:
             self.input_mean_ = self.input_scale_ = None
             return None, None
-        mean, std = X.feature_moments()
+        mean, std = X.feature_moments(weights)
         if self.categorical_features_ is not None:
             # Codes are embedded, not scaled: the statistics are the numeric features' only.
             numeric = np.setdiff1d(np.arange(X.n_features), self.categorical_features_)

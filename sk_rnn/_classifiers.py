@@ -163,7 +163,9 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
             )
         return encoder.transform(labels).astype(np.int64)
 
-    def _encode_target(self, y: Any, *, keep: bool = False) -> tuple[np.ndarray, int]:
+    def _encode_target(
+        self, y: Any, *, keep: bool = False, weights: np.ndarray | None = None
+    ) -> tuple[np.ndarray, int]:
         if _is_label_indicator(y):
             return self._fit_label_indicators(y, keep=keep)
         if keep and self._multilabel:
@@ -222,7 +224,9 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
                 f"started with {self.classes_.tolist()}; pass the same classes (or none) on later calls."
             )
 
-    def _encode_step_target(self, y: Any, X: Sequences, *, keep: bool = False) -> tuple[np.ndarray, int]:
+    def _encode_step_target(
+        self, y: Any, X: Sequences, *, keep: bool = False, weights: np.ndarray | None = None
+    ) -> tuple[np.ndarray, int]:
         self._multilabel = False
         layout, _ = per_step_layout(self, y, X)
         if layout.shape[2] != 1:

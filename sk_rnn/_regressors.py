@@ -150,8 +150,11 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
     def _validation_point(self):
         return functools.partial(point_outputs, loss=self._head[0], quantiles=self._head[1])
 
-    def _standardise(self, y: np.ndarray, *, keep: bool) -> np.ndarray:
-        """Standardise each target column of a finite (m, k) array, recording (or, with keep, reusing) how."""
+    def _standardise(self, y: np.ndarray, *, keep: bool, weights: np.ndarray | None = None) -> np.ndarray:
+        """Standardise each target column of a finite (m, k) array, recording (or, with keep, reusing) how.
+
+        ``weights`` ``(m,)`` weigh the mean and deviation, as repeating rows would.
+        """
         if keep:
             # The trained network's outputs are in the units of the first fit.
             if y.shape[1] != self.n_outputs_:
@@ -163,24 +166,31 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
             return (y - self._y_mean) / self._y_scale
         # Standardising the target lets the defaults (learning rate, gradient
         # clipping, initialisation) work whatever the unit of y is.
-        self._y_mean = y.mean(axis=0)
-        scale = y.std(axis=0)
+        self._y_mean = np.average(y, axis=0, weights=weights)
+        scale = np.sqrt(np.average((y - self._y_mean) ** 2, axis=0, weights=weights))
         self._y_scale = np.where(scale > 0, scale, 1.0)
         self.n_outputs_ = y.shape[1]
         return (y - self._y_mean) / self._y_scale
 
-    def _encode_target(self, y: Any, *, keep: bool = False) -> tuple[np.ndarray, int]:
+    def _encode_target(
+        self, y: Any, *, keep: bool = False, weights: np.ndarray | None = None
+    ) -> tuple[np.ndarray, int]:
         y = check_regression_target(self, y)
         self._y_was_1d = y.ndim == 1
-        standardised = self._standardise(y.reshape(len(y), -1), keep=keep)
+        if weights is not None and len(weights) != len(y):
+            weights = None  # the sample count check that follows says what is wrong
+        standardised = self._standardise(y.reshape(len(y), -1), keep=keep, weights=weights)
         return standardised.astype(np.float32), self.n_outputs_ * self._record_head()
 
-    def _encode_step_target(self, y: Any, X: Sequences, *, keep: bool = False) -> tuple[np.ndarray, int]:
+    def _encode_step_target(
+        self, y: Any, X: Sequences, *, keep: bool = False, weights: np.ndarray | None = None
+    ) -> tuple[np.ndarray, int]:
         layout, self._y_was_1d = per_step_layout(self, y, X)
         valid = X.valid_steps()
         values = check_regression_target(self, layout[valid])
         target = np.full(layout.shape, np.nan, dtype=np.float32)
-        target[valid] = self._standardise(values, keep=keep)
+        step_weights = None if weights is None else weights[valid]
+        target[valid] = self._standardise(values, keep=keep, weights=step_weights)
         return target, self.n_outputs_ * self._record_head()
 
     @_fit_context(prefer_skip_nested_validation=True)

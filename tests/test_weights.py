@@ -158,3 +158,31 @@ def test_class_weight_for_an_unknown_label_is_refused():
         ValueError, match=r"class_weight for \[5\], which are not classes of y \(its classes are \[0, 1\]\)"
     ):
         LSTMClassifier(max_epochs=1, class_weight={5: 2.0}).fit(X, y)
+
+
+def test_the_scaling_statistics_count_weights_as_repeated_sequences():
+    # A weight of 2 scales X and y as the sequence repeated would, and a
+    # weight of 0 as the sequence left out: the mean and deviation of the
+    # input features (global scaling) and of the regression target.
+    y = X[:, :, 0].sum(axis=1) * 10 + 3
+    weights = np.tile([0.0, 1.0, 2.0, 3.0], 16)
+    settings = {"input_scaling": "global", "hidden_size": 4, "max_epochs": 1, "random_state": 0}
+    weighted = RNNRegressor(cell="gru", **settings).fit(X, y, sample_weight=weights)
+    repeated = RNNRegressor(cell="gru", **settings).fit(
+        np.repeat(X, weights.astype(int), axis=0), np.repeat(y, weights.astype(int))
+    )
+    np.testing.assert_allclose(weighted.input_mean_, repeated.input_mean_, rtol=1e-12)
+    np.testing.assert_allclose(weighted.input_scale_, repeated.input_scale_, rtol=1e-12)
+    np.testing.assert_allclose(weighted._y_mean, repeated._y_mean, rtol=1e-12)
+    np.testing.assert_allclose(weighted._y_scale, repeated._y_scale, rtol=1e-12)
+    unweighted = RNNRegressor(cell="gru", **settings).fit(X, y)
+    assert not np.allclose(unweighted.input_mean_, weighted.input_mean_)
+
+
+def test_per_step_weights_weigh_the_per_step_target_statistics():
+    y_steps = X[:, :, 0] * 5 + 1
+    step_weights = np.where(np.arange(5) < 2, 0.0, 1.0) * np.ones((64, 1))
+    model = RNNRegressor(cell="gru", output="sequence", hidden_size=4, max_epochs=1, random_state=0)
+    model.fit(X, y_steps, sample_weight=step_weights)
+    np.testing.assert_allclose(model._y_mean, [y_steps[:, 2:].mean()], rtol=1e-12)
+    np.testing.assert_allclose(model.input_mean_, X[:, 2:].reshape(-1, 2).mean(axis=0), rtol=1e-12)

@@ -151,28 +151,40 @@ class Sequences:
         aligned[padding] = fill
         return aligned
 
-    def feature_moments(self) -> tuple[np.ndarray, np.ndarray]:
+    def feature_moments(self, weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Mean and standard deviation of every feature over the valid steps, in float64.
 
         Computed a block of rows at a time (Chan et al.'s pairwise update), so
         that windows of a long series, a view, are never copied whole.
+        ``weights``, per sequence ``(n,)`` or per step ``(n, T)`` in this
+        layout, weigh every valid step: a weight of 2 counts a step as if it
+        were there twice, 0 leaves it out.
         """
-        count = 0
+        total_weight = 0.0
         mean = np.zeros(self.n_features)
         sum_squares = np.zeros(self.n_features)
         for low in range(0, len(self), CHUNK_ROWS):
-            block = self.take(slice(low, low + CHUNK_ROWS))
-            values = np.asarray(block.values, dtype=np.float64)[block.valid_steps()]
-            if len(values) == 0:
+            rows = slice(low, low + CHUNK_ROWS)
+            block = self.take(rows)
+            valid = block.valid_steps()
+            values = np.asarray(block.values, dtype=np.float64)[valid]
+            if weights is None:
+                step_weights = np.ones(len(values))
+            elif weights.ndim == 1:
+                step_weights = np.broadcast_to(weights[rows][:, np.newaxis], valid.shape)[valid]
+            else:
+                step_weights = weights[rows][valid]
+            block_weight = step_weights.sum()
+            if block_weight == 0:
                 continue
-            block_mean = values.mean(axis=0)
-            block_sum_squares = ((values - block_mean) ** 2).sum(axis=0)
-            total = count + len(values)
+            block_mean = step_weights @ values / block_weight
+            block_sum_squares = step_weights @ (values - block_mean) ** 2
+            combined = total_weight + block_weight
             delta = block_mean - mean
-            mean = mean + delta * len(values) / total
-            sum_squares = sum_squares + block_sum_squares + delta**2 * count * len(values) / total
-            count = total
-        return mean, np.sqrt(sum_squares / max(count, 1))
+            mean = mean + delta * block_weight / combined
+            sum_squares = sum_squares + block_sum_squares + delta**2 * total_weight * block_weight / combined
+            total_weight = combined
+        return mean, np.sqrt(sum_squares / total_weight if total_weight > 0 else sum_squares)
 
     @property
     def batch_dtype(self) -> type:
