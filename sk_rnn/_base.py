@@ -35,7 +35,7 @@ from ._defaults import (
     auto_num_layers,
     auto_patch_size,
 )
-from ._training.batches import ArrayBatches
+from ._training.batches import ArrayBatches, float_dtype
 from ._training.checkpoints import fingerprint, read_resumption, stopped_early, write_checkpoint
 from ._training.net import is_incremental, module_arguments, predict_outputs
 from ._training.plan import (
@@ -115,7 +115,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
         "device": [str, torch.device],
-        "precision": [StrOptions({"float32", "bfloat16"})],
+        "precision": [StrOptions({"float32", "bfloat16", "float64"})],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "warm_start": ["boolean"],
@@ -368,7 +368,13 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             seed=seed,
             verbose=self.verbose,
         )
-        data = ArrayBatches(X, target, step_fill=self._step_fill if per_step else None, weights=weights)
+        data = ArrayBatches(
+            X,
+            target,
+            step_fill=self._step_fill if per_step else None,
+            weights=weights,
+            float_dtype=float_dtype(self.precision),
+        )
         previous_losses = list(self.loss_curve_) if continuing else []
         previous_validation = list(self.validation_loss_curve_ or []) if continuing else []
         resume = checkpoint = None
@@ -572,7 +578,9 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
     def _validated_sequences(self, X: Any, *, reset: bool) -> Sequences:
         """Numeric sequences, or token ids when ``embedding_dim`` is set."""
         if self.embedding_dim is None:
-            sequences = check_sequences(self, X, reset=reset)
+            # float64 networks read a 2-D table as given; float32 ones convert it once here.
+            table_dtype = [np.float64, np.float32] if self.precision == "float64" else np.float32
+            sequences = check_sequences(self, X, reset=reset, table_dtype=table_dtype)
             if not reset and getattr(self, "categorical_features_", None) is not None:
                 check_category_codes(self, sequences, self.categorical_features_)
             return sequences

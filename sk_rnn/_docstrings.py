@@ -150,8 +150,14 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         Where to train and predict: "cpu", "cuda" (or "cuda:N"), or "auto"
         for the first GPU when one is available and the CPU otherwise.
 
-    precision : {"float32", "bfloat16"}, default="float32"
-        "bfloat16": automatic mixed precision (``torch.autocast``) in
+    precision : {"float32", "bfloat16", "float64"}, default="float32"
+        The floating-point type the network computes in. "float64": weights,
+        inputs and gradients in double precision, about 2 to 3 times slower
+        on the CPU; for small data sets where float32's rounding matters,
+        such as results that must not depend on the order of the rows in a
+        batch (a sample weight of 2 then trains exactly as a repeated
+        sequence, in full batches without dropout). "bfloat16": automatic
+        mixed precision (``torch.autocast``) in
         training and prediction: the matrix products (and, on CUDA, the
         recurrent layers) run in bfloat16, the rest, the loss and the weights
         in float32. It pays off on hardware with bfloat16 units: NVIDIA GPUs

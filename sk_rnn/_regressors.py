@@ -180,7 +180,8 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
         if weights is not None and len(weights) != len(y):
             weights = None  # the sample count check that follows says what is wrong
         standardised = self._standardise(y.reshape(len(y), -1), keep=keep, weights=weights)
-        return standardised.astype(np.float32), self.n_outputs_ * self._record_head()
+        # Batches cast it to the network's float dtype (see ArrayBatches).
+        return standardised, self.n_outputs_ * self._record_head()
 
     def _encode_step_target(
         self, y: Any, X: Sequences, *, keep: bool = False, weights: np.ndarray | None = None
@@ -188,7 +189,7 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
         layout, self._y_was_1d = per_step_layout(self, y, X)
         valid = X.valid_steps()
         values = check_regression_target(self, layout[valid])
-        target = np.full(layout.shape, np.nan, dtype=np.float32)
+        target = np.full(layout.shape, np.nan)
         step_weights = None if weights is None else weights[valid]
         target[valid] = self._standardise(values, keep=keep, weights=step_weights)
         return target, self.n_outputs_ * self._record_head()

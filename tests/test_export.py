@@ -115,6 +115,17 @@ def test_input_scaling_is_inside_the_graph(input_scaling, runner, tmp_path):
 
 
 @pytest.mark.parametrize("runner", sorted(RUNNERS))
+def test_a_float64_network_exports_as_float32(runner, tmp_path):
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 12, 2))
+    reg = RNNRegressor(cell="indrnn", precision="float64", **SMALL).fit(X, X[:, -3:, 0].sum(axis=1))
+    (prediction,) = RUNNERS[runner](reg, tmp_path, {"X": X.astype(np.float32)}, lengths=False)
+    assert prediction.dtype == np.float32
+    np.testing.assert_allclose(prediction, reg.predict(X), rtol=1e-5, atol=ATOL)
+    assert next(reg.net_.module_.parameters()).dtype == torch.float64  # the estimator keeps its own
+
+
+@pytest.mark.parametrize("runner", sorted(RUNNERS))
 def test_regressor_heads_give_std_and_quantiles(runner, tmp_path):
     sequences = ragged()
     y = np.array([[s[:, 0].sum(), s[:, 1].mean() * 100.0] for s in sequences])

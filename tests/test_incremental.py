@@ -74,6 +74,10 @@ def test_partial_fit_refuses_what_the_first_call_did_not_allow():
         model.partial_fit(RNG.randn(80, 6, 3), y)
     with pytest.raises(ValueError, match=r"partial_fit does not support early_stopping=True"):
         LSTMClassifier(early_stopping=True).partial_fit(X, y, classes=[0, 1])
+    model.set_params(precision="float64")
+    with pytest.raises(ValueError, match=r"precision='float32', but precision is now 'float64'.*call fit"):
+        model.partial_fit(X, y)
+    assert model.n_iter_ == 1
 
 
 def test_partial_fit_after_fit_continues_from_the_fitted_weights():

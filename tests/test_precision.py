@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import torch
 from sklearn.datasets import load_digits
 from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import InvalidParameterError
@@ -53,3 +54,32 @@ def test_bfloat16_on_real_data_and_through_save_and_load(tmp_path):
 def test_an_unknown_precision_is_refused():
     with pytest.raises(InvalidParameterError, match="precision"):
         GRURegressor(precision="float16").fit(*sum_task(n=20))
+
+
+def test_float64_trains_in_double_precision_and_persists(tmp_path):
+    X, y = sum_task(n=120)
+    model = RNNRegressor(cell="gru", precision="float64", hidden_size=8, max_epochs=5, random_state=0)
+    model.fit(X, y)
+    assert all(parameter.dtype == torch.float64 for parameter in model.net_.module_.parameters())
+    assert np.isfinite(model.predict(X)).all()
+    sk_rnn.save(model, tmp_path / "model.skrnn")
+    loaded = sk_rnn.load(tmp_path / "model.skrnn")
+    assert loaded.precision == "float64"
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+
+
+@pytest.mark.parametrize("cls", [LSTMClassifier, RNNRegressor], ids=lambda c: c.__name__)
+def test_float64_full_batches_make_integer_weights_equal_repeated_sequences(cls):
+    # A weight of k trains exactly as the sequence repeated k times (0: left
+    # out) when every update sees the whole data set, without dropout, in float64.
+    X, y = sum_task(n=40)
+    if cls is LSTMClassifier:
+        y = (y > 0).astype(int)
+    weights = np.tile([0, 1, 2, 3], 10)
+    settings = {"precision": "float64", "batch_size": 1000, "dropout": 0.0, "hidden_size": 8}
+    weighted = cls(max_epochs=5, random_state=0, **settings).fit(X, y, sample_weight=weights)
+    repeated = cls(max_epochs=5, random_state=0, **settings).fit(
+        np.repeat(X, weights, axis=0), np.repeat(y, weights)
+    )
+    method = "predict_proba" if cls is LSTMClassifier else "predict"
+    np.testing.assert_allclose(getattr(weighted, method)(X), getattr(repeated, method)(X), rtol=1e-10)

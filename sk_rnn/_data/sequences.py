@@ -186,20 +186,15 @@ class Sequences:
             total_weight = combined
         return mean, np.sqrt(sum_squares / total_weight if total_weight > 0 else sum_squares)
 
-    @property
-    def batch_dtype(self) -> type:
-        """float32 for values, int64 for token ids."""
-        return np.int64 if self.tokens else np.float32
-
-    def batch(self, index: slice | np.ndarray) -> dict[str, torch.Tensor]:
+    def batch(self, index: slice | np.ndarray, float_dtype: type = np.float32) -> dict[str, torch.Tensor]:
         """``{"X": tensor}``, plus ``"lengths"`` when the batch holds padding.
 
         Valid steps are moved to the front of each row and the batch is trimmed
         to its longest sequence, so padding only ever trails, as packing needs.
-        X is float32, or int64 for token ids (padding id 0).
+        X is ``float_dtype``, or int64 for token ids (padding id 0).
         """
         block = self.values[index]
-        dtype = self.batch_dtype
+        dtype = np.int64 if self.tokens else float_dtype
         if self.lengths is None:
             return {"X": shared_tensor(np.ascontiguousarray(block, dtype=dtype))}
         lengths = self.lengths[index]

@@ -132,7 +132,8 @@ class ServingModule(nn.Module):
 
     def __init__(self, estimator: _BaseRNN) -> None:
         super().__init__()
-        network = copy.deepcopy(estimator.net_.module_).cpu().eval()
+        # Exported graphs compute in float32, a float64 network's included.
+        network = copy.deepcopy(estimator.net_.module_).cpu().float().eval()
         network.record_input_gradients = False
         network.recorded_inputs = None
         # Packed sequences do not survive tracing; the unpacked layers compute

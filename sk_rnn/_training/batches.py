@@ -17,7 +17,16 @@ from torch.utils.data import Dataset
 
 from .._data.sequences import Sequences, shared_tensor
 
-__all__ = ["ArrayBatches", "BatchIterable"]
+__all__ = ["ArrayBatches", "BatchIterable", "float_dtype"]
+
+
+def float_dtype(precision: str) -> type:
+    """The numpy dtype of batches for a network of this ``precision``.
+
+    float64 networks compute in float64; float32 and bfloat16 ones (whose
+    autocast keeps float32 inputs) read float32.
+    """
+    return np.float64 if precision == "float64" else np.float32
 
 
 class ArrayBatches(Dataset):
@@ -35,6 +44,9 @@ class ArrayBatches(Dataset):
     weights : ndarray of shape (n_samples,) or (n_samples, n_timesteps), default=None
         Sample weights, per step in the layout of ``X.values`` with per-step
         targets. Batches then carry ``(y, weights)`` as their target.
+    float_dtype : numpy dtype, default=np.float32
+        The dtype of the values, float targets and weights in every batch:
+        the network's (see :func:`float_dtype`).
     """
 
     def __init__(
@@ -43,14 +55,18 @@ class ArrayBatches(Dataset):
         y: np.ndarray | None = None,
         step_fill: float | None = None,
         weights: np.ndarray | None = None,
+        float_dtype: type = np.float32,
     ) -> None:
         self.X = X
         self.step_fill = step_fill
+        self.float_dtype = float_dtype
+        if y is not None and y.dtype.kind == "f":
+            y = y.astype(float_dtype, copy=False)
         if y is None or step_fill is not None:
             self.y = y  # per-step targets are aligned batch by batch, in numpy
         else:
             self.y = shared_tensor(y)
-        self.weights = None if weights is None else weights.astype(np.float32)
+        self.weights = None if weights is None else weights.astype(float_dtype)
 
     def __len__(self) -> int:
         return len(self.X)
@@ -62,6 +78,7 @@ class ArrayBatches(Dataset):
             part = ArrayBatches.__new__(ArrayBatches)
             part.X = self.X.take(rows)
             part.step_fill = self.step_fill
+            part.float_dtype = self.float_dtype
             part.y = None if self.y is None else self.y[rows]
             part.weights = None if self.weights is None else self.weights[rows]
             parts.append(part)
@@ -76,7 +93,7 @@ class ArrayBatches(Dataset):
         for start in range(0, n, batch_size):
             # Without shuffling a batch is a contiguous slice: a view, no copy.
             index = slice(start, start + batch_size) if order is None else order[start : start + batch_size]
-            yield self.X.batch(index), self._target_batch(index)
+            yield self.X.batch(index, self.float_dtype), self._target_batch(index)
 
     def _target_batch(self, index: slice | np.ndarray) -> Any:
         if self.y is None:

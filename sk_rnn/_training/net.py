@@ -10,7 +10,7 @@ from skorch import NeuralNet
 from skorch.utils import to_tensor
 
 from .._data.sequences import Sequences
-from .batches import ArrayBatches, BatchIterable
+from .batches import ArrayBatches, BatchIterable, float_dtype
 from .scoped_state import flush_denormals
 
 __all__ = [
@@ -67,6 +67,18 @@ class SequenceNet(NeuralNet):
         return BatchIterable(
             dataset, max(batch_size, 1), shuffle=training, seed=seed, first_epoch=self.epoch_offset
         )
+
+    def initialize_module(self):
+        super().initialize_module()
+        if getattr(self, "precision", "float32") == "float64":
+            self.module_.double()
+        return self
+
+    def initialize_criterion(self):
+        super().initialize_criterion()
+        if getattr(self, "precision", "float32") == "float64":
+            self.criterion_.double()  # buffers such as the quantile levels
+        return self
 
     def infer(self, x, **fit_params):
         if getattr(self, "precision", "float32") != "bfloat16":
@@ -152,7 +164,8 @@ def predict_outputs(net: SequenceNet, X: Sequences) -> np.ndarray:
     result = None
     start = 0
     with flush_denormals():
-        for batch, _ in ArrayBatches(X).batches(batch_size, shuffle=False):
+        data = ArrayBatches(X, float_dtype=float_dtype(getattr(net, "precision", "float32")))
+        for batch, _ in data.batches(batch_size, shuffle=False):
             rows = len(batch["X"])
             missing = 0 if rows == 1 else -rows % _ROW_BLOCK
             if missing:

@@ -71,7 +71,7 @@ class TrainingPlan:
     # Maps raw outputs to the predictions validation_score compares (a regressor's
     # quantile or normal head gives several numbers per target); None: as they are.
     validation_point: Callable[[np.ndarray], np.ndarray] | None = None
-    # "float32", or "bfloat16" for mixed precision (see SequenceNet.infer).
+    # "float32", "float64", or "bfloat16" for mixed precision (see SequenceNet.infer).
     precision: str = "float32"
 
     @property
@@ -142,6 +142,14 @@ def fit_network(
 
 def train_one_more_epoch(net: SequenceNet, plan: TrainingPlan, data: ArrayBatches) -> SequenceNet:
     """One more epoch of a ``partial_fit`` net: the same optimizer, its moments and step count kept."""
+    was_float64, is_float64 = net.precision == "float64", plan.precision == "float64"
+    if was_float64 != is_float64:
+        # The weights and the optimizer's moments are stored in the old dtype.
+        raise ValueError(
+            f"{plan.estimator_name}.partial_fit continues a network trained with "
+            f"precision={net.precision!r}, but precision is now {plan.precision!r}. Set it back, or "
+            "call fit to train a new network."
+        )
     net.shuffle_seed = plan.seed
     net.precision = plan.precision
     with seeded_torch(plan.seed, plan.device), flush_denormals():
