@@ -29,11 +29,11 @@ MODULE_PREFIX = "module__"
 # many rows. The CPU matrix kernels (MKL, oneDNN) round according to the
 # number of rows: fewer than four take other code paths, and narrow products
 # depend on the rows modulo a small block. With whole blocks, the output for
-# a sequence is bit-identical whatever else is in the batch. A batch of one
-# sequence runs on one row instead: padding it to eight rows costs 1.8-2.2
-# times the bare module's latency, and its outputs agree with the padded ones
-# to float32 rounding (about 1e-7 relative), within what scikit-learn's
-# subset-invariance check allows.
+# a sequence is bit-identical whatever else is in the batch (on most CPUs;
+# see docs/performance.rst). A batch of one sequence runs on one row instead:
+# padding it to eight rows costs 1.8-2.6 times the bare module's latency, and
+# its outputs agree with the padded ones to float32 rounding (about 1e-7
+# relative).
 _ROW_BLOCK = 8
 
 # Prediction batches: as large as possible (fewer Python round trips) while
