@@ -63,6 +63,26 @@ def test_indrnn_recurrent_weights_stay_within_their_bound():
     assert torch.isfinite(output_clamped).all()
 
 
+def test_indrnn_initialisation_follows_the_length_of_the_recurrence():
+    # Up to 32 steps: nn.Linear's input weights and u in [0, bound] in every layer.
+    short = IndRNN(4, 256, num_layers=2, recurrent_max=recurrent_weight_bound(20), n_steps=20)
+    for directions in short.layers:
+        layer = directions[0]
+        assert layer.input_weight.weight.abs().max() > 0.9 * layer.input_size**-0.5
+        assert layer.recurrent_weight.min() < 0.05
+    # Over 1,000 steps: input weights within 0.001, and the last layer's
+    # units keep at least half of a value over the whole sequence.
+    bound = recurrent_weight_bound(1000)
+    long = IndRNN(4, 256, num_layers=2, recurrent_max=bound, n_steps=1000)
+    first, last = long.layers[0][0], long.layers[1][0]
+    for layer in (first, last):
+        assert 0.0009 < layer.input_weight.weight.abs().max() <= 0.001
+    assert first.recurrent_weight.min() < 0.05
+    assert last.recurrent_weight.min() >= 1 / bound
+    assert (last.recurrent_weight.min() ** 1000) >= 0.5 - 1e-6
+    assert (last.recurrent_weight.max() ** 1000) <= 2.0 + 1e-6
+
+
 def test_indrnn_shapes_follow_torch_rnn_convention():
     rnn = IndRNN(3, 7, num_layers=3, bidirectional=True, dropout=0.1)
     output, h_n = rnn(torch.randn(5, 4, 3))

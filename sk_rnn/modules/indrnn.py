@@ -26,8 +26,12 @@ __all__ = [
 ]
 
 
-# Bound of the uniform initial input weights (see IndRNNLayer.reset_parameters).
-_INPUT_WEIGHT_BOUND = 1e-3
+# Recurrences up to this many steps start as measured on the learning panel
+# (the "auto" patches keep IndRNN at 32 steps); longer ones start as the
+# authors' reference implementations do (see IndRNN's n_steps).
+PLAIN_INIT_STEPS = 32
+# The reference implementations' bound on the initial input weights.
+REFERENCE_INPUT_BOUND = 1e-3
 
 
 def recurrent_weight_bound(sequence_length: int, magnitude: float = 2.0) -> float:
@@ -169,41 +173,45 @@ class IndRNNLayer(nn.Module):
         Start every unit with a memory spanning the sequence: ``u`` uniform
         in ``[1 / recurrent_max, recurrent_max]`` instead of
         ``[0, recurrent_max]`` (see :meth:`reset_parameters`).
+    input_bound : float, default=None
+        Start the input weights uniform in ``[-input_bound, input_bound]``;
+        None starts them as ``nn.Linear`` does.
     """
 
     def __init__(
-        self, input_size: int, hidden_size: int, recurrent_max: float = 1.0, long_memory: bool = False
+        self,
+        input_size: int,
+        hidden_size: int,
+        recurrent_max: float = 1.0,
+        long_memory: bool = False,
+        input_bound: float | None = None,
     ) -> None:
         super().__init__()
         self.input_size = input_size
         self.hidden_size = hidden_size
         self.recurrent_max = float(recurrent_max)
         self.long_memory = bool(long_memory)
+        self.input_bound = input_bound
         self.input_weight = nn.Linear(input_size, hidden_size)
         self.recurrent_weight = nn.Parameter(torch.empty(hidden_size))
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        """Initialise the weights as the IndRNN authors' reference implementations do.
+        """Input weights as ``nn.Linear``'s or within ``input_bound``, biases 0, ``u`` uniform.
 
-        Input weights uniform in ``[-0.001, 0.001]`` and biases at zero: a
-        unit whose ``u`` is near 1 sums its inputs over every step, so
-        weights of ``nn.Linear``'s usual size (about ``1 / sqrt(fan_in)``)
-        start the states, and the first gradients, hundreds of times too
-        large over a long sequence. Adam grows the weights to the size the
-        data needs within a few updates. Recurrent weights uniform in
-        ``[0, recurrent_max]`` (every unit some memory, none exploding), or,
-        with ``long_memory`` (the last layer of :class:`IndRNN`), in
-        ``[1 / recurrent_max, recurrent_max]``: with ``recurrent_max =
-        2 ** (1 / T)`` every unit then keeps at least half of a value over
-        the T steps of a sequence, so what the first step carried still
-        reaches the state the prediction is read from. Measured on the
-        adding problem over 200 steps: with these two, test MSE 0.001 in 60
-        epochs; with ``nn.Linear``'s input weights and ``u`` in
-        ``[0, recurrent_max]`` for every layer, 0.07 after 30 epochs and
-        unstable.
+        Biases start at zero so that ReLU units start active for about half
+        the inputs. ``u`` is uniform in ``[0, recurrent_max]`` (every unit
+        some memory, none exploding), or with ``long_memory`` in
+        ``[1 / recurrent_max, recurrent_max]``, as the authors' reference
+        implementations start the last layer: with ``recurrent_max =
+        2 ** (1 / T)`` every unit then keeps at least half of a value over T
+        steps, so what the first step carried reaches the state a prediction
+        is read from. :class:`IndRNN` chooses both from the sequence length.
         """
-        nn.init.uniform_(self.input_weight.weight, -_INPUT_WEIGHT_BOUND, _INPUT_WEIGHT_BOUND)
+        if self.input_bound is None:
+            self.input_weight.reset_parameters()
+        else:
+            nn.init.uniform_(self.input_weight.weight, -self.input_bound, self.input_bound)
         nn.init.zeros_(self.input_weight.bias)
         lowest = 1.0 / self.recurrent_max if self.long_memory else 0.0
         nn.init.uniform_(self.recurrent_weight, lowest, self.recurrent_max)
@@ -251,6 +259,20 @@ class IndRNN(nn.Module):
         Whether to add a direction that reads each sequence backwards.
     recurrent_max : float, default=1.0
         Bound on the recurrent weights; see :func:`recurrent_weight_bound`.
+    n_steps : int, default=None
+        Steps the recurrence typically runs, which sets the initialisation.
+        Up to 32 (or None), every layer starts with ``nn.Linear``'s input
+        weights and ``u`` uniform in ``[0, recurrent_max]``, the start the
+        learning defaults were measured with. Over longer recurrences every
+        layer starts as the authors' reference implementations start it:
+        input weights uniform in ±0.001, since a unit whose ``u`` is near 1
+        sums its inputs over up to ``n_steps`` steps, and weights of
+        ``nn.Linear``'s size make those sums, and the first gradients,
+        hundreds of times too large; and the last layer with long memory
+        (see :meth:`IndRNNLayer.reset_parameters`). On the adding problem
+        over 200 steps this took the test MSE from 0.07, unstable, to 0.001;
+        over 1,000 steps it is what solves it (input weights 32 / T times
+        ``nn.Linear``'s gave 0.016 where ±0.001 gave 0.008).
 
     Examples
     --------
@@ -274,6 +296,7 @@ class IndRNN(nn.Module):
         dropout: float = 0.0,
         bidirectional: bool = False,
         recurrent_max: float = 1.0,
+        n_steps: int | None = None,
     ) -> None:
         super().__init__()
         if not batch_first:
@@ -283,14 +306,16 @@ class IndRNN(nn.Module):
         self.num_layers = num_layers
         self.bidirectional = bidirectional
         self.num_directions = 2 if bidirectional else 1
+        long_recurrence = n_steps is not None and n_steps > PLAIN_INIT_STEPS
+        input_bound = REFERENCE_INPUT_BOUND if long_recurrence else None
         layers = []
         for layer in range(num_layers):
             layer_input = input_size if layer == 0 else hidden_size * self.num_directions
-            # The last layer's state is what the head reads: it starts with long memory.
-            long_memory = layer == num_layers - 1
+            # The last layer's state is what the head reads.
+            long_memory = long_recurrence and layer == num_layers - 1
             layers.append(
                 nn.ModuleList(
-                    IndRNNLayer(layer_input, hidden_size, recurrent_max, long_memory)
+                    IndRNNLayer(layer_input, hidden_size, recurrent_max, long_memory, input_bound)
                     for _ in range(self.num_directions)
                 )
             )

@@ -124,7 +124,8 @@ class RecurrentNetwork(nn.Module):
     sequence_length : int, default=100
         Typical sequence length in steps. Only IndRNN uses it, to bound its
         recurrent weights by ``2 ** (1 / n_patches)`` where ``n_patches`` is
-        the number of patches of a sequence of that length.
+        the number of patches of a sequence of that length, and to choose its
+        initialisation (see :class:`IndRNN`'s ``n_steps``).
     output : {"last", "mean", "max", "sequence"}, default="last"
         What the head reads: the state at each sequence's last valid step, the
         mean or the element-wise maximum of the last layer's outputs over the
@@ -241,7 +242,9 @@ class RecurrentNetwork(nn.Module):
         self.register_buffer("input_mean", _as_buffer(input_mean, input_size, 0.0))
         self.register_buffer("input_scale", _as_buffer(input_scale, input_size, 1.0))
         n_patches = -(-int(sequence_length) // self.patch_size)
-        extra = {"recurrent_max": recurrent_weight_bound(n_patches)} if cell == "indrnn" else {}
+        extra = {}
+        if cell == "indrnn":
+            extra = {"recurrent_max": recurrent_weight_bound(n_patches), "n_steps": n_patches}
         self.cell = cell
         self.input_scaling = None if self.embedding is not None else input_scaling
         cell_input = _cell_input_size(input_size, self.patch_size, self.input_scaling)
