@@ -78,11 +78,22 @@ def test_the_persistence_page_code_runs(tmp_path, monkeypatch):
 def test_the_deployment_page_code_runs(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # the page writes its exports in the working directory
     blocks = python_blocks(DOCS / "deployment.rst")
-    assert len(blocks) == 2
+    assert len(blocks) == 3
     namespace: dict = {}
-    for block in blocks:
+    for block in blocks[:2]:
         exec(block, namespace)
     assert {path.name for path in tmp_path.iterdir()} == {"digits.onnx", "digits.pt", "digits_ragged.onnx"}
+
+
+def test_the_deployment_page_accelerate_script_learns_digits_in_one_process():
+    accelerate = pytest.importorskip("accelerate")
+    namespace: dict = {}
+    try:
+        exec(python_blocks(DOCS / "deployment.rst")[2], namespace)
+    finally:
+        # accelerate keeps one process-wide state; later launches must not inherit it.
+        accelerate.state.AcceleratorState._reset_state(reset_partial_state=True)
+    assert namespace["accuracy"] > 0.9
 
 
 def test_the_training_page_code_runs(tmp_path, monkeypatch):
