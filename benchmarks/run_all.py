@@ -27,8 +27,9 @@ the noise of a shared machine affects both alike:
 Each fit runs in a fresh subprocess with one torch thread (Keras reads its
 backend from the environment at import), rounds alternate the candidates,
 and the median of the rounds is reported. The peers are installed only in
-the benchmark's environment (``pip install skorch darts keras``), never as
-dependencies of sk_rnn; a missing peer is reported as such.
+the benchmark's environment (``pip install skorch "darts[torch]" keras``;
+darts' torch models need pytorch-lightning), never as dependencies of
+sk_rnn; a missing peer is reported as such.
 """
 
 from __future__ import annotations
