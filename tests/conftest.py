@@ -16,3 +16,14 @@ def digits_sequences():
     X = X.reshape(-1, 8, 8).astype(np.float32)
     half = len(X) // 2
     return X[:half], y[:half], X[half:], y[half:]
+
+
+@pytest.fixture
+def fresh_accelerator_state():
+    """accelerate keeps one process-wide state; a later launch must not inherit a test's.
+
+    Skips the test where accelerate is not installed.
+    """
+    accelerate = pytest.importorskip("accelerate")
+    yield
+    accelerate.state.AcceleratorState._reset_state(reset_partial_state=True)

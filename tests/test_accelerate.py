@@ -17,12 +17,7 @@ from sk_rnn.modules import RecurrentNetwork
 accelerate = pytest.importorskip("accelerate")
 from skorch.hf import AccelerateMixin  # noqa: E402  (needs accelerate)
 
-
-@pytest.fixture(autouse=True)
-def _fresh_accelerator_state():
-    """accelerate keeps one process-wide state; a later launch must not inherit a test's."""
-    yield
-    accelerate.state.AcceleratorState._reset_state(reset_partial_state=True)
+pytestmark = pytest.mark.usefixtures("fresh_accelerator_state")
 
 
 class AcceleratedRegressor(AccelerateMixin, NeuralNetRegressor):

@@ -85,14 +85,9 @@ def test_the_deployment_page_code_runs(tmp_path, monkeypatch):
     assert {path.name for path in tmp_path.iterdir()} == {"digits.onnx", "digits.pt", "digits_ragged.onnx"}
 
 
-def test_the_deployment_page_accelerate_script_learns_digits_in_one_process():
-    accelerate = pytest.importorskip("accelerate")
+def test_the_deployment_page_accelerate_script_learns_digits_in_one_process(fresh_accelerator_state):
     namespace: dict = {}
-    try:
-        exec(python_blocks(DOCS / "deployment.rst")[2], namespace)
-    finally:
-        # accelerate keeps one process-wide state; later launches must not inherit it.
-        accelerate.state.AcceleratorState._reset_state(reset_partial_state=True)
+    exec(python_blocks(DOCS / "deployment.rst")[2], namespace)
     assert namespace["accuracy"] > 0.9
 
 
