@@ -14,6 +14,9 @@ from vanishing or exploding over the sequence length.
 
 from __future__ import annotations
 
+import functools
+from types import ModuleType
+
 import torch
 from torch import nn
 
@@ -133,6 +136,21 @@ def run_directional_stack(
     return x, torch.stack(final_states, dim=0)
 
 
+@functools.cache
+def _triton_kernels() -> ModuleType | None:
+    """The Triton kernels of the recurrence, or None where Triton does not import."""
+    try:
+        from . import _indrnn_kernels
+    except ImportError:
+        return None
+    return _indrnn_kernels
+
+
+def gpu_kernels(tensor: torch.Tensor) -> ModuleType | None:
+    """The one-kernel recurrences for a CUDA tensor, None for the step loops."""
+    return _triton_kernels() if tensor.is_cuda else None
+
+
 class ElementwiseRecurrence(torch.autograd.Function):
     """IndRNN's recurrence with a hand-written backward pass.
 
@@ -141,19 +159,25 @@ class ElementwiseRecurrence(torch.autograd.Function):
     times slower than ``nn.LSTM``'s. Here the forward and the backward
     recurrences are plain loops of a few element-wise operations that keep
     only the outputs (the ReLU mask is ``sign(output)``); no graph is built
-    per step. ``tests/test_modules.py`` checks them against autograd with
-    ``gradcheck``.
+    per step. On a CUDA GPU, where each of those operations would be a kernel
+    launch per step, each pass is one Triton kernel instead (see
+    ``_indrnn_kernels``). ``tests/test_modules.py`` and
+    ``tests/test_cuda.py`` check them against autograd with ``gradcheck``.
     """
 
     @staticmethod
     def forward(ctx, projected: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
-        out = _forward_loop(projected, u)
+        kernels = gpu_kernels(projected)
+        out = kernels.recurrence_forward(projected, u) if kernels else _forward_loop(projected, u)
         ctx.save_for_backward(out, u)
         return out
 
     @staticmethod
     def backward(ctx, grad_out: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         out, u = ctx.saved_tensors
+        kernels = gpu_kernels(out)
+        if kernels:
+            return kernels.recurrence_backward(grad_out.contiguous(), out, u)
         return _backward_loop(grad_out.contiguous(), out, u)
 
 
