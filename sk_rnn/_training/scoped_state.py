@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import torch
 
-__all__ = ["flush_denormals", "seeded_torch"]
+__all__ = ["flush_denormals", "full_float32", "seeded_torch"]
 
 
 def _denormals_are_flushed() -> bool:
@@ -29,6 +29,24 @@ def flush_denormals() -> Iterator[None]:
         yield
     finally:
         torch.set_flush_denormal(previous)
+
+
+@contextlib.contextmanager
+def full_float32() -> Iterator[None]:
+    """No TensorFloat-32 in cuDNN's recurrences inside the block; the caller's setting after it.
+
+    torch lets cuDNN compute float32 RNNs, LSTMs and GRUs in TF32 by default
+    on GPUs since Ampere (10 bits of mantissa where float32 has 23), so the
+    same weights predicted about a thousandth apart on a GPU and a CPU.
+    ``precision="float32"`` means float32 wherever the network runs;
+    ``precision="bfloat16"`` is the fast, reduced-precision choice.
+    """
+    previous = torch.backends.cudnn.allow_tf32
+    torch.backends.cudnn.allow_tf32 = False
+    try:
+        yield
+    finally:
+        torch.backends.cudnn.allow_tf32 = previous
 
 
 @contextlib.contextmanager
