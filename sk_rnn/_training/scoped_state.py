@@ -36,10 +36,10 @@ def full_float32() -> Iterator[None]:
     """No TensorFloat-32 in cuDNN's recurrences inside the block; the caller's setting after it.
 
     torch lets cuDNN compute float32 RNNs, LSTMs and GRUs in TF32 by default
-    on GPUs since Ampere (10 bits of mantissa where float32 has 23), so the
-    same weights predicted about a thousandth apart on a GPU and a CPU.
-    ``precision="float32"`` means float32 wherever the network runs;
-    ``precision="bfloat16"`` is the fast, reduced-precision choice.
+    on GPUs since Ampere, which keeps 10 bits of mantissa where float32 has
+    23: a GPU's predictions would then not match the CPU's to float32
+    tolerance. ``precision="float32"`` means float32 wherever the network
+    runs; ``precision="bfloat16"`` is the reduced-precision choice.
     """
     previous = torch.backends.cudnn.allow_tf32
     torch.backends.cudnn.allow_tf32 = False
