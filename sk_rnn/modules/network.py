@@ -266,6 +266,16 @@ class RecurrentNetwork(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(hidden_size * self.num_directions, output_size)
 
+    def __setstate__(self, state: dict) -> None:
+        super().__setstate__(state)
+        # Unpickling (pickle, copy.deepcopy, skorch's load) rebuilds torch's
+        # RNN, LSTM and GRU with each weight a tensor of its own; on a GPU
+        # cuDNN then copies them into one buffer at every call, and torch
+        # warns so. Moving a module to a device packs them, unpickling does not.
+        rnn = getattr(self, "rnn", None)
+        if isinstance(rnn, nn.RNNBase):
+            rnn.flatten_parameters()
+
     def _cell_inputs(
         self, X: torch.Tensor, lengths: torch.Tensor | None
     ) -> tuple[torch.Tensor, torch.Tensor | None]:
