@@ -325,3 +325,29 @@ def test_gpu_kernels_equal_the_step_loops_in_tritons_interpreter():
         pytest.skip("this Triton's interpreter cannot run loops over a runtime bound with this numpy")
     assert result.returncode == 0, result.stderr
     assert "kernels equal the loops" in result.stdout
+
+
+def test_indrnn_falls_back_to_its_loops_once_the_gpu_kernels_fail(monkeypatch):
+    import types
+
+    from sk_rnn.modules import indrnn
+
+    calls = []
+
+    def broken(*args):
+        calls.append(args)
+        raise RuntimeError("Failed to find C compiler")
+
+    # Kernels that fail as Triton does without a C compiler, offered for any tensor.
+    monkeypatch.setattr(indrnn, "_kernel_failures", [])
+    monkeypatch.setattr(indrnn, "_triton_kernels", lambda: types.SimpleNamespace(recurrence_forward=broken))
+    monkeypatch.setattr(torch.Tensor, "is_cuda", property(lambda self: True))
+    projected = torch.randn(2, 6, 3, requires_grad=True)
+    u = torch.rand(3, requires_grad=True)
+    with pytest.warns(RuntimeWarning, match=r"could not run its Triton kernels.*C compiler.*step loops"):
+        out = indrnn.ElementwiseRecurrence.apply(projected, u)
+    torch.testing.assert_close(out, _autograd_recurrence(projected, u))
+    out.sum().backward()  # the backward pass goes straight to the loops
+    assert projected.grad is not None
+    indrnn.ElementwiseRecurrence.apply(projected, u)  # no second try, no second warning
+    assert len(calls) == 1

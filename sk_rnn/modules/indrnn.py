@@ -15,7 +15,10 @@ from vanishing or exploding over the sequence length.
 from __future__ import annotations
 
 import functools
+import warnings
+from collections.abc import Callable
 from types import ModuleType
+from typing import TypeVar
 
 import torch
 from torch import nn
@@ -146,9 +149,41 @@ def _triton_kernels() -> ModuleType | None:
     return _indrnn_kernels
 
 
+# Why the kernels failed, once they have: Triton imported, but building or
+# launching them did not work here (Triton needs a C compiler to build its
+# launcher, for instance). The step loops then run for the rest of the process.
+_kernel_failures: list[str] = []
+_Result = TypeVar("_Result")
+
+
 def gpu_kernels(tensor: torch.Tensor) -> ModuleType | None:
     """The one-kernel recurrences for a CUDA tensor, None for the step loops."""
-    return _triton_kernels() if tensor.is_cuda else None
+    if not tensor.is_cuda or _kernel_failures:
+        return None
+    return _triton_kernels()
+
+
+def _kernels_or_loops(
+    tensor: torch.Tensor, on_gpu: Callable[[ModuleType], _Result], loops: Callable[[], _Result]
+) -> _Result:
+    """``on_gpu(kernels)`` where the kernels run, else (and from their first failure on) ``loops()``."""
+    kernels = gpu_kernels(tensor)
+    if kernels is not None:
+        try:
+            return on_gpu(kernels)
+        except torch.cuda.OutOfMemoryError:
+            raise  # the loops need the same memory
+        except Exception as error:  # Triton's build and launch errors share no base class
+            _kernel_failures.append(f"{type(error).__name__}: {error}")
+            warnings.warn(
+                f"IndRNN could not run its Triton kernels on this GPU ({_kernel_failures[0]}), so it "
+                "runs its step loops instead, which are correct but several times slower on a GPU. "
+                "Triton needs a C compiler (gcc or clang) and a Triton release that matches torch; "
+                "fix that and restart Python to use the kernels.",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+    return loops()
 
 
 class ElementwiseRecurrence(torch.autograd.Function):
@@ -161,24 +196,30 @@ class ElementwiseRecurrence(torch.autograd.Function):
     only the outputs (the ReLU mask is ``sign(output)``); no graph is built
     per step. On a CUDA GPU, where each of those operations would be a kernel
     launch per step, each pass is one Triton kernel instead (see
-    ``_indrnn_kernels``). ``tests/test_modules.py`` and
+    ``_indrnn_kernels``); if they fail to build or run, the loops take over
+    with a warning. ``tests/test_modules.py`` and
     ``tests/test_cuda.py`` check them against autograd with ``gradcheck``.
     """
 
     @staticmethod
     def forward(ctx, projected: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
-        kernels = gpu_kernels(projected)
-        out = kernels.recurrence_forward(projected, u) if kernels else _forward_loop(projected, u)
+        out = _kernels_or_loops(
+            projected,
+            lambda kernels: kernels.recurrence_forward(projected, u),
+            lambda: _forward_loop(projected, u),
+        )
         ctx.save_for_backward(out, u)
         return out
 
     @staticmethod
     def backward(ctx, grad_out: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         out, u = ctx.saved_tensors
-        kernels = gpu_kernels(out)
-        if kernels:
-            return kernels.recurrence_backward(grad_out.contiguous(), out, u)
-        return _backward_loop(grad_out.contiguous(), out, u)
+        grad_out = grad_out.contiguous()
+        return _kernels_or_loops(
+            out,
+            lambda kernels: kernels.recurrence_backward(grad_out, out, u),
+            lambda: _backward_loop(grad_out, out, u),
+        )
 
 
 class IndRNNLayer(nn.Module):
