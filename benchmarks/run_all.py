@@ -252,6 +252,11 @@ def worker(kind: str, n_steps: int, n_windows: int, epochs: int) -> dict:
 
     for module in IMPORTS[kind]:
         importlib.import_module(module)
+    # Building the first torch optimizer imports torch's compiler stack (about
+    # 900 modules, 0.7 s here): inside the clock it was half of a T = 50 fit
+    # for the loop, sk_rnn, skorch and darts, and nothing for Keras, whose
+    # import brings it in.
+    torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))])
     torch.set_num_threads(1)
     torch.manual_seed(0)
     X, y = windows(n_windows, n_steps)
