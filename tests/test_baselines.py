@@ -153,9 +153,11 @@ def test_exponential_smoothing_degrades_gracefully_on_short_or_non_positive_hist
     np.testing.assert_array_equal(ets.predict(np.array([[1.0, 2.0, 5.0]])), [5.0])
     # Zeros and negatives: additive components instead of the multiplicative ones asked for.
     wavy = np.sin(np.arange(40) * np.pi / 2) * 3.0 + np.linspace(-2, 2, 40)
-    forecast = ExponentialSmoothingRegressor(4, seasonal="mul", trend="mul").fit(
-        wavy[None, :], [0.0]
-    ).predict(wavy[None, :])
+    forecast = (
+        ExponentialSmoothingRegressor(4, seasonal="mul", trend="mul")
+        .fit(wavy[None, :], [0.0])
+        .predict(wavy[None, :])
+    )
     assert np.isfinite(forecast).all() and abs(forecast[0] - (0 * 3.0 + 2.1)) < 1.0
 
 

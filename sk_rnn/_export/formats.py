@@ -226,14 +226,12 @@ def export_onnx(
     try:
         import onnx
     except ImportError as error:
-        raise ImportError(
-            "export_onnx needs the onnx package: pip install onnx onnxruntime"
-        ) from error
+        raise ImportError("export_onnx needs the onnx package: pip install onnx onnxruntime") from error
     module = ServingModule(estimator)
     example = _example_inputs(module, estimator.n_features_in_, lengths)
     input_names = _input_names(lengths)
-    string_labels = hasattr(estimator, "classes_") and not module.outputs.numeric_labels and (
-        not estimator._multilabel
+    string_labels = (
+        hasattr(estimator, "classes_") and not module.outputs.numeric_labels and (not estimator._multilabel)
     )
     output_names = list(module.output_names)
     if string_labels:
@@ -280,9 +278,7 @@ def _map_index_to_labels(model: Any, classes: np.ndarray) -> None:
     graph.initializer.append(table)
     graph.node.append(helper.make_node("Gather", ["sk_rnn_classes", "class_index"], ["label"], axis=0))
     index_output = next(output for output in graph.output if output.name == "class_index")
-    shape = [
-        dim.dim_param or dim.dim_value for dim in index_output.type.tensor_type.shape.dim
-    ]
+    shape = [dim.dim_param or dim.dim_value for dim in index_output.type.tensor_type.shape.dim]
     label_output = helper.make_tensor_value_info("label", TensorProto.STRING, shape)
     position = list(graph.output).index(index_output)
     graph.output.remove(index_output)

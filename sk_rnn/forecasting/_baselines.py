@@ -51,8 +51,7 @@ class _SequenceBaseline(RegressorMixin, BaseEstimator):
             target = column_or_1d(target, warn=True)
         if target.ndim != 1:
             raise ValueError(
-                f"{type(self).__name__} forecasts one value per window, but y has shape "
-                f"{target.shape}. {fix}"
+                f"{type(self).__name__} forecasts one value per window, but y has shape {target.shape}. {fix}"
             )
         return target
 
