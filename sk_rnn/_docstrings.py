@@ -151,7 +151,9 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         for the first GPU when one is available and the CPU otherwise.
 
     precision : {"float32", "bfloat16", "float64"}, default="float32"
-        The floating-point type the network computes in. "float64": weights,
+        The floating-point type the network computes in. "float32" is float32
+        on a GPU too (cuDNN's TensorFloat-32 is switched off while sk_rnn
+        fits and predicts), so GPU and CPU predictions agree. "float64": weights,
         inputs and gradients in double precision, about 2 to 3 times slower
         on the CPU; for small data sets where float32's rounding matters,
         such as results that must not depend on the order of the rows in a
@@ -160,10 +162,12 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         mixed precision (``torch.autocast``) in
         training and prediction: the matrix products (and, on CUDA, the
         recurrent layers) run in bfloat16, the rest, the loss and the weights
-        in float32. It pays off on hardware with bfloat16 units: NVIDIA GPUs
-        from Ampere on, and CPUs with AVX-512 BF16 or AMX, on which training
-        took 0.42 (LSTM) to 0.76 (IndRNN) of float32's time
-        (``benchmarks/bench_precision.py``). Its results differ from
+        in float32. It can pay off on hardware with bfloat16 units: on CPUs
+        with AVX-512 BF16 or AMX, training took 0.42 (LSTM) to 0.76 (IndRNN)
+        of float32's time (``benchmarks/bench_precision.py``); on an NVIDIA
+        H100 an LSTM of 64 units took 1.32 times float32's time
+        (``benchmarks/bench_gpu.py``): measure on your own model. Its
+        results differ from
         float32's at bfloat16's precision (about 3 significant digits per
         product). Exported graphs compute in float32.
 
