@@ -351,3 +351,18 @@ def test_indrnn_falls_back_to_its_loops_once_the_gpu_kernels_fail(monkeypatch):
     assert projected.grad is not None
     indrnn.ElementwiseRecurrence.apply(projected, u)  # no second try, no second warning
     assert len(calls) == 1
+
+
+def test_indrnn_falls_back_to_its_loops_when_triton_fails_to_import(monkeypatch):
+    from sk_rnn.modules import indrnn
+
+    def failing_import():
+        raise RuntimeError("0 active drivers ([]). There should only be one.")
+
+    monkeypatch.setattr(indrnn, "_kernel_failures", [])
+    monkeypatch.setattr(indrnn, "_triton_kernels", failing_import)
+    monkeypatch.setattr(torch.Tensor, "is_cuda", property(lambda self: True))
+    projected, u = torch.randn(2, 6, 3), torch.rand(3)
+    with pytest.warns(RuntimeWarning, match=r"Triton kernels on this GPU \(RuntimeError: 0 active drivers"):
+        out = indrnn.ElementwiseRecurrence.apply(projected, u)
+    torch.testing.assert_close(out, _autograd_recurrence(projected, u))

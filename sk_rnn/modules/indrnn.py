@@ -167,22 +167,24 @@ def _kernels_or_loops(
     tensor: torch.Tensor, on_gpu: Callable[[ModuleType], _Result], loops: Callable[[], _Result]
 ) -> _Result:
     """``on_gpu(kernels)`` where the kernels run, else (and from their first failure on) ``loops()``."""
-    kernels = gpu_kernels(tensor)
-    if kernels is not None:
-        try:
+    try:
+        # Inside the try: Triton can also fail while it is imported (a driver
+        # it cannot use, say), not only with ImportError.
+        kernels = gpu_kernels(tensor)
+        if kernels is not None:
             return on_gpu(kernels)
-        except torch.cuda.OutOfMemoryError:
-            raise  # the loops need the same memory
-        except Exception as error:  # Triton's build and launch errors share no base class
-            _kernel_failures.append(f"{type(error).__name__}: {error}")
-            warnings.warn(
-                f"IndRNN could not run its Triton kernels on this GPU ({_kernel_failures[0]}), so it "
-                "runs its step loops instead, which are correct but several times slower on a GPU. "
-                "Triton needs a C compiler (gcc or clang) and a Triton release that matches torch; "
-                "fix that and restart Python to use the kernels.",
-                RuntimeWarning,
-                stacklevel=2,
-            )
+    except torch.cuda.OutOfMemoryError:
+        raise  # the loops need the same memory
+    except Exception as error:  # Triton's import, build and launch errors share no base class
+        _kernel_failures.append(f"{type(error).__name__}: {error}")
+        warnings.warn(
+            f"IndRNN could not run its Triton kernels on this GPU ({_kernel_failures[0]}), so it "
+            "runs its step loops instead, which are correct but several times slower on a GPU. "
+            "Triton needs a C compiler (gcc or clang) and a Triton release that matches torch; "
+            "fix that and restart Python to use the kernels.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
     return loops()
 
 
