@@ -20,7 +20,7 @@ import time
 import numpy as np
 import torch
 
-import sk_rnn._training.plan as training_plan
+import sk_rnn._training.scoped_state as scoped_state
 from sk_rnn import LSTMRegressor
 
 EPOCHS = 6
@@ -35,16 +35,16 @@ def make_data(n_steps: int, n_samples: int = 2048, seed: int = 0) -> tuple[np.nd
 
 
 def fit_seconds(X: np.ndarray, y: np.ndarray, flush: bool) -> float:
-    # fit enters the scope where it runs the epochs (sk_rnn._training.plan).
-    original = training_plan.flush_denormals
+    # fit and predict enter the flush through network_numerics (sk_rnn._training.scoped_state).
+    original = scoped_state.flush_denormals
     if not flush:
-        training_plan.flush_denormals = contextlib.nullcontext
+        scoped_state.flush_denormals = contextlib.nullcontext
     try:
         start = time.perf_counter()
         LSTMRegressor(hidden_size=64, max_epochs=EPOCHS, dropout=0.0, patch_size=1, random_state=0).fit(X, y)
         return time.perf_counter() - start
     finally:
-        training_plan.flush_denormals = original
+        scoped_state.flush_denormals = original
 
 
 def main() -> None:

@@ -327,21 +327,28 @@ def test_gpu_kernels_equal_the_step_loops_in_tritons_interpreter():
     assert "kernels equal the loops" in result.stdout
 
 
-def test_indrnn_falls_back_to_its_loops_once_the_gpu_kernels_fail(monkeypatch):
-    import types
-
+@pytest.fixture
+def every_tensor_on_a_gpu(monkeypatch):
+    """IndRNN's kernel dispatch as on a GPU, with no failure recorded yet; returns the module."""
     from sk_rnn.modules import indrnn
 
+    monkeypatch.setattr(indrnn, "_kernel_failures", [])
+    monkeypatch.setattr(torch.Tensor, "is_cuda", property(lambda self: True))
+    return indrnn
+
+
+def test_indrnn_falls_back_to_its_loops_once_the_gpu_kernels_fail(every_tensor_on_a_gpu, monkeypatch):
+    import types
+
+    indrnn = every_tensor_on_a_gpu
     calls = []
 
     def broken(*args):
         calls.append(args)
         raise RuntimeError("Failed to find C compiler")
 
-    # Kernels that fail as Triton does without a C compiler, offered for any tensor.
-    monkeypatch.setattr(indrnn, "_kernel_failures", [])
+    # Kernels that fail as Triton does without a C compiler.
     monkeypatch.setattr(indrnn, "_triton_kernels", lambda: types.SimpleNamespace(recurrence_forward=broken))
-    monkeypatch.setattr(torch.Tensor, "is_cuda", property(lambda self: True))
     projected = torch.randn(2, 6, 3, requires_grad=True)
     u = torch.rand(3, requires_grad=True)
     with pytest.warns(RuntimeWarning, match=r"could not run its Triton kernels.*C compiler.*step loops"):
@@ -353,15 +360,13 @@ def test_indrnn_falls_back_to_its_loops_once_the_gpu_kernels_fail(monkeypatch):
     assert len(calls) == 1
 
 
-def test_indrnn_falls_back_to_its_loops_when_triton_fails_to_import(monkeypatch):
-    from sk_rnn.modules import indrnn
+def test_indrnn_falls_back_to_its_loops_when_triton_fails_to_import(every_tensor_on_a_gpu, monkeypatch):
+    indrnn = every_tensor_on_a_gpu
 
     def failing_import():
         raise RuntimeError("0 active drivers ([]). There should only be one.")
 
-    monkeypatch.setattr(indrnn, "_kernel_failures", [])
     monkeypatch.setattr(indrnn, "_triton_kernels", failing_import)
-    monkeypatch.setattr(torch.Tensor, "is_cuda", property(lambda self: True))
     projected, u = torch.randn(2, 6, 3), torch.rand(3)
     with pytest.warns(RuntimeWarning, match=r"Triton kernels on this GPU \(RuntimeError: 0 active drivers"):
         out = indrnn.ElementwiseRecurrence.apply(projected, u)

@@ -11,7 +11,7 @@ from skorch.utils import to_tensor
 
 from .._data.sequences import Sequences
 from .batches import ArrayBatches, BatchIterable, float_dtype
-from .scoped_state import flush_denormals, full_float32
+from .scoped_state import network_numerics
 
 __all__ = [
     "MODULE_PREFIX",
@@ -163,7 +163,7 @@ def predict_outputs(net: SequenceNet, X: Sequences) -> np.ndarray:
     width = X.n_steps if X.lengths is None else int(X.lengths.max())
     result = None
     start = 0
-    with flush_denormals(), full_float32():
+    with network_numerics():
         data = ArrayBatches(X, float_dtype=float_dtype(getattr(net, "precision", "float32")))
         for batch, _ in data.batches(batch_size, shuffle=False):
             rows = len(batch["X"])

@@ -19,7 +19,7 @@ from .batches import ArrayBatches
 from .callbacks import HoldOutLast, training_callbacks
 from .checkpoints import FastForwardSchedule, SaveCheckpoint
 from .net import SequenceNet
-from .scoped_state import flush_denormals, full_float32, seeded_torch
+from .scoped_state import network_numerics, seeded_torch
 
 __all__ = [
     "OPTIMIZERS",
@@ -128,7 +128,7 @@ def fit_network(
     net.epoch_offset = start_epoch
     if resume is not None:
         initial_state = resume.model.net_.module_.state_dict()
-    with seeded_torch(plan.seed + start_epoch, plan.device), flush_denormals(), full_float32():
+    with seeded_torch(plan.seed + start_epoch, plan.device), network_numerics():
         if initial_state is None:
             net.fit(data)
             return net
@@ -152,7 +152,7 @@ def train_one_more_epoch(net: SequenceNet, plan: TrainingPlan, data: ArrayBatche
         )
     net.shuffle_seed = plan.seed
     net.precision = plan.precision
-    with seeded_torch(plan.seed, plan.device), flush_denormals(), full_float32():
+    with seeded_torch(plan.seed, plan.device), network_numerics():
         net.partial_fit(data)
     return net
 

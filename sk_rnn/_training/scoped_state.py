@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import torch
 
-__all__ = ["flush_denormals", "full_float32", "seeded_torch"]
+__all__ = ["flush_denormals", "full_float32", "network_numerics", "seeded_torch"]
 
 
 def _denormals_are_flushed() -> bool:
@@ -47,6 +47,13 @@ def full_float32() -> Iterator[None]:
         yield
     finally:
         torch.backends.cudnn.allow_tf32 = previous
+
+
+@contextlib.contextmanager
+def network_numerics() -> Iterator[None]:
+    """The arithmetic every fit and prediction runs under: subnormals flushed, float32 without TF32."""
+    with flush_denormals(), full_float32():
+        yield
 
 
 @contextlib.contextmanager
