@@ -231,7 +231,7 @@ def export_onnx(
     example = _example_inputs(module, estimator.n_features_in_, lengths)
     input_names = _input_names(lengths)
     string_labels = (
-        hasattr(estimator, "classes_") and not module.outputs.numeric_labels and (not estimator._multilabel)
+        hasattr(estimator, "classes_") and not module.outputs.numeric_labels and not estimator._multilabel
     )
     output_names = list(module.output_names)
     if string_labels:

@@ -149,9 +149,10 @@ def _triton_kernels() -> ModuleType | None:
     return _indrnn_kernels
 
 
-# Why the kernels failed, once they have: Triton imported, but building or
-# launching them did not work here (Triton needs a C compiler to build its
-# launcher, for instance). The step loops then run for the rest of the process.
+# Why the kernels failed, once they have: Triton did not import cleanly (a
+# driver it cannot use), or building or launching them did not work here
+# (Triton needs a C compiler to build its launcher, for instance). The step
+# loops then run for the rest of the process.
 _kernel_failures: list[str] = []
 _Result = TypeVar("_Result")
 
