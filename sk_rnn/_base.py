@@ -33,6 +33,7 @@ from ._defaults import (
     auto_learning_rate,
     auto_max_epochs,
     auto_num_layers,
+    auto_output,
     auto_patch_size,
 )
 from ._training.batches import ArrayBatches, float_dtype
@@ -97,7 +98,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         "num_layers": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "bidirectional": ["boolean", StrOptions({"auto"})],
         "dropout": [Interval(Real, 0, 1, closed="left")],
-        "output": [StrOptions(set(OUTPUTS))],
+        "output": [StrOptions(set(OUTPUTS) | {"auto"})],
         "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
         "categorical_features": ["array-like", None],
         "categorical_embedding_dim": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
@@ -131,7 +132,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         num_layers: int | str = "auto",
         bidirectional: bool | str = "auto",
         dropout: float = 0.2,
-        output: str = "last",
+        output: str = "auto",
         embedding_dim: int | None = None,
         categorical_features: Any = None,
         categorical_embedding_dim: int | str = "auto",
@@ -454,6 +455,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         ``weights`` (per sequence or per step) weigh the input scaling's statistics.
         """
         cell = self._cell_name()
+        self.output_ = auto_output(cell) if self.output == "auto" else self.output
         self.patch_size_ = self._resolve_patch_size(X)
         self.num_layers_ = auto_num_layers(cell) if self.num_layers == "auto" else self.num_layers
         # A step's output must not have read the steps after it: per-step
@@ -472,7 +474,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             "bidirectional": self.bidirectional_,
             "dropout": self.dropout,
             "sequence_length": X.n_steps,
-            "output": self.output,
+            "output": self.output_,
             "vocab_size": None if self.embedding_dim is None else self.vocab_size_,
             "embedding_dim": self.embedding_dim,
             "patch_size": self.patch_size_,
@@ -514,7 +516,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         wanted = {
             "cell": cell,
             "hidden_size": self.hidden_size,
-            "output": self.output,
+            "output": auto_output(cell) if self.output == "auto" else self.output,
             "embedding_dim": self.embedding_dim,
             "output_size": output_size,
             "num_layers": auto_num_layers(cell) if self.num_layers == "auto" else self.num_layers,

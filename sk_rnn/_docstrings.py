@@ -32,10 +32,13 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         Dropout on the outputs of every recurrent layer, including the last
         one before the output layer. Active during training only.
 
-    output : {"last", "mean", "max", "sequence"}, default="last"
+    output : {"auto", "last", "mean", "max", "sequence"}, default="auto"
         What the output layer reads. "last": the state at each sequence's last
         valid step (many-to-one). "mean" / "max": the mean / element-wise
-        maximum of the last layer's outputs over the valid steps. "sequence":
+        maximum of the last layer's outputs over the valid steps. "auto":
+        "max" for the Elman network (``cell="rnn"``), "last" for the other
+        cells, as measured on the learning benchmark (see the docs' page on
+        the defaults). "sequence":
         the output at every step (many-to-many), for one target per step (a
         forecast at each step, sequence tagging): y then has shape
         (n_samples, n_timesteps[, n_outputs]) or is a list of per-sequence
@@ -241,6 +244,9 @@ SHARED_ATTRIBUTES = """n_features_in_ : int
     categorical_embedding_dim_ : int or None
         Size of the categorical embeddings, as resolved from
         ``categorical_embedding_dim``.
+
+    output_ : {"last", "mean", "max", "sequence"}
+        What the output layer reads, as resolved from ``output``.
 
     patch_size_ : int
         Steps per patch, as resolved from ``patch_size``.

@@ -22,6 +22,38 @@ def nan_pad(sequences, fill=np.nan):
     return out
 
 
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [("rnn", "max"), ("rnn_relu", "last"), ("lstm", "last"), ("gru", "last"), ("indrnn", "last")],
+)
+def test_output_auto_pools_the_elman_network_and_reads_the_last_state_of_the_others(cell, expected):
+    X = ragged()
+    y = np.array([s[0, 0] > 0 for s in X])
+    clf = RNNClassifier(cell=cell, **FAST).fit(X, y)
+    assert clf.output == "auto"
+    assert clf.output_ == expected
+    assert clf.net_.module_.output == expected
+    # An explicit choice wins, and the forecasting setup reads the last state with every cell.
+    assert RNNClassifier(cell=cell, output="mean", **FAST).fit(X, y).output_ == "mean"
+    from sk_rnn.forecasting import forecasting_regressor
+
+    assert forecasting_regressor(cell).output == "last"
+
+
+def test_output_auto_continues_a_pooled_network_with_warm_start():
+    # The trained network reads "max"; "auto" still describes it, so the fit continues it.
+    X = ragged()
+    y = np.array([s[0, 0] > 0 for s in X])
+    clf = RNNClassifier(cell="rnn", warm_start=True, **FAST).fit(X, y)
+    trained = {k: v.clone() for k, v in clf.net_.module_.state_dict().items()}
+    clf.fit(X, y)
+    assert clf.output_ == clf.net_.module_.output == "max"
+    weights = clf.net_.module_.state_dict().items()
+    assert any(not v.equal(trained[k]) for k, v in weights if v.is_floating_point())
+    with pytest.raises(ValueError, match="output"):
+        clf.set_params(output="last").fit(X, y)
+
+
 @pytest.mark.parametrize("output", ["mean", "max"])
 @pytest.mark.parametrize("cell", ["lstm", "indrnn"])
 def test_pooled_outputs_ignore_padding(output, cell):
