@@ -10,6 +10,9 @@ same settings for every cell:
 * ``patch_size=1``: the cell reads one step at a time, so the recurrence runs
   T steps and the task is the one the literature reports (Hochreiter &
   Schmidhuber 1997; Li et al. 2018 for IndRNN);
+* the head reads the last state (``output="last"``), so what the first
+  steps carried must travel through the recurrence (the Elman network's
+  default head, the maximum over the steps, would read them directly);
 * one direction, no dropout, no weight decay, batches of 50, a constant
   learning rate: what a memory task needs (the defaults' regularisation is
   for small real data sets, where it helps);
@@ -53,6 +56,7 @@ N_TEST = 1000
 MEMORY_TASK_SETTINGS = {
     "patch_size": 1,
     "bidirectional": False,
+    "output": "last",
     "dropout": 0.0,
     "weight_decay": 0.0,
     "batch_size": 50,

@@ -35,12 +35,14 @@ from sk_rnn.inspection import GradientFlowDisplay
 warnings.simplefilter("ignore", ConvergenceWarning)  # short fits, on purpose
 
 CELLS = ["rnn", "lstm", "gru", "indrnn"]
-# What a memory task needs: one step at a time, one direction, no
+# What a memory task needs: one step at a time, one direction, the head on
+# the last state (so memory must cross the recurrence), no
 # regularisation, many small updates at a constant learning rate. Each cell
 # keeps its default depth (two layers for the Elman network and IndRNN).
 SETTINGS = dict(
     patch_size=1,
     bidirectional=False,
+    output="last",
     hidden_size=32,
     dropout=0.0,
     weight_decay=0.0,

@@ -60,7 +60,9 @@ ESTIMATORS = [
     RNNClassifier(cell="indrnn", **ONE_WAY),
     LSTMRegressor(**FAST),
     GRURegressor(**ONE_WAY),
-    RNNRegressor(cell="rnn", **ONE_WAY),
+    # The Elman network's pooled head (output="auto") needs a few more epochs
+    # to fit the checks' small regression table (R² > 0.5 on training data).
+    RNNRegressor(cell="rnn", **{**ONE_WAY, "max_epochs": 20}),
     SequencePadder(),
     SequenceScaler(),
     SequenceVectorizer(),
