@@ -46,8 +46,8 @@ NUM_LAYERS = {"lstm": 1, "gru": 1, "rnn": 2, "rnn_relu": 2, "indrnn": 2}
 # to 0.0417 (ridge 0.0430), standardised digits from 0.944 to 0.962, and on
 # the held-out panel OSULeaf from 0.533 to 0.678 and GunPoint from 0.927 to
 # 0.987; it cost UnitTest (0.955 to 0.909) and ItalyPowerDemand (0.964 to
-# 0.950). For IndRNN it helped as much and cost more (PickupGestureWiimoteZ
-# and Covid3Month fell below 1-NN and ridge), so IndRNN keeps the last state.
+# 0.949). For IndRNN it helped as much and cost more (PickupGestureWiimoteZ
+# fell below 1-NN, Covid3Month above ridge), so IndRNN keeps the last state.
 POOLED_OUTPUT = {"rnn": "max"}
 # Epochs a default fit runs at least and at most.
 MIN_EPOCHS = 30
