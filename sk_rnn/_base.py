@@ -455,7 +455,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         ``weights`` (per sequence or per step) weigh the input scaling's statistics.
         """
         cell = self._cell_name()
-        self.output_ = auto_output(cell) if self.output == "auto" else self.output
+        self.output_ = self._resolve_output(cell)
         self.patch_size_ = self._resolve_patch_size(X)
         self.num_layers_ = auto_num_layers(cell) if self.num_layers == "auto" else self.num_layers
         # A step's output must not have read the steps after it: per-step
@@ -516,7 +516,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         wanted = {
             "cell": cell,
             "hidden_size": self.hidden_size,
-            "output": auto_output(cell) if self.output == "auto" else self.output,
+            "output": self._resolve_output(cell),
             "embedding_dim": self.embedding_dim,
             "output_size": output_size,
             "num_layers": auto_num_layers(cell) if self.num_layers == "auto" else self.num_layers,
@@ -597,6 +597,10 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         if unseen.any():
             sequences = dataclasses.replace(sequences, values=np.where(unseen, PADDING_ID, sequences.values))
         return sequences
+
+    def _resolve_output(self, cell: str) -> str:
+        """What the head reads: the ``"auto"`` rule for ``cell``, or the user's choice."""
+        return auto_output(cell) if self.output == "auto" else self.output
 
     def _resolve_patch_size(self, X: Sequences) -> int:
         """Steps per patch: the ``"auto"`` rule, or the user's integer checked against the output."""

@@ -5,6 +5,7 @@ import pytest
 from sklearn.metrics import accuracy_score, r2_score
 
 from sk_rnn import GRUClassifier, LSTMRegressor, RNNClassifier, RNNRegressor
+from sk_rnn.forecasting import forecasting_regressor
 
 FAST = {"hidden_size": 8, "max_epochs": 3, "random_state": 0}
 
@@ -35,8 +36,6 @@ def test_output_auto_pools_the_elman_network_and_reads_the_last_state_of_the_oth
     assert clf.net_.module_.output == expected
     # An explicit choice wins, and the forecasting setup reads the last state with every cell.
     assert RNNClassifier(cell=cell, output="mean", **FAST).fit(X, y).output_ == "mean"
-    from sk_rnn.forecasting import forecasting_regressor
-
     assert forecasting_regressor(cell).output == "last"
 
 
