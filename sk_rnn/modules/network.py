@@ -6,8 +6,10 @@ network can be used, scripted or exported on its own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import math
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
+from numbers import Real
 
 import torch
 from torch import nn
@@ -16,7 +18,15 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from .._data.tokens import PADDING_ID
 from .indrnn import IndRNN, recurrent_weight_bound
 
-__all__ = ["CELLS", "INPUT_SCALINGS", "OUTPUTS", "RecurrentNetwork", "patch_steps"]
+__all__ = [
+    "CELLS",
+    "CELL_PARAMS",
+    "INPUT_SCALINGS",
+    "OUTPUTS",
+    "RecurrentNetwork",
+    "check_cell_params",
+    "patch_steps",
+]
 
 # How numeric inputs are scaled before the cell reads them (see RecurrentNetwork).
 INPUT_SCALINGS = ("sequence", "global", None)
@@ -38,6 +48,56 @@ CELLS: dict[str, Callable[..., nn.Module]] = {
     "gru": nn.GRU,
     "indrnn": IndRNN,
 }
+
+# Options a cell's constructor takes beyond nn.LSTM's signature, which the
+# estimators pass on from their ``cell_params``: name -> what a valid value
+# is, in words, and the test of it.
+CELL_PARAMS: dict[str, dict[str, tuple[str, Callable[[object], bool]]]] = {
+    "indrnn": {
+        "input_threshold": (
+            "a finite number >= 0",
+            lambda value: (
+                isinstance(value, Real)
+                and not isinstance(value, bool)
+                and math.isfinite(value)
+                and value >= 0
+            ),
+        ),
+    },
+}
+
+
+def check_cell_params(cell: str, cell_params: Mapping | None, owner: str = "RecurrentNetwork") -> dict:
+    """``cell_params`` as a dict ``cell``'s constructor takes; a ValueError that says what it takes otherwise.
+
+    ``owner`` names who was given them in the message (an estimator's class).
+    """
+    if cell_params is None:
+        return {}
+    if not isinstance(cell_params, Mapping):
+        raise ValueError(
+            f"{owner} got cell_params={cell_params!r}; expected a dict of the cell's options or None."
+        )
+    accepted = CELL_PARAMS.get(cell, {})
+    for name, value in cell_params.items():
+        if name not in accepted:
+            takes = ", ".join(repr(key) for key in accepted) or "no options"
+            others = "".join(
+                f"; cell={other!r} takes {', '.join(repr(key) for key in options)}"
+                for other, options in CELL_PARAMS.items()
+                if other != cell
+            )
+            raise ValueError(
+                f"{owner} got cell_params={dict(cell_params)!r}, but cell={cell!r} does not take "
+                f"{name!r}: it takes {takes}{others}. Remove {name!r}, or choose a cell that takes it."
+            )
+        expected, valid = accepted[name]
+        if not valid(value):
+            raise ValueError(
+                f"{owner} got cell_params={dict(cell_params)!r}, but {name!r} must be {expected}, "
+                f"got {value!r}."
+            )
+    return dict(cell_params)
 
 
 def patch_steps(
@@ -165,6 +225,9 @@ class RecurrentNetwork(nn.Module):
         (unseen series) read as a zero vector.
     categorical_embedding_dim : int, default=8
         Size of each categorical feature's embedding.
+    cell_params : dict, default=None
+        Options of the cell's constructor beyond ``nn.LSTM``'s signature. Only
+        IndRNN takes one: ``input_threshold`` (see :class:`IndRNN`).
 
     Examples
     --------
@@ -205,10 +268,12 @@ class RecurrentNetwork(nn.Module):
         categorical_features: Sequence[int] | None = None,
         categories: Sequence[Sequence[float]] | None = None,
         categorical_embedding_dim: int = 8,
+        cell_params: Mapping | None = None,
     ) -> None:
         super().__init__()
         if cell not in CELLS:
             raise ValueError(f"cell must be one of {sorted(CELLS)}, got {cell!r}.")
+        extra = check_cell_params(cell, cell_params)
         if output not in OUTPUTS:
             raise ValueError(f"output must be one of {list(OUTPUTS)}, got {output!r}.")
         if patch_size < 1:
@@ -242,9 +307,8 @@ class RecurrentNetwork(nn.Module):
         self.register_buffer("input_mean", _as_buffer(input_mean, input_size, 0.0))
         self.register_buffer("input_scale", _as_buffer(input_scale, input_size, 1.0))
         n_patches = -(-int(sequence_length) // self.patch_size)
-        extra = {}
         if cell == "indrnn":
-            extra = {"recurrent_max": recurrent_weight_bound(n_patches), "n_steps": n_patches}
+            extra.update(recurrent_max=recurrent_weight_bound(n_patches), n_steps=n_patches)
         self.cell = cell
         self.input_scaling = None if self.embedding is not None else input_scaling
         cell_input = _cell_input_size(input_size, self.patch_size, self.input_scaling)
