@@ -50,6 +50,7 @@ from ._training.plan import (
 )
 from ._training.schedules import SCHEDULES
 from .modules import CELLS, OUTPUTS, RecurrentNetwork
+from .modules.network import check_cell_params
 
 
 def _target_for_panel_score(estimator: Any, X: Any, y: Any) -> Any:
@@ -104,6 +105,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         "categorical_embedding_dim": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "patch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "input_scaling": [StrOptions({"auto", "sequence", "global"}), None],
+        "cell_params": [dict, None],
         "max_epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
@@ -138,6 +140,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         categorical_embedding_dim: int | str = "auto",
         patch_size: int | str = "auto",
         input_scaling: str | None = "auto",
+        cell_params: dict | None = None,
         max_epochs: int | str = "auto",
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
@@ -168,6 +171,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         self.categorical_embedding_dim = categorical_embedding_dim
         self.patch_size = patch_size
         self.input_scaling = input_scaling
+        self.cell_params = cell_params
         self.max_epochs = max_epochs
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
@@ -481,6 +485,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             "input_scaling": self.input_scaling_,
             "input_mean": input_mean,
             "input_scale": input_scale,
+            "cell_params": check_cell_params(cell, self.cell_params, type(self).__name__) or None,
             **categorical,
         }
 

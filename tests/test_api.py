@@ -232,6 +232,18 @@ def test_indrnn_recurrent_weights_respect_the_bound_after_training():
         assert directions[0].recurrent_weight.abs().max().item() <= bound + 1e-6
 
 
+def test_cell_params_start_the_indrnn_and_survive_clone_and_pickle():
+    X, y = sign_task()
+    clf = RNNClassifier(cell="indrnn", cell_params={"input_threshold": 2.0}, max_epochs=1, hidden_size=8)
+    assert clone(clf).get_params()["cell_params"] == {"input_threshold": 2.0}
+    clf.set_params(learning_rate=1e-9, random_state=0).fit(X, y)  # the biases barely move
+    first, second = clf.net_.module_.rnn.layers
+    assert torch.allclose(first[0].input_weight.bias, torch.tensor(-2.0), atol=1e-4)
+    assert second[0].input_weight.bias.abs().max() < 1e-4
+    restored = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+
+
 def test_callbacks_pass_through_and_are_not_mutated():
     X, y = sign_task()
     stopper = EarlyStopping(monitor="train_loss", patience=1, threshold=10.0)

@@ -239,6 +239,33 @@ def test_unknown_cell(sequences):
         RNNClassifier(cell="transformer").fit(X, y)
 
 
+@pytest.mark.parametrize(
+    ("estimator", "cell_params", "message"),
+    [
+        (
+            LSTMClassifier(**FAST),
+            {"input_threshold": 1.0},
+            r"LSTMClassifier got cell_params=\{'input_threshold': 1.0\}, but cell='lstm' does not take "
+            r"'input_threshold': it takes no options; cell='indrnn' takes 'input_threshold'. Remove",
+        ),
+        (
+            RNNClassifier(cell="indrnn", **FAST),
+            {"threshold": 1.0},
+            r"cell='indrnn' does not take 'threshold': it takes 'input_threshold'",
+        ),
+        (
+            RNNClassifier(cell="indrnn", **FAST),
+            {"input_threshold": float("nan")},
+            r"'input_threshold' must be a finite number >= 0, got nan",
+        ),
+    ],
+)
+def test_cell_params_the_cell_does_not_take(sequences, estimator, cell_params, message):
+    X, y = sequences
+    with pytest.raises(ValueError, match=message):
+        estimator.set_params(cell_params=cell_params).fit(X, y)
+
+
 def test_optimizer_class_that_is_not_a_torch_optimizer(sequences):
     X, y = sequences
     with pytest.raises(TypeError, match=r"LSTMClassifier got optimizer=<class 'int'>.*torch.optim.NAdam"):
