@@ -25,6 +25,8 @@ patches does to the same task.
     python benchmarks/bench_long_memory.py                      # T = 50, 200, 1000
     python benchmarks/bench_long_memory.py --lengths 1000 --cells indrnn --max-epochs 45
     python benchmarks/bench_long_memory.py --set patch_size="auto"
+    python benchmarks/bench_long_memory.py --lengths 1000 --cells indrnn --max-epochs 40 \
+        --set 'cell_params={"input_threshold": 1.0}' learning_rate_schedule=cosine
 
 The table is printed as markdown and written to ``--output``, as a
 reStructuredText table where its name ends in ``.rst`` (the docs include it).
