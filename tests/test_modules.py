@@ -144,7 +144,7 @@ def test_indrnn_shapes_follow_torch_rnn_convention():
 
 @pytest.mark.parametrize("cell", sorted(CELLS))
 @pytest.mark.parametrize("bidirectional", [False, True])
-@pytest.mark.parametrize("output", ["last", "mean", "max"])
+@pytest.mark.parametrize("output", ["last", "mean", "max", "last+max"])
 def test_padded_batch_gives_the_outputs_of_unpadded_sequences(cell, bidirectional, output):
     torch.manual_seed(0)
     net = RecurrentNetwork(
@@ -158,6 +158,24 @@ def test_padded_batch_gives_the_outputs_of_unpadded_sequences(cell, bidirectiona
     batched = net(padded, lengths=lengths)
     one_by_one = torch.cat([net(seq.unsqueeze(0)) for seq in sequences])
     torch.testing.assert_close(batched, one_by_one, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("cell", sorted(CELLS))
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_last_plus_max_reads_the_last_state_and_the_maximum_side_by_side(cell, bidirectional):
+    torch.manual_seed(0)
+    net = RecurrentNetwork(
+        3, 2, cell=cell, hidden_size=6, num_layers=2, bidirectional=bidirectional, output="last+max"
+    ).eval()
+    width = 6 * (2 if bidirectional else 1)
+    assert net.head.in_features == 2 * width
+    X = torch.randn(4, 7, 3)
+    lengths = torch.tensor([7, 2, 5, 1])
+    steps, _ = net.step_outputs(X, lengths)
+    valid = (torch.arange(7) < lengths.unsqueeze(1)).unsqueeze(2)
+    maximum = steps.masked_fill(~valid, float("-inf")).amax(dim=1)
+    expected = net.head(torch.cat([net.final_state(X, lengths), maximum], dim=1))
+    torch.testing.assert_close(net(X, lengths=lengths), expected, rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("cell", sorted(CELLS))

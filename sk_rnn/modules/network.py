@@ -36,8 +36,9 @@ INPUT_SCALINGS = ("sequence", "global", None)
 _MIN_RELATIVE_STD = 1e-8
 
 # What the head reads: the state at the last valid step, the mean or the
-# maximum of the last layer's outputs over the valid steps, or every step.
-OUTPUTS = ("last", "mean", "max", "sequence")
+# maximum of the last layer's outputs over the valid steps, the last state
+# and the maximum side by side, or every step.
+OUTPUTS = ("last", "mean", "max", "last+max", "sequence")
 
 # Cell name -> constructor with nn.LSTM's signature.  Plain dispatch table, as
 # scikit-learn does for activations.
@@ -186,10 +187,11 @@ class RecurrentNetwork(nn.Module):
         recurrent weights by ``2 ** (1 / n_patches)`` where ``n_patches`` is
         the number of patches of a sequence of that length, and to choose its
         initialisation (see :class:`IndRNN`'s ``n_steps``).
-    output : {"last", "mean", "max", "sequence"}, default="last"
+    output : {"last", "mean", "max", "last+max", "sequence"}, default="last"
         What the head reads: the state at each sequence's last valid step, the
         mean or the element-wise maximum of the last layer's outputs over the
-        valid steps (one output per sequence), or the output at every step
+        valid steps, the last state and that maximum side by side (one output
+        per sequence), or the output at every step
         (``forward`` then returns ``(N, T, output_size)``, zeros at padding).
     vocab_size : int, default=None
         With ``embedding_dim``: the inputs are integer token ids ``(N, T, 1)``
@@ -328,7 +330,9 @@ class RecurrentNetwork(nn.Module):
             _open_forget_gates(self.rnn)
         self.num_directions = 2 if bidirectional else 1
         self.dropout = nn.Dropout(dropout)
-        self.head = nn.Linear(hidden_size * self.num_directions, output_size)
+        # "last+max" reads two summaries of the sequence side by side.
+        summaries = 2 if output == "last+max" else 1
+        self.head = nn.Linear(hidden_size * self.num_directions * summaries, output_size)
 
     def __setstate__(self, state: dict) -> None:
         super().__setstate__(state)
@@ -449,7 +453,25 @@ class RecurrentNetwork(nn.Module):
             pooled = steps.amax(dim=1)
         else:
             pooled = steps.masked_fill(~valid, float("-inf")).amax(dim=1)
+        if self.output == "last+max":
+            pooled = torch.cat([self._final_outputs(steps, lengths), pooled], dim=1)
         return self.head(self.dropout(pooled))
+
+    def _final_outputs(self, steps: torch.Tensor, lengths: torch.Tensor | None) -> torch.Tensor:
+        """``final_state`` read from the last layer's step outputs, without running the layers again.
+
+        The forward direction ends at each sequence's last valid step, the
+        backward one at the first step.
+        """
+        hidden = steps.shape[2] // self.num_directions
+        if lengths is None:
+            forward = steps[:, -1, :hidden]
+        else:
+            last_step = (lengths.to(steps.device) - 1).view(-1, 1, 1).expand(-1, 1, hidden)
+            forward = steps[:, :, :hidden].gather(1, last_step)[:, 0]
+        if self.num_directions == 1:
+            return forward
+        return torch.cat([forward, steps[:, 0, hidden:]], dim=1)
 
 
 class CategoricalEmbeddings(nn.Module):
