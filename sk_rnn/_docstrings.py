@@ -32,13 +32,15 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         Dropout on the outputs of every recurrent layer, including the last
         one before the output layer. Active during training only.
 
-    output : {"auto", "last", "mean", "max", "sequence"}, default="auto"
+    output : {"auto", "last", "mean", "max", "last+max", "sequence"}, default="auto"
         What the output layer reads. "last": the state at each sequence's last
         valid step (many-to-one). "mean" / "max": the mean / element-wise
-        maximum of the last layer's outputs over the valid steps. "auto":
-        "max" for the Elman network (``cell="rnn"``), "last" for the other
-        cells, as measured on the learning benchmark (see the docs' page on
-        the defaults). "sequence":
+        maximum of the last layer's outputs over the valid steps. "last+max":
+        the last state and that maximum side by side. "auto": "last+max" for
+        the LSTM and IndRNN, "max" for the Elman network (``cell="rnn"``),
+        "last" for the GRU and ``"rnn_relu"``, as measured on the learning
+        benchmark
+        (see the docs' page on the defaults). "sequence":
         the output at every step (many-to-many), for one target per step (a
         forecast at each step, sequence tagging): y then has shape
         (n_samples, n_timesteps[, n_outputs]) or is a list of per-sequence
@@ -262,7 +264,7 @@ SHARED_ATTRIBUTES = """n_features_in_ : int
         Size of the categorical embeddings, as resolved from
         ``categorical_embedding_dim``.
 
-    output_ : {"last", "mean", "max", "sequence"}
+    output_ : {"last", "mean", "max", "last+max", "sequence"}
         What the output layer reads, as resolved from ``output``.
 
     patch_size_ : int

@@ -1,4 +1,4 @@
-"""output="last" | "mean" | "max" | "sequence": what the head reads, and per-step targets."""
+"""output="last" | "mean" | "max" | "last+max" | "sequence": what the head reads, and per-step targets."""
 
 import numpy as np
 import pytest
@@ -25,9 +25,15 @@ def nan_pad(sequences, fill=np.nan):
 
 @pytest.mark.parametrize(
     ("cell", "expected"),
-    [("rnn", "max"), ("rnn_relu", "last"), ("lstm", "last"), ("gru", "last"), ("indrnn", "last")],
+    [
+        ("rnn", "max"),
+        ("rnn_relu", "last"),
+        ("lstm", "last+max"),
+        ("gru", "last"),
+        ("indrnn", "last+max"),
+    ],
 )
-def test_output_auto_pools_the_elman_network_and_reads_the_last_state_of_the_others(cell, expected):
+def test_output_auto_pools_the_elman_network_the_lstm_and_indrnn(cell, expected):
     X = ragged()
     y = np.array([s[0, 0] > 0 for s in X])
     clf = RNNClassifier(cell=cell, **FAST).fit(X, y)
@@ -53,7 +59,7 @@ def test_output_auto_continues_a_pooled_network_with_warm_start():
         clf.set_params(output="last").fit(X, y)
 
 
-@pytest.mark.parametrize("output", ["mean", "max"])
+@pytest.mark.parametrize("output", ["mean", "max", "last+max"])
 @pytest.mark.parametrize("cell", ["lstm", "indrnn"])
 def test_pooled_outputs_ignore_padding(output, cell):
     X = ragged()
