@@ -521,11 +521,15 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         wanted = {
             "cell": cell,
             "hidden_size": self.hidden_size,
-            "output": self._resolve_output(cell),
             "embedding_dim": self.embedding_dim,
             "output_size": output_size,
             "num_layers": auto_num_layers(cell) if self.num_layers == "auto" else self.num_layers,
         }
+        # "auto" describes whatever head the trained network has, as it does for
+        # the other "auto" rules below: a network saved when "auto" resolved
+        # to another head (an earlier release) continues as it was trained.
+        if self.output != "auto":
+            wanted["output"] = self.output
         if self.bidirectional != "auto":
             wanted["bidirectional"] = self.bidirectional
         if self.patch_size != "auto":

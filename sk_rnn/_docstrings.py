@@ -211,7 +211,9 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         architecture) for ``max_epochs`` more epochs, with a new optimizer
         and learning-rate schedule, instead of starting anew; ``loss_curve_``
         and ``n_iter_`` add up. Hyperparameters that shape the network
-        (``hidden_size``, ``cell``, ...) must not have changed.
+        (``hidden_size``, ``cell``, ...) must not have changed; those left
+        at ``"auto"`` (``output``, ``patch_size``, ``bidirectional``) keep
+        what the trained network has.
 
     callbacks : list of skorch callbacks or (name, callback) tuples, default=None
         Extra skorch callbacks (``skorch.callbacks.EarlyStopping``,

@@ -59,6 +59,16 @@ def test_output_auto_continues_a_pooled_network_with_warm_start():
         clf.set_params(output="last").fit(X, y)
 
 
+def test_output_auto_continues_a_network_trained_with_another_head():
+    # As a network saved when "auto" resolved to another head would be.
+    X = ragged()
+    y = np.array([s[0, 0] > 0 for s in X])
+    clf = RNNClassifier(cell="lstm", output="last", warm_start=True, **FAST).fit(X, y)
+    clf.set_params(output="auto").fit(X, y)
+    assert clf.output_ == clf.net_.module_.output == "last"
+    assert clf.n_iter_ == 2 * FAST["max_epochs"]
+
+
 @pytest.mark.parametrize("output", ["mean", "max", "last+max"])
 @pytest.mark.parametrize("cell", ["lstm", "indrnn"])
 def test_pooled_outputs_ignore_padding(output, cell):
