@@ -112,6 +112,7 @@ def fit_sk_rnn(
         dropout=0.0,
         patch_size=patch_size,
         input_scaling="global",
+        output="last",
         batch_size=BATCH,
         max_epochs=epochs,
         learning_rate=LEARNING_RATE,
