@@ -38,7 +38,7 @@ LEARNING_RATES = {"lstm": 0.01, "gru": 0.01, "rnn": 0.003, "rnn_relu": 0.003, "i
 # several); the Elman network also gains from a second layer, the gated cells
 # do not.
 NUM_LAYERS = {"lstm": 1, "gru": 1, "rnn": 2, "rnn_relu": 2, "indrnn": 2}
-# What the head reads, per cell (the GRU reads the last state). The Elman
+# What the head reads, per cell (the others read the last state). The Elman
 # network's last state is a short memory of the sequence: without a gate,
 # what it saw many steps before has faded from it. The element-wise maximum of
 # its outputs over the steps keeps what it saw anywhere. On the development

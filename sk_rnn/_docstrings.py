@@ -39,9 +39,8 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         the last state and that maximum side by side. "auto": "last+max" for
         the LSTM and IndRNN, "max" for the Elman network (``cell="rnn"``),
         "last" for the GRU and ``"rnn_relu"``, as measured on the learning
-        benchmark
-        (see the docs' page on the defaults). "sequence":
-        the output at every step (many-to-many), for one target per step (a
+        benchmark (see the docs' page on the defaults). "sequence": the
+        output at every step (many-to-many), for one target per step (a
         forecast at each step, sequence tagging): y then has shape
         (n_samples, n_timesteps[, n_outputs]) or is a list of per-sequence
         arrays, and padding steps count neither in the loss nor in the score.
