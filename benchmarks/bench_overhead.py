@@ -58,9 +58,10 @@ def reference_fit(X: np.ndarray, y: np.ndarray, seed: int) -> RecurrentNetwork:
 def reference_estimator(seed: int = 0, **overrides) -> LSTMRegressor:
     """LSTMRegressor set up as the reference: the same network, optimiser and schedule."""
     # The reference's settings: plain Adam at a constant rate, no dropout, no
-    # weight decay, one direction read step by step, the head on the last state. The network standardises
-    # its inputs globally, one subtraction and one division, as the
-    # reference's network does with its default (0, 1) statistics.
+    # weight decay, one direction read step by step, the head on the last
+    # state. The network standardises its inputs globally, one subtraction
+    # and one division, as the reference's network does with its default
+    # (0, 1) statistics.
     return LSTMRegressor(
         hidden_size=HIDDEN,
         batch_size=BATCH,

@@ -27,6 +27,7 @@ __all__ = [
     "ElementwiseRecurrence",
     "IndRNN",
     "IndRNNLayer",
+    "last_valid_step",
     "recurrent_weight_bound",
     "run_directional_stack",
 ]
@@ -64,7 +65,7 @@ def _reverse_within_lengths(x: torch.Tensor, lengths: torch.Tensor | None) -> to
     return x.gather(1, index.unsqueeze(2).expand_as(x))
 
 
-def _last_valid_step(output: torch.Tensor, lengths: torch.Tensor | None) -> torch.Tensor:
+def last_valid_step(output: torch.Tensor, lengths: torch.Tensor | None) -> torch.Tensor:
     """``output[i, lengths[i] - 1]`` for every sequence ``i`` of a batch-first tensor."""
     if lengths is None:
         return output[:, -1]
@@ -133,7 +134,7 @@ def run_directional_stack(
                 output = _reverse_within_lengths(layer(_reverse_within_lengths(x, lengths)), lengths)
             outputs.append(output)
             # The backward direction's final state is the one at step 0.
-            final = _last_valid_step(output, lengths) if direction == 0 else output[:, 0]
+            final = last_valid_step(output, lengths) if direction == 0 else output[:, 0]
             final_states.append(final)
         x = torch.cat(outputs, dim=2) if len(outputs) > 1 else outputs[0]
     return x, torch.stack(final_states, dim=0)

@@ -16,7 +16,7 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from .._data.tokens import PADDING_ID
-from .indrnn import IndRNN, recurrent_weight_bound
+from .indrnn import IndRNN, last_valid_step, recurrent_weight_bound
 
 __all__ = [
     "CELLS",
@@ -464,11 +464,7 @@ class RecurrentNetwork(nn.Module):
         backward one at the first step.
         """
         hidden = steps.shape[2] // self.num_directions
-        if lengths is None:
-            forward = steps[:, -1, :hidden]
-        else:
-            last_step = (lengths.to(steps.device) - 1).view(-1, 1, 1).expand(-1, 1, hidden)
-            forward = steps[:, :, :hidden].gather(1, last_step)[:, 0]
+        forward = last_valid_step(steps[:, :, :hidden], lengths)
         if self.num_directions == 1:
             return forward
         return torch.cat([forward, steps[:, 0, hidden:]], dim=1)
