@@ -33,6 +33,17 @@ def test_seasonal_naive_forecasts_the_value_whole_seasons_before_the_target():
     np.testing.assert_array_equal(forecast[:3], series[0])
 
 
+def test_seasonal_naive_refuses_windows_narrower_than_its_lag():
+    X, y = rows_and_target(np.arange(30.0))
+    # Windows of 5 steps cannot hold the value a season of 7 back: it would
+    # read 4 steps back instead, without a word.
+    with pytest.raises(ValueError, match=r"windows need at least 7 steps, but X's have 5"):
+        make_pipeline(SlidingWindowTransformer(5), SeasonalNaiveRegressor(season=7)).fit(X, y)
+    model = make_pipeline(SlidingWindowTransformer(7), SeasonalNaiveRegressor(season=7)).fit(X, y)
+    with pytest.raises(ValueError, match=r"SlidingWindowTransformer\(7\)"):
+        model[-1].predict(model[0].transform(X)[:, 2:])
+
+
 def test_seasonal_naive_with_season_one_is_the_naive_forecast():
     windows = np.array([[3.0, 1.0, 4.0], [1.0, 5.0, 9.0]])
     forecast = SeasonalNaiveRegressor().fit(windows, [0.0, 0.0]).predict(windows)

@@ -94,8 +94,9 @@ class SeasonalNaiveRegressor(_SequenceBaseline):
     ``lag = season * ceil(horizon / season)`` steps before the target time,
     the closest whole number of seasons already observed: the window's step
     ``lag - horizon`` before its last. With ``season=1`` this is the naive
-    forecast, the last value. A window too short for the lag (the padded first
-    rows of a series) gives its first valid value.
+    forecast, the last value. A window with too little history for the lag
+    (the padded first rows of a series) gives its first valid value; windows
+    narrower than the lag are refused.
 
     Parameters
     ----------
@@ -170,7 +171,24 @@ class SeasonalNaiveRegressor(_SequenceBaseline):
         self._single_target(sequences, y, "Fit one per horizon (horizon=h), or use LagRidgeRegressor.")
         self._series(sequences)  # checks feature against the sequences
         self.lag_ = self.season * math.ceil(self.horizon / self.season)
+        self._check_window_holds_lag(sequences)
         return self
+
+    def _check_window_holds_lag(self, sequences: Sequences) -> None:
+        """Refuse windows too short to hold the value ``lag_`` steps before the target.
+
+        Padded windows at the start of a series are fine (they read their first
+        valid value); a window *width* short of the lag would silently read a
+        value from less than a season back.
+        """
+        needed = self.lag_ - self.horizon + 1
+        if sequences.n_steps < needed:
+            raise ValueError(
+                f"SeasonalNaiveRegressor(season={self.season}, horizon={self.horizon}) forecasts the "
+                f"value {needed - 1} step{'s' if needed != 2 else ''} before each window's last step, so "
+                f"its windows need at least {needed} steps, but X's have {sequences.n_steps}. Cut longer "
+                f"windows (SlidingWindowTransformer({needed}) or more), or use a shorter season."
+            )
 
     def predict(self, X: Any) -> Any:
         """The value ``lag_ - horizon`` steps before each window's last step.
@@ -188,6 +206,7 @@ class SeasonalNaiveRegressor(_SequenceBaseline):
         """
         check_is_fitted(self)
         sequences = self._sequences(X, reset=False)
+        self._check_window_holds_lag(sequences)
         forecast = self._steps_back(sequences, np.array([self.lag_ - self.horizon]))[:, 0]
         return as_pandas(sequences, forecast)
 
