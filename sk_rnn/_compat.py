@@ -5,6 +5,7 @@ A scikit-learn release that moves one of these breaks this file only.
 
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
+from sklearn.utils._set_output import _wrap_data_with_container
 from sklearn.utils.validation import _check_feature_names, _check_n_features, _check_sample_weight
 
 __all__ = [
@@ -15,5 +16,6 @@ __all__ = [
     "_check_n_features",
     "_check_sample_weight",
     "_fit_context",
+    "_wrap_data_with_container",
     "validate_params",
 ]

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+import sklearn
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -107,3 +108,19 @@ def test_scaled_ragged_sequences_feed_an_estimator_in_a_pipeline():
         SequencePadder(), SequenceScaler(), GRUClassifier(hidden_size=8, max_epochs=5, random_state=0)
     )
     assert model.fit(X, y).predict(X[:4]).shape == (4,)
+
+
+def test_pandas_output_makes_dataframes_of_tables_and_leaves_sequences_as_they_are():
+    X = SequencePadder().fit_transform(ragged())
+    table = pd.DataFrame(np.arange(12.0).reshape(4, 3), columns=["a", "b", "c"], index=[5, 6, 7, 8])
+    scaler = SequenceScaler().set_output(transform="pandas")
+    scaled_table = scaler.fit_transform(table)
+    assert isinstance(scaled_table, pd.DataFrame)
+    assert list(scaled_table.index) == [5, 6, 7, 8]
+    # No DataFrame holds a 3-D array or a list of sequences: they keep their form.
+    np.testing.assert_array_equal(scaler.fit_transform(X), SequenceScaler().fit_transform(X))
+    assert isinstance(scaler.fit(ragged()).transform(ragged()), list)
+    # A global pandas setting must not break a pipeline of sequences either.
+    with sklearn.config_context(transform_output="pandas"):
+        model = make_pipeline(SequenceScaler(), GRUClassifier(hidden_size=8, max_epochs=2, random_state=0))
+        assert model.fit(X, np.arange(len(X)) % 2).predict(X[:3]).shape == (3,)

@@ -9,7 +9,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .._compat import _fit_context
+from .._compat import _fit_context, _wrap_data_with_container
 from .._data.panels import is_panel
 from .._data.parsing import check_sequences
 from .._data.sequences import scale_or_one
@@ -17,7 +17,65 @@ from .._data.sequences import scale_or_one
 __all__ = ["SequenceScaler"]
 
 
-class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+class _TablesFollowSetOutput(
+    OneToOneFeatureMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
+):
+    """``set_output`` for the 2-D tables among a transformer's outputs; sequences keep their form.
+
+    scikit-learn wraps every output of ``transform`` and ``fit_transform`` in
+    the configured container (a DataFrame with ``set_output(transform="pandas")``
+    or a global ``transform_output="pandas"``), and a 3-D array or a list of
+    sequences has no such form: wrapping one fails inside pandas. These two
+    methods are defined here, unwrapped (``auto_wrap_output_keys=None``), and
+    wrap only 2-D arrays themselves; a subclass keeps ``set_output``, since
+    scikit-learn offers it wherever ``transform`` and
+    ``get_feature_names_out`` exist, but must not define either method again.
+    """
+
+    def _map(self, X: Any, forward: bool) -> Any:
+        raise NotImplementedError
+
+    def _in_configured_container(self, output: Any, X: Any) -> Any:
+        if isinstance(output, np.ndarray) and output.ndim == 2:
+            return _wrap_data_with_container("transform", output, X, self)
+        return output
+
+    def transform(self, X: Any) -> Any:
+        """Standardise every step; padding steps stay NaN.
+
+        Parameters
+        ----------
+        X : array-like, list of arrays or panel DataFrame
+            Sequences with the features per step seen in ``fit``.
+
+        Returns
+        -------
+        X_scaled : same form as X
+            float64 (float32 for float32 arrays); a 2-D table follows
+            ``set_output``.
+        """
+        return self._in_configured_container(self._map(X, forward=True), X)
+
+    def fit_transform(self, X: Any, y: Any = None, **fit_params: Any) -> Any:
+        """``fit(X)``, then ``transform(X)``.
+
+        Parameters
+        ----------
+        X : array-like, list of arrays or panel DataFrame
+            Training sequences.
+        y : None
+            Ignored.
+        **fit_params : dict
+            Passed to ``fit``.
+
+        Returns
+        -------
+        X_scaled : same form as X
+        """
+        return self.fit(X, y, **fit_params).transform(X)
+
+
+class SequenceScaler(_TablesFollowSetOutput):
     """Standardise every feature of every step by the mean and standard deviation of the training steps.
 
     :class:`~sklearn.preprocessing.StandardScaler` scales the columns of a
@@ -32,7 +90,9 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     ``(T_i, n_features)`` or ``(T_i,)`` arrays, a 2-D table of univariate
     sequences (one feature per step, so one mean and one scale for the whole
     table), or a pandas panel indexed by (instance, time), whose columns are
-    the features. The output has the form of the input.
+    the features. The output has the form of the input; with
+    ``set_output(transform="pandas")`` a 2-D table comes back as a DataFrame,
+    while 3-D arrays and lists, which no DataFrame can hold, keep their form.
 
     The sk_rnn estimators already standardise their inputs internally (see
     their ``input_scaling``); use this transformer to make the step visible in
@@ -133,21 +193,6 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         if sequences.from_list:
             return [apply(sequence) for sequence in X]
         return apply(X.to_numpy() if hasattr(X, "iloc") else X)
-
-    def transform(self, X: Any) -> Any:
-        """Standardise every step; padding steps stay NaN.
-
-        Parameters
-        ----------
-        X : array-like, list of arrays or panel DataFrame
-            Sequences with the features per step seen in ``fit``.
-
-        Returns
-        -------
-        X_scaled : same form as X
-            float64 (float32 for float32 arrays).
-        """
-        return self._map(X, forward=True)
 
     def inverse_transform(self, X: Any) -> Any:
         """Map standardised sequences back to the original units.
