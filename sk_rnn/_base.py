@@ -38,7 +38,8 @@ from ._defaults import (
 )
 from ._training.batches import ArrayBatches, float_dtype
 from ._training.checkpoints import fingerprint, read_resumption, stopped_early, write_checkpoint
-from ._training.net import is_incremental, module_arguments, predict_outputs
+from ._training.net import MODULE_PREFIX, is_incremental, module_arguments, predict_outputs
+from ._training.output_checks import check_outputs_finite, warn_if_state_can_grow
 from ._training.plan import (
     OPTIMIZERS,
     TrainingPlan,
@@ -664,7 +665,12 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         """
         check_is_fitted(self, "net_")
         X = self._validated_sequences(X, reset=False)
-        return X, predict_outputs(self.net_, X)
+        name, module = type(self).__name__, self.net_.module_
+        trained_steps = getattr(self.net_, f"{MODULE_PREFIX}sequence_length", None)
+        warn_if_state_can_grow(name, module, X, trained_steps, self.patch_size_)
+        outputs = predict_outputs(self.net_, X)
+        check_outputs_finite(name, module, X, outputs, trained_steps)
+        return X, outputs
 
     def _score(
         self,

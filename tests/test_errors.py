@@ -1,6 +1,8 @@
 """Bad input gets a clear error naming the estimator, what was expected and the fix."""
 
+import copy
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -330,3 +332,34 @@ def test_a_single_row_of_a_table_gets_every_check(sequences):
     row[0, 2] = np.nan
     with pytest.raises(ValueError, match="got NaN in X at sample 0, step 2"):
         model.predict(row)
+
+
+def test_indrnn_on_far_longer_sequences_warns_then_refuses_instead_of_predicting_nan():
+    # Its bound lets a state double over the training length (6 steps here),
+    # so over thousands of steps it overflows.
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(30, 6, 2)), rng.normal(size=30)
+    model = RNNRegressor(cell="indrnn", hidden_size=8, max_epochs=3, random_state=0).fit(X, y)
+    classifier = RNNClassifier(cell="indrnn", hidden_size=8, max_epochs=3, random_state=0).fit(X, y > 0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.predict(rng.normal(size=(3, 6, 2)))  # the training length: no warning
+    with pytest.warns(UserWarning, match=r"may be unreliable .* trained on sequences of at most 6 steps"):
+        assert np.isfinite(model.predict(rng.normal(size=(3, 100, 2)))).all()
+    far = rng.normal(size=(2, 3000, 2))
+    for predict in (model.predict, classifier.predict, classifier.predict_proba):
+        with pytest.warns(UserWarning), pytest.raises(ValueError) as error:
+            predict(far)
+        message = str(error.value)
+        assert "not finite (NaN or infinity) for 2 of 2 sequences" in message
+        assert "windows of at most 6 steps" in message
+
+
+def test_outputs_that_are_not_finite_are_refused_for_every_cell(fitted_3d, sequences):
+    X, _ = sequences
+    broken = copy.deepcopy(fitted_3d)
+    with torch.no_grad():
+        broken.net_.module_.head.bias.fill_(float("nan"))
+    message = r"LSTMClassifier computed outputs that are not finite .* loss_curve_"
+    with pytest.raises(ValueError, match=message):
+        broken.predict(X)
