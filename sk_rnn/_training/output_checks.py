@@ -18,6 +18,7 @@ from torch import nn
 
 from .._data.sequences import Sequences
 from .._data.targets import valid_aligned
+from ..modules.indrnn import IndRNN
 
 __all__ = ["check_outputs_finite", "warn_if_state_can_grow"]
 
@@ -28,13 +29,15 @@ _GROWTH_BEFORE_WARNING = 16.0
 
 
 def largest_recurrent_weight(module: nn.Module) -> float | None:
-    """The largest ``|u|`` (within its bound) of an IndRNN module; None for the other cells."""
-    layers = [m for m in module.modules() if hasattr(m, "recurrent_weight") and hasattr(m, "recurrent_max")]
-    if not layers:
+    """The largest ``|u|`` (within its bound) of an IndRNN network; None for the other cells."""
+    rnn = getattr(module, "rnn", None)
+    if not isinstance(rnn, IndRNN):
         return None
     with torch.no_grad():
         return max(
-            float(layer.recurrent_weight.abs().clamp(max=layer.recurrent_max).max()) for layer in layers
+            float(layer.recurrent_weight.abs().clamp(max=layer.recurrent_max).max())
+            for directions in rnn.layers
+            for layer in directions
         )
 
 
