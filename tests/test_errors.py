@@ -363,3 +363,18 @@ def test_outputs_that_are_not_finite_are_refused_for_every_cell(fitted_3d, seque
     message = r"LSTMClassifier computed outputs that are not finite .* loss_curve_"
     with pytest.raises(ValueError, match=message):
         broken.predict(X)
+
+
+def test_sequences_of_one_length_with_different_features_are_named_as_such():
+    same_length = [np.ones((3, 2)), np.ones((3, 3))]
+    with pytest.raises(
+        ValueError,
+        match=r"RNNRegressor got sequences with different numbers of features per step: "
+        r"sequence 0 has shape \(3, 2\), sequence 1 has shape \(3, 3\)",
+    ):
+        RNNRegressor(**FAST).fit(same_length, [1.0, 2.0])
+    uneven_steps = [[[1.0, 2.0], [3.0, 4.0]], [[1.0, 2.0], [3.0]]]
+    with pytest.raises(
+        ValueError, match=r"a sequence whose steps have different numbers of features \(sequence 1"
+    ):
+        RNNRegressor(**FAST).fit(uneven_steps, [1.0, 2.0])

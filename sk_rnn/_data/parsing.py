@@ -38,7 +38,7 @@ def _name(estimator: Any) -> str:
     return type(estimator).__name__
 
 
-def _ndim(X: Any) -> int:
+def _ndim(name: str, X: Any) -> int:
     """Number of dimensions of X without copying it when it already has a shape."""
     if hasattr(X, "iloc"):  # pandas: a DataFrame is a 2-D table
         return X.ndim
@@ -47,11 +47,35 @@ def _ndim(X: Any) -> int:
         return len(shape)
     try:
         return np.asarray(X).ndim
-    except ValueError as error:  # nested lists of different lengths
-        raise ValueError(
-            f"X holds sequences of different lengths, but {_SHAPES} of equal-length "
-            "sequences is required. Pad the sequences to a common length first."
-        ) from error
+    except ValueError as error:  # nested lists whose items differ in shape
+        raise ValueError(f"{name} got {_inhomogeneous_message(X)}") from error
+
+
+def _inhomogeneous_message(X: Any) -> str:
+    """Why numpy could not stack X: sequences of one length whose steps differ, or nested lengths."""
+    if is_list_of_sequences(X) and len({len(sequence) for sequence in X}) == 1:
+        # Ragged lists take another path: these sequences have one length,
+        # so it is the steps that differ.
+        first = None
+        for i, sequence in enumerate(X):
+            try:
+                shape = np.shape(sequence)
+            except ValueError:
+                return (
+                    f"a sequence whose steps have different numbers of features (sequence {i} of X); "
+                    "every step of every sequence must have the same features."
+                )
+            first = shape if first is None else first
+            if shape != first:
+                return (
+                    f"sequences with different numbers of features per step: sequence 0 has "
+                    f"shape {first}, sequence {i} has shape {shape}. Every sequence must have the "
+                    "same features per step."
+                )
+    return (
+        f"sequences of different lengths in X, but {_SHAPES} of equal-length "
+        "sequences is required. Pad the sequences to a common length first."
+    )
 
 
 def _raise_on_nan_in_table(name: str, X: np.ndarray) -> None:
@@ -177,7 +201,7 @@ def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -
         sequences = from_ragged_list(name, X)
         _record_or_check_step_features(estimator, sequences.n_features, reset=reset)
         return sequences
-    ndim = _ndim(X)
+    ndim = _ndim(name, X)
     if ndim == 2:
         fitted_on_3d = not reset and not estimator._fitted_on_2d
         if fitted_on_3d and estimator.n_features_in_ != 1:
