@@ -184,8 +184,8 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m sk_rnn",
         description="Forecast a real series shipped with sk_rnn with Elman RNN, LSTM, GRU and IndRNN "
-        "regressors (window size chosen by GridSearchCV with TimeSeriesSplit on the first 80%%), score "
-        "them and two baselines on the last 20%%, and plot the best forecast.",
+        "regressors (window size chosen by GridSearchCV with TimeSeriesSplit on the first 80%), score "
+        "them and two baselines on the last 20%, and plot the best forecast.",
     )
     parser.add_argument(
         "--dataset", choices=sorted(DATASETS), default="airline", help="series (default: airline)"
@@ -221,6 +221,13 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error("--windows must be positive")
     if args.folds < 2:
         parser.error(f"--folds must be at least 2, got {args.folds}")
+    if args.max_epochs < 1:
+        parser.error(f"--max-epochs must be at least 1, got {args.max_epochs}")
+    if not 0 <= args.seed < 2**32:
+        parser.error(f"--seed must be between 0 and 2**32 - 1, got {args.seed}")
+    # Checked now, not after every network has been trained.
+    if not args.output.parent.is_dir():
+        parser.error(f"--output {args.output}: the folder {args.output.parent} does not exist")
     return args
 
 

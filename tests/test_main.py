@@ -68,6 +68,7 @@ def test_help_and_bad_options():
     )
     for option in ("--dataset", "--horizon", "--output", "--cells", "--windows", "--max-epochs"):
         assert option in result.stdout
+    assert "first 80%)" in " ".join(result.stdout.split())
     with pytest.raises(SystemExit, match=r"horizon 200 leaves no training rows in a series of 144 steps"):
         main(["--horizon", "200"])
     with pytest.raises(SystemExit):
@@ -76,6 +77,20 @@ def test_help_and_bad_options():
         main(["--folds", "1"])
     with pytest.raises(SystemExit, match=r"window size 50 does not fit the first TimeSeriesSplit fold"):
         main(["--windows", "12", "50"])
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--max-epochs", "0"], "--max-epochs must be at least 1, got 0"),
+        (["--seed", "-1"], "--seed must be between 0 and 2\\*\\*32 - 1, got -1"),
+        (["--output", "no/such/folder/plot.png"], "the folder no/such/folder does not exist"),
+    ],
+)
+def test_bad_options_are_refused_before_any_training(options, message, capsys):
+    with pytest.raises(SystemExit):
+        main(options)
+    assert re.search(message, capsys.readouterr().err)
 
 
 def test_the_job_asks_for_matplotlib_before_training(monkeypatch, capsys):
