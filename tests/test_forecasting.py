@@ -201,6 +201,16 @@ def test_recursive_forecast_takes_the_future_of_exogenous_columns(airline):
         recursive_forecast(model, history, 6, column="passengers")
     with pytest.raises(ValueError, match=r"needs future of shape \(6, 3\), one row per step"):
         recursive_forecast(model, history, 6, column="passengers", future=future.iloc[:5])
+    # The forecast column may be left out of future; an exogenous one may not.
+    without_forecast_column = future.drop(columns="passengers")
+    np.testing.assert_allclose(
+        recursive_forecast(model, history, 6, column="passengers", future=without_forecast_column), forecast
+    )
+    exogenous = next(c for c in frame.columns if c != "passengers")
+    with pytest.raises(
+        ValueError, match=rf"a future without the exogenous column '{exogenous}' of the history"
+    ):
+        recursive_forecast(model, history, 6, column="passengers", future=future.drop(columns=exogenous))
 
 
 # -- recursive and direct multi-step -------------------------------------------------------

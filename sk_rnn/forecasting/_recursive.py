@@ -270,6 +270,14 @@ def _future_rows(table: pd.DataFrame | np.ndarray, horizon: int, future: Any, po
             )
         return np.zeros((horizon, 1))
     if isinstance(future, pd.DataFrame) and isinstance(table, pd.DataFrame):
+        forecast_column = table.columns[position]
+        missing = [c for c in table.columns if c not in future.columns and c != forecast_column]
+        if missing:
+            raise ValueError(
+                f"recursive_forecast got a future without the exogenous column"
+                f"{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))} of the history; "
+                f"pass future= with the known future values of every column but {forecast_column!r}."
+            )
         future = future.reindex(columns=table.columns)
     rows = np.asarray(future, dtype=np.float64)
     rows = rows[:, np.newaxis] if rows.ndim == 1 else rows
