@@ -83,6 +83,23 @@ def test_panel_errors():
         reg.predict(panel.rename(columns={"a": "z"}))
 
 
+def test_an_index_of_three_levels_is_refused_with_the_way_to_join_them():
+    _, panel = make_panel()
+    three_levels = panel.set_index(pd.Index(np.arange(len(panel)) % 2, name="store"), append=True)
+    three_levels = three_levels.reorder_levels(["store", "id", "t"])
+    with pytest.raises(
+        ValueError, match=r"a 3-level index \['store', 'id', 't'\], but a panel needs exactly two"
+    ):
+        LSTMRegressor(**FAST).fit(three_levels, np.zeros(24))
+    # The join the message suggests gives a panel the estimator reads.
+    joined = three_levels.copy()
+    joined.index = pd.MultiIndex.from_arrays(
+        [joined.index.droplevel(-1).to_flat_index(), joined.index.get_level_values(-1)]
+    )
+    n_sequences = joined.index.get_level_values(0).nunique()
+    assert LSTMRegressor(**FAST).fit(joined, np.zeros(n_sequences)).predict(joined).shape == (n_sequences,)
+
+
 def test_long_to_panel_validates_its_parameters():
     from sklearn.utils._param_validation import InvalidParameterError
 

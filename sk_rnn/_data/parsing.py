@@ -13,6 +13,7 @@ import dataclasses
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sklearn.utils.validation import check_array, validate_data
 
 from .._compat import _check_feature_names, _check_n_features
@@ -191,6 +192,16 @@ def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -
         return from_padded_array(name, X)
     if is_panel(X):
         return _check_panel(estimator, X, reset=reset)
+    if isinstance(X, pd.DataFrame) and isinstance(X.index, pd.MultiIndex):
+        # Read as a plain table, its rows would each become a sequence.
+        raise ValueError(
+            f"{name} got a DataFrame with a {X.index.nlevels}-level index "
+            f"{list(X.index.names)}, but a panel needs exactly two levels: instance, then time. "
+            "Join the levels that name a sequence into one, for instance X.index = "
+            "pd.MultiIndex.from_arrays([X.index.droplevel(-1).to_flat_index(), "
+            "X.index.get_level_values(-1)]), or pass a plain index for a table of one sequence "
+            "per row."
+        )
     if _holds_text(X):
         raise ValueError(
             f"{name} got text in X, but it reads numbers. Encode texts as token ids first and "
