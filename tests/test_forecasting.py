@@ -363,6 +363,9 @@ def test_display_bad_input():
         ForecastDisplay.from_predictions([1.0, 2.0, 3.0], np.ones((3, 2)))
     with pytest.raises(ValueError, match=r"index of 2 times for 3 values"):
         ForecastDisplay.from_predictions([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], index=[0, 1])
+    panel = pd.Series([1.0, 2.0, 3.0, 4.0], index=pd.MultiIndex.from_product([["a", "b"], [0, 1]]))
+    with pytest.raises(ValueError, match=r"plots one series, but got values indexed by 2 levels"):
+        ForecastDisplay.from_predictions(panel, panel.to_numpy())
     plt.close("all")
 
 

@@ -38,6 +38,12 @@ def _time_axis(values: Any, index: Any, n: int) -> Any:
         raise ValueError(
             f"ForecastDisplay got an index of {len(index)} times for {n} values; pass one time per value."
         )
+    if isinstance(index, pd.MultiIndex):
+        raise ValueError(
+            f"ForecastDisplay plots one series, but got values indexed by {index.nlevels} levels "
+            f"{list(index.names)}, a panel of several series. Plot one series at a time, for "
+            "instance y_true.xs(series_id, level=0) and its forecasts, each on its own axes (ax=)."
+        )
     # matplotlib draws timestamps, not periods.
     return index.to_timestamp() if isinstance(index, pd.PeriodIndex) else index
 
