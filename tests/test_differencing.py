@@ -42,6 +42,18 @@ def test_window_fitted_on_a_series_shorter_than_one_window_is_refused():
         SlidingWindowTransformer(24).fit(np.arange(10.0).reshape(-1, 1))
 
 
+def test_differencer_fitted_on_a_series_no_longer_than_its_lag_is_refused():
+    with pytest.raises(
+        ValueError,
+        match=r"Differencer\(lag=100\) was fitted on a series of n_samples=60 time steps, no longer than "
+        r"its lag, so every row would be fill_value. Use a lag of at most 59",
+    ):
+        Differencer(lag=100).fit(np.arange(60.0).reshape(-1, 1))
+    # A short history after fit is fine: its first rows are fill_value.
+    fitted = Differencer(lag=12).fit(np.arange(60.0).reshape(-1, 1))
+    np.testing.assert_array_equal(fitted.transform(np.arange(5.0).reshape(-1, 1)), np.zeros((5, 1)))
+
+
 def test_a_short_history_is_windowed_with_padding_after_fit():
     windows = SlidingWindowTransformer(4).fit(np.arange(10.0).reshape(-1, 1))
     short = windows.transform(np.array([[5.0], [6.0]]))

@@ -93,7 +93,19 @@ class Differencer(OneToOneFeatureMixin, TimeOrderedTransformer):
         -------
         self : Differencer
         """
-        self._validated(X, reset=True)
+        values = self._validated(X, reset=True)
+        longest = max(self._series_lengths(X, values))
+        if longest <= self.lag:
+            # Every row would be fill_value: the lag cannot have been meant for this series.
+            raise ValueError(
+                f"Differencer(lag={self.lag}) was fitted on a series of n_samples={longest} time "
+                "steps, no longer than its lag, so every row would be fill_value. "
+                + (
+                    f"Use a lag of at most {longest - 1}, or a longer series."
+                    if longest > 1
+                    else "Use a longer series."
+                )
+            )
         return self
 
     def transform(self, X: Any) -> np.ndarray | pd.DataFrame:
