@@ -410,7 +410,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
                 resume=resume,
                 checkpoint=checkpoint,
             )
-            epochs_run = len(net.history)
+            epochs_run = net.epochs_run
         self._record_training(net, epochs_run, previous_losses, previous_validation)
         self._record_gradient_flow(net)
         # The epochs of this fit, counting those of the run it resumed.
@@ -449,7 +449,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         """Write the model as trained so far, and what resuming it needs, to ``directory``."""
         snapshot = copy.copy(self)
         snapshot.callbacks = None  # user callbacks hold code; the checkpoint holds data only
-        snapshot._record_training(net, len(net.history), previous_losses, previous_validation)
+        snapshot._record_training(net, net.epochs_run, previous_losses, previous_validation)
         write_checkpoint(directory, snapshot, net, digest, complete=complete)
 
     def _new_network(

@@ -308,7 +308,9 @@ SHARED_ATTRIBUTES = """n_features_in_ : int
         ``early_stopping``; None otherwise.
 
     history_ : skorch.History
-        Per-epoch and per-batch training records.
+        Per-epoch and per-batch training records of the last ``fit`` (of
+        the whole fit when it resumed from ``checkpoint_dir``; of the last
+        call with ``warm_start``, whose epochs ``loss_curve_`` adds up).
 
     gradient_norms_by_distance_ : ndarray of shape (n_epochs, n_cell_steps) or None
         With ``record_gradients``: for each epoch, the mean norm of the

@@ -44,15 +44,29 @@ def test_an_interrupted_fit_resumes_at_its_next_epoch(tmp_path):
     interrupted = LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[InterruptAt(3)], **SETTINGS).fit(X, y)
     assert interrupted.n_iter_ == 3
     resumed = LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X, y)
-    assert resumed.n_iter_ == 8 and len(resumed.history_) == 5  # five epochs were left
+    assert resumed.n_iter_ == 8 and resumed.net_.epochs_run == 5  # five epochs were left
     assert resumed.loss_curve_[:3] == interrupted.loss_curve_
+    # One fit, interrupted and resumed: its record covers all its epochs, as an uninterrupted one.
+    assert [epoch["epoch"] for epoch in resumed.history_] == list(range(1, 9))
+    np.testing.assert_allclose(resumed.history_[:, "train_loss"], resumed.loss_curve_)
     # The schedule continues where it stopped: epoch 4's learning rate is the uninterrupted one's.
     np.testing.assert_allclose(
-        [epoch["lr"] for epoch in resumed.history_], [epoch["lr"] for epoch in uninterrupted.history_[3:]]
+        [epoch["lr"] for epoch in resumed.history_], [epoch["lr"] for epoch in uninterrupted.history_]
     )
     # Weights and optimizer moments carried over: the loss goes on from where it was.
     assert resumed.loss_curve_[3] < interrupted.loss_curve_[0]
     assert abs(resumed.loss_curve_[-1] - uninterrupted.loss_curve_[-1]) < 0.05
+
+
+def test_a_fit_interrupted_twice_keeps_the_record_of_all_its_epochs(tmp_path):
+    uninterrupted = LSTMClassifier(**SETTINGS).fit(X, y)
+    for stop in (3, 6):  # epochs counted over the whole fit
+        LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[InterruptAt(stop)], **SETTINGS).fit(X, y)
+    resumed = LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X, y)
+    assert resumed.n_iter_ == 8 and resumed.net_.epochs_run == 2
+    assert [epoch["epoch"] for epoch in resumed.history_] == list(range(1, 9))
+    np.testing.assert_allclose(resumed.history_[:, "train_loss"], resumed.loss_curve_)
+    np.testing.assert_allclose(resumed.history_[:, "lr"], uninterrupted.history_[:, "lr"])
 
 
 def test_a_finished_or_foreign_checkpoint_is_not_resumed(tmp_path):

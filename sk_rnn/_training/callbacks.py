@@ -66,8 +66,12 @@ class RecordLearningRate(Callback):
     :class:`~sk_rnn.inspection.TrainingCurveDisplay` draws it.
     """
 
-    def on_epoch_end(self, net, **kwargs) -> None:
-        net.history.record("lr", float(net.optimizer_.param_groups[0]["lr"]))
+    def on_batch_end(self, net, training: bool = False, **kwargs) -> None:
+        # After every update, not at the epoch's end: a callback that stops
+        # training there (Ctrl-C in a user's callback) must not leave the
+        # epoch without its rate.
+        if training:
+            net.history.record("lr", float(net.optimizer_.param_groups[0]["lr"]))
 
 
 class ValidationScore(Callback):

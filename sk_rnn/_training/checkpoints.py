@@ -69,7 +69,14 @@ class SaveCheckpoint(Callback):
 
 
 class FastForwardSchedule(Callback):
-    """Step the learning-rate schedule ``steps`` times at the start: a resumed fit continues it."""
+    """Step the learning-rate schedule ``steps`` times at the start: a resumed fit continues it.
+
+    The resumed net holds the history of the epochs before it, from which
+    skorch's ``LRScheduler`` counts its batches (``batch_idx_``) itself; the
+    schedules are built with ``last_epoch=-1`` so that skorch does not also
+    start the torch scheduler at the number of past *epochs*, which is not
+    the number of past updates. This callback makes the updates.
+    """
 
     def __init__(self, steps: int) -> None:
         self.steps = steps
@@ -83,7 +90,6 @@ class FastForwardSchedule(Callback):
                     warnings.filterwarnings("ignore", message="Detected call of `lr_scheduler")
                     for _ in range(self.steps):
                         scheduler.step()
-                callback.batch_idx_ += self.steps
 
 
 def stopped_early(net: Any) -> bool:

@@ -56,8 +56,13 @@ class SequenceNet(NeuralNet):
         self.precision = precision
         # Whether partial_fit keeps training this net one epoch per call.
         self.incremental = False
-        # Epochs trained before this net, by the fit it resumes.
+        # Epochs trained before this net, by the fit it resumes (its history holds them too).
         self.epoch_offset = 0
+
+    @property
+    def epochs_run(self) -> int:
+        """Epochs this net has trained; its history also holds those of the fit it resumed."""
+        return len(self.history) - self.epoch_offset
 
     def get_iterator(self, dataset, training: bool = False):
         if not isinstance(dataset, ArrayBatches):

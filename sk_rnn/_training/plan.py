@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import torch
+from skorch.history import History
 
 from .batches import ArrayBatches
 from .callbacks import HoldOutLast, training_callbacks
@@ -134,6 +135,11 @@ def fit_network(
             return net
         net.initialize()
         net.module_.load_state_dict(initial_state)
+        if resume is not None:
+            # One fit, interrupted and resumed: its record starts at its first
+            # epoch, as an uninterrupted fit's would (skorch numbers the new
+            # epochs on from there).
+            net.history = History(list(resume.model.net_.history))
         if resume is not None and resume.optimizer_state is not None:
             net.optimizer_.load_state_dict(resume.optimizer_state)
         net.continue_fit(data, epochs=plan.max_epochs - start_epoch)

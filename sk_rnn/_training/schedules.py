@@ -61,13 +61,16 @@ def schedule_callback(
         return None
     if name == "cosine":
         factor = WarmupCosine(total_steps, round(_WARMUP_FRACTION * total_steps))
-        return LRScheduler(torch.optim.lr_scheduler.LambdaLR, lr_lambda=factor, step_every="batch")
+        return LRScheduler(
+            torch.optim.lr_scheduler.LambdaLR, lr_lambda=factor, step_every="batch", last_epoch=-1
+        )
     if name == "one_cycle":
         return LRScheduler(
             torch.optim.lr_scheduler.OneCycleLR,
             max_lr=learning_rate,
             total_steps=total_steps,
             step_every="batch",
+            last_epoch=-1,
         )
     if name == "plateau":
         return LRScheduler(
