@@ -7,7 +7,7 @@ import sklearn
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sk_rnn import GRUClassifier
+from sk_rnn import GRUClassifier, GRURegressor
 from sk_rnn.preprocessing import SequencePadder, SequenceScaler
 
 
@@ -124,3 +124,15 @@ def test_pandas_output_makes_dataframes_of_tables_and_leaves_sequences_as_they_a
     with sklearn.config_context(transform_output="pandas"):
         model = make_pipeline(SequenceScaler(), GRUClassifier(hidden_size=8, max_epochs=2, random_state=0))
         assert model.fit(X, np.arange(len(X)) % 2).predict(X[:3]).shape == (3,)
+
+
+def test_tiny_units_are_scaled_not_taken_for_a_constant():
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(30, 6, 2)), rng.normal(size=30)
+    tiny = 2.0**-66  # about 1e-20, a power of two: the scaled data are the same numbers exactly
+    assert SequenceScaler().fit(X * tiny).scale_ == pytest.approx(SequenceScaler().fit(X).scale_ * tiny)
+    settings = {"hidden_size": 8, "max_epochs": 3, "random_state": 0}
+    for input_scaling in ("auto", "global"):
+        reference = GRURegressor(input_scaling=input_scaling, **settings).fit(X, y).predict(X)
+        model = GRURegressor(input_scaling=input_scaling, **settings).fit(X * tiny, y)
+        np.testing.assert_array_equal(model.predict(X * tiny), reference)

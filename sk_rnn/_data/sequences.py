@@ -37,8 +37,13 @@ def is_list_of_sequences(X: Any) -> bool:
 
 
 def scale_or_one(mean: np.ndarray, std: np.ndarray) -> np.ndarray:
-    """Per-feature scale: the standard deviation, or 1 for a constant feature, as in StandardScaler."""
-    return np.where(std > _CONSTANT_RELATIVE_STD * np.maximum(np.abs(mean), 1.0), std, 1.0)
+    """Per-feature scale: the standard deviation, or 1 for a constant feature, as in StandardScaler.
+
+    Constant means constant up to rounding, relative to the feature's own
+    magnitude only: a feature measured in units that make it tiny (values
+    around 1e-20, say) is scaled like any other, not mistaken for a constant.
+    """
+    return np.where((std > 0) & (std > _CONSTANT_RELATIVE_STD * np.abs(mean)), std, 1.0)
 
 
 def shared_tensor(array: np.ndarray) -> torch.Tensor:
