@@ -643,6 +643,16 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             self.input_scaling_ = "global" if self.output == "sequence" else "sequence"
         else:
             self.input_scaling_ = self.input_scaling
+        if self.input_scaling_ == "sequence" and self.output == "sequence":
+            warnings.warn(
+                f"{type(self).__name__} standardises each sequence by its own statistics "
+                "(input_scaling='sequence'), which summarise all its steps, so each per-step output "
+                "(output='sequence') also depends on the steps after it. Fine for labelling whole "
+                "sequences; to predict each step from the steps before it only, use "
+                "input_scaling='global' (the default 'auto' does).",
+                UserWarning,
+                stacklevel=3,
+            )
         if self.input_scaling_ is None:
             self.input_mean_ = self.input_scale_ = None
             return None, None

@@ -90,7 +90,8 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         level and amplitude, which may differ by orders of magnitude between
         sequences. "auto": "sequence", but "global" with
         ``output="sequence"`` (a sequence's statistics summarise its later
-        steps too). None: the values as given. Token ids are never scaled.
+        steps too, so an explicit "sequence" there warns). None: the values
+        as given. Token ids are never scaled.
 
     cell_params : dict or None, default=None
         Options of the cell beyond the hyperparameters above. IndRNN

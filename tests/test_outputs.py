@@ -107,6 +107,20 @@ def test_per_step_regression_forecasts_every_next_value():
     assert reg.score(X[200:], y[200:]) == pytest.approx(r2_score(y[200:].ravel(), pred.ravel()))
 
 
+def test_per_step_outputs_read_only_earlier_steps_unless_asked_otherwise():
+    X, y = noisy_sine_steps(n=60)
+    model = LSTMRegressor(output="sequence", **FAST).fit(X, y)
+    assert model.input_scaling_ == "global"
+    changed = X.copy()
+    changed[:, -1] += 5.0  # the last step only
+    np.testing.assert_array_equal(model.predict(changed)[:, :-1], model.predict(X)[:, :-1])
+    # A sequence's own statistics summarise all its steps: allowed, with a warning that says so.
+    with pytest.warns(
+        UserWarning, match=r"each per-step output \(output='sequence'\) also depends on the steps after"
+    ):
+        LSTMRegressor(output="sequence", input_scaling="sequence", **FAST).fit(X, y)
+
+
 def test_per_step_regression_with_several_outputs_per_step():
     X, y = noisy_sine_steps(n=120)
     y2 = np.stack([y, -3 * y], axis=2)
