@@ -453,6 +453,10 @@ def test_forecast_intervals_follow_the_history_index_and_refuse_too_little_calib
     assert (intervals["lower"] <= forecast).all() and (forecast <= intervals["upper"]).all()
     with pytest.raises(ValueError, match=r"needs calibration_size >= 19 for coverage=0.95"):
         recursive_forecast(last_value_model(), airline, 3, coverage=0.95, calibration_size=10)
+    # The smallest size the message names is one that works (0.8 / 0.2 rounds up past 4 in floats).
+    recursive_forecast(last_value_model(), airline, 3, coverage=0.8, calibration_size=4)
+    with pytest.raises(ValueError, match=r"needs calibration_size >= 4 for coverage=0.8"):
+        recursive_forecast(last_value_model(), airline, 3, coverage=0.8, calibration_size=3)
     with pytest.raises(ValueError, match=r"got 30 rows of history, too few to calibrate intervals on 40"):
         recursive_forecast(last_value_model(), airline.iloc[:30], 3, coverage=0.8, calibration_size=40)
 
