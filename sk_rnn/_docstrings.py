@@ -392,7 +392,9 @@ REGRESSION_LOSS_PARAMETERS = (
         only then). With several, for instance ``[0.05, 0.5, 0.95]``, one
         network predicts them all (they never cross, by construction):
         ``predict`` returns the median (0.5 is added when it is missing) and
-        ``predict_quantiles`` all of them."""
+        ``predict_quantiles`` all of them. Levels are kept to 7 decimals, so
+        that ``np.linspace(0.1, 0.9, 5)`` or ``np.float32(0.9)`` give the
+        levels they were meant to (``quantiles_``)."""
 )
 
 

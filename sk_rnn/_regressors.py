@@ -31,6 +31,16 @@ __all__ = ["GRURegressor", "LSTMRegressor", "RNNRegressor"]
 REGRESSION_LOSSES = ("squared_error", "absolute_error", "huber", "quantile", "normal")
 
 
+def _clean_level(levels: Any) -> Any:
+    """Quantile levels rounded to 7 decimals, the float noise of their computation removed.
+
+    ``np.linspace(0.1, 0.9, 5)`` holds 0.30000000000000004 and ``np.float32(0.9)``
+    is 0.8999999761581421 (float32 keeps about 7 digits); both mean the decimal
+    the user wrote, and ``predict_quantiles`` looks levels up by value.
+    """
+    return np.round(levels, 7) if isinstance(levels, np.ndarray) else round(levels, 7)
+
+
 class _RNNRegressorBase(RegressorMixin, _BaseRNN):
     """Targets standardised for training, mean squared error, predictions mapped back."""
 
@@ -126,9 +136,17 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
                 f"{name} got quantile={self.quantile} with loss={self.loss!r}; the quantile applies "
                 "to loss='quantile' only."
             )
-        if self.quantile is None or isinstance(self.quantile, Real):
-            return self.quantile
-        values = np.asarray(self.quantile, dtype=float).ravel()
+        if self.quantile is None:
+            return None
+        if isinstance(self.quantile, Real) or np.ndim(self.quantile) == 0:
+            value = _clean_level(float(self.quantile))
+            if not 0 < value < 1:
+                raise ValueError(
+                    f"{name} got quantile={self.quantile!r}; a quantile must lie strictly between 0 "
+                    "and 1, for instance quantile=0.9."
+                )
+            return value
+        values = _clean_level(np.asarray(self.quantile, dtype=float).ravel())
         if values.size == 0 or not np.all((values > 0) & (values < 1)):
             raise ValueError(
                 f"{name} got quantile={self.quantile!r}; each quantile must lie strictly between 0 "
@@ -346,7 +364,7 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
                     "quantiles to return, for instance quantiles=[0.05, 0.5, 0.95]."
                 )
             return self.quantiles_
-        wanted = np.asarray(quantiles, dtype=float).ravel()
+        wanted = _clean_level(np.asarray(quantiles, dtype=float).ravel())
         if wanted.size == 0 or not np.all((wanted > 0) & (wanted < 1)) or np.any(np.diff(wanted) <= 0):
             raise ValueError(
                 f"{name}.predict_quantiles got quantiles={quantiles!r}; pass increasing numbers "

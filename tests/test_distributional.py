@@ -158,3 +158,18 @@ def test_asking_for_what_the_network_does_not_predict_is_refused(params, call, m
 def test_quantiles_outside_zero_one_are_refused():
     with pytest.raises(ValueError, match=r"each quantile must lie strictly between 0 and 1"):
         GRURegressor(loss="quantile", quantile=[0.5, 1.2], max_epochs=1).fit(X[:20], y[:20])
+
+
+def test_quantile_levels_are_looked_up_by_the_decimal_the_user_meant():
+    fast = {"hidden_size": 4, "max_epochs": 1, "random_state": 0}
+    levels = np.linspace(0.1, 0.9, 5)  # holds 0.30000000000000004 and 0.7000000000000001
+    reg = GRURegressor(loss="quantile", quantile=levels, **fast).fit(X[:40], y[:40])
+    assert reg.quantiles_.tolist() == [0.1, 0.3, 0.5, 0.7, 0.9]
+    all_levels = reg.predict_quantiles(X[:5])
+    np.testing.assert_array_equal(reg.predict_quantiles(X[:5], [0.3]), all_levels[:, [1]])
+    np.testing.assert_array_equal(reg.predict_quantiles(X[:5], [levels[3]]), all_levels[:, [3]])
+    # A numpy scalar, float32 or 0-d, is one quantile: the one predict returns.
+    for scalar in (np.float32(0.9), np.array(0.9)):
+        single = GRURegressor(loss="quantile", quantile=scalar, **fast).fit(X[:40], y[:40])
+        assert single.quantiles_.tolist() == [0.9]
+        np.testing.assert_array_equal(single.predict_quantiles(X[:5], [0.9])[:, 0], single.predict(X[:5]))
