@@ -495,7 +495,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         requested = self.categorical_features
         if requested is None or len(np.atleast_1d(requested)) == 0:
             return None
-        return resolve_categorical_features(self, X, requested)
+        return resolve_categorical_features(self, X, requested) or None  # an all-False mask names none
 
     def _resolve_categorical(self, X: Sequences) -> dict[str, Any]:
         """``categorical_features_``, ``categories_`` and the embedding size; the module's arguments."""

@@ -51,10 +51,11 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         embedded in a learned vector of this size. The vocabulary size is
         learned in ``fit``; ids unseen in ``fit`` get a zero embedding.
 
-    categorical_features : array-like of int or str, default=None
+    categorical_features : array-like of int, str or bool, default=None
         Step features that hold integer category codes (a series id in a
         global forecasting model, a store, a day of the week), by position
-        among the features of each step or by column name: each is read
+        among the features of each step, by column name, or as a boolean
+        mask with one flag per step feature: each is read
         through a learned embedding instead of as a number, and is left out
         of the input scaling. Codes unseen in ``fit`` (a new series) read as
         a zero vector. Codes must be whole numbers; encode labels first with

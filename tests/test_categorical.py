@@ -51,6 +51,19 @@ def test_unseen_codes_read_as_a_zero_embedding_and_scaling_of_codes_is_irrelevan
     np.testing.assert_array_equal(model.predict(new), model.predict(other))
 
 
+def test_a_boolean_mask_names_the_same_features_as_their_positions():
+    X, y = offsets_task(n=100)
+    settings = {**FAST, "max_epochs": 1}
+    by_mask = GRURegressor(categorical_features=[False, True], **settings).fit(X, y)
+    by_position = GRURegressor(categorical_features=[1], **settings).fit(X, y)
+    assert by_mask.categorical_features_.tolist() == [1]
+    np.testing.assert_array_equal(by_mask.predict(X), by_position.predict(X))
+    # A mask of no feature is no categorical feature.
+    assert (
+        GRURegressor(categorical_features=[False, False], **settings).fit(X, y).categorical_features_ is None
+    )
+
+
 def test_codes_by_column_name_in_a_panel():
     rng = np.random.RandomState(0)
     frames = []
@@ -74,6 +87,7 @@ def test_codes_by_column_name_in_a_panel():
         ({"categorical_features": [1, 1]}, np.ones((10, 4, 3)), "the same categorical feature twice"),
         ({"categorical_features": [1]}, np.full((10, 4, 2), 1.5), "got 1.5 in categorical feature 1"),
         ({"categorical_features": [0]}, np.ones((10, 4)), "X is a 2-D table"),
+        ({"categorical_features": [False, True]}, np.ones((10, 4, 3)), "a boolean mask of 2 flags, but each"),
     ],
 )
 def test_bad_categorical_features_are_refused_with_the_fix(params, X, message):

@@ -26,6 +26,15 @@ def resolve_categorical_features(estimator: Any, X: Sequences, requested: Sequen
             f"{name} got categorical_features, but X is a 2-D table, read as univariate sequences "
             "(1 feature per step). Pass X as a 3-D array or a panel whose columns include the codes."
         )
+    mask = np.atleast_1d(np.asarray(requested, dtype=object))
+    if mask.size and all(isinstance(flag, (bool, np.bool_)) for flag in mask.tolist()):
+        # A boolean mask, as HistGradientBoosting takes it: one flag per step feature.
+        if mask.size != X.n_features:
+            raise ValueError(
+                f"{name} got categorical_features as a boolean mask of {mask.size} flags, but each "
+                f"step has {X.n_features} features; give one flag per feature, or positions or names."
+            )
+        requested = [position for position, flag in enumerate(mask.tolist()) if flag]
     positions = []
     for feature in np.atleast_1d(np.asarray(requested, dtype=object)).tolist():
         if isinstance(feature, str):
