@@ -124,7 +124,12 @@ def recursive_forecast(
         on a long history, set it to what the model reads (the window size,
         plus the ``lag`` of a ``Differencer``) to forecast in constant time
         per step with the same forecast, up to float32 rounding
-        (``benchmarks/bench_recursive.py``).
+        (``benchmarks/bench_recursive.py``). One exception: a
+        :class:`~sk_rnn.forecasting.PerSeriesScaledRegressor` scales a series
+        that ``fit`` never saw by the rows it is given, so with ``context``
+        by its last ``context`` rows and the forecasts so far; leave
+        ``context`` at None for such series to be scaled by their whole
+        history.
     coverage : float in (0, 1), default=None
         Also return prediction intervals meant to hold the true value this
         often at each step ahead, from split conformal residuals: the model
