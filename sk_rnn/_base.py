@@ -539,9 +539,15 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         trained.setdefault("categorical_features", None)
         for key, value in wanted.items():
             if trained[key] != value:
+                # The network's output size is no hyperparameter: name what sets it.
+                what = (
+                    "number of outputs (set by y's columns or classes, loss and quantile)"
+                    if key == "output_size"
+                    else key
+                )
                 raise ValueError(
                     f"{type(self).__name__} continues training the network it trained before "
-                    f"(warm_start or partial_fit), whose {key} is {trained[key]!r}, but it is now "
+                    f"(warm_start or partial_fit), whose {what} is {trained[key]!r}, but it is now "
                     f"{value!r}. Set it back, or set warm_start=False to train a new network."
                 )
         # Dropout shapes no weight: the current value applies.

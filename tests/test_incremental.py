@@ -47,6 +47,13 @@ def test_warm_start_regressor_keeps_its_outputs():
     model = quietly(GRURegressor(max_epochs=2, warm_start=True, **SMALL).fit, X, X[:, -1, :])
     with pytest.raises(ValueError, match=r"trained on 2 target\(s\) per sample .* but y has 1"):
         model.fit(X, X[:, -1, 0])
+    # A loss with another head names what sets the network's outputs, not an internal argument.
+    model.set_params(loss="normal")
+    message = (
+        r"whose number of outputs \(set by y's columns or classes, loss and quantile\) is 2, but it is now 4"
+    )
+    with pytest.raises(ValueError, match=message):
+        model.fit(X, X[:, -1, :])
 
 
 def test_partial_fit_trains_one_epoch_per_call_with_the_same_optimizer():
