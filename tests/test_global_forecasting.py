@@ -204,6 +204,30 @@ def test_recursive_forecast_of_a_panel_forecasts_every_series_as_one_series_woul
         recursive_forecast(model, panel, 2, future=np.zeros((2, 1)))
 
 
+def test_a_series_too_short_to_tell_its_frequency_takes_that_of_the_others():
+    panel = two_series(shuffle=False)
+    dated = panel.set_index(
+        pd.MultiIndex.from_arrays(
+            [panel.index.get_level_values(0), pd.to_datetime(panel.index.get_level_values(1).astype(str))],
+            names=["series", "year"],
+        )
+    )
+    short = pd.DataFrame(
+        {"value": [1.0, 2.0]},
+        index=pd.MultiIndex.from_arrays(
+            [["short", "short"], pd.to_datetime(["2006", "2007"])], names=["series", "year"]
+        ),
+    )
+    with_short = pd.concat([dated, short])
+    target = lead_target(with_short["value"])
+    inner = DifferencedTargetRegressor(make_pipeline(SlidingWindowTransformer(3), LagRidgeRegressor()))
+    model = PerSeriesScaledRegressor(inner).fit(with_short.loc[target.index], target)
+    forecast = recursive_forecast(model, with_short, horizon=2)
+    # Two dates are too few for pandas to infer a frequency; the other series say yearly.
+    for name in ("small", "large", "short"):
+        assert list(forecast.loc[name].index.year) == [2008, 2009]
+
+
 def test_panel_intervals_pool_scaled_errors_and_cover_every_magnitude():
     # 400 random walks, half with steps of 1 and half of 1,000, 30 years each: far too short to
     # calibrate on their own. The naive forecast's pooled, scaled errors give each its interval.

@@ -13,12 +13,20 @@ from ._conformal import conformal_rank, forecast_with_intervals
 __all__ = ["future_index", "panel_recursive_forecast", "pooled_half_widths"]
 
 
-def _next_times(times: pd.Index, horizon: int) -> pd.Index | None:
-    """The ``horizon`` times after one series' times, or None when they cannot be told."""
+def _inferred_freq(times: pd.Index) -> str | None:
+    return pd.infer_freq(times) if isinstance(times, pd.DatetimeIndex) and len(times) >= 3 else None
+
+
+def _next_times(times: pd.Index, horizon: int, panel_freq: str | None = None) -> pd.Index | None:
+    """The ``horizon`` times after one series' times, or None when they cannot be told.
+
+    A datetime series too short for pandas to infer its frequency (fewer than
+    three times) takes ``panel_freq``, the frequency of the panel's other series.
+    """
     if isinstance(times, pd.PeriodIndex):
         return pd.period_range(times[-1] + 1, periods=horizon, freq=times.freq)
     if isinstance(times, pd.DatetimeIndex):
-        freq = pd.infer_freq(times) if len(times) >= 3 else None
+        freq = _inferred_freq(times) if len(times) >= 3 else panel_freq
         return None if freq is None else pd.date_range(times[-1], periods=horizon + 1, freq=freq)[1:]
     if pd.api.types.is_integer_dtype(times):
         step = times[-1] - times[-2] if len(times) > 1 else 1
@@ -31,7 +39,10 @@ def future_index(
 ) -> pd.MultiIndex:
     """(series, time) of each series' next ``horizon`` steps, series after series."""
     times = index.get_level_values(1)
-    future = [_next_times(times[rows], horizon) for rows in positions]
+    # One frequency shared by every series whose own can be inferred, for those too short to tell.
+    frequencies = {_inferred_freq(times[rows]) for rows in positions} - {None}
+    panel_freq = frequencies.pop() if len(frequencies) == 1 else None
+    future = [_next_times(times[rows], horizon, panel_freq) for rows in positions]
     if any(times_ahead is None for times_ahead in future):
         # Times that cannot be extended: number the steps ahead instead.
         future = [pd.RangeIndex(1, horizon + 1)] * len(labels)

@@ -154,7 +154,8 @@ def recursive_forecast(
         pandas object whose index tells them (a PeriodIndex, a DatetimeIndex
         with a frequency, or a RangeIndex). For a panel, a Series indexed by
         (series, time): the next times of each series (integer, period or
-        regular datetime times), else the steps ahead 1 to ``horizon``.
+        regular datetime times; a series of fewer than three dates takes the
+        frequency the others share), else the steps ahead 1 to ``horizon``.
     intervals : ndarray of shape (horizon, 2), or DataFrame
         With ``coverage`` only: the lower and upper bound at each step, a
         DataFrame with columns ``lower`` and ``upper`` and the forecast's
