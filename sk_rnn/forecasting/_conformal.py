@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["conformal_rank", "forecast_with_intervals", "half_widths_by_step"]
+__all__ = ["conformal_rank", "forecast_with_intervals"]
 
 
 def conformal_rank(name: str, coverage: float, calibration_size: int) -> int:
@@ -27,20 +27,6 @@ def conformal_rank(name: str, coverage: float, calibration_size: int) -> int:
             "enough to promise it). Raise calibration_size, or lower coverage."
         )
     return rank
-
-
-def half_widths_by_step(sorted_errors: np.ndarray, rank: int) -> np.ndarray:
-    """The conformal half-width at each step ahead (last axis), never narrower than at an earlier step.
-
-    ``sorted_errors`` are absolute errors sorted over the calibration origins
-    (axis 0). Each step's own quantile estimates its error from a few dozen
-    origins, so a step can come out narrower than the one before it (on
-    airline, 67 then 55 three and four months ahead), although a forecast
-    further out is not more certain. The running maximum over the steps
-    keeps every step's interval at least as wide as its own quantile (its
-    coverage can only rise) and makes the width grow with the horizon.
-    """
-    return np.maximum.accumulate(sorted_errors[rank - 1], axis=-1)
 
 
 def forecast_with_intervals(

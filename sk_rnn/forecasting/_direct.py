@@ -12,7 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._compat import HasMethods, Interval, validate_params
 from .._data.panels import has_panel_index
 from ._columns import column_position
-from ._conformal import conformal_rank, forecast_with_intervals, half_widths_by_step
+from ._conformal import conformal_rank, forecast_with_intervals
 from ._panel_direct import direct_predictions, panel_direct_forecast
 from ._recursive import _as_table, _future_index
 
@@ -138,4 +138,4 @@ def _half_widths(
         )
     rows = np.arange(first, first + n)
     future = np.lib.stride_tricks.sliding_window_view(values[1:], horizon)[rows]
-    return half_widths_by_step(np.sort(np.abs(future - prediction[rows]), axis=0), rank)
+    return np.sort(np.abs(future - prediction[rows]), axis=0)[rank - 1]

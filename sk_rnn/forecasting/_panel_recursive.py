@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .._data.panels import series_positions
-from ._conformal import conformal_rank, forecast_with_intervals, half_widths_by_step
+from ._conformal import conformal_rank, forecast_with_intervals
 
 __all__ = ["future_index", "panel_recursive_forecast", "pooled_half_widths"]
 
@@ -111,7 +111,7 @@ def pooled_half_widths(
         )
     pooled = np.concatenate(errors)
     rank = conformal_rank(name, coverage, len(pooled))
-    return half_widths_by_step(np.sort(pooled, axis=0), rank) * scales[:, np.newaxis]
+    return np.sort(pooled, axis=0)[rank - 1] * scales[:, np.newaxis]
 
 
 def _pooled_half_widths(

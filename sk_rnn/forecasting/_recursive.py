@@ -13,7 +13,7 @@ from .._compat import HasMethods, Interval, validate_params
 from .._data.non_finite import raise_on_non_finite
 from .._data.panels import has_panel_index
 from ._columns import column_position
-from ._conformal import conformal_rank, forecast_with_intervals, half_widths_by_step
+from ._conformal import conformal_rank, forecast_with_intervals
 from ._panel_recursive import panel_recursive_forecast
 
 __all__ = ["recursive_forecast"]
@@ -261,7 +261,7 @@ def _conformal_half_widths(
         row_index = table.index[origin : origin + horizon] if is_frame else None
         known = values[origin : origin + horizon]
         errors[i] = known[:, position] - _forecast_path(estimator, past, known, position, row_index, context)
-    return half_widths_by_step(np.sort(np.abs(errors), axis=0), rank)
+    return np.sort(np.abs(errors), axis=0)[rank - 1]
 
 
 def _future_rows(table: pd.DataFrame | np.ndarray, horizon: int, future: Any, position: int) -> np.ndarray:
