@@ -14,19 +14,19 @@ __all__ = ["future_index", "panel_recursive_forecast", "pooled_half_widths"]
 
 
 def _inferred_freq(times: pd.Index) -> str | None:
+    """pandas' frequency of datetime times, None for other times or fewer than three."""
     return pd.infer_freq(times) if isinstance(times, pd.DatetimeIndex) and len(times) >= 3 else None
 
 
-def _next_times(times: pd.Index, horizon: int, panel_freq: str | None = None) -> pd.Index | None:
+def _next_times(times: pd.Index, horizon: int, freq: str | None = None) -> pd.Index | None:
     """The ``horizon`` times after one series' times, or None when they cannot be told.
 
-    A datetime series too short for pandas to infer its frequency (fewer than
-    three times) takes ``panel_freq``, the frequency of the panel's other series.
+    Datetime times are extended by ``freq``: their own inferred frequency, or
+    for a series too short to tell, the one the panel's other series share.
     """
     if isinstance(times, pd.PeriodIndex):
         return pd.period_range(times[-1] + 1, periods=horizon, freq=times.freq)
     if isinstance(times, pd.DatetimeIndex):
-        freq = _inferred_freq(times) if len(times) >= 3 else panel_freq
         return None if freq is None else pd.date_range(times[-1], periods=horizon + 1, freq=freq)[1:]
     if pd.api.types.is_integer_dtype(times):
         step = times[-1] - times[-2] if len(times) > 1 else 1
@@ -39,10 +39,16 @@ def future_index(
 ) -> pd.MultiIndex:
     """(series, time) of each series' next ``horizon`` steps, series after series."""
     times = index.get_level_values(1)
-    # One frequency shared by every series whose own can be inferred, for those too short to tell.
-    frequencies = {_inferred_freq(times[rows]) for rows in positions} - {None}
-    panel_freq = frequencies.pop() if len(frequencies) == 1 else None
-    future = [_next_times(times[rows], horizon, panel_freq) for rows in positions]
+    # Inferred once per series; the frequency they all share stands in for
+    # series too short to tell (fewer than three times).
+    series_times = [times[rows] for rows in positions]
+    own = [_inferred_freq(series) for series in series_times]
+    shared = set(own) - {None}
+    panel_freq = shared.pop() if len(shared) == 1 else None
+    future = [
+        _next_times(series, horizon, freq if len(series) >= 3 else panel_freq)
+        for series, freq in zip(series_times, own, strict=True)
+    ]
     if any(times_ahead is None for times_ahead in future):
         # Times that cannot be extended: number the steps ahead instead.
         future = [pd.RangeIndex(1, horizon + 1)] * len(labels)
