@@ -31,14 +31,14 @@ __all__ = ["GRURegressor", "LSTMRegressor", "RNNRegressor"]
 REGRESSION_LOSSES = ("squared_error", "absolute_error", "huber", "quantile", "normal")
 
 
-def _clean_level(levels: Any) -> Any:
+def _clean_level(levels: np.ndarray) -> np.ndarray:
     """Quantile levels rounded to 7 decimals, the float noise of their computation removed.
 
     ``np.linspace(0.1, 0.9, 5)`` holds 0.30000000000000004 and ``np.float32(0.9)``
     is 0.8999999761581421 (float32 keeps about 7 digits); both mean the decimal
     the user wrote, and ``predict_quantiles`` looks levels up by value.
     """
-    return np.round(levels, 7) if isinstance(levels, np.ndarray) else round(levels, 7)
+    return np.round(levels, 7)
 
 
 class _RNNRegressorBase(RegressorMixin, _BaseRNN):
@@ -138,20 +138,14 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
             )
         if self.quantile is None:
             return None
-        if isinstance(self.quantile, Real) or np.ndim(self.quantile) == 0:
-            value = _clean_level(float(self.quantile))
-            if not 0 < value < 1:
-                raise ValueError(
-                    f"{name} got quantile={self.quantile!r}; a quantile must lie strictly between 0 "
-                    "and 1, for instance quantile=0.9."
-                )
-            return value
         values = _clean_level(np.asarray(self.quantile, dtype=float).ravel())
         if values.size == 0 or not np.all((values > 0) & (values < 1)):
             raise ValueError(
                 f"{name} got quantile={self.quantile!r}; each quantile must lie strictly between 0 "
                 "and 1, for instance quantile=[0.1, 0.5, 0.9]."
             )
+        if np.ndim(self.quantile) == 0:  # one number, a numpy scalar or 0-d array included
+            return float(values[0])
         return tuple(sorted(set(values.tolist()) | {0.5}))
 
     def _loss(self, per_step: bool) -> tuple[type[torch.nn.Module], dict]:
