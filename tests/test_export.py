@@ -115,6 +115,20 @@ def test_input_scaling_is_inside_the_graph(input_scaling, runner, tmp_path):
 
 
 @pytest.mark.parametrize("runner", sorted(RUNNERS))
+def test_a_model_fitted_on_a_table_reads_one_feature_per_step(runner, tmp_path):
+    # A 2-D X holds one univariate sequence per row: its columns are steps,
+    # so the graph reads (batch, steps, 1), whatever n_features_in_ counts.
+    rng = np.random.RandomState(0)
+    table = rng.normal(size=(40, 7)).astype(np.float32)
+    reg = GRURegressor(**SMALL).fit(table, table[:, -2:].sum(axis=1))
+    (prediction,) = RUNNERS[runner](reg, tmp_path, {"X": table[:, :, np.newaxis]}, lengths=False)
+    np.testing.assert_allclose(prediction, reg.predict(table), rtol=1e-5, atol=ATOL)
+    if runner == "onnx":
+        props = {p.key: p.value for p in onnx.load(str(tmp_path / "model.onnx")).metadata_props}
+        assert props["inputs"].startswith("X: float32 (batch, steps, 1) features (a table")
+
+
+@pytest.mark.parametrize("runner", sorted(RUNNERS))
 def test_a_float64_network_exports_as_float32(runner, tmp_path):
     rng = np.random.RandomState(0)
     X = rng.normal(size=(40, 12, 2))

@@ -67,6 +67,14 @@ def _example_inputs(module: ServingModule, n_features: int, with_lengths: bool) 
     return (X, torch.tensor([n_steps, n_steps - 1])) if with_lengths else (X,)
 
 
+def _features_per_step(estimator: Any) -> int:
+    """What each step of the graph's X holds: one value for a model fitted on a 2-D table.
+
+    ``n_features_in_`` counts a 2-D table's columns, which are its steps.
+    """
+    return 1 if getattr(estimator, "_fitted_on_2d", False) else estimator.n_features_in_
+
+
 def _input_names(with_lengths: bool) -> list[str]:
     return ["X", "lengths"] if with_lengths else ["X"]
 
@@ -77,8 +85,10 @@ def _description(estimator: Any, module: ServingModule, with_lengths: bool) -> d
     inputs = (
         "X: int64 token ids (batch, steps)"
         if tokens
-        else f"X: float32 (batch, steps, {estimator.n_features_in_}) features"
+        else f"X: float32 (batch, steps, {_features_per_step(estimator)}) features"
     )
+    if not tokens and getattr(estimator, "_fitted_on_2d", False):
+        inputs += " (a table of univariate sequences, (batch, steps), reshaped to (batch, steps, 1))"
     if with_lengths:
         inputs += "; lengths: int64 (batch,), the valid steps of each sequence, which come first"
     description = {
@@ -149,7 +159,7 @@ def export_torchscript(estimator: Any, path: str | os.PathLike, *, lengths: bool
     """
     check_exportable(estimator, "export_torchscript")
     module = ServingModule(estimator)
-    example = _example_inputs(module, estimator.n_features_in_, lengths)
+    example = _example_inputs(module, _features_per_step(estimator), lengths)
     with _quiet_tracing(), torch.no_grad():
         traced = torch.jit.trace(module, example, check_trace=False)
         path = Path(path)
@@ -228,7 +238,7 @@ def export_onnx(
     except ImportError as error:
         raise ImportError("export_onnx needs the onnx package: pip install onnx onnxruntime") from error
     module = ServingModule(estimator)
-    example = _example_inputs(module, estimator.n_features_in_, lengths)
+    example = _example_inputs(module, _features_per_step(estimator), lengths)
     input_names = _input_names(lengths)
     string_labels = (
         hasattr(estimator, "classes_") and not module.outputs.numeric_labels and not estimator._multilabel
