@@ -232,6 +232,19 @@ def test_recursive_forecast_feeds_forecasts_back():
     np.testing.assert_allclose(forecast, [6.0, 16.0, 36.0])
 
 
+@pytest.mark.parametrize("dtype", ["int64", "Int64"])
+def test_recursive_forecast_of_an_integer_series_feeds_back_unrounded_forecasts(airline, dtype):
+    # Counts come as integers; a forecast of 464.9 read back as 464 would
+    # shift every later step (and the intervals computed from the same path).
+    counts = airline.round().astype(int)
+    model = make_pipeline(SlidingWindowTransformer(12), LagRidgeRegressor())
+    model.fit(counts.iloc[:-1].astype(float).to_frame(), lead_target(counts.to_numpy(float)))
+    expected = recursive_forecast(model, counts.astype(float), 4)
+    forecast = recursive_forecast(model, counts.astype(dtype), 4)
+    np.testing.assert_allclose(forecast, expected)
+    assert forecast.iloc[1] != round(forecast.iloc[1])
+
+
 @pytest.mark.filterwarnings("ignore:X has feature names")
 def test_recursive_forecast_index_follows_the_history(airline):
     model = plus_one_per_step()

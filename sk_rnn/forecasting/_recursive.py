@@ -216,6 +216,10 @@ def _forecast_path(
 ) -> np.ndarray:
     """Forecast one step per row of ``future_rows``, each forecast appended to the table."""
     is_frame = isinstance(table, pd.DataFrame)
+    if is_frame:
+        # Forecasts are fractional: an integer column (counts of passengers)
+        # would truncate each one before it is read back as history.
+        table = table.astype({table.columns[position]: np.float64})
     forecasts = np.empty(len(future_rows))
     for step in range(len(future_rows)):
         forecasts[step] = _next_value(estimator, table, context)
