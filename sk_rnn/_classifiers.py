@@ -135,9 +135,17 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
                     f"(its classes are {self.classes_.tolist()}). Key class_weight by the labels of y."
                 )
         valid = codes != IGNORED_CLASS  # per-step codes mark padding
-        per_class = compute_class_weight(
-            self.class_weight, classes=self.classes_, y=self.classes_[codes[valid]]
-        )
+        if self.class_weight == "balanced":
+            # Counted over the classes this data holds: a partial_fit chunk or
+            # a warm-start refit may lack some of classes_, which have no
+            # sample to weigh (scikit-learn refuses to count them).
+            per_class = np.ones(len(self.classes_))
+            present = np.unique(codes[valid])
+            per_class[present] = compute_class_weight("balanced", classes=present, y=codes[valid])
+        else:
+            per_class = compute_class_weight(
+                self.class_weight, classes=self.classes_, y=self.classes_[codes[valid]]
+            )
         class_weights = np.zeros(codes.shape)
         class_weights[valid] = per_class[codes[valid]]
         return class_weights if weights is None else weights * class_weights

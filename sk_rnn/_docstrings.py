@@ -244,8 +244,10 @@ CLASS_WEIGHT_PARAMETER = """class_weight : dict, "balanced" or None, default=Non
         Weight of each class in the loss, multiplying ``sample_weight``: a
         dict ``{label: weight}`` (missing labels weigh 1), or "balanced" for
         ``n_samples / (n_classes * count of the class)``, which makes rare
-        classes count as much as common ones. Per-step targets count their
-        labels over the valid steps. None: every class weighs 1."""
+        classes count as much as common ones, ``n_classes`` counting the
+        classes present in the data trained on (each chunk of
+        ``partial_fit``). Per-step targets count their labels over the valid
+        steps. None: every class weighs 1."""
 
 SHARED_ATTRIBUTES = """n_features_in_ : int
         Columns of X when ``fit`` got a 2-D X (one per time step), features

@@ -152,6 +152,20 @@ def test_per_step_labels_are_weighted_by_their_class():
     assert model.fit(X_steps, y_steps).predict(X_steps).shape == (40, 6)
 
 
+def test_balanced_weights_count_the_classes_a_chunk_holds():
+    # partial_fit chunks (and warm-start refits) may lack a class: "balanced"
+    # weighs the classes present, n_samples / (n_present * count).
+    X, y = rare_positive_class()
+    settings = {"hidden_size": 8, "max_epochs": 1, "random_state": 0}
+    counts = np.bincount(y)
+    as_dict = {0: 300 / (2 * counts[0]), 1: 300 / (2 * counts[1]), 2: 1.0}
+    balanced = LSTMClassifier(class_weight="balanced", **settings).partial_fit(X, y, classes=[0, 1, 2])
+    explicit = LSTMClassifier(class_weight=as_dict, **settings).partial_fit(X, y, classes=[0, 1, 2])
+    np.testing.assert_allclose(balanced.predict_proba(X), explicit.predict_proba(X), atol=1e-6)
+    refit = LSTMClassifier(class_weight="balanced", warm_start=True, **settings).fit(X, y)
+    assert refit.fit(X[y == 0][:50], y[y == 0][:50]).classes_.tolist() == [0, 1]
+
+
 def test_class_weight_for_an_unknown_label_is_refused():
     X, y = rare_positive_class()
     with pytest.raises(
