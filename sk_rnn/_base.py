@@ -43,6 +43,8 @@ from ._training.output_checks import check_outputs_finite, warn_if_state_can_gro
 from ._training.plan import (
     OPTIMIZERS,
     TrainingPlan,
+    check_callback_monitors,
+    check_validation_weights,
     fit_network,
     resolve_device,
     resolve_optimizer,
@@ -342,6 +344,9 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         else:
             self.learning_rate_ = self.learning_rate
         n_train = training_rows(name, self.validation_fraction, len(X), early_stopping=self.early_stopping)
+        if self.early_stopping:
+            check_validation_weights(name, weights, n_train)
+        check_callback_monitors(name, self.callbacks, early_stopping=self.early_stopping)
         self.batch_size_ = auto_batch_size(n_train) if self.batch_size == "auto" else self.batch_size
         if self.max_epochs == "auto":
             self.max_epochs_ = auto_max_epochs(n_train, self.batch_size_)

@@ -62,3 +62,29 @@ def test_too_few_sequences_to_hold_some_out():
         r"leaves 0 for validation and 4 for training; both need at least one",
     ):
         GRURegressor(early_stopping=True).fit(X, y)
+
+
+def test_held_out_sequences_of_weight_zero_leave_nothing_to_stop_on():
+    # Their weighted loss would be 0 / 0: the fit would stop at once and keep
+    # its first epoch.
+    X, y = noisy_sequences(40)
+    weights = np.r_[np.ones(36), np.zeros(4)]
+    with pytest.raises(ValueError, match=r"every held-out sequence \(the last 4, which early stopping"):
+        GRURegressor(early_stopping=True, max_epochs=2).fit(X, y, sample_weight=weights)
+    weights[-1] = 1.0
+    assert GRURegressor(early_stopping=True, max_epochs=2).fit(X, y, sample_weight=weights).n_iter_ == 2
+
+
+def test_a_callback_watching_a_validation_score_needs_early_stopping():
+    from skorch.callbacks import EarlyStopping
+
+    X, y = noisy_sequences(40)
+    with pytest.raises(
+        ValueError,
+        match=r"callback EarlyStopping\(monitor='valid_loss'\), but 'valid_loss' is recorded only with "
+        r"early_stopping=True",
+    ):
+        GRURegressor(max_epochs=2, callbacks=[EarlyStopping()]).fit(X, y)
+    watching_training = GRURegressor(max_epochs=2, callbacks=[("stop", EarlyStopping(monitor="train_loss"))])
+    assert watching_training.fit(X, y).n_iter_ == 2
+    assert GRURegressor(max_epochs=2, early_stopping=True, callbacks=[EarlyStopping()]).fit(X, y).n_iter_ == 2

@@ -25,6 +25,8 @@ from .scoped_state import network_numerics, seeded_torch
 __all__ = [
     "OPTIMIZERS",
     "TrainingPlan",
+    "check_callback_monitors",
+    "check_validation_weights",
     "fit_network",
     "resolve_device",
     "resolve_optimizer",
@@ -175,6 +177,34 @@ def training_rows(name: str, validation_fraction: float, n_samples: int, *, earl
             "for training; both need at least one. Change validation_fraction or pass more sequences."
         )
     return n_samples - n_valid
+
+
+def check_validation_weights(name: str, weights: np.ndarray | None, n_train: int) -> None:
+    """With early stopping, the held-out sequences must weigh something, or their loss is 0 / 0."""
+    if weights is None or n_train >= len(weights) or weights[n_train:].sum() > 0:
+        return
+    raise ValueError(
+        f"{name} got early_stopping=True, but every held-out sequence (the last "
+        f"{len(weights) - n_train}, which early stopping scores) has weight 0, so there is no "
+        "validation loss to stop on. Give them weight, change validation_fraction, or set "
+        "early_stopping=False."
+    )
+
+
+def check_callback_monitors(name: str, callbacks: list | None, *, early_stopping: bool) -> None:
+    """A user's callback watching a validation score needs the validation split of early stopping."""
+    if early_stopping:
+        return
+    for entry in callbacks or []:
+        callback = entry[1] if isinstance(entry, tuple) else entry
+        monitor = getattr(callback, "monitor", None)
+        if isinstance(monitor, str) and monitor.startswith("valid"):
+            raise ValueError(
+                f"{name} got the callback {type(callback).__name__}(monitor={monitor!r}), but "
+                f"{monitor!r} is recorded only with early_stopping=True, which holds out the last "
+                "validation_fraction of the sequences. Set early_stopping=True, or monitor "
+                "'train_loss'."
+            )
 
 
 def resolve_device(name: str, device: str | torch.device) -> torch.device:
