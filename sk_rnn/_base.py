@@ -318,7 +318,9 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         if X.instances is not None:
             y = align_target(name, y, X.instances, X.step_index if per_step else None)
         if X.instances is not None and sample_weight is not None:
-            sample_weight = align_target(name, sample_weight, X.instances, X.step_index if per_step else None)
+            sample_weight = align_target(
+                name, sample_weight, X.instances, X.step_index if per_step else None, what="sample_weight"
+            )
         # The weights count in the scaling statistics too (class weights
         # included, as they multiply the sample weights), so that a weight of 2
         # scales the data as a repeated sequence would, and 0 as a removed one.

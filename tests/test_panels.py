@@ -78,6 +78,9 @@ def test_panel_errors():
         LSTMRegressor(**FAST).fit(pd.concat([panel, panel.iloc[:1]]), np.zeros(24))
     with pytest.raises(ValueError, match="index y by the panel's instances"):
         LSTMRegressor(**FAST).fit(panel, pd.Series(np.zeros(24), index=[f"x{i}" for i in range(24)]))
+    elsewhere = pd.Series(np.ones(24), index=[f"x{i}" for i in range(24)])
+    with pytest.raises(ValueError, match=r"but sample_weight is indexed by \['x0'.*index sample_weight by"):
+        LSTMRegressor(**FAST).fit(panel, np.zeros(24), sample_weight=elsewhere)
     reg = LSTMRegressor(**FAST).fit(panel, np.zeros(24))
     with pytest.raises(ValueError, match="The feature names should match"):
         reg.predict(panel.rename(columns={"a": "z"}))

@@ -88,7 +88,7 @@ def panel_instances(X: pd.DataFrame) -> pd.Index:
     return pd.Index(pd.unique(X.index.get_level_values(0)), name=X.index.names[0])
 
 
-def align_target(name: str, y: Any, instances: pd.Index, step_index: Any = None) -> Any:
+def align_target(name: str, y: Any, instances: pd.Index, step_index: Any = None, *, what: str = "y") -> Any:
     """Reorder a pandas y to the panel's sequences: by instance, or by (instance, time) per step.
 
     A y without an index (an array, a list) is taken to be in the order of the
@@ -100,8 +100,8 @@ def align_target(name: str, y: Any, instances: pd.Index, step_index: Any = None)
         missing = step_index.difference(y.index)
         if len(missing):
             raise ValueError(
-                f"{name} needs a target for every (instance, time) step of the panel, but y has none "
-                f"for {list(missing[:3])}."
+                f"{name} needs {'a target' if what == 'y' else 'a weight'} for every (instance, time) "
+                f"step of the panel, but {what} has none for {list(missing[:3])}."
             )
         aligned = y.loc[step_index].to_numpy()
         lengths = pd.Series(1, index=step_index).groupby(level=0, sort=False).size().loc[instances]
@@ -111,8 +111,8 @@ def align_target(name: str, y: Any, instances: pd.Index, step_index: Any = None)
     if isinstance(y.index, pd.RangeIndex) and len(y) == len(instances):
         return y.to_numpy()
     raise ValueError(
-        f"{name} got a panel with instances {list(instances[:3])}... but y is indexed by "
-        f"{list(y.index[:3])}...; index y by the panel's instances (its first index level), or "
+        f"{name} got a panel with instances {list(instances[:3])}... but {what} is indexed by "
+        f"{list(y.index[:3])}...; index {what} by the panel's instances (its first index level), or "
         "pass a plain array in the order in which the instances first appear in X."
     )
 
