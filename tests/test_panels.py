@@ -84,6 +84,16 @@ def test_panel_errors():
     reg = LSTMRegressor(**FAST).fit(panel, np.zeros(24))
     with pytest.raises(ValueError, match="The feature names should match"):
         reg.predict(panel.rename(columns={"a": "z"}))
+    missing = panel.copy()
+    missing.loc[("s03", 1), "b"] = np.nan
+    with pytest.raises(ValueError, match=r"NaN in the panel at instance 's03', time 1, column 'b'"):
+        reg.predict(missing)
+
+
+def test_a_panel_of_numbers_stored_as_objects_reads_as_numbers():
+    _, panel = make_panel()
+    reg = LSTMRegressor(**FAST).fit(panel, np.arange(24.0))
+    np.testing.assert_array_equal(reg.predict(panel.astype(object)), reg.predict(panel))
 
 
 def test_an_index_of_three_levels_is_refused_with_the_way_to_join_them():

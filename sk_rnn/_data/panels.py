@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .non_finite import raise_on_non_finite
+
 __all__ = [
     "align_target",
     "as_pandas",
@@ -59,7 +61,7 @@ def panel_sequences(name: str, X: pd.DataFrame) -> tuple[list[np.ndarray], pd.In
     Returns the arrays, the instances (in order of first appearance) and the
     ``(instance, time)`` index of every step in the order of the arrays.
     """
-    non_numeric = [column for column, dtype in X.dtypes.items() if dtype.kind not in "biuf"]
+    non_numeric = [column for column, values in X.items() if not _holds_numbers(values)]
     if non_numeric:
         raise ValueError(
             f"{name} got a panel with non-numeric columns {non_numeric}; every column of a panel "
@@ -74,13 +76,40 @@ def panel_sequences(name: str, X: pd.DataFrame) -> tuple[list[np.ndarray], pd.In
     instances = pd.Index(pd.unique(X.index.get_level_values(0)), name=X.index.names[0])
     ordered = X.sort_index(level=[0, 1], sort_remaining=False)
     positions = ordered.index.get_level_values(0)
-    values = ordered.to_numpy(dtype=np.float64)
+    values = ordered.to_numpy(dtype=np.float64, na_value=np.nan)
+    raise_on_non_finite(
+        values,
+        lambda position, kind: (
+            f"{name} got {kind} in the panel at instance {_shown(ordered.index[position[0]][0])}, time "
+            f"{ordered.index[position[0]][1]}, column {_shown(X.columns[position[1]])}; every row of a "
+            "panel must hold finite numbers. Impute the missing values, or drop the rows: the "
+            "instances of a panel may have different lengths."
+        ),
+    )
     # Rows of one instance are contiguous after sorting: cut at each boundary.
     codes = pd.Index(instances).get_indexer(positions)
     order = np.argsort(codes, kind="stable")
     values, step_index = values[order], ordered.index[order]
     boundaries = np.flatnonzero(np.diff(codes[order])) + 1
     return list(np.split(values, boundaries)), instances, step_index
+
+
+def _shown(label: Any) -> str:
+    """A label as a user wrote it: ``'s03'`` or ``3``, not ``np.int64(3)``."""
+    return repr(label.item() if isinstance(label, np.generic) else label)
+
+
+def _holds_numbers(column: pd.Series) -> bool:
+    """Numeric dtypes, and object columns whose values all read as numbers (as in a 2-D table)."""
+    if column.dtype.kind in "biuf":
+        return True
+    if column.dtype.kind != "O":
+        return False
+    try:
+        column.to_numpy(dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def panel_instances(X: pd.DataFrame) -> pd.Index:
