@@ -103,6 +103,23 @@ def test_an_empty_text_still_gets_a_prediction():
     ids = vectorizer.transform(["a b", ""])
     clf = LSTMClassifier(embedding_dim=4, **FAST).fit(ids, [0, 1])
     assert clf.predict(ids).shape == (2,)
+    # On its own too: one padding step, as next to a non-empty sequence.
+    empty = np.array([], dtype=np.int64)
+    np.testing.assert_allclose(
+        clf.predict_proba([empty]), clf.predict_proba([empty, np.array([2])])[:1], rtol=1e-6
+    )
+
+
+def test_token_ids_in_a_nullable_integer_frame():
+    import pandas as pd
+
+    ids = np.array([[2, 3, 4], [5, 6, 0], [2, 2, 6]])
+    reg = RNNRegressor(embedding_dim=4, **FAST).fit(ids, [1.0, 2.0, 3.0])
+    frame = pd.DataFrame(ids).astype("Int64")
+    np.testing.assert_array_equal(reg.predict(frame), reg.predict(ids))
+    frame.iloc[1, 2] = pd.NA
+    with pytest.raises(ValueError, match=r"missing token ids \(NA\).*Fill the missing steps with 0"):
+        reg.predict(frame)
 
 
 @pytest.mark.parametrize(

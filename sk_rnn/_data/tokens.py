@@ -7,6 +7,7 @@ its output.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from .non_finite import raise_at_first
 from .sequences import Sequences, is_list_of_sequences
@@ -29,7 +30,8 @@ def from_token_ids(name: str, X: object) -> Sequences:
     """
     if is_list_of_sequences(X) and len(X) > 0:
         rows = [np.asarray(s) for s in X]
-        if len({len(r) for r in rows}) > 1 or any(r.ndim != 1 for r in rows):
+        # Empty sequences (an empty text) take the padded path too, as one padding step.
+        if len({len(r) for r in rows}) > 1 or any(r.ndim != 1 or len(r) == 0 for r in rows):
             for i, row in enumerate(rows):
                 _check_token_dtype(name, row, f"sequence {i} of X")
                 if row.ndim != 1:
@@ -42,7 +44,7 @@ def from_token_ids(name: str, X: object) -> Sequences:
             for out, row in zip(values, rows, strict=True):
                 out[: len(row)] = row
             return _token_layout(name, values, from_list=True)
-    values = np.asarray(X)
+    values = _id_array(name, X)
     _check_token_dtype(name, values, "X")
     if values.ndim != 2:
         raise ValueError(
@@ -50,6 +52,19 @@ def from_token_ids(name: str, X: object) -> Sequences:
             f"n_timesteps) or a list of 1-D integer arrays, but got an array of shape {values.shape}."
         )
     return _token_layout(name, values, from_list=isinstance(X, (list, tuple)))
+
+
+def _id_array(name: str, X: object) -> np.ndarray:
+    """X as an array; a DataFrame of nullable integers (``Int64``) as int64, not as objects."""
+    if isinstance(X, pd.DataFrame) and len(X.columns) and all(dtype.kind in "iu" for dtype in X.dtypes):
+        if X.isna().to_numpy().any():
+            raise ValueError(
+                f"{name} got missing token ids (NA) in X; with embedding_dim set, X must hold "
+                "integer ids. Fill the missing steps with 0, the padding id, at the start or the end "
+                "of a sequence."
+            )
+        return X.to_numpy(dtype=np.int64)
+    return np.asarray(X)
 
 
 def holds_strings(values: np.ndarray, *, limit: int | None = None) -> bool:
