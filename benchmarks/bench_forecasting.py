@@ -1,8 +1,8 @@
-"""How the forecasting defaults do beyond airline: the main job's procedure on eight real series.
+"""How the forecasting defaults do beyond airline: the main job's procedure on twelve real series.
 
 ``python -m sk_rnn`` ranks each cell's ``forecasting_regressor`` against
 seasonal naive, a ridge on lags and exponential smoothing on one bundled
-series. This benchmark runs the same procedure on eight: for each cell a
+series. This benchmark runs the same procedure on twelve: for each cell a
 ``GridSearchCV`` with ``TimeSeriesSplit(3)`` over windows of one and two
 seasons on the first 80% of the series, then the RMSE one step ahead over
 the last 20%, next to:
@@ -26,6 +26,10 @@ co2       monthly    526    12      log        statsmodels (co2, monthly means)
 elnino    monthly    732    12      none       statsmodels (elnino)
 unemp     quarterly  203    4       none       statsmodels (macrodata)
 uschange  quarterly  187    4       none       aeon / sktime wheel (Uschange)
+infl      quarterly  203    4       none       statsmodels (macrodata)
+tbilrate  quarterly  203    4       none       statsmodels (macrodata)
+realgdp   quarterly  203    4       log        statsmodels (macrodata)
+rate      quarterly  107    4       none       statsmodels (interest_inflation)
 ========  =========  =====  ======  =========  ==============================
 
 Needs ``pip install -e ".[benchmark]"`` (aeon or sktime, statsmodels);
@@ -34,6 +38,7 @@ nothing is downloaded.
     python benchmarks/bench_forecasting.py                      # every series and cell, seed 0
     python benchmarks/bench_forecasting.py --seeds 0 1 2 --series lynx nile
     python benchmarks/bench_forecasting.py --cells gru --set learning_rate=0.001
+    python benchmarks/bench_forecasting.py --search-learning-rate 0.001 0.003 0.01
 
 The table is printed as markdown and written to ``--output``.
 """
@@ -125,8 +130,15 @@ def _elnino() -> pd.Series:
     return pd.Series(values, index=pd.date_range("1950", periods=len(values), freq="MS"))
 
 
-def _unemployment() -> pd.Series:
-    return _dated(_statsmodels_data("macrodata")["unemp"], "1959", "QS")
+def _macro(column: str):
+    def load() -> pd.Series:
+        return _dated(_statsmodels_data("macrodata")[column], "1959", "QS")
+
+    return load
+
+
+def _interest_rate() -> pd.Series:
+    return _dated(_statsmodels_data("interest_inflation")["R"], "1972-04", "QS")
 
 
 SERIES: dict[str, DatasetSpec] = {
@@ -136,18 +148,27 @@ SERIES: dict[str, DatasetSpec] = {
     "nile": DatasetSpec(_nile, 1, (5, 10), np.log, np.exp, "10^8 m^3"),
     "co2": DatasetSpec(_co2, 12, (12, 24), np.log, np.exp, "ppm"),
     "elnino": DatasetSpec(_elnino, 12, (12, 24), _identity, _identity, "degrees C"),
-    "unemp": DatasetSpec(_unemployment, 4, (4, 8), _identity, _identity, "percent"),
+    "unemp": DatasetSpec(_macro("unemp"), 4, (4, 8), _identity, _identity, "percent"),
     "uschange": DatasetSpec(_uschange, 4, (4, 8), _identity, _identity, "percent change"),
+    "infl": DatasetSpec(_macro("infl"), 4, (4, 8), _identity, _identity, "percent"),
+    "tbilrate": DatasetSpec(_macro("tbilrate"), 4, (4, 8), _identity, _identity, "percent"),
+    "realgdp": DatasetSpec(_macro("realgdp"), 4, (4, 8), np.log, np.exp, "billions of 2005 dollars"),
+    "rate": DatasetSpec(_interest_rate, 4, (4, 8), _identity, _identity, "interest rate"),
 }
 
 
-def network_rmse(cell: str, spec: DatasetSpec, split: Split, seed: int, overrides: dict) -> tuple[float, int]:
-    """The main job's search for one cell; the test RMSE and the window it chose."""
+def network_rmse(
+    cell: str, spec: DatasetSpec, split: Split, seed: int, overrides: dict, learning_rates: list[float]
+) -> tuple[float, dict]:
+    """The main job's search for one cell (and over ``learning_rates``, if any); test RMSE and choice."""
     model = forecaster(cell, spec, MAX_EPOCHS, seed)
     model.set_params(**{_NETWORK + key: value for key, value in overrides.items()})
+    grid = {_WINDOW_PARAMETER: list(spec.windows)}
+    if learning_rates:
+        grid[_NETWORK + "learning_rate"] = learning_rates
     search = GridSearchCV(
         model,
-        {_WINDOW_PARAMETER: list(spec.windows)},
+        grid,
         cv=TimeSeriesSplit(FOLDS),
         scoring="neg_root_mean_squared_error",
     )
@@ -157,7 +178,8 @@ def network_rmse(cell: str, spec: DatasetSpec, split: Split, seed: int, override
         search.fit(split.X.iloc[: split.n_train], split.y[: split.n_train])
     truth = split.y[split.n_train :]
     predictions = search.predict(split.X)[split.n_train :]
-    return root_mean_squared_error(truth, predictions), search.best_params_[_WINDOW_PARAMETER]
+    chosen = {key.rsplit("__", 1)[-1]: value for key, value in search.best_params_.items()}
+    return root_mean_squared_error(truth, predictions), chosen
 
 
 def baseline_rmse(spec: DatasetSpec, split: Split) -> dict[str, float]:
@@ -179,11 +201,14 @@ def _summary(values: list[float]) -> str:
     return f"{statistics.mean(values):.4g} ({min(values):.4g}-{max(values):.4g})"
 
 
-def markdown(rows: dict, cells: tuple[str, ...], seeds: list[int], overrides: dict) -> str:
+def markdown(
+    rows: dict, cells: tuple[str, ...], seeds: list[int], overrides: dict, learning_rates: list[float]
+) -> str:
     header = ["series", "steps (test)", *BASELINES, *cells, "best network / best baseline"]
     lines = [
         f"sk_rnn {sk_rnn.__version__}, torch {torch.__version__}, scikit-learn {sklearn.__version__}, "
-        f"{platform.machine()}, one torch thread; seeds {', '.join(map(str, seeds))}; overrides {overrides}",
+        f"{platform.machine()}, one torch thread; seeds {', '.join(map(str, seeds))}; overrides {overrides}"
+        + (f"; learning rate searched over {learning_rates}" if learning_rates else ""),
         "",
         "Test RMSE one step ahead over the last 20% (mean over seeds, range in brackets):",
         "",
@@ -209,6 +234,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cells", nargs="+", choices=CELLS, default=list(CELLS))
     parser.add_argument("--seeds", nargs="+", type=int, default=[0])
     parser.add_argument("--set", nargs="*", default=[], metavar="NAME=VALUE", help="network overrides")
+    parser.add_argument(
+        "--search-learning-rate",
+        nargs="+",
+        type=float,
+        default=[],
+        metavar="RATE",
+        help="also search the networks' learning rate over these values",
+    )
     parser.add_argument("--output", type=Path, default=Path("bench_forecasting.md"))
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
@@ -231,12 +264,12 @@ def main(argv: list[str] | None = None) -> None:
             row["cells"][cell] = []
             for seed in args.seeds:
                 start = time.perf_counter()
-                rmse, window = network_rmse(cell, spec, split, seed, overrides)
+                rmse, chosen = network_rmse(cell, spec, split, seed, overrides, args.search_learning_rate)
                 seconds = time.perf_counter() - start
                 row["cells"][cell].append(rmse)
-                print(f"  {cell:6s} seed {seed}: {rmse:.4g} (window {window}, {seconds:.0f} s)", flush=True)
+                print(f"  {cell:6s} seed {seed}: {rmse:.4g} (chose {chosen}, {seconds:.0f} s)", flush=True)
         rows[name] = row
-    table = markdown(rows, cells, args.seeds, overrides)
+    table = markdown(rows, cells, args.seeds, overrides, args.search_learning_rate)
     print("\n" + table)
     args.output.write_text(table)
 
