@@ -44,6 +44,7 @@ from .preprocessing import SlidingWindowTransformer, lead_target
 CELL_TITLES = {"rnn": "Elman RNN", "lstm": "LSTM", "gru": "GRU", "indrnn": "IndRNN"}
 
 _WINDOW_PARAMETER = "regressor__differencedtargetregressor__regressor__slidingwindowtransformer__window_size"
+_LEARNING_RATE_PARAMETER = "regressor__differencedtargetregressor__regressor__rnnregressor__learning_rate"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -205,6 +206,13 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--max-epochs", type=int, default=100, help="training epochs per fit (default: 100)")
     parser.add_argument("--seed", type=int, default=0, help="random_state of the networks (default: 0)")
     parser.add_argument(
+        "--learning-rates",
+        nargs="+",
+        type=float,
+        help="also search the networks' peak learning rate over these values, e.g. 0.001 0.003 0.01 "
+        "(three times the fits; default: each cell's forecasting rate)",
+    )
+    parser.add_argument(
         "--coverage",
         type=float,
         help="also forecast one season beyond the series with the best network, with intervals meant "
@@ -219,6 +227,8 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error(f"--horizon must be at least 1, got {args.horizon}")
     if args.windows is not None and min(args.windows) < 1:
         parser.error("--windows must be positive")
+    if args.learning_rates is not None and min(args.learning_rates) <= 0:
+        parser.error("--learning-rates must be positive")
     if args.folds < 2:
         parser.error(f"--folds must be at least 2, got {args.folds}")
     if args.max_epochs < 1:
@@ -255,20 +265,25 @@ class Result:
 def _search_cell(
     cell: str, spec: DatasetSpec, split: Split, args: argparse.Namespace, windows: tuple[int, ...]
 ) -> Result:
+    grid = {_WINDOW_PARAMETER: list(windows)}
+    if args.learning_rates:
+        grid[_LEARNING_RATE_PARAMETER] = list(args.learning_rates)
     search = GridSearchCV(
         forecaster(cell, spec, args.max_epochs, args.seed),
-        {_WINDOW_PARAMETER: list(windows)},
+        grid,
         cv=TimeSeriesSplit(args.folds),
         scoring="neg_root_mean_squared_error",
     )
     start = time.perf_counter()
     search.fit(split.X.iloc[: split.n_train], split.y[: split.n_train])
     seconds = time.perf_counter() - start
-    window = search.best_params_[_WINDOW_PARAMETER]
+    chosen = f"window {search.best_params_[_WINDOW_PARAMETER]}"
+    if args.learning_rates:
+        chosen += f", rate {search.best_params_[_LEARNING_RATE_PARAMETER]:g}"
     return Result(
         f"forecasting_regressor({cell!r})",
         search.predict(split.X)[split.n_train :],
-        f"window {window}",
+        chosen,
         -search.best_score_,
         seconds,
         search.best_estimator_,
@@ -278,18 +293,18 @@ def _search_cell(
 def _leaderboard(results: list[Result], truth: np.ndarray) -> str:
     scored = sorted(results, key=lambda result: root_mean_squared_error(truth, result.predictions))
     width = max(len(result.name) for result in scored)
+    detail = max(9, *(len(result.detail) for result in scored))  # "window 12, rate 0.003"
     lines = [
-        f"{'model':<{width}}  {'chosen':<9}  CV RMSE  test RMSE  test MAE    time",
-        f"{'-' * width}  {'-' * 9}  -------  ---------  --------  ------",
+        f"{'model':<{width}}  {'chosen':<{detail}}  CV RMSE  test RMSE  test MAE    time",
+        f"{'-' * width}  {'-' * detail}  -------  ---------  --------  ------",
     ]
     for result in scored:
         rmse = root_mean_squared_error(truth, result.predictions)
         mae = mean_absolute_error(truth, result.predictions)
         cv = "" if math.isnan(result.cv_rmse) else f"{result.cv_rmse:7.1f}"
         seconds = "" if math.isnan(result.seconds) else f"{result.seconds:5.1f}s"
-        lines.append(
-            f"{result.name:<{width}}  {result.detail:<9}  {cv:>7}  {rmse:9.1f}  {mae:8.1f}  {seconds:>6}"
-        )
+        chosen = f"{result.detail:<{detail}}"
+        lines.append(f"{result.name:<{width}}  {chosen}  {cv:>7}  {rmse:9.1f}  {mae:8.1f}  {seconds:>6}")
     return "\n".join(lines)
 
 
@@ -325,8 +340,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = []
     for number, cell in enumerate(args.cells, start=1):
         print(
-            f"[{number}/{len(args.cells)}] {CELL_TITLES[cell]}: {len(windows)} window size(s) x {args.folds} "
-            f"folds, {args.max_epochs} epochs per fit ...",
+            f"[{number}/{len(args.cells)}] {CELL_TITLES[cell]}: {len(windows)} window size(s) x "
+            + (f"{len(args.learning_rates)} learning rates x " if args.learning_rates else "")
+            + f"{args.folds} folds, {args.max_epochs} epochs per fit ...",
             end=" ",
             flush=True,
         )

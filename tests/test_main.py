@@ -79,9 +79,19 @@ def test_help_and_bad_options():
         main(["--windows", "12", "50"])
 
 
+def test_learning_rates_are_searched_with_the_window(tmp_path, capsys):
+    arguments = ["--cells", "rnn", "--windows", "12", "--folds", "2", "--max-epochs", "2"]
+    assert main([*arguments, "--learning-rates", "0.001", "0.01", "--output", str(tmp_path / "f.png")]) == 0
+    out = capsys.readouterr().out
+    assert "[1/1] Elman RNN: 1 window size(s) x 2 learning rates x 2 folds, 2 epochs per fit ..." in out
+    row = next(line for line in out.splitlines() if line.startswith("forecasting_regressor('rnn')"))
+    assert re.search(r"window 12, rate 0\.0(01|1) ", row)
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [
+        (["--learning-rates", "0.01", "0"], "--learning-rates must be positive"),
         (["--max-epochs", "0"], "--max-epochs must be at least 1, got 0"),
         (["--seed", "-1"], "--seed must be between 0 and 2\\*\\*32 - 1, got -1"),
         (["--output", "no/such/folder/plot.png"], "the folder no/such/folder does not exist"),
