@@ -210,7 +210,7 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         nargs="+",
         type=float,
         help="also search the networks' peak learning rate over these values, e.g. 0.001 0.003 0.01 "
-        "(three times the fits; default: each cell's forecasting rate)",
+        "(three times the fits; default: not searched, each cell keeps its own rate)",
     )
     parser.add_argument(
         "--coverage",

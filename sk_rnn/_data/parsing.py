@@ -27,7 +27,7 @@ from .tokens import from_token_ids, holds_strings
 # views); batches are converted to float32 one at a time.
 _KEPT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
-__all__ = ["check_sequences", "check_token_ids"]
+__all__ = ["check_sequences", "check_token_ids", "features_per_step"]
 
 _SHAPES = (
     "a 2-D array (n_samples, n_timesteps) of univariate sequences, a 3-D array "
@@ -98,6 +98,15 @@ def _is_ragged_list(X: Any) -> bool:
     return is_list_of_sequences(X) and len({len(sequence) for sequence in X}) > 1
 
 
+def features_per_step(estimator: Any) -> int:
+    """The features each step of a fitted estimator's sequences holds.
+
+    ``n_features_in_`` counts a 2-D table's columns, which are its steps: a
+    model fitted on one reads one value per step.
+    """
+    return 1 if estimator._fitted_on_2d else estimator.n_features_in_
+
+
 def _record_or_check_step_features(estimator: Any, n_features: int, *, reset: bool) -> None:
     """Bookkeeping of features per step for 3-D arrays and ragged lists."""
     name = _name(estimator)
@@ -107,7 +116,7 @@ def _record_or_check_step_features(estimator: Any, n_features: int, *, reset: bo
         if hasattr(estimator, "feature_names_in_"):
             del estimator.feature_names_in_
         return
-    expected = 1 if estimator._fitted_on_2d else estimator.n_features_in_
+    expected = features_per_step(estimator)
     if n_features != expected:
         raise ValueError(
             f"{name} was fitted on sequences with {expected} "

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from .._data.parsing import features_per_step
 from .serving import ServingModule, check_exportable
 
 __all__ = ["export_onnx", "export_torchscript"]
@@ -67,14 +68,6 @@ def _example_inputs(module: ServingModule, n_features: int, with_lengths: bool) 
     return (X, torch.tensor([n_steps, n_steps - 1])) if with_lengths else (X,)
 
 
-def _features_per_step(estimator: Any) -> int:
-    """What each step of the graph's X holds: one value for a model fitted on a 2-D table.
-
-    ``n_features_in_`` counts a 2-D table's columns, which are its steps.
-    """
-    return 1 if getattr(estimator, "_fitted_on_2d", False) else estimator.n_features_in_
-
-
 def _input_names(with_lengths: bool) -> list[str]:
     return ["X", "lengths"] if with_lengths else ["X"]
 
@@ -85,9 +78,9 @@ def _description(estimator: Any, module: ServingModule, with_lengths: bool) -> d
     inputs = (
         "X: int64 token ids (batch, steps)"
         if tokens
-        else f"X: float32 (batch, steps, {_features_per_step(estimator)}) features"
+        else f"X: float32 (batch, steps, {features_per_step(estimator)}) features"
     )
-    if not tokens and getattr(estimator, "_fitted_on_2d", False):
+    if not tokens and estimator._fitted_on_2d:
         inputs += " (a table of univariate sequences, (batch, steps), reshaped to (batch, steps, 1))"
     if with_lengths:
         inputs += "; lengths: int64 (batch,), the valid steps of each sequence, which come first"
@@ -159,7 +152,7 @@ def export_torchscript(estimator: Any, path: str | os.PathLike, *, lengths: bool
     """
     check_exportable(estimator, "export_torchscript")
     module = ServingModule(estimator)
-    example = _example_inputs(module, _features_per_step(estimator), lengths)
+    example = _example_inputs(module, features_per_step(estimator), lengths)
     with _quiet_tracing(), torch.no_grad():
         traced = torch.jit.trace(module, example, check_trace=False)
         path = Path(path)
@@ -238,7 +231,7 @@ def export_onnx(
     except ImportError as error:
         raise ImportError("export_onnx needs the onnx package: pip install onnx onnxruntime") from error
     module = ServingModule(estimator)
-    example = _example_inputs(module, _features_per_step(estimator), lengths)
+    example = _example_inputs(module, features_per_step(estimator), lengths)
     input_names = _input_names(lengths)
     string_labels = (
         hasattr(estimator, "classes_") and not module.outputs.numeric_labels and not estimator._multilabel
