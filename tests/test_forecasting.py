@@ -255,6 +255,22 @@ def test_recursive_forecast_index_follows_the_history(airline):
     assert list(recursive_forecast(model, days, 2).index) == list(pd.date_range("2024-01-04", periods=2))
     irregular = pd.Series([1.0, 2.0, 3.0], index=pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-07"]))
     assert isinstance(recursive_forecast(model, irregular, 2), np.ndarray)
+    # Integer times (years, as sunspots has them) continue by their step.
+    years = pd.Series([1.0, 2.0, 3.0], index=pd.Index([1990, 1995, 2000], name="year"))
+    forecast = recursive_forecast(model, years, 2)
+    assert list(forecast.index) == [2005, 2010] and forecast.index.name == "year"
+    np.testing.assert_array_equal(forecast, [4.0, 5.0])
+
+
+def test_recursive_forecast_refuses_history_out_of_time_order(airline):
+    # Read as given, shuffled rows would make the wrong months the recent past.
+    model = plus_one_per_step()
+    shuffled = airline.iloc[:24].sample(frac=1.0, random_state=0)
+    with pytest.raises(ValueError, match=r"recursive_forecast got a time index that is not sorted.*sort_"):
+        recursive_forecast(model, shuffled, 3)
+    repeated = pd.concat([airline.iloc[:12], airline.iloc[11:12]])
+    with pytest.raises(ValueError, match=r"recursive_forecast got a time index with duplicated times"):
+        recursive_forecast(model, repeated, 3)
 
 
 def test_recursive_forecast_bad_input():

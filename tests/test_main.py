@@ -103,6 +103,18 @@ def test_bad_options_are_refused_before_any_training(options, message, capsys):
     assert re.search(message, capsys.readouterr().err)
 
 
+def test_coverage_on_a_series_indexed_by_years(tmp_path, capsys):
+    # Sunspots is indexed by integer years, not periods: the forecast's times
+    # continue them, and the season ahead is printed after the whole run.
+    arguments = ["--dataset", "sunspots", "--cells", "rnn", "--windows", "11", "--folds", "2"]
+    arguments += ["--max-epochs", "3"]
+    assert main([*arguments, "--coverage", "0.8", "--output", str(tmp_path / "f.png")]) == 0
+    out = capsys.readouterr().out
+    assert "Next 11 steps after 2008 (forecasting_regressor('rnn'), window 11), with 80% intervals" in out
+    rows = out[out.index("forecast      lower") :].splitlines()[1:12]
+    assert [int(row.split()[0]) for row in rows] == list(range(2009, 2020))
+
+
 def test_the_job_asks_for_matplotlib_before_training(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     with pytest.raises(SystemExit, match=r"needs matplotlib.*pip install 'sk_rnn\[plot\]'"):

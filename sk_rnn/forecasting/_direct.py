@@ -75,11 +75,12 @@ def direct_forecast(
     forecast : ndarray of shape (horizon,), or Series
         A Series indexed by the next ``horizon`` times when ``history`` is a
         pandas object whose index tells them (a PeriodIndex, a DatetimeIndex
-        with a frequency, or a RangeIndex). For a panel, a Series indexed by
-        (series, next times), each series' ``horizon`` steps in a row; its
-        intervals pool every series' errors on its ``calibration_size``
-        latest rows, each divided by the series' mean absolute one-step
-        change, and map the pooled quantile back to each series' units.
+        with a frequency, a RangeIndex or sorted integer times such as years).
+        For a panel, a Series indexed by (series, next times), each series'
+        ``horizon`` steps in a row; its intervals pool every series' errors on
+        its ``calibration_size`` latest rows, each divided by the series' mean
+        absolute one-step change, and map the pooled quantile back to each
+        series' units.
     intervals : ndarray of shape (horizon, 2), or DataFrame
         With ``coverage`` only: the lower and upper bound at each step (a
         DataFrame with columns ``lower`` and ``upper`` when the forecast is a

@@ -12,6 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._compat import HasMethods, Interval, validate_params
 from .._data.non_finite import raise_on_non_finite
 from .._data.panels import has_panel_index
+from ..preprocessing._time_ordered import check_time_index
 from ._columns import column_position
 from ._conformal import conformal_rank, forecast_with_intervals
 from ._panel_recursive import panel_recursive_forecast
@@ -36,7 +37,11 @@ def _as_table(history: Any) -> pd.DataFrame | np.ndarray:
 
 
 def _future_index(index: pd.Index, horizon: int) -> pd.Index | None:
-    """The ``horizon`` times after a DatetimeIndex or PeriodIndex, or None when they cannot be told."""
+    """The ``horizon`` times after a time index, or None when they cannot be told.
+
+    Told for a PeriodIndex, a DatetimeIndex with a frequency, a RangeIndex,
+    and sorted integer times.
+    """
     if isinstance(index, pd.PeriodIndex):
         return pd.period_range(index[-1] + 1, periods=horizon, freq=index.freq)
     if isinstance(index, pd.DatetimeIndex):
@@ -46,6 +51,10 @@ def _future_index(index: pd.Index, horizon: int) -> pd.Index | None:
         return pd.date_range(index[-1], periods=horizon + 1, freq=freq)[1:]
     if isinstance(index, pd.RangeIndex):
         return pd.RangeIndex(index[-1] + index.step, index[-1] + index.step * (horizon + 1), index.step)
+    if pd.api.types.is_integer_dtype(index) and index.is_unique and index.is_monotonic_increasing:
+        # Integer times (years, say): extended by their last step, as a panel's are.
+        step = index[-1] - index[-2] if len(index) > 1 else 1
+        return pd.Index(index[-1] + step * np.arange(1, horizon + 1), name=index.name)
     return None
 
 
@@ -152,10 +161,11 @@ def recursive_forecast(
     forecast : ndarray of shape (horizon,), or Series
         A Series indexed by the next ``horizon`` times when ``history`` is a
         pandas object whose index tells them (a PeriodIndex, a DatetimeIndex
-        with a frequency, or a RangeIndex). For a panel, a Series indexed by
-        (series, time): the next times of each series (integer, period or
-        regular datetime times; a series of fewer than three dates takes the
-        frequency the others share), else the steps ahead 1 to ``horizon``.
+        with a frequency, a RangeIndex or sorted integer times such as years).
+        For a panel, a Series indexed by (series, time): the next times of
+        each series (integer, period or regular datetime times; a series of
+        fewer than three dates takes the frequency the others share), else the
+        steps ahead 1 to ``horizon``.
     intervals : ndarray of shape (horizon, 2), or DataFrame
         With ``coverage`` only: the lower and upper bound at each step, a
         DataFrame with columns ``lower`` and ``upper`` and the forecast's
@@ -186,6 +196,9 @@ def recursive_forecast(
     table = _as_table(history)
     if len(table) == 0:
         raise ValueError("recursive_forecast got an empty history; it needs the recent past to start from.")
+    # Before the times are dropped below: rows out of time order would be read
+    # as the recent past.
+    check_time_index("recursive_forecast", table)
     is_frame = isinstance(table, pd.DataFrame)
     position = column_position("recursive_forecast", column, table, table.shape[1], what="the history")
     future_rows = _future_rows(table, horizon, future, position)
