@@ -419,7 +419,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             )
             epochs_run = net.epochs_run
         self._record_training(net, epochs_run, previous_losses, previous_validation)
-        self._record_gradient_flow(net)
+        self._record_gradient_flow(net, incremental)
         # The epochs of this fit, counting those of the run it resumed.
         epochs_of_fit = epochs_run + (0 if resume is None else resume.epochs_done)
         if checkpoint is not None:
@@ -430,9 +430,14 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             self._warn_if_not_converged(epochs_of_fit)
         return self
 
-    def _record_gradient_flow(self, net: Any) -> None:
-        """``gradient_norms_by_distance_`` and ``layer_gradient_norms_`` from the run's recorder."""
+    def _record_gradient_flow(self, net: Any, incremental: bool = False) -> None:
+        """``gradient_norms_by_distance_`` and ``layer_gradient_norms_`` from the run's recorder.
+
+        ``partial_fit`` records nothing and keeps the record of the last ``fit``.
+        """
         recorder = dict(net.callbacks_).get("record_gradients")
+        if incremental and hasattr(self, "gradient_norms_by_distance_"):
+            return
         if recorder is None:
             self.gradient_norms_by_distance_ = self.layer_gradient_norms_ = None
             return

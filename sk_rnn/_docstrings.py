@@ -238,7 +238,8 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         (``gradient_norms_by_distance_``) and each layer's gradient norm
         (``layer_gradient_norms_``), the vanishing-gradient diagnostics that
         :class:`~sk_rnn.inspection.GradientFlowDisplay` draws. It costs an
-        extra gradient per batch; off by default."""
+        extra gradient per batch; off by default. ``partial_fit`` does not
+        record."""
 
 CLASS_WEIGHT_PARAMETER = """class_weight : dict, "balanced" or None, default=None
         Weight of each class in the loss, multiplying ``sample_weight``: a
@@ -324,7 +325,8 @@ SHARED_ATTRIBUTES = """n_features_in_ : int
         over the sequences and batches of the epoch; NaN where no sequence
         is that long. It reaches the loss only through the states from that
         step on, so it falls with ``d`` when the gradient vanishes. None
-        without ``record_gradients``.
+        without ``record_gradients``. The record is of the last ``fit``:
+        ``partial_fit`` records nothing and leaves it as it was.
 
     layer_gradient_norms_ : dict of str to ndarray of shape (n_epochs,) or None
         With ``record_gradients``: each layer's mean gradient norm per epoch,

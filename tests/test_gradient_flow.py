@@ -46,6 +46,20 @@ def test_the_record_has_one_row_per_epoch_and_one_column_per_distance():
     assert GRURegressor(max_epochs=1).fit(X, X[:, -1, 0]).gradient_norms_by_distance_ is None
 
 
+def test_the_record_keeps_the_epoch_early_stopping_ends_on_and_survives_partial_fit():
+    # Early stopping ends training from inside the last epoch's end.
+    model = fitted("gru", early_stopping=True, n_iter_no_change=1, tol=10.0)
+    assert model.n_iter_ < 3
+    assert model.gradient_norms_by_distance_.shape == (model.n_iter_, 60)
+    assert all(len(norms) == model.n_iter_ for norms in model.layer_gradient_norms_.values())
+    assert not model.net_.module_.record_input_gradients
+    record = model.gradient_norms_by_distance_.copy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.set_params(early_stopping=False).partial_fit(X, y)
+    np.testing.assert_array_equal(model.gradient_norms_by_distance_, record)
+
+
 def test_ragged_sequences_count_distance_from_their_own_end():
     ragged = [RNG.randn(length, 1) for length in (5, 9) * 16]
     model = GRURegressor(max_epochs=1, hidden_size=4, record_gradients=True, random_state=0)
@@ -78,6 +92,10 @@ def test_the_display_refuses_what_it_cannot_draw(monkeypatch):
         GradientFlowDisplay.from_estimator(GRURegressor(max_epochs=1).fit(X, X[:, -1, 0]))
     with pytest.raises(TypeError, match=r"recurrent estimators, but got a LinearRegression"):
         GradientFlowDisplay.from_estimator(LinearRegression())
+    with pytest.raises(ValueError, match=r"got epoch=3, but the RNNClassifier's record holds 3 epochs"):
+        GradientFlowDisplay.from_estimator(fitted("gru"), epoch=3)
+    with pytest.raises(ValueError, match=r"no gradient record.*partial_fit does not record"):
+        GradientFlowDisplay.from_estimator(GRURegressor(max_epochs=1).partial_fit(X, X[:, -1, 0]))
     with pytest.raises(ValueError, match=r"got 1 names for 2 estimators"):
         GradientFlowDisplay.from_estimator(fitted("gru"), fitted("gru"), names=["one"])
     monkeypatch.setitem(sys.modules, "matplotlib", None)

@@ -155,6 +155,15 @@ class GradientRecorder(Callback):
         self._distance_counts = _add_padded(self._distance_counts, tally)
         net.module_.recorded_inputs = None
 
+    def on_train_end(self, net, **kwargs) -> None:
+        # A callback that stops training (early stopping, a user's) raises at
+        # the end of an epoch, and the callbacks after it in the list never see
+        # that epoch end. The epoch is complete once its training loss is in
+        # the history; an interrupt in the middle of an epoch leaves none.
+        if net.module_.record_input_gradients and "train_loss" in net.history[-1]:
+            self.on_epoch_end(net)
+        net.module_.record_input_gradients = False
+
     def on_epoch_end(self, net, **kwargs) -> None:
         net.module_.record_input_gradients = False
         with np.errstate(invalid="ignore", divide="ignore"):

@@ -23,7 +23,7 @@ def _recurrent(estimator: Any) -> _BaseRNN:
     if getattr(estimator, "gradient_norms_by_distance_", None) is None:
         raise ValueError(
             f"{type(estimator).__name__} has no gradient record: fit it with record_gradients=True "
-            "to draw its gradient flow."
+            "to draw its gradient flow (partial_fit does not record)."
         )
     return estimator
 
@@ -140,5 +140,12 @@ class GradientFlowDisplay:
             names = [model._cell_name() for model in models]
         if len(names) != len(models):
             raise ValueError(f"GradientFlowDisplay got {len(names)} names for {len(models)} estimators.")
+        for model in models:
+            n_epochs = len(model.gradient_norms_by_distance_)
+            if not -n_epochs <= epoch < n_epochs:
+                raise ValueError(
+                    f"GradientFlowDisplay got epoch={epoch}, but the {type(model).__name__}'s record "
+                    f"holds {n_epochs} epochs: give an epoch from 0 to {n_epochs - 1}, or -1 for the last."
+                )
         curves = [model.gradient_norms_by_distance_[epoch] for model in models]
         return cls(gradient_norms=curves, names=list(names)).plot(ax=ax, **kwargs)
