@@ -606,8 +606,11 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             )
 
     def _validated_sequences(self, X: Any, *, reset: bool) -> Sequences:
-        """Numeric sequences, or token ids when ``embedding_dim`` is set."""
-        if self.embedding_dim is None:
+        """Numeric sequences, or token ids when ``embedding_dim`` is set (was set, once fitted)."""
+        # After fit, the trained network decides: set_params(embedding_dim=...)
+        # between fit and predict must not change how X is read.
+        tokens = self.embedding_dim is not None if reset else self.net_.module_.embedding is not None
+        if not tokens:
             # float64 networks read a 2-D table as given; float32 ones convert it once here.
             table_dtype = [np.float64, np.float32] if self.precision == "float64" else np.float32
             sequences = check_sequences(self, X, reset=reset, table_dtype=table_dtype)
@@ -713,7 +716,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         ``per_step_score(truth, outputs)`` gets the targets ``(m, k)`` and raw
         outputs ``(m, n_outputs)`` of the m valid steps.
         """
-        if self.output != "sequence":
+        if self.output_ != "sequence":
             return per_sequence_score(X, _target_for_panel_score(self, X, y), sample_weight=sample_weight)
         _reject_step_weights(self, sample_weight)
         return float(per_step_score(*self._per_step_truth_and_outputs(X, y)))

@@ -321,7 +321,7 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         """
         sequences, logits = self._forward(X)
         proba = self._proba(logits)
-        proba = per_step_result(sequences, proba) if self.output == "sequence" else proba
+        proba = per_step_result(sequences, proba) if self.output_ == "sequence" else proba
         return as_pandas(sequences, proba, columns=self.classes_)
 
     def predict_log_proba(self, X: Any) -> np.ndarray | list[np.ndarray]:
@@ -344,7 +344,7 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
             return as_pandas(sequences, log_proba, columns=self.classes_)
         logits = logits - logits.max(axis=-1, keepdims=True)
         log_proba = logits - np.log(np.exp(logits).sum(axis=-1, keepdims=True))
-        log_proba = per_step_result(sequences, log_proba) if self.output == "sequence" else log_proba
+        log_proba = per_step_result(sequences, log_proba) if self.output_ == "sequence" else log_proba
         return as_pandas(sequences, log_proba, columns=self.classes_)
 
     def predict(self, X: Any) -> np.ndarray | list[np.ndarray]:
@@ -369,7 +369,7 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
             return as_pandas(
                 sequences, (logits > 0).astype(np.dtype(self._label_dtype)), columns=self.classes_
             )
-        if self.output != "sequence":
+        if self.output_ != "sequence":
             return as_pandas(sequences, self.classes_[np.argmax(logits, axis=1)])
         labels = self.classes_[np.argmax(np.nan_to_num(logits, nan=0.0), axis=-1)]
         return as_pandas(sequences, per_step_result(sequences, labels))

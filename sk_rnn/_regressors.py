@@ -249,7 +249,7 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
 
     def _shaped(self, sequences: Sequences, y: np.ndarray) -> Any:
         """Predictions in the form of X: per step for ``output="sequence"``, pandas for a panel."""
-        return as_pandas(sequences, per_step_result(sequences, y) if self.output == "sequence" else y)
+        return as_pandas(sequences, per_step_result(sequences, y) if self.output_ == "sequence" else y)
 
     def predict(self, X: Any, return_std: bool = False) -> Any:
         """Predict the target of each sequence (or each step).

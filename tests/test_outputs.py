@@ -187,3 +187,20 @@ def test_per_step_target_errors():
     reg = LSTMRegressor(output="sequence", **FAST).fit(X, [np.zeros(len(s)) for s in X])
     with pytest.raises(ValueError, match="does not take sample_weight with output='sequence'"):
         reg.score(X, [np.zeros(len(s)) for s in X], sample_weight=np.ones(6))
+
+
+@pytest.mark.parametrize("Estimator", [RNNRegressor, RNNClassifier])
+def test_predictions_follow_the_fitted_network_whatever_set_params_changes_after_fit(Estimator):
+    # The trained head decides what predict returns: a hyperparameter changed
+    # after fit takes effect at the next fit, as in scikit-learn.
+    X = ragged(n=12, features=1)
+    y = [(np.cumsum(s[:, 0]) > 0).astype(int) for s in X]
+    per_step = Estimator(output="sequence", **FAST).fit(X, y)
+    expected, score = per_step.predict(X), per_step.score(X, y)
+    per_step.set_params(output="last", embedding_dim=4)
+    for got, want in zip(per_step.predict(X), expected, strict=True):
+        np.testing.assert_array_equal(got, want)
+    assert per_step.score(X, y) == score
+    per_sequence = Estimator(**FAST).fit(X, [labels[-1] for labels in y])
+    expected = per_sequence.predict(X)
+    np.testing.assert_array_equal(per_sequence.set_params(output="sequence").predict(X), expected)
