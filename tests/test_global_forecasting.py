@@ -301,3 +301,13 @@ def test_direct_forecast_of_a_panel_is_each_series_last_row_with_pooled_interval
     assert np.median(width[200:]) / np.median(width[:200]) == pytest.approx(1000, rel=0.2)
     with pytest.raises(ValueError, match="direct multi-step model"):
         direct_forecast(PerSeriesScaledRegressor(inner).fit(panel.loc[target.index], target[3]), panel)
+
+
+def test_panel_forecasts_refuse_a_model_that_reads_each_series_as_one_sequence():
+    # The estimators also read a panel as one sequence per series: such a
+    # model predicts one row per series, not one per row the tools forecast from.
+    panel = two_series(shuffle=False)
+    model = GRURegressor(hidden_size=4, max_epochs=1, random_state=0).fit(panel, np.zeros((2, 3)))
+    for forecast in (lambda: direct_forecast(model, panel), lambda: recursive_forecast(model, panel, 2)):
+        with pytest.raises(ValueError, match=r"predicts 2 rows for 21: it reads each series as one sequence"):
+            forecast()

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .._data.panels import series_positions
 from ._conformal import forecast_with_intervals
-from ._panel_recursive import _series_scales, future_index, pooled_half_widths
+from ._panel_recursive import _series_scales, check_row_aligned, future_index, pooled_half_widths
 
 __all__ = ["direct_predictions", "panel_direct_forecast"]
 
@@ -54,6 +54,7 @@ def panel_direct_forecast(
 ) -> pd.Series | tuple[pd.Series, pd.DataFrame]:
     """Each series' forecast: the direct model's prediction for its last row, from one ``predict`` call."""
     prediction = direct_predictions(estimator, panel, "panel[column]")
+    check_row_aligned("direct_forecast", prediction, len(panel))
     horizon = prediction.shape[1]
     positions = series_positions("direct_forecast", panel.index)
     labels = np.asarray([panel.index[rows[0]][0] for rows in positions], dtype=object)

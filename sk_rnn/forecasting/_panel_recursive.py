@@ -10,7 +10,19 @@ import pandas as pd
 from .._data.panels import series_positions
 from ._conformal import conformal_rank, forecast_with_intervals
 
-__all__ = ["future_index", "panel_recursive_forecast", "pooled_half_widths"]
+__all__ = ["check_row_aligned", "future_index", "panel_recursive_forecast", "pooled_half_widths"]
+
+
+def check_row_aligned(name: str, prediction: np.ndarray, n_rows: int) -> None:
+    """Refuse a model that does not predict one row per row of the panel, with the two fixes."""
+    if len(prediction) != n_rows:
+        raise ValueError(
+            f"{name} needs a model that predicts one row per row of the panel (a forecast from each "
+            f"time of each series), but this one predicts {len(prediction)} rows for {n_rows}: it reads "
+            "each series as one sequence. Put a SlidingWindowTransformer before it "
+            "(make_pipeline(SlidingWindowTransformer(window_size), regressor)), or call its predict "
+            "on the panel: that already is one forecast per series."
+        )
 
 
 def _inferred_freq(times: pd.Index) -> str | None:
@@ -82,6 +94,7 @@ def _paths(
         )
         table = pd.DataFrame({column: np.concatenate(parts)}, index=index)
         prediction = np.asarray(estimator.predict(table), dtype=np.float64)
+        check_row_aligned("recursive_forecast", prediction, len(table))
         # A direct multi-step model predicts (n, h): its first column is one step ahead.
         next_values = prediction[np.cumsum(lengths) - 1]
         next_values = next_values if next_values.ndim == 1 else next_values[:, 0]
