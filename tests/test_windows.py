@@ -96,6 +96,25 @@ def test_make_windows_outside_a_pipeline():
         make_windows(np.arange(10.0), window_size=10, horizon=2)
 
 
+def test_make_windows_of_a_panel_stay_within_each_series():
+    # Rows interleaved by time, as a long table often is; series b is too short for a window.
+    rows = [("a", t, float(t)) for t in range(6)] + [("c", t, 100.0 + t) for t in range(5)]
+    rows += [("b", t, -1.0) for t in range(2)]
+    panel = pd.DataFrame(rows, columns=["id", "t", "v"]).set_index(["id", "t"]).sort_index(level="t")
+    X, y = make_windows(panel, window_size=3)
+    np.testing.assert_array_equal(
+        X[:, :, 0], [[0, 1, 2], [1, 2, 3], [2, 3, 4], [100, 101, 102], [101, 102, 103]]
+    )
+    np.testing.assert_array_equal(y, [3, 4, 5, 103, 104])
+    with pytest.raises(ValueError, match=r"a panel whose longest series has 6 steps, shorter than .* = 7"):
+        make_windows(panel, window_size=6)
+    shuffled = pd.Series(np.arange(8.0), index=pd.date_range("2024-01-01", periods=8)).sample(
+        frac=1.0, random_state=0
+    )
+    with pytest.raises(ValueError, match=r"make_windows got a time index that is not sorted"):
+        make_windows(shuffled, window_size=3)
+
+
 def test_datetime_index_frames():
     index = pd.date_range("2020-01-01", periods=50, freq="D")
     frame = pd.DataFrame(series(50), index=index, columns=["load", "temperature"])

@@ -19,7 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, StrOptions, _fit_context, validate_params
 from .._data.panels import has_panel_index, series_positions
-from ._time_ordered import TimeOrderedTransformer, raise_on_gaps
+from ._time_ordered import TimeOrderedTransformer, check_time_index, raise_on_gaps
 
 __all__ = ["SlidingWindowTransformer", "lead_target", "make_windows"]
 
@@ -274,6 +274,10 @@ def make_windows(
     ----------
     series : array-like of shape (n_timesteps,) or (n_timesteps, n_features)
         Time-ordered series; with several features, the first one is forecast.
+        A DataFrame or Series indexed by (series id, time) is a panel: the
+        windows are cut within each series, never across two, and stacked
+        series after series (in the order the series first appear); a series
+        too short for one window gives none.
     window_size : int
         Steps per window.
     horizon : int, default=1
@@ -295,14 +299,30 @@ def make_windows(
     (array([[1., 2., 3.],
            [2., 3., 4.]]), array([4., 5.]))
     """
+    check_time_index("make_windows", series)
     values = np.asarray(series, dtype=np.float64)
     values = values[:, np.newaxis] if values.ndim == 1 else values
-    if len(values) < window_size + horizon:
-        raise ValueError(
-            f"make_windows got a series of {len(values)} steps, shorter than window_size + horizon "
-            f"= {window_size + horizon}; use a shorter window or a longer series."
-        )
     raise_on_gaps("make_windows", values)
+    panel = has_panel_index(series)
+    parts = [values[rows] for rows in series_positions("make_windows", series.index)] if panel else [values]
+    longest = max(len(part) for part in parts)
+    parts = [part for part in parts if len(part) >= window_size + horizon]
+    if not parts:
+        what = f"a panel whose longest series has {longest}" if panel else f"a series of {longest}"
+        what += " steps"
+        raise ValueError(
+            f"make_windows got {what}, shorter than window_size + horizon = {window_size + horizon}; "
+            "use a shorter window or a longer series."
+        )
+    cut = [_windows_and_targets(part, window_size, horizon, steps) for part in parts]
+    if len(cut) == 1:
+        return cut[0]
+    return np.concatenate([windows for windows, _ in cut]), np.concatenate([target for _, target in cut])
+
+
+def _windows_and_targets(
+    values: np.ndarray, window_size: int, horizon: int, steps: str
+) -> tuple[np.ndarray, np.ndarray]:
     windows = _windows(values, window_size)[window_size - 1 : len(values) - horizon]
     target = lead_target(values[:, 0], horizon, steps=steps)[window_size - 1 :]
     return windows, target
