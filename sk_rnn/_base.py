@@ -716,6 +716,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         ``per_step_score(truth, outputs)`` gets the targets ``(m, k)`` and raw
         outputs ``(m, n_outputs)`` of the m valid steps.
         """
+        check_is_fitted(self, "net_")  # before the fitted head is read
         if self.output_ != "sequence":
             return per_sequence_score(X, _target_for_panel_score(self, X, y), sample_weight=sample_weight)
         _reject_step_weights(self, sample_weight)

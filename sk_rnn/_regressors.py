@@ -275,6 +275,7 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
         y_std : ndarray of the shape of y_pred
             The predicted standard deviation, only with ``return_std=True``.
         """
+        check_is_fitted(self, "net_")  # before the fitted head is read
         if return_std and self._head[0] != "normal":
             raise ValueError(
                 f"{type(self).__name__}.predict(X, return_std=True) needs a network that predicts "

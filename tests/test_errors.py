@@ -133,6 +133,12 @@ def test_predict_before_fit(sequences):
         args = (X, np.zeros(len(X))) if method == "score" else (X,)
         with pytest.raises(NotFittedError, match="This LSTMClassifier instance is not fitted yet"):
             getattr(LSTMClassifier(), method)(*args)
+    for call in (
+        lambda: LSTMRegressor().predict(X, return_std=True),
+        lambda: LSTMRegressor().predict_quantiles(X),
+    ):
+        with pytest.raises(NotFittedError, match="This LSTMRegressor instance is not fitted yet"):
+            call()
 
 
 def test_single_class(sequences):
@@ -285,6 +291,15 @@ def test_unrecognised_device(sequences):
     X, y = sequences
     with pytest.raises(ValueError, match=r"LSTMClassifier got device='gpu0', which torch does not recognise"):
         LSTMClassifier(device="gpu0", **FAST).fit(X, y)
+
+
+@pytest.mark.skipif(hasattr(torch, "xpu") and torch.xpu.is_available(), reason="needs a machine without XPU")
+def test_a_device_this_torch_build_lacks(sequences):
+    X, y = sequences
+    with pytest.raises(
+        ValueError, match=r"device='xpu', but torch cannot place tensors there.*'xpu' support"
+    ):
+        LSTMClassifier(device="xpu", **FAST).fit(X, y)
 
 
 def test_diverging_training_stops_with_advice():

@@ -223,6 +223,16 @@ def resolve_device(name: str, device: str | torch.device) -> torch.device:
             f"{name} got device={device!r}, but torch sees no CUDA GPU on this "
             "machine. Use device='auto' to fall back to the CPU, or device='cpu'."
         )
+    try:
+        # A device torch knows but this machine or build lacks (mps, xpu, a
+        # second GPU on a one-GPU machine) fails here, before any work.
+        torch.empty(0, device=resolved)
+    except (RuntimeError, AssertionError) as error:
+        raise ValueError(
+            f"{name} got device={device!r}, but torch cannot place tensors there on this machine "
+            f"(no such device, or this torch build lacks {resolved.type!r} support). Use "
+            "device='auto' for the GPU when there is one, or device='cpu'."
+        ) from error
     return resolved
 
 
