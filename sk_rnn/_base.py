@@ -547,6 +547,8 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             wanted["bidirectional"] = self.bidirectional
         if self.patch_size != "auto":
             wanted["patch_size"] = self.patch_size
+        if self.input_scaling != "auto" and self.embedding_dim is None:  # token ids are never scaled
+            wanted["input_scaling"] = self.input_scaling
         wanted["categorical_features"] = self._categorical_positions(X)
         trained.setdefault("categorical_features", None)
         for key, value in wanted.items():

@@ -37,10 +37,14 @@ def test_warm_start_refuses_a_changed_architecture_or_new_labels():
     model.set_params(hidden_size=16)
     with pytest.raises(ValueError, match=r"whose hidden_size is 8, but it is now 16.*warm_start=False"):
         model.fit(X, y)
-    model.set_params(hidden_size=8)
+    model.set_params(hidden_size=8, input_scaling="global")
+    with pytest.raises(ValueError, match=r"whose input_scaling is 'sequence', but it is now 'global'"):
+        model.fit(X, y)
+    model.set_params(input_scaling="sequence")
+    quietly(model.fit, X, y)  # the scaling it was trained with, named: it continues
     with pytest.raises(ValueError, match=r"on the classes \[0, 1\], but y has the labels \[2\]"):
         model.fit(X, np.where(y == 1, 2, 0))
-    assert model.n_iter_ == 2  # the failed fits changed nothing
+    assert model.n_iter_ == 4  # the failed fits changed nothing
 
 
 def test_warm_start_regressor_keeps_its_outputs():
