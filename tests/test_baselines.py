@@ -121,6 +121,10 @@ def test_the_forecast_feature_is_checked_against_the_windows():
 def test_lag_ridge_refuses_windows_shorter_than_its_lags():
     with pytest.raises(ValueError, match=r"at least 2 windows of n_lags=5 steps.*got 0 of 6 samples"):
         LagRidgeRegressor(n_lags=5).fit(np.zeros((6, 3)), np.zeros(6))
+    series = np.sin(np.arange(40.0))[:, np.newaxis]
+    model = LagRidgeRegressor().fit(SlidingWindowTransformer(12).fit_transform(series), np.arange(40.0))
+    with pytest.raises(ValueError, match=r"fitted on 12 lags, but X's windows have 6 steps"):
+        model.predict(SlidingWindowTransformer(6).fit_transform(series))
 
 
 def test_seasonal_naive_refuses_several_outputs():

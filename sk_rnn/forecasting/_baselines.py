@@ -339,6 +339,15 @@ class LagRidgeRegressor(_SequenceBaseline):
         """
         check_is_fitted(self)
         sequences = self._sequences(X, reset=False)
+        if sequences.n_steps < self.n_lags_:
+            # Padded windows at the start of a series are fine (their missing
+            # lags repeat the first value); a narrower *width* would silently
+            # give every forecast made-up lags.
+            raise ValueError(
+                f"LagRidgeRegressor was fitted on {self.n_lags_} lags, but X's windows have "
+                f"{sequences.n_steps} steps. Cut windows of the width it was fitted on "
+                f"(SlidingWindowTransformer({self.n_lags_}) or more), or refit it on these."
+            )
         return as_pandas(sequences, self.ridge_.predict(self._lags(sequences)))
 
     def __sklearn_tags__(self):
