@@ -279,9 +279,10 @@ SHARED_ATTRIBUTES = """n_features_in_ : int
     input_scaling_ : {"sequence", "global"} or None
         The input scaling used, as resolved from ``input_scaling``.
 
-    input_mean_, input_scale_ : ndarray of shape (n_step_features,) or None
-        Mean and scale of every step feature over the valid training steps,
-        which the network standardises with (None without input scaling).
+    input_mean_, input_scale_ : ndarray of shape (n_numeric_step_features,) or None
+        Mean and scale of every step feature but the categorical ones (which
+        are embedded, not scaled) over the valid training steps, which the
+        network standardises with (None without input scaling).
 
     num_layers_ : int
         Stacked recurrent layers, as resolved from ``num_layers``.
@@ -351,7 +352,9 @@ DATA_NOTES = """X is read as follows: a 3-D array ``(n_samples, n_timesteps,
 
 
 CLASSIFIER_NOTES = """The network reads each sequence with the recurrent layers and maps
-    the state at the last step (of both directions) to one logit per class;
+    what ``output`` selects (by default the last state, of both directions,
+    the maximum of the outputs over the steps, or both, per cell) to one
+    logit per class;
     training minimises the cross-entropy with label smoothing 0.1 (the target
     of the true class is 0.9 plus 0.1 / n_classes), which keeps the logits
     from growing once the training set is fitted and generalises better on

@@ -271,7 +271,9 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
             with ``loss="normal"``. With ``output="sequence"``: one prediction
             per step, an array of shape (n_samples, n_timesteps) or
             (n_samples, n_timesteps, n_outputs), or a list of per-sequence
-            arrays when X is a list or holds padding.
+            arrays when X is a list or holds padding. For a pandas panel X, a
+            Series (or DataFrame) indexed by instance, or by (instance, time)
+            per step.
         y_std : ndarray of the shape of y_pred
             The predicted standard deviation, only with ``return_std=True``.
         """

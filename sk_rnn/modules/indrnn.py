@@ -45,6 +45,25 @@ def recurrent_weight_bound(sequence_length: int, magnitude: float = 2.0) -> floa
     """Largest ``|u|`` whose product over ``sequence_length`` steps stays below ``magnitude``.
 
     This is the bound used by the IndRNN authors: ``magnitude ** (1 / T)``.
+
+    Parameters
+    ----------
+    sequence_length : int
+        Steps the recurrence runs (cell steps: patches, when steps are read
+        in patches); values below 1 count as 1.
+    magnitude : float, default=2.0
+        How far the state may grow (or shrink, for ``1 / magnitude``) over
+        the sequence.
+
+    Returns
+    -------
+    bound : float
+
+    Examples
+    --------
+    >>> from sk_rnn.modules import recurrent_weight_bound
+    >>> recurrent_weight_bound(8) ** 8
+    2.0000000000000004
     """
     return float(magnitude ** (1.0 / max(int(sequence_length), 1)))
 
