@@ -311,3 +311,39 @@ def test_panel_forecasts_refuse_a_model_that_reads_each_series_as_one_sequence()
     for forecast in (lambda: direct_forecast(model, panel), lambda: recursive_forecast(model, panel, 2)):
         with pytest.raises(ValueError, match=r"predicts 2 rows for 21: it reads each series as one sequence"):
             forecast()
+
+
+def test_a_panel_with_its_times_first_is_refused_with_the_swap():
+    # stack() of a wide frame (one column per series) gives (time, series).
+    wide = pd.DataFrame(
+        {"a": np.arange(6.0), "b": np.arange(6.0) * 10},
+        index=pd.period_range("2020-01", periods=6, freq="M", name="month"),
+    )
+    stacked = wide.stack().to_frame("value")
+    with pytest.raises(ValueError, match=r"indexed by \(time, label\).*X\.swaplevel\(\)\.sort_index\(\)"):
+        lead_target(stacked["value"])
+    with pytest.raises(ValueError, match=r"indexed by \(time, label\)"):
+        SlidingWindowTransformer(2).fit_transform(stacked)
+    # Swapped, as the forecasting page shows: each series continues itself.
+    panel = wide.rename_axis(columns="series").stack().swaplevel().sort_index().to_frame("value")
+    np.testing.assert_array_equal(lead_target(panel["value"]).loc["b"], np.arange(1.0, 6.0) * 10)
+    numbered = pd.DataFrame(
+        {0: np.arange(4.0), 1: np.ones(4)}, index=pd.period_range("2020-01", periods=4, freq="M")
+    )
+    with pytest.warns(UserWarning, match=r"first level holds times and whose second holds numbers"):
+        lead_target(numbered.stack())
+
+
+def test_absent_periods_are_refused_rather_than_read_as_consecutive():
+    months = pd.period_range("2020-01", periods=6, freq="M")
+    series = pd.DataFrame({"value": np.arange(6.0)}, index=months).drop(months[3])
+    with pytest.raises(ValueError, match=r"missing periods: 2020-03 is followed by 2020-05"):
+        SlidingWindowTransformer(2).fit_transform(series)
+    index = pd.MultiIndex.from_arrays(
+        [["a"] * 6 + ["b"] * 5, list(months) + list(months.drop(months[3]))], names=["series", "month"]
+    )
+    panel = pd.DataFrame({"value": np.arange(11.0)}, index=index)
+    with pytest.raises(ValueError, match=r"missing periods \(series 'b'\): 2020-03 is followed by 2020-05"):
+        Differencer().fit_transform(panel)
+    with pytest.raises(ValueError, match=r"Differencer got non-numeric columns \['kind'\]"):
+        Differencer().fit_transform(panel.iloc[:6].assign(kind="x"))

@@ -5,6 +5,7 @@ Building a panel from a long table is public: :func:`sk_rnn.preprocessing.long_t
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -15,10 +16,13 @@ from .non_finite import raise_on_non_finite
 __all__ = [
     "align_target",
     "as_pandas",
+    "check_level_order",
     "has_panel_index",
+    "holds_numbers",
     "is_panel",
     "panel_instances",
     "panel_sequences",
+    "raise_on_missing_periods",
     "series_positions",
 ]
 
@@ -35,6 +39,27 @@ def has_panel_index(X: Any) -> bool:
     return isinstance(X.index, pd.MultiIndex) and X.index.nlevels == 2
 
 
+def raise_on_missing_periods(name: str, times: pd.PeriodIndex, series: Any = None) -> None:
+    """Refuse sorted periods with some absent: the rows would be read as consecutive steps.
+
+    With ``series`` (the series of each time, the times sorted within each
+    series), only jumps within a series count.
+    """
+    jumps = np.diff(times.asi8) != times.freq.n
+    if series is not None:
+        jumps &= np.asarray(series[1:]) == np.asarray(series[:-1])
+    if not jumps.any():
+        return
+    first = int(np.argmax(jumps))
+    where = "" if series is None else f" (series {_shown(series[first])})"
+    raise ValueError(
+        f"{name} got a time index with missing periods{where}: {times[first]} is followed by "
+        f"{times[first + 1]}, and rows are read as consecutive steps. Add the missing times first "
+        "and impute their values (for instance frame.reindex(pd.period_range(start, end, "
+        "freq=...)).interpolate())."
+    )
+
+
 def series_positions(name: str, index: pd.MultiIndex) -> list[np.ndarray]:
     """Row positions of each series of a (series, time) index, each in time order.
 
@@ -48,11 +73,45 @@ def series_positions(name: str, index: pd.MultiIndex) -> list[np.ndarray]:
             f"{name} got the (series, time) pair ({duplicate}) twice; each series may have one row "
             "per time. Aggregate duplicates first (for instance frame.groupby(level=[0, 1]).mean())."
         )
+    check_level_order(name, index)
     series_codes = pd.factorize(index.get_level_values(0))[0]
     time_ranks = pd.factorize(index.get_level_values(1), sort=True)[0]
     order = np.lexsort((time_ranks, series_codes))
     boundaries = np.flatnonzero(np.diff(series_codes[order])) + 1
+    times = index.get_level_values(1)
+    if isinstance(times, pd.PeriodIndex):
+        raise_on_missing_periods(name, times[order], series=index.get_level_values(0)[order])
     return np.split(order, boundaries)
+
+
+def _holds_times(level: pd.Index) -> bool:
+    return pd.api.types.is_datetime64_any_dtype(level) or isinstance(level.dtype, pd.PeriodDtype)
+
+
+def check_level_order(name: str, index: pd.MultiIndex) -> None:
+    """Refuse (warn, where it may be meant) a panel index whose times come first.
+
+    pandas' ``stack()`` of a wide frame (one column per series) gives
+    (time, series): read as (series, time), every date would be a series and
+    every forecast would read one series from another at the same date.
+    """
+    first, second = index.levels[0], index.levels[1]
+    if not _holds_times(first) or _holds_times(second):
+        return
+    fix = (
+        "A panel is indexed by (series, time), series first; pandas' stack() of a wide frame "
+        "gives (time, series). Swap the levels first: X.swaplevel().sort_index()."
+    )
+    if pd.api.types.is_numeric_dtype(second):
+        # Recordings keyed by their start time, with steps 0, 1, ..., are possible.
+        warnings.warn(
+            f"{name} got a panel whose first level holds times and whose second holds numbers: "
+            f"each time is read as a series, and the numbers as its steps. {fix}",
+            UserWarning,
+            stacklevel=3,
+        )
+        return
+    raise ValueError(f"{name} got a panel indexed by (time, label): its first level holds times. {fix}")
 
 
 def panel_sequences(name: str, X: pd.DataFrame) -> tuple[list[np.ndarray], pd.Index, pd.MultiIndex]:
@@ -61,12 +120,13 @@ def panel_sequences(name: str, X: pd.DataFrame) -> tuple[list[np.ndarray], pd.In
     Returns the arrays, the instances (in order of first appearance) and the
     ``(instance, time)`` index of every step in the order of the arrays.
     """
-    non_numeric = [column for column, values in X.items() if not _holds_numbers(values)]
+    non_numeric = [column for column, values in X.items() if not holds_numbers(values)]
     if non_numeric:
         raise ValueError(
             f"{name} got a panel with non-numeric columns {non_numeric}; every column of a panel "
             "is a feature per step and must be numeric. Encode or drop those columns first."
         )
+    check_level_order(name, X.index)
     if X.index.has_duplicates:
         duplicate = X.index[X.index.duplicated()][0]
         raise ValueError(
@@ -99,7 +159,7 @@ def _shown(label: Any) -> str:
     return repr(label.item() if isinstance(label, np.generic) else label)
 
 
-def _holds_numbers(column: pd.Series) -> bool:
+def holds_numbers(column: pd.Series) -> bool:
     """Numeric dtypes, and object columns whose values all read as numbers (as in a 2-D table)."""
     if column.dtype.kind in "biuf":
         return True

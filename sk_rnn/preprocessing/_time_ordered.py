@@ -11,7 +11,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import validate_data
 
 from .._data.non_finite import raise_on_non_finite
-from .._data.panels import has_panel_index, series_positions
+from .._data.panels import has_panel_index, holds_numbers, raise_on_missing_periods, series_positions
 
 __all__ = ["TimeOrderedTransformer", "check_time_index", "raise_on_gaps"]
 
@@ -31,6 +31,8 @@ def check_time_index(name: str, X: Any) -> None:
             f"{name} got a time index that is not sorted; rows must be in time order. Sort "
             "first with frame.sort_index()."
         )
+    if isinstance(index, pd.PeriodIndex):
+        raise_on_missing_periods(name, index)
 
 
 def raise_on_gaps(name: str, X: np.ndarray) -> None:
@@ -76,6 +78,13 @@ class TimeOrderedTransformer(TransformerMixin, BaseEstimator):
     def _validated(self, X: Any, *, reset: bool) -> np.ndarray:
         name = type(self).__name__
         check_time_index(name, X)
+        if isinstance(X, pd.DataFrame):
+            text = [column for column, values in X.items() if not holds_numbers(values)]
+            if text:
+                raise ValueError(
+                    f"{name} got non-numeric columns {text}; every column of a time-ordered table "
+                    "is a value per time step and must be numeric. Encode or drop those columns first."
+                )
         X = validate_data(self, X, reset=reset, dtype=[np.float64, np.float32], ensure_all_finite=False)
         raise_on_gaps(name, X)
         return X
