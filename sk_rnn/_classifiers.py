@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -202,6 +203,17 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
                     f"indicator matrix with {indicators.shape[1]} columns. Pass y as in the first fit."
                 )
         else:
+            if len(indicators) > 1 and (indicators.sum(axis=1) == 1).all():
+                # Keras users pass to_categorical(y); read as multilabel, its
+                # predictions may hold no label or several.
+                warnings.warn(
+                    f"{name} got y as a label indicator matrix whose rows each hold exactly one 1, "
+                    "and reads it as multilabel: one yes/no question per column, as MLPClassifier "
+                    "does. If the classes exclude each other (one-hot encoded labels), pass the "
+                    "labels instead, for instance y.argmax(axis=1).",
+                    UserWarning,
+                    stacklevel=4,
+                )
             self.classes_ = np.arange(indicators.shape[1])
             self._multilabel = True
             self._label_dtype = indicators.dtype.str  # a string: saved models hold data only

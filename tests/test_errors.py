@@ -393,3 +393,22 @@ def test_sequences_of_one_length_with_different_features_are_named_as_such():
         ValueError, match=r"a sequence whose steps have different numbers of features \(sequence 1"
     ):
         RNNRegressor(**FAST).fit(uneven_steps, [1.0, 2.0])
+
+
+def test_data_laid_out_as_other_libraries_lay_it_out_gets_the_conversion(sequences):
+    X, y = sequences
+    # aeon and sktime store cases channels first: a univariate case is (1, T).
+    with pytest.warns(
+        UserWarning, match=r"shape \(20, 1, 6\): sequences of a single step.*transpose\(0, 2, 1\)"
+    ):
+        LSTMClassifier(**FAST).fit(X[:, :, :1].transpose(0, 2, 1), y)
+    ragged = [np.zeros((3, length)) for length in (5, 7)]
+    with pytest.raises(ValueError, match=r"stored channels first.*\[x\.T for x in X\]"):
+        LSTMClassifier(**FAST).fit(ragged, [0, 1])
+    with pytest.raises(ValueError, match=r"got an iterator \(generator\)\. Pass list\(X\)"):
+        LSTMClassifier(**FAST).fit((x for x in X), y)
+    with pytest.raises(ValueError, match=r"missing label \(None\) in y at sample 2"):
+        LSTMClassifier(**FAST).fit(X[:4], np.array(["a", "b", None, "a"], dtype=object))
+    one_hot = np.eye(2, dtype=int)[y]
+    with pytest.warns(UserWarning, match=r"rows each hold exactly one 1.*y\.argmax\(axis=1\)"):
+        LSTMClassifier(**FAST).fit(X, one_hot)

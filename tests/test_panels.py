@@ -120,3 +120,22 @@ def test_long_to_panel_validates_its_parameters():
         InvalidParameterError, match="'frame' parameter of long_to_panel must be an instance of"
     ):
         long_to_panel([[1, 2, 3]], "id", "time")
+
+
+def test_sequences_held_in_pandas_containers_read_as_lists():
+    # sktime's "nested_univ" frame (one column per channel, each cell a series)
+    # and a pandas column of arrays, as users of other libraries hold them.
+    rng = np.random.RandomState(0)
+    sequences = [rng.normal(size=(length, 2)) for length in (5, 8, 6, 7)]
+    nested = pd.DataFrame({f"dim_{k}": [pd.Series(s[:, k]) for s in sequences] for k in range(2)})
+    y = [0, 1, 0, 1]
+    model = GRUClassifier(**FAST).fit(sequences, y)
+    np.testing.assert_allclose(model.predict_proba(nested), model.predict_proba(sequences), rtol=1e-6)
+    univariate = GRUClassifier(**FAST).fit([s[:, 0] for s in sequences], y)
+    column = pd.Series([s[:, 0] for s in sequences])
+    np.testing.assert_allclose(
+        univariate.predict_proba(column), univariate.predict_proba([s[:, 0] for s in sequences]), rtol=1e-6
+    )
+    nested.iloc[1, 1] = pd.Series(np.zeros(3))
+    with pytest.raises(ValueError, match=r"cells of row 1 are not sequences of one length"):
+        model.predict(nested)

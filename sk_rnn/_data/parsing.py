@@ -10,6 +10,7 @@ checked in ``tests/test_errors.py``.
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from typing import Any
 
 import numpy as np
@@ -68,15 +69,35 @@ def _inhomogeneous_message(X: Any) -> str:
                 )
             first = shape if first is None else first
             if shape != first:
+                # Same first axis, different second: cases stored (channels, timepoints).
+                channel_first = len(shape) == len(first) == 2 and shape[0] == first[0]
                 return (
                     f"sequences with different numbers of features per step: sequence 0 has "
                     f"shape {first}, sequence {i} has shape {shape}. Every sequence must have the "
                     "same features per step."
+                    + (
+                        " If each sequence is stored channels first, (channels, timepoints), as "
+                        "aeon and sktime store them, pass [x.T for x in X]."
+                        if channel_first
+                        else ""
+                    )
                 )
     return (
         f"sequences of different lengths in X, but {_SHAPES} of equal-length "
         "sequences is required. Pad the sequences to a common length first."
     )
+
+
+def _warn_if_one_step(name: str, shape: tuple[int, ...], *, reset: bool) -> None:
+    """Warn at fit about 3-D X of one step and several features: likely stored channels first."""
+    if reset and shape[1] == 1 and shape[2] > 1:
+        warnings.warn(
+            f"{name} got X of shape {shape}: sequences of a single step with {shape[2]} features "
+            "each, so the recurrence reads one step. If X is stored channels first, (n_samples, "
+            "n_channels, n_timepoints), as aeon and sktime store it, pass X.transpose(0, 2, 1).",
+            UserWarning,
+            stacklevel=4,
+        )
 
 
 def _raise_on_nan_in_table(name: str, X: np.ndarray) -> None:
@@ -91,6 +112,41 @@ def _raise_on_nan_in_table(name: str, X: np.ndarray) -> None:
             "n_timesteps, 1) whose padding steps are NaN."
         ),
     )
+
+
+def _as_list_of_sequences(name: str, X: Any) -> Any:
+    """X itself, or a list of sequences when X holds them in a pandas or object container.
+
+    A pandas Series or 1-D object array whose items are arrays (a column of
+    recordings) is the list of those arrays. A DataFrame whose cells are
+    sequences (sktime's "nested_univ": one column per channel, one row per
+    case) is one ``(T_i, n_columns)`` array per row.
+    """
+    if isinstance(X, pd.Series) or (isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype == object):
+        items = list(X)
+        if items and all(_is_sequence_item(item) for item in items):
+            return items
+        return X
+    nested = isinstance(X, pd.DataFrame) and len(X) and len(X.columns)
+    if nested and all(dtype.kind == "O" for dtype in X.dtypes):
+        if not all(_is_sequence_item(cell) for cell in X.iloc[0]):
+            return X
+        rows = []
+        for position, cells in enumerate(X.itertuples(index=False)):
+            lengths = {len(cell) if _is_sequence_item(cell) else None for cell in cells}
+            if len(lengths) != 1 or None in lengths:
+                raise ValueError(
+                    f"{name} got a DataFrame of sequences (one column per channel, one row per "
+                    f"sequence), but the cells of row {position} are not sequences of one length "
+                    f"({sorted(lengths, key=str)}). Every channel of a sequence needs a value at every step."
+                )
+            rows.append(np.column_stack([np.asarray(cell, dtype=np.float64) for cell in cells]))
+        return rows
+    return X
+
+
+def _is_sequence_item(item: Any) -> bool:
+    return hasattr(item, "__len__") and not isinstance(item, (str, bytes, dict))
 
 
 def _is_ragged_list(X: Any) -> bool:
@@ -142,7 +198,7 @@ def check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any = n
 
 
 def _holds_text(X: Any) -> bool:
-    if hasattr(X, "dtypes") and hasattr(X, "iloc"):  # DataFrame: look into object columns
+    if isinstance(X, pd.DataFrame):  # look into object columns
         return any(
             X[column].head(100).map(lambda value: isinstance(value, str)).any()
             for column, dtype in X.dtypes.items()
@@ -198,6 +254,7 @@ def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -
         # that applies to such an array (features, NaN, inf, float32 range)
         # still runs.
         _record_or_check_step_features(estimator, X.shape[2], reset=reset)
+        _warn_if_one_step(name, X.shape, reset=reset)
         return from_padded_array(name, X)
     if is_panel(X):
         return _check_panel(estimator, X, reset=reset)
@@ -211,6 +268,7 @@ def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -
             "X.index.get_level_values(-1)]), or pass a plain index for a table of one sequence "
             "per row."
         )
+    X = _as_list_of_sequences(name, X)
     if _holds_text(X):
         raise ValueError(
             f"{name} got text in X, but it reads numbers. Encode texts as token ids first and "
@@ -266,9 +324,12 @@ def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -
                 f"{name} needs at least one time step and one feature per step, but X has shape {X.shape}."
             )
         _record_or_check_step_features(estimator, n_features, reset=reset)
+        _warn_if_one_step(name, X.shape, reset=reset)
         return from_padded_array(name, X)
     received = "a scalar" if ndim == 0 else f"a {ndim}-D array of shape {np.shape(X)}"
     hint = ""
+    if ndim == 0 and hasattr(X, "__iter__") and not isinstance(X, (str, bytes)):
+        received, hint = f"an iterator ({type(X).__name__})", " Pass list(X), a list of sequences."
     if ndim == 1:
         hint = (
             " Reshape your data: X.reshape(1, -1) for one univariate sequence; a long "

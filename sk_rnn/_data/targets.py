@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, column_or_1d
 
@@ -77,6 +78,14 @@ def check_classification_target(estimator: Any, y: Any) -> np.ndarray:
     y = column_or_1d(y, warn=True)
     if y.dtype.kind == "f":
         _raise_on_non_finite_target(_name(estimator), y)
+    elif y.dtype.kind == "O":
+        # None or pd.NA among labels would fail inside numpy's sort of the classes.
+        missing = np.flatnonzero(pd.isna(y))
+        if len(missing):
+            raise ValueError(
+                f"{_name(estimator)} got a missing label ({y[missing[0]]!r}) in y at sample "
+                f"{missing[0]}; every sequence needs a label. Drop the samples whose label is missing."
+            )
     check_classification_targets(y)
     return y
 
