@@ -271,6 +271,8 @@ def test_recursive_forecast_refuses_history_out_of_time_order(airline):
     repeated = pd.concat([airline.iloc[:12], airline.iloc[11:12]])
     with pytest.raises(ValueError, match=r"recursive_forecast got a time index with duplicated times"):
         recursive_forecast(model, repeated, 3)
+    with pytest.raises(ValueError, match=r"lead_target got a time index that is not sorted"):
+        lead_target(shuffled)
 
 
 def test_recursive_forecast_bad_input():

@@ -206,6 +206,7 @@ def lead_target(y: Any, horizon: int = 1, *, steps: str = "one") -> np.ndarray:
     """
     if has_panel_index(y):
         return _panel_lead(y, horizon, steps)
+    check_time_index("lead_target", y)
     values = np.asarray(y, dtype=np.float64)
     if values.ndim == 2 and values.shape[1] == 1:
         values = values[:, 0]
