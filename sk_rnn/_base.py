@@ -38,7 +38,13 @@ from ._defaults import (
 )
 from ._training.batches import ArrayBatches, float_dtype
 from ._training.checkpoints import fingerprint, read_resumption, stopped_early, write_checkpoint
-from ._training.net import MODULE_PREFIX, is_incremental, module_arguments, predict_outputs
+from ._training.net import (
+    MODULE_PREFIX,
+    drop_unfinished_epoch,
+    is_incremental,
+    module_arguments,
+    predict_outputs,
+)
 from ._training.output_checks import check_outputs_finite, warn_if_state_can_grow
 from ._training.plan import (
     OPTIMIZERS,
@@ -418,6 +424,8 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
                 checkpoint=checkpoint,
             )
             epochs_run = net.epochs_run
+        if drop_unfinished_epoch(net):  # Ctrl-C inside an epoch: only whole epochs count
+            epochs_run -= 1
         self._record_training(net, epochs_run, previous_losses, previous_validation)
         self._record_gradient_flow(net, incremental)
         # The epochs of this fit, counting those of the run it resumed.
@@ -573,7 +581,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         """Fitted attributes of the run; curves and epochs add up over continued training."""
         self.net_ = net
         self.history_ = net.history
-        history = net.history[-epochs_run:]
+        history = net.history[-epochs_run:] if epochs_run else []
         self.loss_curve_ = previous_losses + [float(epoch["train_loss"]) for epoch in history]
         self.n_iter_ = len(self.loss_curve_)
         self.validation_loss_curve_ = None

@@ -32,6 +32,28 @@ def test_ctrl_c_leaves_a_usable_model_with_the_epochs_trained_so_far():
     assert model.predict(X).shape == (96,)
 
 
+class InterruptInsideEpoch(Callback):
+    """Ctrl-C after the first batch of an epoch, where most presses land."""
+
+    def __init__(self, epoch):
+        self.epoch = epoch
+
+    def on_batch_end(self, net, training=False, **kwargs):
+        if training and len(net.history) == self.epoch:
+            raise KeyboardInterrupt
+
+
+def test_ctrl_c_inside_an_epoch_keeps_the_model_with_its_whole_epochs(tmp_path):
+    model = LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[InterruptInsideEpoch(3)], **SETTINGS).fit(X, y)
+    assert model.n_iter_ == 2 and len(model.loss_curve_) == 2 and len(model.history_) == 2
+    assert model.predict(X).shape == (96,)
+    resumed = LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X, y)
+    assert resumed.n_iter_ == 8 and resumed.loss_curve_[:2] == model.loss_curve_
+    incremental = LSTMClassifier(callbacks=[InterruptInsideEpoch(2)], **SETTINGS)
+    incremental.partial_fit(X, y, classes=[0, 1]).partial_fit(X, y)
+    assert incremental.n_iter_ == 1 and len(incremental.history_) == 1
+
+
 def test_every_epoch_is_saved_and_the_last_checkpoint_is_the_model(tmp_path):
     model = LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X, y)
     saved = sk_rnn.load(tmp_path / "checkpoint.skrnn")
@@ -77,6 +99,10 @@ def test_a_finished_or_foreign_checkpoint_is_not_resumed(tmp_path):
     with pytest.warns(UserWarning, match=r"found a checkpoint in .* from another fit"):
         other = LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X[:90], y[:90])
     assert len(other.history_) == 8
+    # The same values in another order (features swapped) are another fit too.
+    LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[InterruptAt(2)], **SETTINGS).fit(X, y)
+    with pytest.warns(UserWarning, match=r"found a checkpoint in .* from another fit"):
+        LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X[:, :, ::-1], y)
 
 
 def test_a_damaged_checkpoint_warns_and_trains_anew(tmp_path):

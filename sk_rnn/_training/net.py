@@ -16,6 +16,7 @@ from .scoped_state import network_numerics
 __all__ = [
     "MODULE_PREFIX",
     "SequenceNet",
+    "drop_unfinished_epoch",
     "is_incremental",
     "module_arguments",
     "predict_outputs",
@@ -143,6 +144,18 @@ def module_arguments(net: NeuralNet) -> dict:
         for key, value in net.get_params(deep=False).items()
         if key.startswith(MODULE_PREFIX) and "__" not in key[len(MODULE_PREFIX) :]
     }
+
+
+def drop_unfinished_epoch(net: NeuralNet) -> bool:
+    """Forget the history row of an epoch cut short (Ctrl-C inside it); True if there was one.
+
+    skorch starts an epoch's row before its first batch and records its
+    training loss at its end: a row without one is an epoch that never ended.
+    """
+    if len(net.history) and "train_loss" not in net.history[-1]:
+        del net.history[-1]
+        return True
+    return False
 
 
 def weighted_mean(losses: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
