@@ -398,6 +398,13 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         previous_validation = list(self.validation_loss_curve_ or []) if continuing else []
         resume = checkpoint = None
         if self.checkpoint_dir is not None and not incremental:
+            if isinstance(self.random_state, np.random.RandomState):
+                # Checked before any training: the checkpoint is written after the first epoch.
+                raise ValueError(
+                    f"{name} got checkpoint_dir with random_state as a RandomState instance, which a "
+                    "checkpoint cannot hold, and by which a resumed fit could not tell it continues "
+                    "the same fit. Pass an int seed (random_state=0, say) or None."
+                )
             directory = Path(self.checkpoint_dir)
             digest = fingerprint(self.get_params(deep=False), X, target, weights)
             if not continuing:

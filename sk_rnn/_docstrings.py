@@ -219,7 +219,11 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
     callbacks : list of skorch callbacks or (name, callback) tuples, default=None
         Extra skorch callbacks (``skorch.callbacks.EarlyStopping``,
         ``LRScheduler``, ``Checkpoint``, ...). They are copied at ``fit``;
-        the trained copies are in ``net_.callbacks_``.
+        the trained copies are in ``net_.callbacks_``. They see the inner
+        network, whose outputs are a classifier's logits and a regressor's
+        standardised targets: skorch's ``EpochScoring`` with a metric of
+        units (MAE, say) records it in those units. ``early_stopping=True``
+        records ``valid_score``, the estimator's own ``score``, per epoch.
 
     checkpoint_dir : str, path or None, default=None
         A directory where ``fit`` saves the model after every epoch, in the
@@ -231,7 +235,8 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         and batch order carry over (dropout draws differ, so the result is
         close to an uninterrupted fit, not identical to it). A checkpoint of
         a finished fit or of another fit is replaced. ``partial_fit`` does
-        not checkpoint.
+        not checkpoint. ``random_state`` must be an int or None: a
+        ``RandomState`` instance is refused before training.
 
     record_gradients : bool, default=False
         Record during ``fit`` how strongly the loss reaches back in time

@@ -105,6 +105,15 @@ def test_a_finished_or_foreign_checkpoint_is_not_resumed(tmp_path):
         LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X[:, :, ::-1], y)
 
 
+def test_a_random_state_instance_is_refused_before_training(tmp_path):
+    model = LSTMClassifier(checkpoint_dir=tmp_path, hidden_size=8, random_state=np.random.RandomState(0))
+    with pytest.raises(
+        ValueError, match=r"checkpoint_dir with random_state as a RandomState instance.*int seed"
+    ):
+        model.fit(X, y)
+    assert not list(tmp_path.iterdir())
+
+
 def test_a_damaged_checkpoint_warns_and_trains_anew(tmp_path):
     LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[InterruptAt(2)], **SETTINGS).fit(X, y)
     (tmp_path / "training_state.skrnn").write_bytes(b"not a zip")
