@@ -231,8 +231,9 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         :func:`sk_rnn.load` reads), with what resuming needs. When a fit is
         interrupted (Ctrl-C, a crash, a lost machine), a new ``fit`` with the
         same directory, hyperparameters and data continues from the last
-        completed epoch: weights, optimizer state, learning-rate schedule
-        and batch order carry over (dropout draws differ, so the result is
+        completed epoch: weights, optimizer state, learning-rate schedule,
+        batch order and early stopping's record (the best epoch's weights,
+        the patience spent) carry over (dropout draws differ, so the result is
         close to an uninterrupted fit, not identical to it). A checkpoint of
         a finished fit or of another fit is replaced. ``partial_fit`` does
         not checkpoint. ``random_state`` must be an int or None: a

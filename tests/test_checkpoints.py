@@ -1,5 +1,6 @@
 """checkpoint_dir: the model saved every epoch, and an interrupted fit resumed from it."""
 
+import contextlib
 import warnings
 
 import numpy as np
@@ -78,6 +79,37 @@ def test_an_interrupted_fit_resumes_at_its_next_epoch(tmp_path):
     # Weights and optimizer moments carried over: the loss goes on from where it was.
     assert resumed.loss_curve_[3] < interrupted.loss_curve_[0]
     assert abs(resumed.loss_curve_[-1] - uninterrupted.loss_curve_[-1]) < 0.05
+
+
+class CrashAt(Callback):
+    """A crash (a lost machine, say) after a given epoch: nothing after it runs."""
+
+    def __init__(self, epoch):
+        self.epoch = epoch
+
+    def on_epoch_end(self, net, **kwargs):
+        if len(net.history) == self.epoch:
+            raise RuntimeError("machine lost")
+
+
+# A crash at epoch 3's end comes before that epoch is saved: it is trained again.
+@pytest.mark.parametrize(("stop", "left"), [(InterruptAt(3), 3), (CrashAt(3), 4)], ids=["ctrl-c", "crash"])
+def test_a_resumed_fit_keeps_the_best_epoch_as_an_uninterrupted_one(tmp_path, stop, left):
+    # Without dropout a resumed fit is the uninterrupted one: early stopping's
+    # best weights and spent patience must carry over the interruption too.
+    settings = {**SETTINGS, "max_epochs": 6, "dropout": 0.0, "early_stopping": True, "n_iter_no_change": 50}
+    settings["validation_fraction"] = 0.25
+    # Labels without signal: the validation loss is best at epoch 2, then rises.
+    noise = np.random.RandomState(1).randint(0, 2, len(X))
+    uninterrupted = LSTMClassifier(**settings).fit(X, noise)
+    assert np.argmin(uninterrupted.validation_loss_curve_) == 1
+    with contextlib.suppress(RuntimeError):  # the crash
+        LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[stop], **settings).fit(X, noise)
+    resumed = LSTMClassifier(checkpoint_dir=tmp_path, **settings).fit(X, noise)
+    assert resumed.net_.epochs_run == left
+    np.testing.assert_allclose(resumed.loss_curve_, uninterrupted.loss_curve_, rtol=1e-6)
+    assert resumed.best_validation_loss_ == pytest.approx(uninterrupted.best_validation_loss_)
+    np.testing.assert_allclose(resumed.predict_proba(X), uninterrupted.predict_proba(X), atol=1e-6)
 
 
 def test_a_fit_interrupted_twice_keeps_the_record_of_all_its_epochs(tmp_path):

@@ -5,12 +5,13 @@ A checkpoint directory holds two files in sk_rnn's safe format:
 - ``checkpoint.skrnn``: the model as trained so far, which ``sk_rnn.load``
   reads like any saved model;
 - ``training_state.skrnn``: what resuming needs besides the weights: the
-  fingerprint of the fit (hyperparameters and data), the epochs done and the
-  optimizer's state.
+  fingerprint of the fit (hyperparameters and data), the epochs done, the
+  optimizer's state and, with early stopping, the best epoch's weights.
 
 A new ``fit`` with the same directory, hyperparameters and data continues
 from the last completed epoch: the weights, the optimizer's moments, the
-position in the learning-rate schedule and the batch order carry over.
+position in the learning-rate schedule, the batch order and early stopping's
+record (its best weights, and its patience as spent) carry over.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from .._data.sequences import CHUNK_ROWS, Sequences
 __all__ = [
     "CHECKPOINT",
     "FastForwardSchedule",
+    "LastEpochWeights",
+    "ResumeEarlyStopping",
     "Resumption",
     "SaveCheckpoint",
     "fingerprint",
@@ -103,12 +106,68 @@ def stopped_early(net: Any) -> bool:
     return False
 
 
-class Resumption:
-    """A checkpoint to resume from: the model so far and the optimizer's state."""
+class LastEpochWeights(Callback):
+    """The weights training ended with, kept before early stopping restores the best epoch's.
 
-    def __init__(self, model: Any, optimizer_state: dict | None) -> None:
+    Placed before ``EarlyStopping`` in the callbacks, whose ``on_train_end``
+    loads the best weights: a checkpoint of an interrupted fit must hold the
+    last epoch's weights, from which training goes on.
+    """
+
+    def on_train_begin(self, net, **kwargs) -> None:
+        self.weights_ = None
+
+    def on_train_end(self, net, **kwargs) -> None:
+        self.weights_ = {key: value.detach().clone() for key, value in net.module_.state_dict().items()}
+
+
+def replayed_early_stopping(curve: list[float], threshold: float) -> tuple[int, int, float]:
+    """``(best_epoch, misses, dynamic_threshold)`` of skorch's EarlyStopping over a validation curve.
+
+    As sk_rnn configures it: lower is better, an absolute ``threshold``.
+    """
+    best_epoch, misses, dynamic = 0, 0, np.inf
+    for epoch, loss in enumerate(curve, start=1):
+        if loss < dynamic:
+            best_epoch, misses, dynamic = epoch, 0, loss - threshold
+        else:
+            misses += 1
+    return best_epoch, misses, dynamic
+
+
+def _early_stopping(net: Any) -> EarlyStopping | None:
+    return next((callback for _, callback in net.callbacks_ if isinstance(callback, EarlyStopping)), None)
+
+
+class ResumeEarlyStopping(Callback):
+    """Give a resumed fit's EarlyStopping the record of the epochs before it.
+
+    Placed after ``EarlyStopping``, whose ``on_train_begin`` starts it afresh:
+    the best epoch, the patience spent and the best weights carry over, so
+    that a fit interrupted and resumed keeps the weights an uninterrupted one
+    would.
+    """
+
+    def __init__(self, validation_curve: list[float], best_weights: dict) -> None:
+        self.validation_curve = validation_curve
+        self.best_weights = best_weights
+
+    def on_train_begin(self, net, **kwargs) -> None:
+        stopping = _early_stopping(net)
+        if stopping is None:
+            return
+        best_epoch, misses, dynamic = replayed_early_stopping(self.validation_curve, stopping.threshold)
+        stopping.best_epoch_, stopping.misses_, stopping.dynamic_threshold_ = best_epoch, misses, dynamic
+        stopping.best_model_weights_ = {key: value.clone() for key, value in self.best_weights.items()}
+
+
+class Resumption:
+    """A checkpoint to resume from: the model so far, the optimizer's state, early stopping's best weights."""
+
+    def __init__(self, model: Any, optimizer_state: dict | None, best_weights: dict | None = None) -> None:
         self.model = model
         self.optimizer_state = optimizer_state
+        self.best_weights = best_weights
 
     @property
     def epochs_done(self) -> int:
@@ -123,18 +182,47 @@ def write_checkpoint(directory: Path, snapshot: Any, net: Any, digest: str, comp
     from .._persistence.networks import encode_network
 
     directory.mkdir(parents=True, exist_ok=True)
-    save(snapshot, directory / CHECKPOINT)
-    encoder = Encoder(encode_network)
-    optimizer = _numpy_state(net.optimizer_.state_dict())
-    document = {
-        "format": _STATE_FORMAT,
-        "format_version": FORMAT_VERSION,
-        "fingerprint": digest,
-        "epochs_done": int(snapshot.n_iter_),
-        "complete": bool(complete),
-        "optimizer": encoder.encode(optimizer, "optimizer state"),
-    }
-    write_archive(directory / STATE, document, encoder.arrays)
+    last = None if complete else getattr(dict(net.callbacks_).get("last_epoch_weights"), "weights_", None)
+    restored = None
+    if last is not None:
+        # Training has ended, interrupted, and early stopping has put the best
+        # epoch's weights in: the checkpoint holds the last epoch's, from which
+        # training goes on.
+        restored = {key: value.detach().clone() for key, value in net.module_.state_dict().items()}
+        net.module_.load_state_dict(last)
+    try:
+        save(snapshot, directory / CHECKPOINT)
+        encoder = Encoder(encode_network)
+        optimizer = _numpy_state(net.optimizer_.state_dict())
+        document = {
+            "format": _STATE_FORMAT,
+            "format_version": FORMAT_VERSION,
+            "fingerprint": digest,
+            "epochs_done": int(snapshot.n_iter_),
+            "complete": bool(complete),
+            "optimizer": encoder.encode(optimizer, "optimizer state"),
+        }
+        best = None if complete else _best_weights(net, snapshot)
+        if best is not None:
+            document["best_weights"] = encoder.encode(_numpy_state(best), "best weights")
+        write_archive(directory / STATE, document, encoder.arrays)
+    finally:
+        if restored is not None:
+            net.module_.load_state_dict(restored)
+
+
+def _best_weights(net: Any, snapshot: Any) -> dict | None:
+    """Early stopping's best weights so far (the module's, if the last epoch is the best), or None."""
+    stopping = _early_stopping(net)
+    curve = snapshot.validation_loss_curve_
+    if stopping is None or not curve:
+        return None
+    best_epoch, _, _ = replayed_early_stopping(curve, stopping.threshold)
+    if best_epoch == len(curve):
+        return net.module_.state_dict()
+    if stopping.best_model_weights_ is not None and stopping.best_epoch_ == best_epoch:
+        return stopping.best_model_weights_
+    return None
 
 
 def read_resumption(directory: Path, digest: str, name: str) -> Resumption | None:
@@ -161,9 +249,12 @@ def read_resumption(directory: Path, digest: str, name: str) -> Resumption | Non
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # library versions: the same run
             model = load(model_path)
-        optimizer = None
+        optimizer = best_weights = None
         if document.get("epochs_done") == model.n_iter_:  # both files from the same epoch
-            optimizer = _torch_state(Decoder(arrays, decode_network).decode(document["optimizer"]))
+            decoder = Decoder(arrays, decode_network)
+            optimizer = _torch_state(decoder.decode(document["optimizer"]))
+            if "best_weights" in document:
+                best_weights = _torch_state(decoder.decode(document["best_weights"]))
     except ValueError as error:
         warnings.warn(
             f"{name} could not resume from the checkpoint in {directory} ({error}); it starts anew.",
@@ -171,7 +262,7 @@ def read_resumption(directory: Path, digest: str, name: str) -> Resumption | Non
             stacklevel=5,
         )
         return None
-    return Resumption(model, optimizer)
+    return Resumption(model, optimizer, best_weights)
 
 
 def _numpy_state(value: Any) -> Any:

@@ -18,7 +18,7 @@ from skorch.history import History
 
 from .batches import ArrayBatches
 from .callbacks import HoldOutLast, training_callbacks
-from .checkpoints import FastForwardSchedule, SaveCheckpoint
+from .checkpoints import FastForwardSchedule, LastEpochWeights, ResumeEarlyStopping, SaveCheckpoint
 from .net import SequenceNet
 from .scoped_state import network_numerics, seeded_torch
 
@@ -103,12 +103,19 @@ def fit_network(
     interrupted fit at its next epoch; ``checkpoint`` is called with the net
     after every epoch.
     """
-    extra = []
+    first, extra = [], []
     start_epoch = 0 if resume is None else resume.epochs_done
     if checkpoint is not None:
         extra.append(("save_checkpoint", SaveCheckpoint(checkpoint)))
+        if plan.early_stopping:
+            # Before every other callback: it keeps the weights training ended
+            # with, which early stopping's end replaces with the best epoch's.
+            first.append(("last_epoch_weights", LastEpochWeights()))
     if start_epoch:
         extra.append(("resume_schedule", FastForwardSchedule(start_epoch * plan.updates_per_epoch)))
+    if start_epoch and plan.early_stopping and resume.best_weights is not None:
+        curve = list(resume.model.validation_loss_curve_ or [])
+        extra.append(("resume_early_stopping", ResumeEarlyStopping(curve, resume.best_weights)))
     net = SequenceNet(
         module=module,
         **{f"module__{key}": value for key, value in module_params.items()},
@@ -120,7 +127,7 @@ def fit_network(
         max_epochs=plan.max_epochs,
         batch_size=plan.batch_size,
         train_split=HoldOutLast(plan.n_train) if plan.early_stopping else None,
-        callbacks=training_callbacks(plan) + extra,
+        callbacks=first + training_callbacks(plan) + extra,
         predict_nonlinearity=None,
         device=str(plan.device),
         verbose=plan.verbose,
