@@ -439,7 +439,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         epochs_of_fit = epochs_run + (0 if resume is None else resume.epochs_done)
         if checkpoint is not None:
             # The final model, marked complete unless training was interrupted.
-            finished = epochs_of_fit >= self.max_epochs_ or stopped_early(net)
+            finished = epochs_of_fit >= self.max_epochs_ or stopped_early(net, self.validation_loss_curve_)
             checkpoint(net, complete=finished)
         if not incremental:
             self._warn_if_not_converged(epochs_of_fit)
@@ -597,7 +597,8 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             self.validation_loss_curve_ = previous_validation + [
                 float(epoch["valid_loss"]) for epoch in history
             ]
-            self.best_validation_loss_ = min(self.validation_loss_curve_)
+            # None when Ctrl-C came before the first epoch ended.
+            self.best_validation_loss_ = min(self.validation_loss_curve_, default=None)
 
     def _warn_if_not_converged(self, epochs_run: int) -> None:
         """MLPClassifier's ConvergenceWarning: max_epochs reached while the loss still improved by tol.

@@ -223,7 +223,8 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         network, whose outputs are a classifier's logits and a regressor's
         standardised targets: skorch's ``EpochScoring`` with a metric of
         units (MAE, say) records it in those units. ``early_stopping=True``
-        records ``valid_score``, the estimator's own ``score``, per epoch.
+        records ``valid_score``, the estimator's own ``score``, per epoch
+        (not with ``output="sequence"``).
 
     checkpoint_dir : str, path or None, default=None
         A directory where ``fit`` saves the model after every epoch, in the

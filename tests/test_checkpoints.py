@@ -5,7 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, EarlyStopping
 
 import sk_rnn
 from sk_rnn import GRURegressor, LSTMClassifier
@@ -92,9 +92,20 @@ class CrashAt(Callback):
             raise RuntimeError("machine lost")
 
 
-# A crash at epoch 3's end comes before that epoch is saved: it is trained again.
-@pytest.mark.parametrize(("stop", "left"), [(InterruptAt(3), 3), (CrashAt(3), 4)], ids=["ctrl-c", "crash"])
-def test_a_resumed_fit_keeps_the_best_epoch_as_an_uninterrupted_one(tmp_path, stop, left):
+# A crash at epoch 3's end comes before that epoch is saved, and Ctrl-C inside
+# it cuts it short: it is trained again. A user's own EarlyStopping beside
+# sk_rnn's must not take over its record.
+@pytest.mark.parametrize(
+    ("stops", "left"),
+    [
+        ([InterruptAt(3)], 3),
+        ([CrashAt(3)], 4),
+        ([InterruptInsideEpoch(3)], 4),
+        ([EarlyStopping(monitor="train_loss", patience=100), InterruptAt(3)], 3),
+    ],
+    ids=["ctrl-c", "crash", "ctrl-c-inside-an-epoch", "beside-a-user-early-stopping"],
+)
+def test_a_resumed_fit_keeps_the_best_epoch_as_an_uninterrupted_one(tmp_path, stops, left):
     # Without dropout a resumed fit is the uninterrupted one: early stopping's
     # best weights and spent patience must carry over the interruption too.
     settings = {**SETTINGS, "max_epochs": 6, "dropout": 0.0, "early_stopping": True, "n_iter_no_change": 50}
@@ -104,12 +115,30 @@ def test_a_resumed_fit_keeps_the_best_epoch_as_an_uninterrupted_one(tmp_path, st
     uninterrupted = LSTMClassifier(**settings).fit(X, noise)
     assert np.argmin(uninterrupted.validation_loss_curve_) == 1
     with contextlib.suppress(RuntimeError):  # the crash
-        LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[stop], **settings).fit(X, noise)
+        LSTMClassifier(checkpoint_dir=tmp_path, callbacks=stops, **settings).fit(X, noise)
     resumed = LSTMClassifier(checkpoint_dir=tmp_path, **settings).fit(X, noise)
     assert resumed.net_.epochs_run == left
     np.testing.assert_allclose(resumed.loss_curve_, uninterrupted.loss_curve_, rtol=1e-6)
     assert resumed.best_validation_loss_ == pytest.approx(uninterrupted.best_validation_loss_)
     np.testing.assert_allclose(resumed.predict_proba(X), uninterrupted.predict_proba(X), atol=1e-6)
+
+
+def test_a_fit_interrupted_as_its_patience_ran_out_is_finished(tmp_path):
+    # Ctrl-C lands after epoch 2's validation loss is recorded, before early
+    # stopping sees it: the fit is over, as the uninterrupted one stops there.
+    settings = {**SETTINGS, "early_stopping": True, "n_iter_no_change": 1, "tol": 10.0, "dropout": 0.0}
+    uninterrupted = LSTMClassifier(**settings).fit(X, y)
+    assert uninterrupted.n_iter_ == 2
+    interrupted = LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[InterruptAt(2)], **settings).fit(X, y)
+    np.testing.assert_allclose(interrupted.predict_proba(X), uninterrupted.predict_proba(X), atol=1e-6)
+    again = LSTMClassifier(checkpoint_dir=tmp_path, **settings).fit(X, y)  # a new fit, not a resumed one
+    assert again.n_iter_ == 2 and again.net_.epochs_run == 2
+
+
+def test_ctrl_c_in_the_first_epoch_with_early_stopping_keeps_a_usable_model():
+    model = LSTMClassifier(early_stopping=True, callbacks=[InterruptInsideEpoch(1)], **SETTINGS).fit(X, y)
+    assert model.n_iter_ == 0 and model.best_validation_loss_ is None
+    assert model.predict(X).shape == (96,)
 
 
 def test_a_fit_interrupted_twice_keeps_the_record_of_all_its_epochs(tmp_path):

@@ -16,6 +16,7 @@ record (its best weights, and its patience as spent) carry over.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import warnings
@@ -98,27 +99,36 @@ class FastForwardSchedule(Callback):
                         scheduler.step()
 
 
-def stopped_early(net: Any) -> bool:
-    """Whether the net's early stopping ended training (and not an interruption)."""
-    for _, callback in net.callbacks_:
-        if isinstance(callback, EarlyStopping) and callback.misses_ >= callback.patience:
-            return True
-    return False
+def stopped_early(net: Any, validation_curve: list[float] | None) -> bool:
+    """Whether early stopping ended training, or would have: its patience is spent.
+
+    The curve is the whole fit's. An interruption can land after an epoch's
+    validation loss is recorded and before early stopping has seen it: the
+    fit is then over all the same, as the uninterrupted one would be.
+    """
+    stopping = _early_stopping(net)
+    if stopping is None or not validation_curve:
+        return False
+    _, misses, _ = replayed_early_stopping(validation_curve, stopping.threshold)
+    return max(stopping.misses_, misses) >= stopping.patience
 
 
 class LastEpochWeights(Callback):
-    """The weights training ended with, kept before early stopping restores the best epoch's.
+    """The weights and optimizer state at the end of the last whole epoch.
 
-    Placed before ``EarlyStopping`` in the callbacks, whose ``on_train_end``
-    loads the best weights: a checkpoint of an interrupted fit must hold the
-    last epoch's weights, from which training goes on.
+    First among the callbacks, so that it sees each epoch end before any
+    other callback can stop training there. A checkpoint of an interrupted
+    fit holds these, from which training goes on exactly: not the weights of
+    an epoch cut short by Ctrl-C, nor the best epoch's that early stopping
+    restores when training ends.
     """
 
     def on_train_begin(self, net, **kwargs) -> None:
-        self.weights_ = None
+        self.weights_ = self.optimizer_state_ = None
 
-    def on_train_end(self, net, **kwargs) -> None:
+    def on_epoch_end(self, net, **kwargs) -> None:
         self.weights_ = {key: value.detach().clone() for key, value in net.module_.state_dict().items()}
+        self.optimizer_state_ = copy.deepcopy(net.optimizer_.state_dict())
 
 
 def replayed_early_stopping(curve: list[float], threshold: float) -> tuple[int, int, float]:
@@ -136,7 +146,8 @@ def replayed_early_stopping(curve: list[float], threshold: float) -> tuple[int, 
 
 
 def _early_stopping(net: Any) -> EarlyStopping | None:
-    return next((callback for _, callback in net.callbacks_ if isinstance(callback, EarlyStopping)), None)
+    """sk_rnn's own early stopping (``early_stopping=True``), never a user's EarlyStopping callback."""
+    return dict(net.callbacks_).get("early_stopping")
 
 
 class ResumeEarlyStopping(Callback):
@@ -156,6 +167,8 @@ class ResumeEarlyStopping(Callback):
         stopping = _early_stopping(net)
         if stopping is None:
             return
+        # A checkpoint whose patience was spent is complete and never resumed:
+        # misses here stay below the patience, which skorch tests with ==.
         best_epoch, misses, dynamic = replayed_early_stopping(self.validation_curve, stopping.threshold)
         stopping.best_epoch_, stopping.misses_, stopping.dynamic_threshold_ = best_epoch, misses, dynamic
         stopping.best_model_weights_ = {key: value.clone() for key, value in self.best_weights.items()}
@@ -182,18 +195,19 @@ def write_checkpoint(directory: Path, snapshot: Any, net: Any, digest: str, comp
     from .._persistence.networks import encode_network
 
     directory.mkdir(parents=True, exist_ok=True)
-    last = None if complete else getattr(dict(net.callbacks_).get("last_epoch_weights"), "weights_", None)
+    last = None if complete else dict(net.callbacks_).get("last_epoch_weights")
     restored = None
-    if last is not None:
-        # Training has ended, interrupted, and early stopping has put the best
-        # epoch's weights in: the checkpoint holds the last epoch's, from which
-        # training goes on.
+    if last is not None and last.weights_ is not None:
+        # Training was interrupted: the module may hold an epoch cut short, or
+        # the best epoch's weights that early stopping restored. The checkpoint
+        # holds the last whole epoch's, from which training goes on.
         restored = {key: value.detach().clone() for key, value in net.module_.state_dict().items()}
-        net.module_.load_state_dict(last)
+        net.module_.load_state_dict(last.weights_)
     try:
         save(snapshot, directory / CHECKPOINT)
         encoder = Encoder(encode_network)
-        optimizer = _numpy_state(net.optimizer_.state_dict())
+        whole = last.optimizer_state_ if restored is not None else None
+        optimizer = _numpy_state(whole if whole is not None else net.optimizer_.state_dict())
         document = {
             "format": _STATE_FORMAT,
             "format_version": FORMAT_VERSION,
@@ -218,10 +232,12 @@ def _best_weights(net: Any, snapshot: Any) -> dict | None:
     if stopping is None or not curve:
         return None
     best_epoch, _, _ = replayed_early_stopping(curve, stopping.threshold)
-    if best_epoch == len(curve):
-        return net.module_.state_dict()
     if stopping.best_model_weights_ is not None and stopping.best_epoch_ == best_epoch:
         return stopping.best_model_weights_
+    if best_epoch == len(curve):
+        # The last whole epoch is the best, and early stopping never saw it
+        # (training stopped first): the module holds its weights (see above).
+        return net.module_.state_dict()
     return None
 
 

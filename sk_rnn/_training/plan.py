@@ -107,10 +107,9 @@ def fit_network(
     start_epoch = 0 if resume is None else resume.epochs_done
     if checkpoint is not None:
         extra.append(("save_checkpoint", SaveCheckpoint(checkpoint)))
-        if plan.early_stopping:
-            # Before every other callback: it keeps the weights training ended
-            # with, which early stopping's end replaces with the best epoch's.
-            first.append(("last_epoch_weights", LastEpochWeights()))
+        # Before every other callback: each whole epoch's weights, whatever
+        # stops training after it (Ctrl-C, early stopping's restore).
+        first.append(("last_epoch_weights", LastEpochWeights()))
     if start_epoch:
         extra.append(("resume_schedule", FastForwardSchedule(start_epoch * plan.updates_per_epoch)))
     if start_epoch and plan.early_stopping and resume.best_weights is not None:
