@@ -260,6 +260,9 @@ def test_recursive_forecast_index_follows_the_history(airline):
     forecast = recursive_forecast(model, years, 2)
     assert list(forecast.index) == [2005, 2010] and forecast.index.name == "year"
     np.testing.assert_array_equal(forecast, [4.0, 5.0])
+    # A filtered default index tells no future times: it gets none made up.
+    filtered = pd.Series([1.0, 2.0, 3.0], index=pd.Index([0, 1, 5]))
+    assert isinstance(recursive_forecast(model, filtered, 2), np.ndarray)
 
 
 def test_recursive_forecast_refuses_history_out_of_time_order(airline):

@@ -1,5 +1,7 @@
 """One model over many series: panels through windows, differences, targets, splits and scaling."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -327,6 +329,22 @@ def test_a_panel_with_its_times_first_is_refused_with_the_swap():
     # Swapped, as the forecasting page shows: each series continues itself.
     panel = wide.rename_axis(columns="series").stack().swaplevel().sort_index().to_frame("value")
     np.testing.assert_array_equal(lead_target(panel["value"]).loc["b"], np.arange(1.0, 6.0) * 10)
+    # One recording per day is a panel of its own: its steps as offsets are
+    # never questioned, as labels the estimators warn at fit only.
+    days = pd.date_range("2024-01-01", periods=4, freq="D")
+    offsets = pd.MultiIndex.from_product([days, pd.to_timedelta([0, 1, 2], unit="h")], names=["day", "hour"])
+    assert (
+        SlidingWindowTransformer(2)
+        .fit_transform(pd.DataFrame({"load": np.arange(12.0)}, index=offsets))
+        .shape
+    )
+    clock = pd.MultiIndex.from_product([days, ["08:00", "09:00", "10:00"]], names=["day", "hour"])
+    recordings = pd.DataFrame({"load": np.arange(12.0)}, index=clock)
+    with pytest.warns(UserWarning, match=r"first level holds times and whose second holds labels"):
+        model = GRURegressor(hidden_size=4, max_epochs=1, random_state=0).fit(recordings, np.arange(4.0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.predict(recordings)
     numbered = pd.DataFrame(
         {0: np.arange(4.0), 1: np.ones(4)}, index=pd.period_range("2020-01", periods=4, freq="M")
     )
@@ -345,5 +363,5 @@ def test_absent_periods_are_refused_rather_than_read_as_consecutive():
     panel = pd.DataFrame({"value": np.arange(11.0)}, index=index)
     with pytest.raises(ValueError, match=r"missing periods \(series 'b'\): 2020-03 is followed by 2020-05"):
         Differencer().fit_transform(panel)
-    with pytest.raises(ValueError, match=r"Differencer got non-numeric columns \['kind'\]"):
+    with pytest.raises(ValueError, match=r"Differencer got a time-ordered table with non-numeric columns"):
         Differencer().fit_transform(panel.iloc[:6].assign(kind="x"))

@@ -136,6 +136,12 @@ def test_sequences_held_in_pandas_containers_read_as_lists():
     np.testing.assert_allclose(
         univariate.predict_proba(column), univariate.predict_proba([s[:, 0] for s in sequences]), rtol=1e-6
     )
+    # The columns are the channels, named as a table's are.
+    np.testing.assert_array_equal(model.fit(nested, y).feature_names_in_, ["dim_0", "dim_1"])
+    with pytest.raises(ValueError, match=r"feature names"):
+        model.predict(nested[["dim_1", "dim_0"]])
+    with pytest.raises(ValueError, match=r"columns \['static'\] hold single values"):
+        model.predict(nested.assign(static=1.0))
     nested.iloc[1, 1] = pd.Series(np.zeros(3))
     with pytest.raises(ValueError, match=r"cells of row 1 are not sequences of one length"):
         model.predict(nested)

@@ -23,6 +23,7 @@ __all__ = [
     "panel_instances",
     "panel_sequences",
     "raise_on_missing_periods",
+    "raise_on_non_numeric_columns",
     "series_positions",
 ]
 
@@ -39,19 +40,21 @@ def has_panel_index(X: Any) -> bool:
     return isinstance(X.index, pd.MultiIndex) and X.index.nlevels == 2
 
 
-def raise_on_missing_periods(name: str, times: pd.PeriodIndex, series: Any = None) -> None:
+def raise_on_missing_periods(
+    name: str, times: pd.PeriodIndex, codes: np.ndarray | None = None, labels: Any = None
+) -> None:
     """Refuse sorted periods with some absent: the rows would be read as consecutive steps.
 
-    With ``series`` (the series of each time, the times sorted within each
-    series), only jumps within a series count.
+    With ``codes`` (each time's series as an integer, the times sorted within
+    each series) only jumps within a series count; ``labels`` name the series.
     """
     jumps = np.diff(times.asi8) != times.freq.n
-    if series is not None:
-        jumps &= np.asarray(series[1:]) == np.asarray(series[:-1])
+    if codes is not None:
+        jumps &= codes[1:] == codes[:-1]
     if not jumps.any():
         return
     first = int(np.argmax(jumps))
-    where = "" if series is None else f" (series {_shown(series[first])})"
+    where = "" if labels is None else f" (series {_shown(labels[first])})"
     raise ValueError(
         f"{name} got a time index with missing periods{where}: {times[first]} is followed by "
         f"{times[first + 1]}, and rows are read as consecutive steps. Add the missing times first "
@@ -80,53 +83,59 @@ def series_positions(name: str, index: pd.MultiIndex) -> list[np.ndarray]:
     boundaries = np.flatnonzero(np.diff(series_codes[order])) + 1
     times = index.get_level_values(1)
     if isinstance(times, pd.PeriodIndex):
-        raise_on_missing_periods(name, times[order], series=index.get_level_values(0)[order])
+        raise_on_missing_periods(name, times[order], series_codes[order], index.get_level_values(0)[order])
     return np.split(order, boundaries)
 
 
 def _holds_times(level: pd.Index) -> bool:
+    """Dates or periods: what a panel's time level holds, and a stacked wide frame's first."""
     return pd.api.types.is_datetime64_any_dtype(level) or isinstance(level.dtype, pd.PeriodDtype)
 
 
-def check_level_order(name: str, index: pd.MultiIndex) -> None:
-    """Refuse (warn, where it may be meant) a panel index whose times come first.
+def check_level_order(
+    name: str, index: pd.MultiIndex, *, forecasting: bool = True, warn: bool = True
+) -> None:
+    """Refuse (or warn about) a panel index whose times come first.
 
     pandas' ``stack()`` of a wide frame (one column per series) gives
     (time, series): read as (series, time), every date would be a series and
-    every forecast would read one series from another at the same date.
+    every forecast would read one series from another at the same date. The
+    forecasting tools refuse (date, label) outright; for the estimators, one
+    recording per day indexed (day, "08:00") is possible, so it is a warning
+    (at ``fit`` only), as is (date, number) everywhere. Steps given as time
+    offsets (Timedelta) are never questioned.
     """
     first, second = index.levels[0], index.levels[1]
-    if not _holds_times(first) or _holds_times(second):
+    if not _holds_times(first) or _holds_times(second) or pd.api.types.is_timedelta64_dtype(second):
         return
     fix = (
         "A panel is indexed by (series, time), series first; pandas' stack() of a wide frame "
         "gives (time, series). Swap the levels first: X.swaplevel().sort_index()."
     )
-    if pd.api.types.is_numeric_dtype(second):
-        # Recordings keyed by their start time, with steps 0, 1, ..., are possible.
+    labels = not pd.api.types.is_numeric_dtype(second)
+    if labels and forecasting:
+        raise ValueError(f"{name} got a panel indexed by (time, label): its first level holds times. {fix}")
+    if warn:
+        held = "labels" if labels else "numbers"
         warnings.warn(
-            f"{name} got a panel whose first level holds times and whose second holds numbers: "
-            f"each time is read as a series, and the numbers as its steps. {fix}",
+            f"{name} got a panel whose first level holds times and whose second holds {held}: each "
+            f"time is read as a sequence, and the {held} as its steps. {fix}",
             UserWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
-        return
-    raise ValueError(f"{name} got a panel indexed by (time, label): its first level holds times. {fix}")
 
 
-def panel_sequences(name: str, X: pd.DataFrame) -> tuple[list[np.ndarray], pd.Index, pd.MultiIndex]:
+def panel_sequences(
+    name: str, X: pd.DataFrame, *, reset: bool = True
+) -> tuple[list[np.ndarray], pd.Index, pd.MultiIndex]:
     """Split a panel into one ``(T_i, n_columns)`` array per instance, each in time order.
 
     Returns the arrays, the instances (in order of first appearance) and the
-    ``(instance, time)`` index of every step in the order of the arrays.
+    ``(instance, time)`` index of every step in the order of the arrays. At
+    ``fit`` (``reset``) a panel whose times seem to come first is warned about.
     """
-    non_numeric = [column for column, values in X.items() if not holds_numbers(values)]
-    if non_numeric:
-        raise ValueError(
-            f"{name} got a panel with non-numeric columns {non_numeric}; every column of a panel "
-            "is a feature per step and must be numeric. Encode or drop those columns first."
-        )
-    check_level_order(name, X.index)
+    raise_on_non_numeric_columns(name, X, "a panel")
+    check_level_order(name, X.index, forecasting=False, warn=reset)
     if X.index.has_duplicates:
         duplicate = X.index[X.index.duplicated()][0]
         raise ValueError(
@@ -157,6 +166,16 @@ def panel_sequences(name: str, X: pd.DataFrame) -> tuple[list[np.ndarray], pd.In
 def _shown(label: Any) -> str:
     """A label as a user wrote it: ``'s03'`` or ``3``, not ``np.int64(3)``."""
     return repr(label.item() if isinstance(label, np.generic) else label)
+
+
+def raise_on_non_numeric_columns(name: str, X: pd.DataFrame, what: str) -> None:
+    """Name the columns that are not numbers: each column of a panel or time-ordered table is a value."""
+    non_numeric = [column for column, values in X.items() if not holds_numbers(values)]
+    if non_numeric:
+        raise ValueError(
+            f"{name} got {what} with non-numeric columns {non_numeric}; every column of {what} is a "
+            "value per step and must be numeric. Encode or drop those columns first."
+        )
 
 
 def holds_numbers(column: pd.Series) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -127,26 +128,37 @@ def _as_list_of_sequences(name: str, X: Any) -> Any:
         if items and all(_is_sequence_item(item) for item in items):
             return items
         return X
-    nested = isinstance(X, pd.DataFrame) and len(X) and len(X.columns)
-    if nested and all(dtype.kind == "O" for dtype in X.dtypes):
-        if not all(_is_sequence_item(cell) for cell in X.iloc[0]):
-            return X
-        rows = []
-        for position, cells in enumerate(X.itertuples(index=False)):
-            lengths = {len(cell) if _is_sequence_item(cell) else None for cell in cells}
-            if len(lengths) != 1 or None in lengths:
-                raise ValueError(
-                    f"{name} got a DataFrame of sequences (one column per channel, one row per "
-                    f"sequence), but the cells of row {position} are not sequences of one length "
-                    f"({sorted(lengths, key=str)}). Every channel of a sequence needs a value at every step."
-                )
-            rows.append(np.column_stack([np.asarray(cell, dtype=np.float64) for cell in cells]))
-        return rows
-    return X
+    if not (isinstance(X, pd.DataFrame) and len(X) and len(X.columns)):
+        return X
+    nested = [values.dtype.kind == "O" and _is_sequence_item(values.iloc[0]) for _, values in X.items()]
+    if not any(nested):
+        return X
+    if not all(nested):
+        static = [column for column, held in zip(X.columns, nested, strict=True) if not held]
+        raise ValueError(
+            f"{name} got a DataFrame of sequences (one column per channel, one row per sequence) "
+            f"whose columns {static} hold single values. Every column must hold a sequence: drop "
+            "those columns, or repeat each value along its row's sequence."
+        )
+    rows = []
+    for position, cells in enumerate(X.itertuples(index=False)):
+        lengths = {len(cell) if _is_sequence_item(cell) else None for cell in cells}
+        if len(lengths) != 1 or None in lengths:
+            raise ValueError(
+                f"{name} got a DataFrame of sequences (one column per channel, one row per "
+                f"sequence), but the cells of row {position} are not sequences of one length "
+                f"({sorted(lengths, key=str)}). Every channel of a sequence needs a value at every step."
+            )
+        rows.append(np.column_stack([np.asarray(cell, dtype=np.float64) for cell in cells]))
+    return rows
 
 
 def _is_sequence_item(item: Any) -> bool:
-    return hasattr(item, "__len__") and not isinstance(item, (str, bytes, dict))
+    return (
+        hasattr(item, "__len__")
+        and not isinstance(item, (str, bytes, dict))
+        and getattr(item, "ndim", 1) >= 1
+    )
 
 
 def _is_ragged_list(X: Any) -> bool:
@@ -213,7 +225,7 @@ def _holds_text(X: Any) -> bool:
 
 def _check_panel(estimator: Any, X: Any, *, reset: bool) -> Sequences:
     """A DataFrame indexed by (instance, time): one sequence per instance."""
-    arrays, instances, step_index = panel_sequences(_name(estimator), X)
+    arrays, instances, step_index = panel_sequences(_name(estimator), X, reset=reset)
     fitted_on_2d = not reset and estimator._fitted_on_2d
     if fitted_on_2d:
         raise ValueError(
@@ -268,7 +280,13 @@ def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -
             "X.index.get_level_values(-1)]), or pass a plain index for a table of one sequence "
             "per row."
         )
-    X = _as_list_of_sequences(name, X)
+    converted = _as_list_of_sequences(name, X)
+    if isinstance(X, pd.DataFrame) and converted is not X:
+        sequences = _check_sequences(estimator, converted, reset=reset, table_dtype=table_dtype)
+        # The columns are the channels: their names are recorded and checked as a table's are.
+        _check_feature_names(estimator, X, reset=reset)
+        return sequences
+    X = converted
     if _holds_text(X):
         raise ValueError(
             f"{name} got text in X, but it reads numbers. Encode texts as token ids first and "
@@ -328,7 +346,7 @@ def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -
         return from_padded_array(name, X)
     received = "a scalar" if ndim == 0 else f"a {ndim}-D array of shape {np.shape(X)}"
     hint = ""
-    if ndim == 0 and hasattr(X, "__iter__") and not isinstance(X, (str, bytes)):
+    if ndim == 0 and isinstance(X, Iterator):
         received, hint = f"an iterator ({type(X).__name__})", " Pass list(X), a list of sequences."
     if ndim == 1:
         hint = (

@@ -55,7 +55,7 @@ def _device_here(saved: str, requested: str | None) -> str:
 
 def decode_network(decoder: Decoder, node: dict, estimator: Any, *, device: str | None = None) -> SequenceNet:
     """Rebuild the trained net of ``estimator`` (whose other fitted attributes are set)."""
-    criterion, criterion_params = estimator._loss(estimator.output == "sequence")
+    criterion, criterion_params = estimator._loss(estimator.output_ == "sequence")
     net = SequenceNet(
         module=RecurrentNetwork,
         **{f"{MODULE_PREFIX}{key}": decoder.decode(value) for key, value in node["module"].items()},

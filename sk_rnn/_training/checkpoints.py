@@ -57,8 +57,11 @@ def fingerprint(params: dict[str, Any], X: Sequences, target: np.ndarray, weight
     relevant = {key: repr(value) for key, value in sorted(params.items()) if key not in _IRRELEVANT}
     digest.update(json.dumps(relevant).encode())
     digest.update(repr((X.values.shape, str(X.values.dtype))).encode())
-    for low in range(0, len(X), CHUNK_ROWS):  # a view of windows is never copied whole
-        digest.update(np.ascontiguousarray(X.values[low : low + CHUNK_ROWS]).tobytes())
+    # A view of windows is never copied whole: at most about 64 MB at a time.
+    row_bytes = max(1, X.values[:1].nbytes)
+    rows = max(1, min(CHUNK_ROWS, (64 << 20) // row_bytes))
+    for low in range(0, len(X), rows):
+        digest.update(np.ascontiguousarray(X.values[low : low + rows]))
     for array in (target, weights):
         if array is not None:
             digest.update(np.ascontiguousarray(array).tobytes())

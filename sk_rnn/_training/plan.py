@@ -236,8 +236,8 @@ def resolve_device(name: str, device: str | torch.device) -> torch.device:
     except (RuntimeError, AssertionError) as error:
         raise ValueError(
             f"{name} got device={device!r}, but torch cannot place tensors there on this machine "
-            f"(no such device, or this torch build lacks {resolved.type!r} support). Use "
-            "device='auto' for the GPU when there is one, or device='cpu'."
+            f"({str(error).splitlines()[0][:200]}). Use device='auto' for the GPU when there is "
+            "one, or device='cpu'."
         ) from error
     return resolved
 

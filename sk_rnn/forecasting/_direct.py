@@ -75,7 +75,7 @@ def direct_forecast(
     forecast : ndarray of shape (horizon,), or Series
         A Series indexed by the next ``horizon`` times when ``history`` is a
         pandas object whose index tells them (a PeriodIndex, a DatetimeIndex
-        with a frequency, a RangeIndex or sorted integer times such as years).
+        with a frequency, a RangeIndex or evenly spaced integer times such as years).
         For a panel, a Series indexed by (series, next times), each series'
         ``horizon`` steps in a row; its intervals pool every series' errors on
         its ``calibration_size`` latest rows, each divided by the series' mean

@@ -40,7 +40,7 @@ def _future_index(index: pd.Index, horizon: int) -> pd.Index | None:
     """The ``horizon`` times after a time index, or None when they cannot be told.
 
     Told for a PeriodIndex, a DatetimeIndex with a frequency, a RangeIndex,
-    and sorted integer times.
+    and integer times of one step.
     """
     if isinstance(index, pd.PeriodIndex):
         return pd.period_range(index[-1] + 1, periods=horizon, freq=index.freq)
@@ -51,10 +51,12 @@ def _future_index(index: pd.Index, horizon: int) -> pd.Index | None:
         return pd.date_range(index[-1], periods=horizon + 1, freq=freq)[1:]
     if isinstance(index, pd.RangeIndex):
         return pd.RangeIndex(index[-1] + index.step, index[-1] + index.step * (horizon + 1), index.step)
-    if pd.api.types.is_integer_dtype(index) and index.is_unique and index.is_monotonic_increasing:
-        # Integer times (years, say): extended by their last step, as a panel's are.
-        step = index[-1] - index[-2] if len(index) > 1 else 1
-        return pd.Index(index[-1] + step * np.arange(1, horizon + 1), name=index.name)
+    if pd.api.types.is_integer_dtype(index) and len(index) > 1:
+        # Integer times (years, say), extended by their step when they have
+        # one: a filtered default index ([0, ..., 5, 9]) tells no future times.
+        steps = np.unique(np.diff(index.to_numpy()))
+        if len(steps) == 1 and steps[0] > 0:
+            return pd.Index(index[-1] + steps[0] * np.arange(1, horizon + 1), name=index.name)
     return None
 
 
@@ -161,7 +163,7 @@ def recursive_forecast(
     forecast : ndarray of shape (horizon,), or Series
         A Series indexed by the next ``horizon`` times when ``history`` is a
         pandas object whose index tells them (a PeriodIndex, a DatetimeIndex
-        with a frequency, a RangeIndex or sorted integer times such as years).
+        with a frequency, a RangeIndex or evenly spaced integer times such as years).
         For a panel, a Series indexed by (series, time): the next times of
         each series (integer, period or regular datetime times; a series of
         fewer than three dates takes the frequency the others share), else the

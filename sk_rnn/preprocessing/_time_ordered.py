@@ -11,7 +11,12 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import validate_data
 
 from .._data.non_finite import raise_on_non_finite
-from .._data.panels import has_panel_index, holds_numbers, raise_on_missing_periods, series_positions
+from .._data.panels import (
+    has_panel_index,
+    raise_on_missing_periods,
+    raise_on_non_numeric_columns,
+    series_positions,
+)
 
 __all__ = ["TimeOrderedTransformer", "check_time_index", "raise_on_gaps"]
 
@@ -79,12 +84,7 @@ class TimeOrderedTransformer(TransformerMixin, BaseEstimator):
         name = type(self).__name__
         check_time_index(name, X)
         if isinstance(X, pd.DataFrame):
-            text = [column for column, values in X.items() if not holds_numbers(values)]
-            if text:
-                raise ValueError(
-                    f"{name} got non-numeric columns {text}; every column of a time-ordered table "
-                    "is a value per time step and must be numeric. Encode or drop those columns first."
-                )
+            raise_on_non_numeric_columns(name, X, "a time-ordered table")
         X = validate_data(self, X, reset=reset, dtype=[np.float64, np.float32], ensure_all_finite=False)
         raise_on_gaps(name, X)
         return X
