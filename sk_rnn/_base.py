@@ -406,7 +406,9 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
                     "the same fit. Pass an int seed (random_state=0, say) or None."
                 )
             directory = Path(self.checkpoint_dir)
-            digest = fingerprint(self.get_params(deep=False), X, target, weights)
+            digest = fingerprint(
+                self.get_params(deep=False), X, target, weights, self.n_iter_ if continuing else 0
+            )
             if not continuing:
                 resume = read_resumption(directory, digest, name)
             if resume is not None:

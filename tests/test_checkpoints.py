@@ -101,9 +101,16 @@ class CrashAt(Callback):
         ([InterruptAt(3)], 3),
         ([CrashAt(3)], 4),
         ([InterruptInsideEpoch(3)], 4),
+        ([InterruptInsideEpoch(1)], 6),
         ([EarlyStopping(monitor="train_loss", patience=100), InterruptAt(3)], 3),
     ],
-    ids=["ctrl-c", "crash", "ctrl-c-inside-an-epoch", "beside-a-user-early-stopping"],
+    ids=[
+        "ctrl-c",
+        "crash",
+        "ctrl-c-inside-an-epoch",
+        "ctrl-c-inside-the-first",
+        "beside-a-user-early-stopping",
+    ],
 )
 def test_a_resumed_fit_keeps_the_best_epoch_as_an_uninterrupted_one(tmp_path, stops, left):
     # Without dropout a resumed fit is the uninterrupted one: early stopping's
@@ -133,6 +140,28 @@ def test_a_fit_interrupted_as_its_patience_ran_out_is_finished(tmp_path):
     np.testing.assert_allclose(interrupted.predict_proba(X), uninterrupted.predict_proba(X), atol=1e-6)
     again = LSTMClassifier(checkpoint_dir=tmp_path, **settings).fit(X, y)  # a new fit, not a resumed one
     assert again.n_iter_ == 2 and again.net_.epochs_run == 2
+
+
+def test_a_fit_a_user_early_stopping_ended_is_finished(tmp_path):
+    stop = EarlyStopping(monitor="train_loss", patience=1, threshold=10.0, threshold_mode="abs")
+    first = LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[stop], **SETTINGS).fit(X, y)
+    again = LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[stop], **SETTINGS).fit(X, y)
+    assert first.n_iter_ == again.n_iter_ == 2 and again.net_.epochs_run == 2  # run anew, not resumed
+
+
+def test_what_tells_fits_apart_besides_the_values(tmp_path):
+    # Ragged sequences are zero-padded: lengthening one by a zero changes the fit, not the padded values.
+    short = [X[0, :3], X[1], X[2, :3], X[3]]
+    longer = [np.vstack([X[0, :3], np.zeros((1, 2))]), X[1], np.vstack([X[2, :3], np.zeros((1, 2))]), X[3]]
+    LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[InterruptAt(2)], **SETTINGS).fit(short, [0, 1, 0, 1])
+    with pytest.warns(UserWarning, match=r"from another fit"):
+        LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(longer, [0, 1, 0, 1])
+    # A warm-start continuation is not a fresh fit's to resume.
+    model = LSTMClassifier(checkpoint_dir=tmp_path, warm_start=True, **SETTINGS).fit(X, y)
+    model.set_params(callbacks=[InterruptAt(2)]).fit(X, y)
+    with pytest.warns(UserWarning, match=r"from another fit"):
+        fresh = LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X, y)
+    assert fresh.n_iter_ == 8 and fresh.net_.epochs_run == 8
 
 
 def test_ctrl_c_in_the_first_epoch_with_early_stopping_keeps_a_usable_model():

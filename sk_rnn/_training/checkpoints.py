@@ -47,7 +47,13 @@ _STATE_FORMAT = "sk_rnn training state"
 _IRRELEVANT = ("checkpoint_dir", "verbose", "callbacks", "warm_start")
 
 
-def fingerprint(params: dict[str, Any], X: Sequences, target: np.ndarray, weights: np.ndarray | None) -> str:
+def fingerprint(
+    params: dict[str, Any],
+    X: Sequences,
+    target: np.ndarray,
+    weights: np.ndarray | None,
+    continued_from: int = 0,
+) -> str:
     """A digest of what a fit computes from: hyperparameters and the values of X, y and weights.
 
     The values themselves, not summaries: swapped columns or reversed steps
@@ -56,7 +62,10 @@ def fingerprint(params: dict[str, Any], X: Sequences, target: np.ndarray, weight
     digest = hashlib.sha256()
     relevant = {key: repr(value) for key, value in sorted(params.items()) if key not in _IRRELEVANT}
     digest.update(json.dumps(relevant).encode())
-    digest.update(repr((X.values.shape, str(X.values.dtype))).encode())
+    # A warm-start continuation is another fit than a fresh one on the same data.
+    digest.update(repr((X.values.shape, str(X.values.dtype), continued_from)).encode())
+    for layout in (X.lengths, X.starts):  # ragged lists are zero-padded: lengths tell them apart
+        digest.update(b"-" if layout is None else np.ascontiguousarray(layout))
     # A view of windows is never copied whole: at most about 64 MB at a time.
     row_bytes = max(1, X.values[:1].nbytes)
     rows = max(1, min(CHUNK_ROWS, (64 << 20) // row_bytes))
@@ -75,6 +84,11 @@ class SaveCheckpoint(Callback):
         self.save = save
 
     def on_epoch_end(self, net, **kwargs) -> None:
+        last = dict(net.callbacks_).get("last_epoch_weights")
+        if last is not None:
+            # Last among the callbacks: the epoch's end is complete now (a
+            # plateau schedule has lowered the rate in the optimizer's state).
+            last.on_epoch_end(net)
         self.save(net)
 
 
@@ -109,11 +123,16 @@ def stopped_early(net: Any, validation_curve: list[float] | None) -> bool:
     validation loss is recorded and before early stopping has seen it: the
     fit is then over all the same, as the uninterrupted one would be.
     """
+    if any(
+        isinstance(callback, EarlyStopping) and getattr(callback, "misses_", 0) >= callback.patience
+        for _, callback in net.callbacks_
+    ):
+        return True  # sk_rnn's early stopping or a user's ended the fit
     stopping = _early_stopping(net)
     if stopping is None or not validation_curve:
         return False
     _, misses, _ = replayed_early_stopping(validation_curve, stopping.threshold)
-    return max(stopping.misses_, misses) >= stopping.patience
+    return misses >= stopping.patience
 
 
 class LastEpochWeights(Callback):
@@ -127,7 +146,9 @@ class LastEpochWeights(Callback):
     """
 
     def on_train_begin(self, net, **kwargs) -> None:
-        self.weights_ = self.optimizer_state_ = None
+        # The state training starts from (fresh, or resumed) is the last whole
+        # epoch's until the first epoch ends: Ctrl-C inside it resumes from here.
+        self.on_epoch_end(net)
 
     def on_epoch_end(self, net, **kwargs) -> None:
         self.weights_ = {key: value.detach().clone() for key, value in net.module_.state_dict().items()}

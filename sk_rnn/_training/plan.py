@@ -234,10 +234,10 @@ def resolve_device(name: str, device: str | torch.device) -> torch.device:
         # second GPU on a one-GPU machine) fails here, before any work.
         torch.empty(0, device=resolved)
     except (RuntimeError, AssertionError) as error:
+        reason = (str(error).splitlines() or [type(error).__name__])[0][:200]
         raise ValueError(
             f"{name} got device={device!r}, but torch cannot place tensors there on this machine "
-            f"({str(error).splitlines()[0][:200]}). Use device='auto' for the GPU when there is "
-            "one, or device='cpu'."
+            f"({reason}). Use device='auto' for the GPU when there is one, or device='cpu'."
         ) from error
     return resolved
 

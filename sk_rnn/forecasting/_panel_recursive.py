@@ -41,8 +41,10 @@ def _next_times(times: pd.Index, horizon: int, freq: str | None = None) -> pd.In
     if isinstance(times, pd.DatetimeIndex):
         return None if freq is None else pd.date_range(times[-1], periods=horizon + 1, freq=freq)[1:]
     if pd.api.types.is_integer_dtype(times):
-        step = times[-1] - times[-2] if len(times) > 1 else 1
-        return pd.Index(times[-1] + step * np.arange(1, horizon + 1))
+        # Extended by their step when they have one, as a single series' are.
+        steps = np.unique(np.diff(times.to_numpy())) if len(times) > 1 else np.array([1])
+        if len(steps) == 1 and steps[0] > 0:
+            return pd.Index(times[-1] + steps[0] * np.arange(1, horizon + 1))
     return None
 
 
