@@ -10,7 +10,13 @@ import pandas as pd
 from .._data.panels import series_positions
 from ._conformal import conformal_rank, forecast_with_intervals
 
-__all__ = ["check_row_aligned", "future_index", "panel_recursive_forecast", "pooled_half_widths"]
+__all__ = [
+    "check_row_aligned",
+    "future_index",
+    "next_integer_times",
+    "panel_recursive_forecast",
+    "pooled_half_widths",
+]
 
 
 def check_row_aligned(name: str, prediction: np.ndarray, n_rows: int) -> None:
@@ -41,10 +47,21 @@ def _next_times(times: pd.Index, horizon: int, freq: str | None = None) -> pd.In
     if isinstance(times, pd.DatetimeIndex):
         return None if freq is None else pd.date_range(times[-1], periods=horizon + 1, freq=freq)[1:]
     if pd.api.types.is_integer_dtype(times):
-        # Extended by their step when they have one, as a single series' are.
-        steps = np.unique(np.diff(times.to_numpy())) if len(times) > 1 else np.array([1])
-        if len(steps) == 1 and steps[0] > 0:
-            return pd.Index(times[-1] + steps[0] * np.arange(1, horizon + 1))
+        if len(times) == 1:  # a single time: the next ones by 1
+            return pd.Index(times[-1] + np.arange(1, horizon + 1))
+        return next_integer_times(times, horizon)
+    return None
+
+
+def next_integer_times(times: pd.Index, horizon: int) -> pd.Index | None:
+    """The ``horizon`` integer times after evenly spaced ones (years, say), else None.
+
+    Unevenly spaced integers (a filtered default index, ``[0, ..., 5, 9]``)
+    tell no future times. ``times`` holds two or more.
+    """
+    steps = np.unique(np.diff(times.to_numpy()))
+    if len(steps) == 1 and steps[0] > 0:
+        return pd.Index(times[-1] + steps[0] * np.arange(1, horizon + 1), name=times.name)
     return None
 
 

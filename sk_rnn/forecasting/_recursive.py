@@ -15,7 +15,7 @@ from .._data.panels import has_panel_index
 from ..preprocessing._time_ordered import check_time_index
 from ._columns import column_position
 from ._conformal import conformal_rank, forecast_with_intervals
-from ._panel_recursive import panel_recursive_forecast
+from ._panel_recursive import next_integer_times, panel_recursive_forecast
 
 __all__ = ["recursive_forecast"]
 
@@ -52,11 +52,7 @@ def _future_index(index: pd.Index, horizon: int) -> pd.Index | None:
     if isinstance(index, pd.RangeIndex):
         return pd.RangeIndex(index[-1] + index.step, index[-1] + index.step * (horizon + 1), index.step)
     if pd.api.types.is_integer_dtype(index) and len(index) > 1:
-        # Integer times (years, say), extended by their step when they have
-        # one: a filtered default index ([0, ..., 5, 9]) tells no future times.
-        steps = np.unique(np.diff(index.to_numpy()))
-        if len(steps) == 1 and steps[0] > 0:
-            return pd.Index(index[-1] + steps[0] * np.arange(1, horizon + 1), name=index.name)
+        return next_integer_times(index, horizon)
     return None
 
 
