@@ -37,7 +37,13 @@ from ._defaults import (
     auto_patch_size,
 )
 from ._training.batches import ArrayBatches, float_dtype
-from ._training.checkpoints import fingerprint, read_resumption, stopped_early, write_checkpoint
+from ._training.checkpoints import (
+    fingerprint,
+    has_unsaved_epochs,
+    read_resumption,
+    stopped_early,
+    write_checkpoint,
+)
 from ._training.net import (
     MODULE_PREFIX,
     drop_unfinished_epoch,
@@ -440,9 +446,11 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         # The epochs of this fit, counting those of the run it resumed.
         epochs_of_fit = epochs_run + (0 if resume is None else resume.epochs_done)
         if checkpoint is not None:
-            # The final model, marked complete unless training was interrupted.
+            # The final model, marked complete; or, when training was interrupted
+            # after an epoch the per-epoch saves missed, that epoch, resumable.
             finished = epochs_of_fit >= self.max_epochs_ or stopped_early(net, self.validation_loss_curve_)
-            checkpoint(net, complete=finished)
+            if finished or has_unsaved_epochs(net):
+                checkpoint(net, complete=finished, from_last_whole_epoch=not finished)
         if not incremental:
             self._warn_if_not_converged(epochs_of_fit)
         return self
@@ -474,12 +482,15 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         net: Any,
         *,
         complete: bool = False,
+        from_last_whole_epoch: bool = False,
     ) -> None:
         """Write the model as trained so far, and what resuming it needs, to ``directory``."""
         snapshot = copy.copy(self)
         snapshot.callbacks = None  # user callbacks hold code; the checkpoint holds data only
         snapshot._record_training(net, net.epochs_run, previous_losses, previous_validation)
-        write_checkpoint(directory, snapshot, net, digest, complete=complete)
+        write_checkpoint(
+            directory, snapshot, net, digest, complete=complete, from_last_whole_epoch=from_last_whole_epoch
+        )
 
     def _new_network(
         self, X: Sequences, output_size: int, weights: np.ndarray | None = None

@@ -37,6 +37,7 @@ __all__ = [
     "Resumption",
     "SaveCheckpoint",
     "fingerprint",
+    "has_unsaved_epochs",
     "read_resumption",
 ]
 
@@ -78,18 +79,27 @@ def fingerprint(
 
 
 class SaveCheckpoint(Callback):
-    """Call ``save(net)`` after every epoch (the estimator writes the checkpoint files)."""
+    """Call ``save(net)`` after every epoch (the estimator writes the checkpoint files).
+
+    ``saved_epochs_`` counts the epochs the files on disk hold, those of a
+    resumed run included: an interruption after them leaves nothing to write.
+    """
 
     def __init__(self, save: Any) -> None:
         self.save = save
 
+    def on_train_begin(self, net, **kwargs) -> None:
+        self.saved_epochs_ = len(net.history)
+
     def on_epoch_end(self, net, **kwargs) -> None:
-        last = dict(net.callbacks_).get("last_epoch_weights")
-        if last is not None:
-            # Last among the callbacks: the epoch's end is complete now (a
-            # plateau schedule has lowered the rate in the optimizer's state).
-            last.on_epoch_end(net)
         self.save(net)
+        self.saved_epochs_ = len(net.history)
+
+
+def has_unsaved_epochs(net: Any) -> bool:
+    """Whether whole epochs ended that no checkpoint holds (a callback stopped training before the save)."""
+    saver = dict(net.callbacks_).get("save_checkpoint")
+    return saver is not None and len(net.history) > saver.saved_epochs_
 
 
 class FastForwardSchedule(Callback):
@@ -139,20 +149,22 @@ class LastEpochWeights(Callback):
     """The weights and optimizer state at the end of the last whole epoch.
 
     First among the callbacks, so that it sees each epoch end before any
-    other callback can stop training there. A checkpoint of an interrupted
-    fit holds these, from which training goes on exactly: not the weights of
-    an epoch cut short by Ctrl-C, nor the best epoch's that early stopping
-    restores when training ends.
+    other callback can stop training there. When one does, before the
+    epoch's checkpoint is saved, the checkpoint written at the end holds
+    these, from which training goes on exactly: not the best epoch's weights
+    that early stopping restores when training ends.
     """
 
     def on_train_begin(self, net, **kwargs) -> None:
-        # The state training starts from (fresh, or resumed) is the last whole
-        # epoch's until the first epoch ends: Ctrl-C inside it resumes from here.
-        self.on_epoch_end(net)
+        self.weights_ = self.optimizer_state_ = None
 
     def on_epoch_end(self, net, **kwargs) -> None:
-        self.weights_ = {key: value.detach().clone() for key, value in net.module_.state_dict().items()}
+        self.weights_ = _cloned(net.module_.state_dict())
         self.optimizer_state_ = copy.deepcopy(net.optimizer_.state_dict())
+
+
+def _cloned(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    return {key: value.detach().clone() for key, value in state.items()}
 
 
 def replayed_early_stopping(curve: list[float], threshold: float) -> tuple[int, int, float]:
@@ -195,7 +207,7 @@ class ResumeEarlyStopping(Callback):
         # misses here stay below the patience, which skorch tests with ==.
         best_epoch, misses, dynamic = replayed_early_stopping(self.validation_curve, stopping.threshold)
         stopping.best_epoch_, stopping.misses_, stopping.dynamic_threshold_ = best_epoch, misses, dynamic
-        stopping.best_model_weights_ = {key: value.clone() for key, value in self.best_weights.items()}
+        stopping.best_model_weights_ = _cloned(self.best_weights)
 
 
 class Resumption:
@@ -211,7 +223,15 @@ class Resumption:
         return int(self.model.n_iter_)
 
 
-def write_checkpoint(directory: Path, snapshot: Any, net: Any, digest: str, complete: bool) -> None:
+def write_checkpoint(
+    directory: Path,
+    snapshot: Any,
+    net: Any,
+    digest: str,
+    complete: bool,
+    *,
+    from_last_whole_epoch: bool = False,
+) -> None:
     """The model so far, then the state that resuming it needs."""
     # Imported here: `import sk_rnn` must not load safetensors (tests/test_persistence.py).
     from .._persistence.archive import FORMAT_VERSION, save, write_archive
@@ -219,19 +239,19 @@ def write_checkpoint(directory: Path, snapshot: Any, net: Any, digest: str, comp
     from .._persistence.networks import encode_network
 
     directory.mkdir(parents=True, exist_ok=True)
-    last = None if complete else dict(net.callbacks_).get("last_epoch_weights")
+    last = dict(net.callbacks_).get("last_epoch_weights") if from_last_whole_epoch else None
     restored = None
     if last is not None and last.weights_ is not None:
-        # Training was interrupted: the module may hold an epoch cut short, or
-        # the best epoch's weights that early stopping restored. The checkpoint
-        # holds the last whole epoch's, from which training goes on.
-        restored = {key: value.detach().clone() for key, value in net.module_.state_dict().items()}
+        # Training was interrupted after an epoch no checkpoint holds: the
+        # module may hold the best epoch's weights that early stopping
+        # restored. The checkpoint holds the last whole epoch's.
+        restored = _cloned(net.module_.state_dict())
         net.module_.load_state_dict(last.weights_)
     try:
         save(snapshot, directory / CHECKPOINT)
         encoder = Encoder(encode_network)
-        whole = last.optimizer_state_ if restored is not None else None
-        optimizer = _numpy_state(whole if whole is not None else net.optimizer_.state_dict())
+        whole = last.optimizer_state_ if restored is not None else net.optimizer_.state_dict()
+        optimizer = _numpy_state(whole)
         document = {
             "format": _STATE_FORMAT,
             "format_version": FORMAT_VERSION,

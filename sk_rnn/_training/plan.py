@@ -108,7 +108,7 @@ def fit_network(
     if checkpoint is not None:
         extra.append(("save_checkpoint", SaveCheckpoint(checkpoint)))
         # Before every other callback: each whole epoch's weights, whatever
-        # stops training after it (Ctrl-C, early stopping's restore).
+        # stops training after it (a user's callback, early stopping's restore).
         first.append(("last_epoch_weights", LastEpochWeights()))
     if start_epoch:
         extra.append(("resume_schedule", FastForwardSchedule(start_epoch * plan.updates_per_epoch)))
