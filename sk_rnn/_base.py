@@ -7,7 +7,6 @@ import copy
 import dataclasses
 import functools
 import os
-import warnings
 from abc import ABCMeta, abstractmethod
 from collections.abc import Callable, Iterator
 from numbers import Integral, Real
@@ -64,6 +63,7 @@ from ._training.plan import (
     training_rows,
 )
 from ._training.schedules import SCHEDULES
+from ._warnings import warn_at_user_code
 from .modules import CELLS, OUTPUTS, RecurrentNetwork
 from .modules.network import check_cell_params
 
@@ -628,12 +628,11 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         per_epoch = (curve[-window - 1] - curve[-1]) / window
         if per_epoch > self.tol:
             which = "validation" if self.early_stopping else "training"
-            warnings.warn(
+            warn_at_user_code(
                 f"{type(self).__name__} stopped at max_epochs_={self.max_epochs_} while its {which} "
                 f"loss was still improving: by {per_epoch:.3g} per epoch over the last {window} "
                 f"epochs, more than tol={self.tol}. Raise max_epochs, or raise tol to accept this fit.",
                 ConvergenceWarning,
-                stacklevel=5,  # the user's call of fit (through _fit_context)
             )
 
     def _validated_sequences(self, X: Any, *, reset: bool) -> Sequences:
@@ -696,14 +695,13 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         else:
             self.input_scaling_ = self.input_scaling
         if self.input_scaling_ == "sequence" and self.output == "sequence":
-            warnings.warn(
+            warn_at_user_code(
                 f"{type(self).__name__} standardises each sequence by its own statistics "
                 "(input_scaling='sequence'), which summarise all its steps, so each per-step output "
                 "(output='sequence') also depends on the steps after it. Fine for labelling whole "
                 "sequences; to predict each step from the steps before it only, use "
                 "input_scaling='global' (the default 'auto' does).",
                 UserWarning,
-                stacklevel=3,
             )
         if self.input_scaling_ is None:
             self.input_mean_ = self.input_scale_ = None

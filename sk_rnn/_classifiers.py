@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import warnings
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -21,6 +20,7 @@ from ._data.panels import as_pandas
 from ._data.sequences import Sequences
 from ._data.targets import check_classification_target, per_step_layout, per_step_result
 from ._docstrings import fill_doc
+from ._warnings import warn_at_user_code
 from .modules.losses import IGNORED_CLASS, PerStepCrossEntropyLoss
 
 if TYPE_CHECKING:
@@ -206,13 +206,12 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
             if len(indicators) > 1 and (indicators.sum(axis=1) == 1).all():
                 # Keras users pass to_categorical(y); read as multilabel, its
                 # predictions may hold no label or several.
-                warnings.warn(
+                warn_at_user_code(
                     f"{name} got y as a label indicator matrix whose rows each hold exactly one 1, "
                     "and reads it as multilabel: one yes/no question per column, as MLPClassifier "
                     "does. If the classes exclude each other (one-hot encoded labels), pass the "
                     "labels instead, for instance y.argmax(axis=1).",
                     UserWarning,
-                    stacklevel=4,
                 )
             self.classes_ = np.arange(indicators.shape[1])
             self._multilabel = True

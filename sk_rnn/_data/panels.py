@@ -5,12 +5,12 @@ Building a panel from a long table is public: :func:`sk_rnn.preprocessing.long_t
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .._warnings import warn_at_user_code
 from .non_finite import raise_on_non_finite
 
 __all__ = [
@@ -117,11 +117,10 @@ def check_level_order(
         raise ValueError(f"{name} got a panel indexed by (time, label): its first level holds times. {fix}")
     if warn:
         held = "labels" if labels else "numbers"
-        warnings.warn(
+        warn_at_user_code(
             f"{name} got a panel whose first level holds times and whose second holds {held}: each "
             f"time is read as a sequence, and the {held} as its steps. {fix}",
             UserWarning,
-            stacklevel=4,
         )
 
 

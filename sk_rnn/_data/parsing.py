@@ -10,7 +10,6 @@ checked in ``tests/test_errors.py``.
 from __future__ import annotations
 
 import dataclasses
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,6 +18,7 @@ import pandas as pd
 from sklearn.utils.validation import check_array, validate_data
 
 from .._compat import _check_feature_names, _check_n_features
+from .._warnings import warn_at_user_code
 from .arrays import from_padded_array, from_ragged_list
 from .non_finite import raise_on_non_finite
 from .panels import is_panel, panel_sequences
@@ -92,12 +92,11 @@ def _inhomogeneous_message(X: Any) -> str:
 def _warn_if_one_step(name: str, shape: tuple[int, ...], *, reset: bool) -> None:
     """Warn at fit about 3-D X of one step and several features: likely stored channels first."""
     if reset and shape[1] == 1 and shape[2] > 1:
-        warnings.warn(
+        warn_at_user_code(
             f"{name} got X of shape {shape}: sequences of a single step with {shape[2]} features "
             "each, so the recurrence reads one step. If X is stored channels first, (n_samples, "
             "n_channels, n_timepoints), as aeon and sktime store it, pass X.transpose(0, 2, 1).",
             UserWarning,
-            stacklevel=4,
         )
 
 

@@ -6,7 +6,6 @@ import functools
 import json
 import os
 import tempfile
-import warnings
 import zipfile
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from safetensors.numpy import load as load_arrays
 from safetensors.numpy import save as save_arrays
 from sklearn.base import BaseEstimator
 
+from .._warnings import warn_at_user_code
 from .codec import Decoder, Encoder
 from .networks import decode_network, encode_network
 
@@ -140,11 +140,10 @@ def load(path: str | os.PathLike, *, device: str | None = None) -> BaseEstimator
     name = Path(path).name
     saved_by = document.get("sklearn_version")
     if saved_by != sklearn.__version__:
-        warnings.warn(
+        warn_at_user_code(
             f"{name} was saved with scikit-learn {saved_by} and is loaded with "
             f"{sklearn.__version__}: the scikit-learn estimators it holds may behave differently.",
             UserWarning,
-            stacklevel=2,
         )
     decoder = Decoder(arrays, functools.partial(decode_network, device=device))
     try:

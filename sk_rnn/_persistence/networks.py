@@ -7,13 +7,13 @@ the device and the training history. The optimizer's state is not kept.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import torch
 
 from .._training.net import MODULE_PREFIX, SequenceNet, module_arguments
 from .._training.scoped_state import seeded_torch
+from .._warnings import warn_at_user_code
 from ..modules import RecurrentNetwork
 from .codec import Decoder, Encoder, UnsafeToSaveError
 
@@ -43,11 +43,10 @@ def _device_here(saved: str, requested: str | None) -> str:
     if requested is not None:
         return requested
     if torch.device(saved).type == "cuda" and not torch.cuda.is_available():
-        warnings.warn(
+        warn_at_user_code(
             f"The model was saved on {saved!r}, but torch sees no CUDA GPU here: it is loaded on "
             "the CPU. Pass device='cpu' to sk_rnn.load to say so and silence this warning.",
             UserWarning,
-            stacklevel=4,
         )
         return "cpu"
     return saved

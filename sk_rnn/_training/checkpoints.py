@@ -28,6 +28,7 @@ import torch
 from skorch.callbacks import Callback, EarlyStopping, LRScheduler
 
 from .._data.sequences import CHUNK_ROWS, Sequences
+from .._warnings import warn_at_user_code
 
 __all__ = [
     "CHECKPOINT",
@@ -297,11 +298,10 @@ def read_resumption(directory: Path, digest: str, name: str) -> Resumption | Non
     try:
         document, arrays = read_archive(state_path, expected_format=_STATE_FORMAT)
         if document.get("fingerprint") != digest:
-            warnings.warn(
+            warn_at_user_code(
                 f"{name} found a checkpoint in {directory} from another fit (other hyperparameters "
                 "or data); it starts anew and replaces it.",
                 UserWarning,
-                stacklevel=5,
             )
             return None
         if document.get("complete"):
@@ -316,10 +316,9 @@ def read_resumption(directory: Path, digest: str, name: str) -> Resumption | Non
             if "best_weights" in document:
                 best_weights = _torch_state(decoder.decode(document["best_weights"]))
     except ValueError as error:
-        warnings.warn(
+        warn_at_user_code(
             f"{name} could not resume from the checkpoint in {directory} ({error}); it starts anew.",
             UserWarning,
-            stacklevel=5,
         )
         return None
     return Resumption(model, optimizer, best_weights)

@@ -10,7 +10,6 @@ as a class label or a number.
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 import torch
@@ -18,6 +17,7 @@ from torch import nn
 
 from .._data.sequences import Sequences
 from .._data.targets import valid_aligned
+from .._warnings import warn_at_user_code
 from ..modules.indrnn import IndRNN
 
 __all__ = ["check_outputs_finite", "warn_if_state_can_grow"]
@@ -79,11 +79,10 @@ def warn_if_state_can_grow(
         return
     if _recurrence_steps(longest, patch_size) * math.log(u) <= math.log(_GROWTH_BEFORE_WARNING):
         return
-    warnings.warn(
+    warn_at_user_code(
         f"{name}'s predictions may be unreliable on these sequences."
         + _growth_hint(name, module, X, trained_steps),
         UserWarning,
-        stacklevel=4,
     )
 
 

@@ -15,13 +15,14 @@ from vanishing or exploding over the sequence length.
 from __future__ import annotations
 
 import functools
-import warnings
 from collections.abc import Callable
 from types import ModuleType
 from typing import TypeVar
 
 import torch
 from torch import nn
+
+from .._warnings import warn_at_user_code
 
 __all__ = [
     "ElementwiseRecurrence",
@@ -198,13 +199,12 @@ def _kernels_or_loops(
         raise  # the loops need the same memory
     except Exception as error:  # Triton's import, build and launch errors share no base class
         _kernel_failures.append(f"{type(error).__name__}: {error}")
-        warnings.warn(
+        warn_at_user_code(
             f"IndRNN could not run its Triton kernels on this GPU ({_kernel_failures[0]}), so it "
             "runs its step loops instead, which are correct but several times slower on a GPU. "
             "Triton needs a C compiler (gcc or clang) and a Triton release that matches torch; "
             "fix that and restart Python to use the kernels.",
             RuntimeWarning,
-            stacklevel=2,
         )
     return loops()
 

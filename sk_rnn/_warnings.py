@@ -1,0 +1,65 @@
+"""Warnings that name the user's line, however deep in the libraries they were raised.
+
+A fixed ``stacklevel`` is right for one way of reaching a warning only: the
+same check sits more frames deep under ``make_pipeline(...).fit``,
+``GridSearchCV``, ``cross_val_score``, a transformer's ``fit_transform``,
+``sk_rnn.load`` or a forecasting helper, and the warning then names a line
+of scikit-learn, skorch or sk_rnn, where the user can change nothing. The
+stacklevel is therefore counted at the time of the warning: up the call stack
+past every frame of the packages listed below, to the first frame outside
+them. Python 3.12's ``warnings.warn(skip_file_prefixes=...)`` walks the stack
+in the same way, but Python 3.10 and 3.11 lack it, so the walk is done here
+on every version.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import sys
+import warnings
+
+__all__ = ["warn_at_user_code"]
+
+# Between the user's call and a warning: sk_rnn, scikit-learn (Pipeline,
+# searches, _fit_context, set_output's wrappers), joblib (the searches'
+# Parallel, run in this process when n_jobs=None), skorch (training) and
+# torch (module calls, autograd functions).
+_LIBRARIES = ("sk_rnn", "sklearn", "skorch", "torch", "joblib")
+# Standard-library wrappers around library calls: contextlib's decorating
+# context managers and functools' dispatchers add frames of their own.
+_WRAPPER_FILES = frozenset({contextlib.__file__, functools.__file__})
+
+
+def _library_directories() -> tuple[str, ...]:
+    """The directories of the imported packages of ``_LIBRARIES``, each ending with a separator.
+
+    A package that is not imported has no frame on the stack, so
+    ``sys.modules`` holds all that are needed, and nothing is imported here.
+    """
+    directories = []
+    for name in _LIBRARIES:
+        package = sys.modules.get(name)
+        location = getattr(package, "__file__", None)
+        if location is not None:
+            directories.append(os.path.dirname(location) + os.sep)
+    return tuple(directories)
+
+
+def warn_at_user_code(message: str, category: type[Warning]) -> None:
+    """``warnings.warn(message, category)``, attributed to the first caller outside the libraries.
+
+    That caller is the user's code. When every frame belongs to the libraries
+    (a command-line run, a worker thread or process of a parallel search), the
+    outermost frame is named: there is no line of the user's to name.
+    """
+    directories = _library_directories()
+    frame = sys._getframe(1)  # who called this function
+    stacklevel = 2  # for warnings.warn called here, 2 names that caller
+    while frame.f_back is not None and (
+        frame.f_code.co_filename.startswith(directories) or frame.f_code.co_filename in _WRAPPER_FILES
+    ):
+        frame = frame.f_back
+        stacklevel += 1
+    warnings.warn(message, category, stacklevel=stacklevel)
