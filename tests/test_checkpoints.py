@@ -223,3 +223,20 @@ def test_regressors_checkpoint_too_and_the_model_pickles(tmp_path):
     restored = pickle.loads(pickle.dumps(model))
     np.testing.assert_array_equal(restored.predict(X), model.predict(X))
     np.testing.assert_array_equal(sk_rnn.load(tmp_path / "checkpoint.skrnn").predict(X), model.predict(X))
+
+
+def test_a_fit_inside_a_pipeline_checkpoints_and_resumes(tmp_path):
+    # A Pipeline attaches scikit-learn's callback context to its steps while
+    # they fit; the checkpoint written during the fit must not try to store it.
+    from sklearn.pipeline import make_pipeline
+
+    from sk_rnn.preprocessing import SequenceScaler
+
+    interrupted = make_pipeline(
+        SequenceScaler(), LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[InterruptAt(3)], **SETTINGS)
+    ).fit(X, y)
+    assert interrupted[-1].n_iter_ == 3
+    resumed = make_pipeline(SequenceScaler(), LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS)).fit(X, y)
+    assert resumed[-1].n_iter_ == 8 and resumed[-1].net_.epochs_run == 5
+    saved = sk_rnn.load(tmp_path / "checkpoint.skrnn")
+    np.testing.assert_array_equal(saved.predict_proba(resumed[0].transform(X)), resumed.predict_proba(X))

@@ -109,6 +109,13 @@ def _class_path(cls: type, allowed: dict[str, type]) -> str | None:
     return None
 
 
+# scikit-learn's callback contexts (sklearn.callback), which a meta-estimator
+# such as Pipeline attaches to its steps while they fit. They are code, not
+# state, and are gone once fit returns; a checkpoint written during the fit
+# must not carry them.
+_FIT_TIME_ATTRIBUTES = frozenset({"_parent_callback_ctx", "_callback_fit_ctx"})
+
+
 class Encoder:
     """Turn an estimator into JSON-ready data; numeric arrays go to :attr:`arrays`.
 
@@ -202,7 +209,11 @@ class Encoder:
                 "(skops.io.dump) or pickle for files you trust."
             )
         params = estimator.get_params(deep=False)
-        state = {key: value for key, value in vars(estimator).items() if key not in params}
+        state = {
+            key: value
+            for key, value in vars(estimator).items()
+            if key not in params and key not in _FIT_TIME_ATTRIBUTES
+        }
         encoded_state = {}
         for key, value in state.items():
             if key == "net_":
