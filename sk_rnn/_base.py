@@ -34,6 +34,7 @@ from ._defaults import (
     auto_num_layers,
     auto_output,
     auto_patch_size,
+    auto_weight_decay,
 )
 from ._training.batches import ArrayBatches, float_dtype
 from ._training.checkpoints import (
@@ -57,6 +58,7 @@ from ._training.plan import (
     check_callback_monitors,
     check_validation_weights,
     fit_network,
+    optimizer_settings,
     resolve_device,
     resolve_optimizer,
     train_one_more_epoch,
@@ -130,7 +132,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         "learning_rate": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "learning_rate_schedule": [StrOptions(set(SCHEDULES))],
         "optimizer": [StrOptions(set(OPTIMIZERS)), type],
-        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "weight_decay": [Interval(Real, 0, None, closed="left"), StrOptions({"auto"})],
         "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
         "device": [str, torch.device],
         "precision": [StrOptions({"float32", "bfloat16", "float64"})],
@@ -165,7 +167,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         learning_rate: float | str = "auto",
         learning_rate_schedule: str = "cosine",
         optimizer: str | type = "adamw",
-        weight_decay: float = 0.2,
+        weight_decay: float | str = "auto",
         clip_grad_norm: float | None = 1.0,
         device: str = "cpu",
         precision: str = "float32",
@@ -353,10 +355,15 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             if continuing
             else self._new_network(X, output_size, weights)
         )
+        optimizer = resolve_optimizer(name, self.optimizer)
         if self.learning_rate == "auto":
-            self.learning_rate_ = auto_learning_rate(cell)
+            self.learning_rate_ = auto_learning_rate(cell, optimizer)
         else:
             self.learning_rate_ = self.learning_rate
+        if self.weight_decay == "auto":
+            self.weight_decay_ = auto_weight_decay(optimizer)
+        else:
+            self.weight_decay_ = self.weight_decay
         n_train = training_rows(name, self.validation_fraction, len(X), early_stopping=self.early_stopping)
         if self.early_stopping:
             check_validation_weights(name, weights, n_train)
@@ -372,11 +379,12 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             criterion=criterion,
             # Weighted losses are reduced by the net, sample by sample (or step by step).
             criterion_params={**criterion_params, **({} if weights is None else {"reduction": "none"})},
-            optimizer=resolve_optimizer(name, self.optimizer),
+            optimizer=optimizer,
+            optimizer_params=optimizer_settings(self.optimizer),
             learning_rate=self.learning_rate_,
             # partial_fit trains one epoch per call, with no end to schedule towards.
             learning_rate_schedule="constant" if incremental else self.learning_rate_schedule,
-            weight_decay=self.weight_decay,
+            weight_decay=self.weight_decay_,
             clip_grad_norm=self.clip_grad_norm,
             max_epochs=1 if incremental else self.max_epochs_,
             batch_size=self.batch_size_,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 
+import torch
+
 __all__ = [
     "auto_batch_size",
     "auto_learning_rate",
@@ -15,6 +17,7 @@ __all__ = [
     "auto_num_layers",
     "auto_output",
     "auto_patch_size",
+    "auto_weight_decay",
 ]
 
 # Recurrence length the "auto" patch size aims at, per cell: sequences
@@ -33,6 +36,22 @@ MIN_UPDATES = 2000
 # generalise better at 0.01; the Elman network and IndRNN have no gate to
 # absorb a large update, and at 0.01 their training stalls on some data sets.
 LEARNING_RATES = {"lstm": 0.01, "gru": 0.01, "rnn": 0.003, "rnn_relu": 0.003, "indrnn": 0.003}
+# The rates above are for Adam and its kin, whose steps are about the rate
+# whatever the gradient's size. SGD's steps are the rate times the gradient,
+# which clipping keeps at norm 1 or below, so SGD takes ten times the rate.
+# Measured on digits read row by row (raw pixels, seed 0) with Nesterov
+# momentum 0.9: the LSTM scored 0.887, 0.937 and 0.954 at rates of 0.01,
+# 0.03 and 0.1, the Elman network 0.936, 0.971 and 0.969 at 0.003, 0.01 and
+# 0.03 (plain SGD at 0.01: 0.64).
+SGD_RATE_FACTOR = 10
+# Weight decay with AdamW, which shrinks the weights apart from the
+# gradient's scaling (decoupled): 0.2 added about half a point on digits.
+# The other optimizers add weight decay to the gradient as an L2 penalty,
+# which Adam and RMSprop then divide by the gradient's running size, so the
+# same number is far stronger there: at 0.2 the LSTM scored 0.37 (Adam), 0.31
+# (RMSprop) and 0.27 (plain SGD) on raw digits, against 0.957 and 0.960 for
+# Adam and RMSprop without (seed 0). They get none, as torch's own default.
+DECOUPLED_WEIGHT_DECAY = 0.2
 # Stacked layers per cell. An IndRNN unit only sees its own past, so units
 # exchange information only from one layer to the next (Li et al. 2018 stack
 # several); the Elman network also gains from a second layer, the gated cells
@@ -85,9 +104,18 @@ def auto_output(cell: str) -> str:
     return POOLED_OUTPUT.get(cell, "last")
 
 
-def auto_learning_rate(cell: str) -> float:
-    """The peak learning rate of ``cell`` (see ``LEARNING_RATES``)."""
-    return LEARNING_RATES[cell]
+def auto_learning_rate(cell: str, optimizer: type[torch.optim.Optimizer]) -> float:
+    """The peak learning rate of ``cell`` trained by ``optimizer`` (see ``LEARNING_RATES``)."""
+    factor = SGD_RATE_FACTOR if issubclass(optimizer, torch.optim.SGD) else 1
+    return LEARNING_RATES[cell] * factor
+
+
+def auto_weight_decay(optimizer: type[torch.optim.Optimizer]) -> float:
+    """Weight decay for ``optimizer``: decoupled with AdamW, none with the others.
+
+    See ``DECOUPLED_WEIGHT_DECAY``.
+    """
+    return DECOUPLED_WEIGHT_DECAY if issubclass(optimizer, torch.optim.AdamW) else 0.0
 
 
 def auto_num_layers(cell: str) -> int:

@@ -146,7 +146,8 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
     learning_rate : float or "auto", default="auto"
         Peak learning rate of the optimizer. "auto": 0.01 for the gated
         cells (LSTM, GRU), 0.003 for the Elman network and IndRNN, which
-        have no gate to absorb a large update.
+        have no gate to absorb a large update; ten times these with SGD,
+        whose steps scale with the (clipped) gradient where Adam's do not.
 
     learning_rate_schedule : {"cosine", "one_cycle", "plateau", "constant"}, default="cosine"
         How the learning rate changes during training. "cosine": a linear
@@ -157,12 +158,19 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         improved for 5 epochs. "constant": ``learning_rate`` throughout.
 
     optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, default="adamw"
-        Optimizer. A class (for instance ``torch.optim.NAdam``) is built with
-        ``lr=learning_rate`` and ``weight_decay=weight_decay``.
+        Optimizer. "sgd" has Nesterov momentum 0.9, as scikit-learn's
+        ``MLPClassifier(solver="sgd")``. A class (for instance
+        ``torch.optim.NAdam``, or ``torch.optim.SGD`` for SGD without
+        momentum) is built with ``lr=learning_rate``,
+        ``weight_decay=weight_decay`` and its own defaults otherwise.
 
-    weight_decay : float, default=0.2
-        Weight decay: decoupled from the gradient for "adamw" (the default),
-        an L2 penalty added to the gradient for the other optimizers.
+    weight_decay : float or "auto", default="auto"
+        Weight decay: decoupled from the gradient with AdamW, an L2 penalty
+        added to the gradient with the other optimizers, where Adam and
+        RMSprop then divide it by the gradient's running size, so the same
+        number is far stronger. "auto": 0.2 with AdamW (the default
+        optimizer), 0 with the others (at 0.2, Adam, RMSprop and SGD left
+        the LSTM near chance on digits).
 
     clip_grad_norm : float or None, default=1.0
         Maximum norm of the gradient of all parameters together; larger
@@ -305,6 +313,9 @@ SHARED_ATTRIBUTES = """n_features_in_ : int
 
     learning_rate_ : float
         Peak learning rate, as resolved from ``learning_rate``.
+
+    weight_decay_ : float
+        Weight decay, as resolved from ``weight_decay``.
 
     n_iter_ : int
         Number of epochs run (fewer than ``max_epochs_`` after early stopping).

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sk_rnn import GRUClassifier, LSTMRegressor, RNNClassifier
+from sk_rnn import GRUClassifier, LSTMClassifier, LSTMRegressor, RNNClassifier
 from sk_rnn._defaults import auto_batch_size, auto_max_epochs, auto_patch_size
 
 
@@ -83,6 +83,30 @@ def test_fitted_attributes_record_what_auto_chose():
     explicit = GRUClassifier(hidden_size=8, max_epochs=2, patch_size=1, input_scaling="global").fit(X, y)
     assert explicit.patch_size_ == 1 and explicit.input_scaling_ == "global"
     assert explicit.net_.module_.rnn.input_size == 1
+
+
+@pytest.mark.parametrize(
+    ("optimizer", "weight_decay", "learning_rate", "momentum"),
+    [
+        ("adamw", 0.2, 0.01, None),
+        ("adam", 0.0, 0.01, None),
+        ("rmsprop", 0.0, 0.01, 0),
+        ("sgd", 0.0, 0.1, 0.9),
+    ],
+)
+def test_every_named_optimizer_learns_with_its_auto_settings(
+    digits_sequences, optimizer, weight_decay, learning_rate, momentum
+):
+    # AdamW's weight decay of 0.2, added to the gradient by the others as an
+    # L2 penalty, left each of them near chance (0.22-0.36 here).
+    X_train, y_train, X_test, y_test = digits_sequences
+    model = LSTMClassifier(
+        optimizer=optimizer, hidden_size=32, bidirectional=False, max_epochs=15, random_state=0
+    ).fit(X_train, y_train)
+    assert model.weight_decay_ == weight_decay and model.learning_rate_ == learning_rate
+    settings = model.net_.optimizer_.param_groups[0]
+    assert settings["weight_decay"] == weight_decay and settings.get("momentum") == momentum
+    assert model.score(X_test, y_test) > 0.85
 
 
 def test_per_step_outputs_and_token_ids_read_one_step_at_a_time():
