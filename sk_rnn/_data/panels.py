@@ -63,12 +63,15 @@ def raise_on_missing_periods(
     )
 
 
-def series_positions(name: str, index: pd.MultiIndex) -> list[np.ndarray]:
+def series_positions(name: str, index: pd.MultiIndex, *, warn: bool = True) -> list[np.ndarray]:
     """Row positions of each series of a (series, time) index, each in time order.
 
     The rows themselves may come in any order (sorted by time first, say):
     the transformers of a panel compute each series on its own and write the
     result back to the rows it came from, so their output stays row-aligned.
+    ``warn=False`` leaves out the warning of :func:`check_level_order` (a
+    transformer warns at ``fit``, not again at ``transform``); what it
+    refuses is refused either way.
     """
     if index.has_duplicates:
         duplicate = ", ".join(str(level) for level in index[index.duplicated()][0])
@@ -76,7 +79,7 @@ def series_positions(name: str, index: pd.MultiIndex) -> list[np.ndarray]:
             f"{name} got the (series, time) pair ({duplicate}) twice; each series may have one row "
             "per time. Aggregate duplicates first (for instance frame.groupby(level=[0, 1]).mean())."
         )
-    check_level_order(name, index)
+    check_level_order(name, index, warn=warn)
     series_codes = pd.factorize(index.get_level_values(0))[0]
     time_ranks = pd.factorize(index.get_level_values(1), sort=True)[0]
     order = np.lexsort((time_ranks, series_codes))

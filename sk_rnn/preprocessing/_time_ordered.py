@@ -73,7 +73,8 @@ class TimeOrderedTransformer(TransformerMixin, BaseEstimator):
         if not has_panel_index(X):
             return transform_one(values)
         result = None
-        for positions in series_positions(type(self).__name__, X.index):
+        # Warned about at fit (_series_lengths), not again at every transform.
+        for positions in series_positions(type(self).__name__, X.index, warn=False):
             part = transform_one(values[positions])
             if result is None:
                 result = np.empty((len(values), *part.shape[1:]), dtype=part.dtype)
