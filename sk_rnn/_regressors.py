@@ -216,7 +216,9 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
         its y, as ``fit`` would; later calls each train one more epoch with the
         same optimizer (its moments kept), at a constant ``learning_rate_`` (no
         schedule: there is no last epoch to decay towards), and keep the first
-        call's target scaling. After ``fit``, the first ``partial_fit``
+        call's target scaling. A ``learning_rate`` or ``weight_decay`` changed
+        with ``set_params`` between calls applies from the next call on;
+        another ``optimizer`` is refused. After ``fit``, the first ``partial_fit``
         continues from the fitted weights with a new optimizer.
         ``early_stopping`` is not supported.
 

@@ -89,6 +89,19 @@ def test_partial_fit_refuses_what_the_first_call_did_not_allow():
     with pytest.raises(ValueError, match=r"precision='float32', but precision is now 'float64'.*call fit"):
         model.partial_fit(X, y)
     assert model.n_iter_ == 1
+    model.set_params(precision="float32", optimizer="sgd")
+    with pytest.raises(ValueError, match=r"trained by AdamW, but optimizer now gives SGD.*call fit"):
+        model.partial_fit(X, y)
+    assert model.n_iter_ == 1 and model.learning_rate_ == 0.01 and model.weight_decay_ == 0.2
+
+
+def test_partial_fit_applies_a_learning_rate_or_weight_decay_changed_between_calls():
+    # A schedule of the user's own: what learning_rate_ and weight_decay_ say is what trains.
+    model = LSTMClassifier(**SMALL).partial_fit(X, y, classes=[0, 1])
+    model.set_params(learning_rate=0.001, weight_decay=0.05).partial_fit(X, y)
+    settings = model.net_.optimizer_.param_groups[0]
+    assert model.learning_rate_ == settings["lr"] == 0.001
+    assert model.weight_decay_ == settings["weight_decay"] == 0.05
 
 
 def test_partial_fit_after_fit_continues_from_the_fitted_weights():

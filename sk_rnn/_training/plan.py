@@ -173,6 +173,20 @@ def train_one_more_epoch(net: SequenceNet, plan: TrainingPlan, data: ArrayBatche
             f"precision={net.precision!r}, but precision is now {plan.precision!r}. Set it back, or "
             "call fit to train a new network."
         )
+    if type(net.optimizer_) is not plan.optimizer:
+        # Its moments mean nothing to another optimizer.
+        raise ValueError(
+            f"{plan.estimator_name}.partial_fit continues a network trained by "
+            f"{type(net.optimizer_).__name__}, but optimizer now gives {plan.optimizer.__name__}. "
+            "Set it back, or call fit to train a new network."
+        )
+    # A learning rate or weight decay changed between calls (a schedule of the
+    # user's own) applies from this epoch on, as learning_rate_ and
+    # weight_decay_ say.
+    net.lr = plan.learning_rate
+    for group in net.optimizer_.param_groups:
+        group["lr"] = plan.learning_rate
+        group["weight_decay"] = plan.weight_decay
     net.shuffle_seed = plan.seed
     net.precision = plan.precision
     with seeded_torch(plan.seed, plan.device), network_numerics():
