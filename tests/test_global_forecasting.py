@@ -350,11 +350,16 @@ def test_a_panel_with_its_times_first_is_refused_with_the_swap():
     )
     with pytest.warns(UserWarning, match=r"first level holds times and whose second holds numbers"):
         lead_target(numbered.stack())
-    # A transformer warns at fit, once, not again as it transforms.
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        Differencer().fit_transform(numbered.stack().to_frame("value"))
-    assert sum("first level holds times" in str(warning.message) for warning in caught) == 1
+    # A transformer warns once in fit_transform, and at transform for a panel fit did not see.
+    time_first = numbered.stack().to_frame("value")
+    for fitted in (None, panel):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            if fitted is None:
+                Differencer().fit_transform(time_first)
+            else:
+                Differencer().fit(fitted).transform(time_first)
+        assert sum("first level holds times" in str(warning.message) for warning in caught) == 1
 
 
 def test_absent_periods_are_refused_rather_than_read_as_consecutive():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,9 @@ from .._data.panels import (
 )
 
 __all__ = ["TimeOrderedTransformer", "check_time_index", "raise_on_gaps"]
+
+# True while fit_transform transforms what its fit has just warned about.
+_WARNED_AT_FIT: ContextVar[bool] = ContextVar("warned_at_fit", default=False)
 
 
 def check_time_index(name: str, X: Any) -> None:
@@ -73,13 +77,38 @@ class TimeOrderedTransformer(TransformerMixin, BaseEstimator):
         if not has_panel_index(X):
             return transform_one(values)
         result = None
-        # Warned about at fit (_series_lengths), not again at every transform.
-        for positions in series_positions(type(self).__name__, X.index, warn=False):
+        # A time-first panel is warned about at fit (_series_lengths) and at
+        # transform, but once only in fit_transform.
+        warn = not _WARNED_AT_FIT.get()
+        for positions in series_positions(type(self).__name__, X.index, warn=warn):
             part = transform_one(values[positions])
             if result is None:
                 result = np.empty((len(values), *part.shape[1:]), dtype=part.dtype)
             result[positions] = part
         return result
+
+    def fit_transform(self, X: Any, y: Any = None, **fit_params: Any) -> Any:
+        """Fit to X, then transform it: the same as ``fit(X).transform(X)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_timesteps, n_features) or panel DataFrame
+            Time-ordered table (or panel).
+        y : None
+            Ignored.
+        **fit_params : dict
+            Passed to ``fit``.
+
+        Returns
+        -------
+        X_new : ndarray or DataFrame
+            What ``transform`` returns.
+        """
+        token = _WARNED_AT_FIT.set(True)
+        try:
+            return super().fit_transform(X, y, **fit_params)
+        finally:
+            _WARNED_AT_FIT.reset(token)
 
     def _validated(self, X: Any, *, reset: bool) -> np.ndarray:
         name = type(self).__name__
