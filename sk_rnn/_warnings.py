@@ -24,9 +24,9 @@ __all__ = ["warn_at_user_code"]
 
 # Between the user's call and a warning: sk_rnn, scikit-learn (Pipeline,
 # searches, _fit_context, set_output's wrappers), joblib (the searches'
-# Parallel, run in this process when n_jobs=None), skorch (training) and
-# torch (module calls, autograd functions).
-_LIBRARIES = ("sk_rnn", "sklearn", "skorch", "torch", "joblib")
+# Parallel, run in this process when n_jobs=None), skorch (training), torch
+# (module calls, autograd functions) and pandas (series.pipe(lead_target)).
+_LIBRARIES = ("sk_rnn", "sklearn", "skorch", "torch", "joblib", "pandas")
 # Standard-library wrappers around library calls: contextlib's decorating
 # context managers and functools' dispatchers add frames of their own.
 _WRAPPER_FILES = frozenset({contextlib.__file__, functools.__file__})
@@ -50,9 +50,10 @@ def _library_directories() -> tuple[str, ...]:
 def warn_at_user_code(message: str, category: type[Warning]) -> None:
     """``warnings.warn(message, category)``, attributed to the first caller outside the libraries.
 
-    That caller is the user's code. When every frame belongs to the libraries
-    (a command-line run, a worker thread or process of a parallel search), the
-    outermost frame is named: there is no line of the user's to name.
+    That caller is the user's code. Where the user's code is not on the stack
+    (a worker thread or process of a parallel search, a command-line run),
+    the first frame outside the libraries is named: a line of the standard
+    library's pools or of runpy, since there is no line of the user's to name.
     """
     directories = _library_directories()
     frame = sys._getframe(1)  # who called this function
