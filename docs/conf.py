@@ -25,7 +25,13 @@ numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 templates_path = ["_templates"]
 # Parts of defaults.rst, included there rather than built as pages.
-exclude_patterns = ["_build", "learning_table.rst", "learning_shortfalls.rst", "learning_timing.rst", "optimizer_table.rst"]
+exclude_patterns = [
+    "_build",
+    "learning_table.rst",
+    "learning_shortfalls.rst",
+    "learning_timing.rst",
+    "optimizer_table.rst",
+]
 html_theme = "alabaster"
 # The build works offline; the docstrings inherited from scikit-learn (score)
 # point to labels of scikit-learn's own documentation.
