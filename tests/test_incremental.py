@@ -1,11 +1,14 @@
 """warm_start, partial_fit, tol and the ConvergenceWarning, with MLPClassifier's meanings."""
 
+import pickle
 import warnings
 
 import numpy as np
 import pytest
+import torch
 from sklearn.exceptions import ConvergenceWarning
 
+import sk_rnn
 from sk_rnn import GRURegressor, LSTMClassifier, RNNClassifier
 
 RNG = np.random.RandomState(0)
@@ -93,6 +96,27 @@ def test_partial_fit_refuses_what_the_first_call_did_not_allow():
     with pytest.raises(ValueError, match=r"trained by AdamW, but optimizer now gives SGD.*call fit"):
         model.partial_fit(X, y)
     assert model.n_iter_ == 1 and model.learning_rate_ == 0.01 and model.weight_decay_ == 0.2
+
+
+@pytest.mark.parametrize(
+    ("first", "then"), [("sgd", torch.optim.SGD), (torch.optim.SGD, "sgd")], ids=["sgd-then-SGD", "SGD-then-sgd"]
+)
+def test_partial_fit_refuses_the_same_optimizer_class_with_other_momentum(first, then, tmp_path):
+    # "sgd" is SGD with Nesterov momentum 0.9, the class alone plain SGD: one
+    # class, but the momentum buffers of one mean nothing to the other.
+    model = LSTMClassifier(optimizer=first, **SMALL).partial_fit(X, y, classes=[0, 1])
+    model.set_params(optimizer=then)
+    with pytest.raises(ValueError, match=r"trained by SGD with .*but optimizer now gives .*call fit"):
+        model.partial_fit(X, y)
+    assert model.n_iter_ == 1
+    # The settings it was trained with travel with a saved model.
+    sk_rnn.save(model.set_params(optimizer=first), tmp_path / "model.skrnn")
+    restored = pickle.loads(pickle.dumps(sk_rnn.load(tmp_path / "model.skrnn")))
+    restored.partial_fit(X, y)
+    assert restored.n_iter_ == 2
+    restored.set_params(optimizer=then)
+    with pytest.raises(ValueError, match=r"trained by SGD with"):
+        restored.partial_fit(X, y)
 
 
 def test_partial_fit_applies_a_learning_rate_or_weight_decay_changed_between_calls():

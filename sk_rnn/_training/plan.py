@@ -180,6 +180,21 @@ def train_one_more_epoch(net: SequenceNet, plan: TrainingPlan, data: ArrayBatche
             f"{type(net.optimizer_).__name__}, but optimizer now gives {plan.optimizer.__name__}. "
             "Set it back, or call fit to train a new network."
         )
+    # The settings the optimizer was built with, beside its class: "sgd"
+    # (momentum 0.9, Nesterov) and the class torch.optim.SGD (no momentum)
+    # are one class, but the momentum buffers of one mean nothing to the other.
+    trained_with = {
+        key.removeprefix("optimizer__"): value
+        for key, value in vars(net).items()
+        if key.startswith("optimizer__") and key != "optimizer__weight_decay"
+    }
+    if trained_with != plan.optimizer_params:
+        raise ValueError(
+            f"{plan.estimator_name}.partial_fit continues a network trained by "
+            f"{type(net.optimizer_).__name__} with {trained_with or 'its own defaults'}, but optimizer now "
+            f"gives {plan.optimizer_params or 'its own defaults'}. Set it back, or call fit to train a "
+            "new network."
+        )
     # A learning rate or weight decay changed between calls (a schedule of the
     # user's own) applies from this epoch on, as learning_rate_ and
     # weight_decay_ say.
