@@ -11,10 +11,11 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._compat import HasMethods, Interval, validate_params
 from .._data.panels import has_panel_index
+from .._data.times import future_times
 from ._columns import column_position
 from ._conformal import conformal_rank, forecast_with_intervals
 from ._panel_direct import direct_predictions, panel_direct_forecast
-from ._recursive import _as_table, _future_index
+from ._recursive import _as_table
 
 __all__ = ["direct_forecast"]
 
@@ -114,7 +115,7 @@ def direct_forecast(
     horizon = prediction.shape[1]
     forecast = prediction[-1]
     is_frame = isinstance(table, pd.DataFrame)
-    index = _future_index(table.index, horizon) if is_frame else None
+    index = future_times(table.index, horizon) if is_frame else None
     position = column_position("direct_forecast", column, table, table.shape[1], what="the history")
     half_widths = None
     if coverage is not None:

@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 
 from .._data.panels import series_positions
+from .._data.times import next_integer_times
 from ._conformal import conformal_rank, forecast_with_intervals
 
 __all__ = [
     "check_row_aligned",
     "future_index",
-    "next_integer_times",
     "panel_recursive_forecast",
     "pooled_half_widths",
 ]
@@ -50,18 +50,6 @@ def _next_times(times: pd.Index, horizon: int, freq: str | None = None) -> pd.In
         if len(times) == 1:  # a single time: the next ones by 1
             return pd.Index(times[-1] + np.arange(1, horizon + 1))
         return next_integer_times(times, horizon)
-    return None
-
-
-def next_integer_times(times: pd.Index, horizon: int) -> pd.Index | None:
-    """The ``horizon`` integer times after evenly spaced ones (years, say), else None.
-
-    Unevenly spaced integers (a filtered default index, ``[0, ..., 5, 9]``)
-    tell no future times. ``times`` holds two or more.
-    """
-    steps = np.unique(np.diff(times.to_numpy()))
-    if len(steps) == 1 and steps[0] > 0:
-        return pd.Index(times[-1] + steps[0] * np.arange(1, horizon + 1), name=times.name)
     return None
 
 

@@ -12,10 +12,11 @@ from sklearn.utils.validation import check_is_fitted
 from .._compat import HasMethods, Interval, validate_params
 from .._data.non_finite import raise_on_non_finite
 from .._data.panels import has_panel_index
+from .._data.times import future_times
 from ..preprocessing._time_ordered import check_time_index
 from ._columns import column_position
 from ._conformal import conformal_rank, forecast_with_intervals
-from ._panel_recursive import next_integer_times, panel_recursive_forecast
+from ._panel_recursive import panel_recursive_forecast
 
 __all__ = ["recursive_forecast"]
 
@@ -34,26 +35,6 @@ def _as_table(history: Any) -> pd.DataFrame | np.ndarray:
             f"got shape {values.shape}."
         )
     return values
-
-
-def _future_index(index: pd.Index, horizon: int) -> pd.Index | None:
-    """The ``horizon`` times after a time index, or None when they cannot be told.
-
-    Told for a PeriodIndex, a DatetimeIndex with a frequency, a RangeIndex,
-    and integer times of one step.
-    """
-    if isinstance(index, pd.PeriodIndex):
-        return pd.period_range(index[-1] + 1, periods=horizon, freq=index.freq)
-    if isinstance(index, pd.DatetimeIndex):
-        freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
-        if freq is None:
-            return None
-        return pd.date_range(index[-1], periods=horizon + 1, freq=freq)[1:]
-    if isinstance(index, pd.RangeIndex):
-        return pd.RangeIndex(index[-1] + index.step, index[-1] + index.step * (horizon + 1), index.step)
-    if pd.api.types.is_integer_dtype(index) and len(index) > 1:
-        return next_integer_times(index, horizon)
-    return None
 
 
 def _next_value(estimator: Any, table: pd.DataFrame | np.ndarray, context: int | None) -> float:
@@ -200,13 +181,13 @@ def recursive_forecast(
     is_frame = isinstance(table, pd.DataFrame)
     position = column_position("recursive_forecast", column, table, table.shape[1], what="the history")
     future_rows = _future_rows(table, horizon, future, position)
-    index = _future_index(table.index, horizon) if is_frame else None
+    index = future_times(table.index, horizon) if is_frame else None
     row_index = index
     if is_frame and index is None:
         # Times that cannot be extended: number the rows instead, so that the
         # appended rows still get an index of the same kind.
         table = table.reset_index(drop=True)
-        row_index = _future_index(table.index, horizon)
+        row_index = future_times(table.index, horizon)
     forecasts = _forecast_path(estimator, table, future_rows, position, row_index, context)
     half_widths = None
     if coverage is not None:

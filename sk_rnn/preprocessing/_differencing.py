@@ -11,7 +11,6 @@ from sklearn.base import OneToOneFeatureMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, _fit_context
-from .._data.panels import has_panel_index
 from ._time_ordered import TimeOrderedTransformer
 
 __all__ = ["Differencer"]
@@ -29,12 +28,17 @@ class Differencer(OneToOneFeatureMixin, TimeOrderedTransformer):
 
     The first ``lag`` rows have no earlier row to subtract: they are set to
     ``fill_value`` (0, "no change", by default), so every row keeps a value and
-    the table stays aligned with ``y``.
+    the table stays aligned with ``y``. Rows that continue the fitted series
+    (a DataFrame whose time index starts right after the last time seen in
+    ``fit``: a validation fold of ``TimeSeriesSplit``, a test period) subtract
+    the fitted series' last rows instead, as inside the whole series.
 
-    A panel of many series (a DataFrame indexed by (series, time)) is
-    differenced within each series, the first ``lag`` rows of each set to
-    ``fill_value``, and comes back as a DataFrame with the panel's index, so
-    that the steps after it still see the series apart.
+    A DataFrame comes back as a DataFrame with its index and columns, so that
+    the steps after it still know the times (see
+    :class:`SlidingWindowTransformer`). A panel of many series (a DataFrame
+    indexed by (series, time)) is differenced within each series, the first
+    ``lag`` rows of each set to ``fill_value``, so that the steps after it
+    still see the series apart.
 
     Parameters
     ----------
@@ -95,6 +99,7 @@ class Differencer(OneToOneFeatureMixin, TimeOrderedTransformer):
         """
         values = self._validated(X, reset=True)
         longest = max(self._series_lengths(X, values))
+        self._remember_series_ends(X, values)
         if longest <= self.lag:
             # Every row would be fill_value: the lag cannot have been meant for this series.
             raise ValueError(
@@ -108,6 +113,9 @@ class Differencer(OneToOneFeatureMixin, TimeOrderedTransformer):
             )
         return self
 
+    def _history_rows(self) -> int:
+        return self.lag
+
     def transform(self, X: Any) -> np.ndarray | pd.DataFrame:
         """Changes since ``lag`` rows earlier.
 
@@ -118,13 +126,15 @@ class Differencer(OneToOneFeatureMixin, TimeOrderedTransformer):
 
         Returns
         -------
-        changes : ndarray of shape (n_timesteps, n_features), or DataFrame for a panel
+        changes : ndarray of shape (n_timesteps, n_features), or DataFrame for a DataFrame
             ``fill_value`` in the first ``lag`` rows (of each series).
         """
         check_is_fitted(self)
         values = self._validated(X, reset=False)
         changes = self._by_series(X, values, self._changes)
-        if has_panel_index(X):
+        if isinstance(X, pd.DataFrame):
+            # The index tells the steps after it where each series starts and
+            # whether the rows continue the fitted series.
             return pd.DataFrame(changes, index=X.index, columns=X.columns)
         return changes
 

@@ -1,4 +1,4 @@
-"""What every transformer of a time-ordered table checks: sorted, unique times and no gaps."""
+"""What every transformer of a time-ordered table shares: checked times, series apart, continued history."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from .._data.panels import (
     raise_on_non_numeric_columns,
     series_positions,
 )
+from .._data.times import future_times
 
 __all__ = ["TimeOrderedTransformer", "check_time_index", "raise_on_gaps"]
 
@@ -65,23 +66,63 @@ class TimeOrderedTransformer(TransformerMixin, BaseEstimator):
     next, and the output keeps the panel's rows in their order.
     """
 
+    def _history_rows(self) -> int:
+        """How many rows before its own a row's output reads (0: none)."""
+        return 0
+
     def _series_lengths(self, X: Any, values: np.ndarray) -> list[int]:
         if has_panel_index(X):
             return [len(positions) for positions in series_positions(type(self).__name__, X.index)]
         return [len(values)]
 
+    def _remember_series_ends(self, X: Any, values: np.ndarray) -> None:
+        """At fit: the last rows of each series, with the time that would follow them.
+
+        A transform whose series starts at exactly that time continues the
+        fitted one, as the validation fold of ``TimeSeriesSplit`` or the test
+        part of a time-ordered split does: its first rows then read these rows
+        as their history instead of padding, so that they are transformed as
+        they would be inside the whole series, and a cross-validated score is
+        the error of the model, not of its first windows cut short. Times are
+        kept as text, which the safe save format holds.
+        """
+        ends: dict[str, tuple[str, np.ndarray]] = {}
+        n_rows = self._history_rows()
+        if n_rows and isinstance(getattr(X, "index", None), pd.Index):
+            for key, times, positions in _series_of(type(self).__name__, X, warn=False):
+                following = future_times(times, 1)
+                if following is not None:
+                    ends[key] = (str(following[0]), values[positions[-n_rows:]].copy())
+        self._series_ends = ends
+
+    def _history_before(self, key: str, times: pd.Index | None, dtype: np.dtype) -> np.ndarray | None:
+        """The fitted series' last rows, when ``times`` start right after them; else None."""
+        # Models saved before the history was kept have no _series_ends.
+        end = getattr(self, "_series_ends", {}).get(key)
+        if end is None or times is None or len(times) == 0 or str(times[0]) != end[0]:
+            return None
+        return end[1].astype(dtype, copy=False)
+
     def _by_series(
         self, X: Any, values: np.ndarray, transform_one: Callable[[np.ndarray], np.ndarray]
     ) -> np.ndarray:
         """``transform_one`` applied to each series of X (one, unless X is a panel), row-aligned."""
+
+        def continued(part: np.ndarray, key: str, times: pd.Index | None) -> np.ndarray:
+            history = self._history_before(key, times, part.dtype)
+            if history is None:
+                return transform_one(part)
+            return transform_one(np.concatenate([history, part]))[len(history) :]
+
         if not has_panel_index(X):
-            return transform_one(values)
+            index = getattr(X, "index", None)
+            return continued(values, "", index if isinstance(index, pd.Index) else None)
         result = None
         # A time-first panel is warned about at fit (_series_lengths) and at
         # transform, but once only in fit_transform.
         warn = not _WARNED_AT_FIT.get()
-        for positions in series_positions(type(self).__name__, X.index, warn=warn):
-            part = transform_one(values[positions])
+        for key, times, positions in _series_of(type(self).__name__, X, warn=warn):
+            part = continued(values[positions], key, times)
             if result is None:
                 result = np.empty((len(values), *part.shape[1:]), dtype=part.dtype)
             result[positions] = part
@@ -123,3 +164,17 @@ class TimeOrderedTransformer(TransformerMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
+
+
+def _series_of(name: str, X: Any, *, warn: bool) -> list[tuple[str, pd.Index, np.ndarray]]:
+    """``(key, times, row positions)`` of each series of a pandas X, the positions in time order.
+
+    A panel's series are keyed by their label as text, a single series by "".
+    """
+    if not has_panel_index(X):
+        return [("", X.index, np.arange(len(X)))]
+    labels, times = X.index.get_level_values(0), X.index.get_level_values(1)
+    return [
+        (str(labels[positions[0]]), times[positions], positions)
+        for positions in series_positions(name, X.index, warn=warn)
+    ]

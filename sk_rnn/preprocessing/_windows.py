@@ -3,7 +3,9 @@
 A transformer may change neither ``y`` nor the number of rows. So row ``t`` of
 the output is the window of ``window_size`` steps that *ends* at ``t``; the
 first rows, which lack history, are padded with leading all-NaN steps, which
-every sk_rnn estimator reads as padding. A target aligned to the rows (the
+every sk_rnn estimator reads as padding, unless they continue the fitted
+series (their times start right after its last), when its last rows are
+their history. A target aligned to the rows (the
 value one or ``h`` steps ahead, see :func:`lead_target`) then composes with
 ``TimeSeriesSplit``, scalers before the window step, and grid searches.
 """
@@ -58,6 +60,16 @@ class SlidingWindowTransformer(TimeOrderedTransformer):
         this many steps; ``transform`` takes any length (a short history reads
         like the first rows of a series: padded at the front).
 
+    Rows that continue the fitted series get its last rows as history
+    instead of padding: a DataFrame whose time index (a PeriodIndex, a
+    DatetimeIndex with a regular frequency, a RangeIndex or evenly spaced
+    integers) starts at the time right after the last one seen in ``fit``,
+    as ``TimeSeriesSplit``'s validation folds and the test part of a
+    time-ordered split do. Their windows are then those of the whole series,
+    so a cross-validated score is not lowered by windows cut short at the
+    start of every fold. In a panel each series continues its own end.
+    Arrays, which carry no times, and rows after a gap are padded.
+
     Attributes
     ----------
     n_features_in_ : int
@@ -97,6 +109,15 @@ class SlidingWindowTransformer(TimeOrderedTransformer):
            [nan, 10.],
            [10., 20.],
            [20., 30.]])
+
+    The rows after the fitted ones (a validation fold, a test period) read the
+    fitted series' last rows as their history:
+
+    >>> years = pd.DataFrame({"sales": [1.0, 2.0, 3.0, 4.0, 5.0]}, index=[2001, 2002, 2003, 2004, 2005])
+    >>> windows = SlidingWindowTransformer(window_size=3).fit(years.iloc[:3])
+    >>> windows.transform(years.iloc[3:])[:, :, 0]
+    array([[2., 3., 4.],
+           [3., 4., 5.]])
     """
 
     _parameter_constraints: ClassVar[dict] = {
@@ -123,6 +144,7 @@ class SlidingWindowTransformer(TimeOrderedTransformer):
         """
         series = self._validated(X, reset=True)
         longest = max(self._series_lengths(X, series))
+        self._remember_series_ends(X, series)
         if longest < self.window_size:
             # No training row would hold a complete window: the window size
             # cannot have been meant for this series.
@@ -132,6 +154,9 @@ class SlidingWindowTransformer(TimeOrderedTransformer):
                 f"at most {longest}, or a longer series."
             )
         return self
+
+    def _history_rows(self) -> int:
+        return self.window_size - 1
 
     def transform(self, X: Any) -> np.ndarray:
         """Windows ending at every row.
@@ -144,8 +169,9 @@ class SlidingWindowTransformer(TimeOrderedTransformer):
         Returns
         -------
         windows : ndarray of shape (n_timesteps, window_size, n_features)
-            Leading all-NaN steps in the first rows of each series. A
-            read-only view for one series, a copy for a panel.
+            Leading all-NaN steps in the first rows of each series that
+            does not continue the fitted one. A read-only view for one
+            series, a copy for a panel.
         """
         check_is_fitted(self)
         series = self._validated(X, reset=False)
