@@ -99,7 +99,9 @@ def test_partial_fit_refuses_what_the_first_call_did_not_allow():
 
 
 @pytest.mark.parametrize(
-    ("first", "then"), [("sgd", torch.optim.SGD), (torch.optim.SGD, "sgd")], ids=["sgd-then-SGD", "SGD-then-sgd"]
+    ("first", "then"),
+    [("sgd", torch.optim.SGD), (torch.optim.SGD, "sgd")],
+    ids=["sgd-then-SGD", "SGD-then-sgd"],
 )
 def test_partial_fit_refuses_the_same_optimizer_class_with_other_momentum(first, then, tmp_path):
     # "sgd" is SGD with Nesterov momentum 0.9, the class alone plain SGD: one
