@@ -16,6 +16,7 @@ import dataclasses
 import importlib.util
 import math
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.compose import TransformedTargetRegressor
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import mean_absolute_error, root_mean_squared_error
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
@@ -260,6 +262,34 @@ class Result:
     cv_rmse: float = math.nan
     seconds: float = math.nan
     model: Any = None  # the fitted forecaster, for the forecast beyond the series
+    fits: int = 0
+    unconverged: int = 0  # fits that reached --max-epochs while still improving
+
+    def progress(self) -> str:
+        """What the progress line says once the search is done."""
+        line = f"{self.seconds:.0f} s, chose {self.detail}"
+        if self.unconverged:
+            line += f" ({self.unconverged} of {self.fits} fits stopped still improving; see --max-epochs)"
+        return line
+
+
+def _counting_convergence_warnings(fit: Callable[[], Any]) -> tuple[Any, int]:
+    """``fit()``, and how many ConvergenceWarnings it raised, counted rather than printed.
+
+    One warning per fit, interleaved with the progress lines, would bury the
+    leaderboard; the count goes on the progress line instead. Other warnings
+    are shown as usual.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        result = fit()
+    unconverged = 0
+    for warning in caught:
+        if issubclass(warning.category, ConvergenceWarning):
+            unconverged += 1
+        else:
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+    return result, unconverged
 
 
 def _search_cell(
@@ -275,7 +305,9 @@ def _search_cell(
         scoring="neg_root_mean_squared_error",
     )
     start = time.perf_counter()
-    search.fit(split.X.iloc[: split.n_train], split.y[: split.n_train])
+    _, unconverged = _counting_convergence_warnings(
+        lambda: search.fit(split.X.iloc[: split.n_train], split.y[: split.n_train])
+    )
     seconds = time.perf_counter() - start
     chosen = f"window {search.best_params_[_WINDOW_PARAMETER]}"
     if args.learning_rates:
@@ -287,6 +319,8 @@ def _search_cell(
         -search.best_score_,
         seconds,
         search.best_estimator_,
+        fits=search.n_splits_ * len(search.cv_results_["params"]) + 1,  # and the refit
+        unconverged=unconverged,
     )
 
 
@@ -347,7 +381,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             flush=True,
         )
         result = _search_cell(cell, spec, split, args, windows)
-        print(f"{result.seconds:.0f} s, chose {result.detail}", flush=True)
+        print(result.progress(), flush=True)
         results.append(result)
     naive = f"seasonal naive ({spec.season} steps)"
     baseline = baselines(spec, args.horizon)[naive].fit(

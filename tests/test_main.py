@@ -3,9 +3,11 @@
 import re
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 
 from sk_rnn._cli import main
 
@@ -25,8 +27,15 @@ def test_leaderboard_and_plot(tmp_path, capsys):
         "--output",
         str(plot),
     ]
-    assert main(arguments) == 0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert main(arguments) == 0
     out = capsys.readouterr().out
+    # Five epochs stop every fit early: counted on the progress line, not printed once per fit.
+    assert not [warning for warning in caught if issubclass(warning.category, ConvergenceWarning)]
+    assert re.search(
+        r"\d+ s, chose window 12 \([123] of 3 fits stopped still improving; see --max-epochs\)", out
+    )
     assert "airline: 144 steps from 1949-01 to 1960-12; forecasting 1 step(s) ahead." in out
     assert "testing on the last 29 (1958-08 to 1960-12)" in out
     assert "[1/1] IndRNN: 1 window size(s) x 2 folds, 5 epochs per fit ..." in out
