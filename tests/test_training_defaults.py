@@ -38,6 +38,17 @@ def test_one_cycle_rises_to_the_learning_rate_and_falls_far_below_it():
     assert lrs[0] < 0.001 and max(lrs) == pytest.approx(0.01, rel=1e-3) and lrs[-1] < 1e-5
 
 
+def test_the_history_records_the_rate_of_each_epochs_last_update():
+    # A schedule stepped per batch moves the rate on after each update: the
+    # history holds the rate the last update used, not the next epoch's first.
+    X, y = noisy_sequences()
+    model = LSTMRegressor(hidden_size=8, max_epochs=4, batch_size=16, learning_rate=0.01, random_state=0)
+    model.fit(X, y)
+    last_used = [epoch["batches"][-1]["event_lr"] for epoch in model.history_]
+    assert model.history_[:, "lr"] == pytest.approx(last_used)
+    assert model.history_[0, "lr"] != pytest.approx(model.history_[1, "batches", 0, "event_lr"])
+
+
 def test_constant_schedule_keeps_the_learning_rate():
     X, y = noisy_sequences()
     model = LSTMRegressor(hidden_size=8, max_epochs=5, learning_rate_schedule="constant").fit(X, y)

@@ -66,10 +66,11 @@ class RecordLearningRate(Callback):
     :class:`~sk_rnn.inspection.TrainingCurveDisplay` draws it.
     """
 
-    def on_batch_end(self, net, training: bool = False, **kwargs) -> None:
-        # After every update, not at the epoch's end: a callback that stops
-        # training there (Ctrl-C in a user's callback) must not leave the
-        # epoch without its rate.
+    def on_batch_begin(self, net, training: bool = False, **kwargs) -> None:
+        # Before every update, not after it: a schedule stepped per batch
+        # moves the rate on at the batch's end, to the next update's. And not
+        # at the epoch's end: a callback that stops training there (Ctrl-C in
+        # a user's callback) must not leave the epoch without its rate.
         if training:
             net.history.record("lr", float(net.optimizer_.param_groups[0]["lr"]))
 
