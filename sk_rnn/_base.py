@@ -37,6 +37,7 @@ from ._defaults import (
     auto_weight_decay,
 )
 from ._training.batches import ArrayBatches, float_dtype
+from ._training.callbacks import check_schedule_callbacks
 from ._training.checkpoints import (
     fingerprint,
     has_unsaved_epochs,
@@ -325,6 +326,8 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
     ):
         """Train; ``continuing`` starts from the trained network, ``incremental`` runs one epoch."""
         name = type(self).__name__
+        if not incremental:  # partial_fit has no schedule (a constant rate) for a user's to clash with
+            check_schedule_callbacks(name, self.callbacks, self.learning_rate_schedule)
         # A partial_fit started with classes= encodes its labels with them too.
         keep = continuing or (incremental and hasattr(self, "classes_"))
         X = self._validated_sequences(X, reset=not continuing)

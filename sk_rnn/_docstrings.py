@@ -157,6 +157,10 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         first beta) between 0.95 and 0.85, plain SGD's included. "plateau": halve the rate when the
         training loss (the validation loss with ``early_stopping``) has not
         improved for 5 epochs. "constant": ``learning_rate`` throughout.
+        A skorch ``LRScheduler`` of your own in ``callbacks`` needs
+        "constant": it then sets the rate alone, starting from
+        ``learning_rate``. With another schedule ``fit`` refuses it, as both
+        would set the rate at once.
 
     optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, default="adamw"
         Optimizer. "sgd" has Nesterov momentum 0.9, as scikit-learn's
@@ -227,7 +231,8 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
 
     callbacks : list of skorch callbacks or (name, callback) tuples, default=None
         Extra skorch callbacks (``skorch.callbacks.EarlyStopping``,
-        ``LRScheduler``, ``Checkpoint``, ...). They are copied at ``fit``;
+        ``LRScheduler``, ``Checkpoint``, ...). An ``LRScheduler`` needs
+        ``learning_rate_schedule="constant"``. They are copied at ``fit``;
         the trained copies are in ``net_.callbacks_``. They see the inner
         network, whose outputs are a classifier's logits and a regressor's
         standardised targets: skorch's ``EpochScoring`` with a metric of

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from skorch.callbacks import LRScheduler
 
 from sk_rnn import GRUClassifier, LSTMClassifier, LSTMRegressor, RNNClassifier
 from sk_rnn._defaults import auto_batch_size, auto_max_epochs, auto_patch_size
@@ -47,6 +48,36 @@ def test_the_history_records_the_rate_of_each_epochs_last_update():
     last_used = [epoch["batches"][-1]["event_lr"] for epoch in model.history_]
     assert model.history_[:, "lr"] == pytest.approx(last_used)
     assert model.history_[0, "lr"] != pytest.approx(model.history_[1, "batches", 0, "event_lr"])
+
+
+def test_a_users_lr_scheduler_sets_the_rate_alone_with_the_constant_schedule():
+    X, y = noisy_sequences()
+    step = LRScheduler("StepLR", step_size=1, gamma=0.1)
+    model = LSTMRegressor(
+        hidden_size=8,
+        max_epochs=3,
+        batch_size=32,
+        learning_rate=0.01,
+        learning_rate_schedule="constant",
+        callbacks=[step],
+        random_state=0,
+    ).fit(X, y)
+    assert model.history_[:, "lr"] == pytest.approx([0.01, 0.001, 0.0001])
+
+
+@pytest.mark.parametrize("schedule", ["cosine", "one_cycle", "plateau"])
+def test_a_users_lr_scheduler_beside_a_built_in_schedule_is_refused(schedule):
+    # Both would set the rate at every update; the rate used would be neither's.
+    X, y = noisy_sequences(n=16)
+    callbacks = [("steps", LRScheduler("StepLR", step_size=1, gamma=0.1))]
+    with pytest.raises(
+        ValueError,
+        match=rf"LSTMRegressor got the skorch LRScheduler \(StepLR\) in callbacks together with "
+        rf"learning_rate_schedule='{schedule}'.*Set learning_rate_schedule='constant'",
+    ):
+        LSTMRegressor(hidden_size=4, max_epochs=1, learning_rate_schedule=schedule, callbacks=callbacks).fit(
+            X, y
+        )
 
 
 def test_constant_schedule_keeps_the_learning_rate():

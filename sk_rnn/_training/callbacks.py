@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from sklearn.base import clone
 from sklearn.metrics import r2_score
-from skorch.callbacks import Callback, EarlyStopping, GradientNormClipping, ProgressBar
+from skorch.callbacks import Callback, EarlyStopping, GradientNormClipping, LRScheduler, ProgressBar
 
 from .batches import ArrayBatches
 from .net import predict_outputs
@@ -25,6 +25,7 @@ __all__ = [
     "RecordLearningRate",
     "StopOnNonFiniteLoss",
     "ValidationScore",
+    "check_schedule_callbacks",
     "training_callbacks",
 ]
 
@@ -232,3 +233,27 @@ def training_callbacks(plan: TrainingPlan) -> list:
     if plan.verbose >= 2:
         callbacks.append(("progress_bar", ProgressBar()))
     return callbacks
+
+
+def check_schedule_callbacks(name: str, callbacks: list | None, learning_rate_schedule: str) -> None:
+    """A user's ``LRScheduler`` and the built-in schedule must not both set the learning rate.
+
+    Both would set the optimizer's rate at every step, each overwriting the
+    other, so the rate used would be neither schedule's.
+    """
+    if learning_rate_schedule == "constant":
+        return
+    for entry in callbacks or []:
+        callback = entry[1] if isinstance(entry, tuple | list) else entry
+        if isinstance(callback, LRScheduler) or (
+            isinstance(callback, type) and issubclass(callback, LRScheduler)
+        ):
+            policy = getattr(callback, "policy", None)
+            described = policy if isinstance(policy, str) else getattr(policy, "__name__", "a policy")
+            raise ValueError(
+                f"{name} got the skorch LRScheduler ({described}) in callbacks together with "
+                f"learning_rate_schedule={learning_rate_schedule!r}: both would set the learning rate, "
+                "and the rate used would be neither. Set learning_rate_schedule='constant' to let your "
+                "LRScheduler alone set it (starting from learning_rate), or remove the LRScheduler to "
+                "keep the built-in schedule."
+            )
