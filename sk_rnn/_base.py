@@ -58,6 +58,7 @@ from ._training.plan import (
     TrainingPlan,
     check_callback_monitors,
     check_validation_weights,
+    check_weight_decay,
     fit_network,
     optimizer_settings,
     resolve_device,
@@ -367,6 +368,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             self.weight_decay_ = auto_weight_decay(optimizer)
         else:
             self.weight_decay_ = self.weight_decay
+        check_weight_decay(name, optimizer, self.weight_decay_)
         n_train = training_rows(name, self.validation_fraction, len(X), early_stopping=self.early_stopping)
         if self.early_stopping:
             check_validation_weights(name, weights, n_train)

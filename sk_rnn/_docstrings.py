@@ -167,7 +167,10 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         ``MLPClassifier(solver="sgd")``. A class (for instance
         ``torch.optim.NAdam``, or ``torch.optim.SGD`` for SGD without
         momentum) is built with ``lr=learning_rate``,
-        ``weight_decay=weight_decay`` and its own defaults otherwise.
+        ``weight_decay=weight_decay`` (when it takes one:
+        ``torch.optim.Rprop`` and ``LBFGS`` do not) and its own defaults
+        otherwise. ``torch.optim.SparseAdam`` is refused: it takes sparse
+        gradients only, and the network's are dense.
 
     weight_decay : float or "auto", default="auto"
         Weight decay: decoupled from the gradient with AdamW, an L2 penalty
@@ -175,7 +178,9 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         RMSprop then divide it by the gradient's running size, so the same
         number is far stronger. "auto": 0.2 with AdamW (the default
         optimizer), 0 with the others (at 0.2, Adam, RMSprop and SGD left
-        the LSTM near chance on digits).
+        the LSTM near chance on digits). An optimizer class without a
+        ``weight_decay`` argument (``torch.optim.Rprop``, ``LBFGS``) takes
+        0 or "auto" only.
 
     clip_grad_norm : float or None, default=1.0
         Maximum norm of the gradient of all parameters together; larger

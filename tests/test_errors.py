@@ -281,6 +281,27 @@ def test_optimizer_class_that_is_not_a_torch_optimizer(sequences):
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="checks the message on a machine without a GPU")
+def test_a_weight_decay_the_optimizer_class_cannot_take_is_refused(sequences):
+    X, y = sequences
+    # "auto" gives these 0, which is simply not passed (see test_training_defaults.py).
+    with pytest.raises(
+        ValueError,
+        match=r"LSTMClassifier got weight_decay=0.1, but optimizer=torch.optim.Rprop takes no "
+        r"weight_decay argument\. Set weight_decay=0",
+    ):
+        LSTMClassifier(optimizer=torch.optim.Rprop, weight_decay=0.1, **FAST).fit(X, y)
+
+
+def test_an_optimizer_for_sparse_gradients_only_is_refused(sequences):
+    X, y = sequences
+    with pytest.raises(
+        ValueError,
+        match=r"LSTMClassifier got optimizer=torch.optim.SparseAdam, which updates only from "
+        r"sparse gradients.*Use torch.optim.Adam",
+    ):
+        LSTMClassifier(optimizer=torch.optim.SparseAdam, **FAST).fit(X, y)
+
+
 def test_cuda_without_a_gpu(sequences):
     X, y = sequences
     with pytest.raises(ValueError, match=r"device='cuda', but torch sees no CUDA GPU.*device='auto'"):

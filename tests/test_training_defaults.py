@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import torch
 from skorch.callbacks import LRScheduler
 
 from sk_rnn import GRUClassifier, LSTMClassifier, LSTMRegressor, RNNClassifier
@@ -78,6 +79,17 @@ def test_a_users_lr_scheduler_beside_a_built_in_schedule_is_refused(schedule):
         LSTMRegressor(hidden_size=4, max_epochs=1, learning_rate_schedule=schedule, callbacks=callbacks).fit(
             X, y
         )
+
+
+@pytest.mark.parametrize("optimizer", [torch.optim.Rprop, torch.optim.LBFGS])
+def test_an_optimizer_class_without_weight_decay_trains_with_auto(optimizer):
+    # "auto" gives it no weight decay, and the class is built without the argument.
+    X, y = noisy_sequences(n=32)
+    model = LSTMRegressor(optimizer=optimizer, hidden_size=4, max_epochs=2, random_state=0).fit(X, y)
+    assert model.weight_decay_ == 0 and isinstance(model.net_.optimizer_, optimizer)
+    assert np.isfinite(model.loss_curve_).all()
+    explicit = LSTMRegressor(optimizer=optimizer, weight_decay=0, hidden_size=4, max_epochs=1).fit(X, y)
+    assert explicit.weight_decay_ == 0
 
 
 def test_constant_schedule_keeps_the_learning_rate():

@@ -9,6 +9,7 @@ global state scoped to the run.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -27,10 +28,12 @@ __all__ = [
     "TrainingPlan",
     "check_callback_monitors",
     "check_validation_weights",
+    "check_weight_decay",
     "fit_network",
     "optimizer_settings",
     "resolve_device",
     "resolve_optimizer",
+    "takes_weight_decay",
     "train_one_more_epoch",
     "training_rows",
 ]
@@ -130,7 +133,7 @@ def fit_network(
         **{f"criterion__{key}": value for key, value in plan.criterion_params.items()},
         optimizer=plan.optimizer,
         lr=plan.learning_rate,
-        optimizer__weight_decay=plan.weight_decay,
+        **_weight_decay_setting(plan),
         **{f"optimizer__{key}": value for key, value in plan.optimizer_params.items()},
         max_epochs=plan.max_epochs,
         batch_size=plan.batch_size,
@@ -161,6 +164,11 @@ def fit_network(
             net.optimizer_.load_state_dict(resume.optimizer_state)
         net.continue_fit(data, epochs=plan.max_epochs - start_epoch)
     return net
+
+
+def _weight_decay_setting(plan: TrainingPlan) -> dict[str, float]:
+    """skorch's weight decay setting, or none for a class without the argument (see check_weight_decay)."""
+    return {"optimizer__weight_decay": plan.weight_decay} if takes_weight_decay(plan.optimizer) else {}
 
 
 def train_one_more_epoch(net: SequenceNet, plan: TrainingPlan, data: ArrayBatches) -> SequenceNet:
@@ -294,4 +302,41 @@ def resolve_optimizer(name: str, optimizer: str | type) -> type[torch.optim.Opti
             f"{name} got optimizer={optimizer!r}, which is not a torch.optim.Optimizer subclass. "
             f"Pass one of {sorted(OPTIMIZERS)} or a class such as torch.optim.NAdam."
         )
+    if issubclass(optimizer, torch.optim.SparseAdam):
+        # It refuses dense gradients at its first step, and every layer's are dense.
+        raise ValueError(
+            f"{name} got optimizer={_class_name(optimizer)}, which updates only from sparse "
+            "gradients, but the network's layers all have dense gradients. Use "
+            "torch.optim.Adam or 'adamw' instead."
+        )
     return optimizer
+
+
+def takes_weight_decay(optimizer: type[torch.optim.Optimizer]) -> bool:
+    """Whether the class is built with a ``weight_decay`` argument (Rprop and LBFGS are not)."""
+    try:
+        parameters = inspect.signature(optimizer).parameters.values()
+    except (TypeError, ValueError):  # no signature to read: pass it, as for any optimizer
+        return True
+    return any(
+        parameter.name == "weight_decay" or parameter.kind is inspect.Parameter.VAR_KEYWORD
+        for parameter in parameters
+    )
+
+
+def check_weight_decay(name: str, optimizer: type[torch.optim.Optimizer], weight_decay: float) -> None:
+    """A non-zero ``weight_decay`` needs an optimizer that takes one; 0 is simply not passed."""
+    if weight_decay == 0 or takes_weight_decay(optimizer):
+        return
+    raise ValueError(
+        f"{name} got weight_decay={weight_decay}, but optimizer={_class_name(optimizer)} "
+        "takes no weight_decay argument. Set weight_decay=0 (or "
+        "'auto', which gives it 0), or use an optimizer that decays weights, such as 'adamw'."
+    )
+
+
+def _class_name(optimizer: type) -> str:
+    """``torch.optim.Rprop`` as users write it, rather than its defining module ``torch.optim.rprop``."""
+    if getattr(torch.optim, optimizer.__name__, None) is optimizer:
+        return f"torch.optim.{optimizer.__name__}"
+    return f"{optimizer.__module__}.{optimizer.__qualname__}"
