@@ -154,7 +154,9 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         warm-up over the first 5% of the updates, then a cosine decay to
         zero at the last update. "one_cycle": torch's ``OneCycleLR`` with
         ``learning_rate`` as its peak; it also cycles the momentum (Adam's
-        first beta) between 0.95 and 0.85, plain SGD's included. "plateau": halve the rate when the
+        first beta) between 0.95 and 0.85, plain SGD's included (an
+        optimizer with neither, such as ``torch.optim.Adagrad``, cycles the
+        rate only). "plateau": halve the rate when the
         training loss (the validation loss with ``early_stopping``) has not
         improved for 5 epochs. "constant": ``learning_rate`` throughout.
         A skorch ``LRScheduler`` of your own in ``callbacks`` needs

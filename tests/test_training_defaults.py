@@ -92,6 +92,20 @@ def test_an_optimizer_class_without_weight_decay_trains_with_auto(optimizer):
     assert explicit.weight_decay_ == 0
 
 
+def test_one_cycle_cycles_the_rate_alone_for_an_optimizer_without_momentum():
+    X, y = noisy_sequences(n=32)
+    model = LSTMRegressor(
+        optimizer=torch.optim.Adagrad,
+        learning_rate_schedule="one_cycle",
+        hidden_size=4,
+        max_epochs=4,
+        learning_rate=0.01,
+        random_state=0,
+    ).fit(X, y)
+    lrs = lr_per_update(model)
+    assert lrs[0] < 0.001 and max(lrs) > 0.005 and lrs[-1] < 1e-4
+
+
 def test_constant_schedule_keeps_the_learning_rate():
     X, y = noisy_sequences()
     model = LSTMRegressor(hidden_size=8, max_epochs=5, learning_rate_schedule="constant").fit(X, y)

@@ -14,7 +14,7 @@ from skorch.callbacks import Callback, EarlyStopping, GradientNormClipping, LRSc
 
 from .batches import ArrayBatches
 from .net import predict_outputs
-from .schedules import schedule_callback
+from .schedules import has_momentum, schedule_callback
 
 if TYPE_CHECKING:
     from .plan import TrainingPlan
@@ -204,6 +204,7 @@ def training_callbacks(plan: TrainingPlan) -> list:
         max_epochs=plan.max_epochs,
         updates_per_epoch=plan.updates_per_epoch,
         monitor="valid_loss" if plan.early_stopping else "train_loss",
+        cycle_momentum=has_momentum(plan.optimizer),
     )
     if schedule is not None:
         callbacks.append(("learning_rate_schedule", schedule))
