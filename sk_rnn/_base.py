@@ -57,6 +57,7 @@ from ._training.plan import (
     OPTIMIZERS,
     TrainingPlan,
     check_callback_monitors,
+    check_training_weights,
     check_validation_weights,
     check_weight_decay,
     fit_network,
@@ -256,6 +257,10 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         """Classifiers multiply the sample weights by their classes' weights; regressors have none."""
         return weights
 
+    def _weights_source(self, sample_weight: Any) -> str:
+        """What the training weights are made of, for messages: classifiers add ``class_weight``."""
+        return "sample_weight"
+
     def _cell_name(self) -> str:
         return self._fixed_cell if self._fixed_cell is not None else self.cell
 
@@ -349,6 +354,10 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             target, output_size = self._encode_target(y, keep=keep, weights=sample_weights)
             check_consistent_samples(self, X, target)
         weights = self._class_weighted(sample_weights, target)
+        n_train = training_rows(name, self.validation_fraction, len(X), early_stopping=self.early_stopping)
+        check_training_weights(name, weights, n_train, weighed_by=self._weights_source(sample_weight))
+        if self.early_stopping:
+            check_validation_weights(name, weights, n_train)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         if incremental:
             # Each call draws other batch orders and dropout masks, reproducibly.
@@ -369,9 +378,6 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         else:
             self.weight_decay_ = self.weight_decay
         check_weight_decay(name, optimizer, self.weight_decay_)
-        n_train = training_rows(name, self.validation_fraction, len(X), early_stopping=self.early_stopping)
-        if self.early_stopping:
-            check_validation_weights(name, weights, n_train)
         check_callback_monitors(name, self.callbacks, early_stopping=self.early_stopping)
         self.batch_size_ = auto_batch_size(n_train) if self.batch_size == "auto" else self.batch_size
         if self.max_epochs == "auto":

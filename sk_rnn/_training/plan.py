@@ -27,6 +27,7 @@ __all__ = [
     "OPTIMIZERS",
     "TrainingPlan",
     "check_callback_monitors",
+    "check_training_weights",
     "check_validation_weights",
     "check_weight_decay",
     "fit_network",
@@ -240,6 +241,32 @@ def check_validation_weights(name: str, weights: np.ndarray | None, n_train: int
         f"{len(weights) - n_train}, which early stopping scores) has weight 0, so there is no "
         "validation loss to stop on. Give them weight, change validation_fraction, or set "
         "early_stopping=False."
+    )
+
+
+def check_training_weights(
+    name: str, weights: np.ndarray | None, n_train: int, *, weighed_by: str = "sample_weight"
+) -> None:
+    """The training sequences must weigh something, or the loss is 0 at every update and nothing is learned.
+
+    ``weights`` are the sample weights times the class weights, as
+    ``weighed_by`` names them; the first ``n_train`` sequences train, the
+    rest (with early stopping) validate.
+    """
+    if weights is None or weights[:n_train].any():
+        return
+    if n_train < len(weights):
+        raise ValueError(
+            f"{name} got early_stopping=True, but every training sequence (the first {n_train}; "
+            f"the last {len(weights) - n_train} are held out for validation) has weight 0 "
+            f"({weighed_by}), so there is nothing to learn from. Give them weight, change "
+            "validation_fraction, or set early_stopping=False."
+        )
+    # Sample weights that are all zero are refused as they are checked: class weights did this.
+    raise ValueError(
+        f"{name} got weights ({weighed_by}) that are 0 for every sequence, so there is nothing to "
+        "learn from. Give a class present in y a positive class_weight (and some of its sequences "
+        "a positive sample_weight)."
     )
 
 
