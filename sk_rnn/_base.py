@@ -37,7 +37,7 @@ from ._defaults import (
     auto_weight_decay,
 )
 from ._training.batches import ArrayBatches, float_dtype
-from ._training.callbacks import check_schedule_callbacks
+from ._training.callbacks import check_schedule_callbacks, check_user_callbacks
 from ._training.checkpoints import (
     fingerprint,
     has_unsaved_epochs,
@@ -332,6 +332,8 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
     ):
         """Train; ``continuing`` starts from the trained network, ``incremental`` runs one epoch."""
         name = type(self).__name__
+        check_user_callbacks(name, self.callbacks)
+        check_callback_monitors(name, self.callbacks, early_stopping=self.early_stopping)
         if not incremental:  # partial_fit has no schedule (a constant rate) for a user's to clash with
             check_schedule_callbacks(name, self.callbacks, self.learning_rate_schedule)
         # A partial_fit started with classes= encodes its labels with them too.
@@ -378,7 +380,6 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         else:
             self.weight_decay_ = self.weight_decay
         check_weight_decay(name, optimizer, self.weight_decay_)
-        check_callback_monitors(name, self.callbacks, early_stopping=self.early_stopping)
         self.batch_size_ = auto_batch_size(n_train) if self.batch_size == "auto" else self.batch_size
         if self.max_epochs == "auto":
             self.max_epochs_ = auto_max_epochs(n_train, self.batch_size_)

@@ -238,8 +238,11 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
 
     callbacks : list of skorch callbacks or (name, callback) tuples, default=None
         Extra skorch callbacks (``skorch.callbacks.EarlyStopping``,
-        ``LRScheduler``, ``Checkpoint``, ...). An ``LRScheduler`` needs
-        ``learning_rate_schedule="constant"``. They are copied at ``fit``;
+        ``LRScheduler``, ``Checkpoint``, ...): callback objects, or
+        ``(name, callback)`` pairs whose names differ from each other and
+        from those sk_rnn gives its own (``"early_stopping"``, ...). An
+        ``LRScheduler`` needs ``learning_rate_schedule="constant"``. They
+        are copied at ``fit``;
         the trained copies are in ``net_.callbacks_``. They see the inner
         network, whose outputs are a classifier's logits and a regressor's
         standardised targets: skorch's ``EpochScoring`` with a metric of

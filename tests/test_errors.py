@@ -9,6 +9,7 @@ import pytest
 import torch
 from sklearn.exceptions import NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
+from skorch.callbacks import EarlyStopping, EpochTimer
 
 from sk_rnn import LSTMClassifier, LSTMRegressor, RNNClassifier, RNNRegressor
 
@@ -300,6 +301,42 @@ def test_an_optimizer_for_sparse_gradients_only_is_refused(sequences):
         r"sparse gradients.*Use torch.optim.Adam",
     ):
         LSTMClassifier(optimizer=torch.optim.SparseAdam, **FAST).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "entry",
+    ["hello", ("stop", "hello"), ("stop", EpochTimer(), 1), (1, EpochTimer())],
+    ids=["a-name", "a-pair-with-a-name", "a-triple", "a-pair-with-an-int-name"],
+)
+def test_a_callbacks_entry_skorch_cannot_take_is_refused(sequences, entry):
+    X, y = sequences
+    with pytest.raises(
+        TypeError,
+        match=r"LSTMClassifier got callbacks\[1\]=.*must be a skorch callback.*or a \(name, "
+        r"callback\) pair with a str name\. Pass the callback object itself",
+    ):
+        LSTMClassifier(callbacks=[EpochTimer(), entry], **FAST).fit(X, y)
+
+
+def test_callback_classes_and_named_pairs_are_taken(sequences):
+    X, y = sequences
+    model = LSTMClassifier(callbacks=[EpochTimer, ("timer", EpochTimer()), ("unused", None)], **FAST).fit(
+        X, y
+    )
+    assert {"EpochTimer", "timer"} <= set(dict(model.net_.callbacks_))
+
+
+def test_a_callback_name_taken_twice_is_refused_with_whose_it_is(sequences):
+    X, y = sequences
+    with pytest.raises(ValueError, match=r"LSTMClassifier got two callbacks named 'timer'.*its own name"):
+        LSTMClassifier(callbacks=[("timer", EpochTimer()), ("timer", EpochTimer())], **FAST).fit(X, y)
+    with pytest.raises(
+        ValueError,
+        match=r"LSTMClassifier got a callback named 'early_stopping' in callbacks, but "
+        r"LSTMClassifier adds its own 'early_stopping' callback.*another name",
+    ):
+        stopper = ("early_stopping", EarlyStopping(monitor="train_loss"))
+        LSTMClassifier(callbacks=[stopper], early_stopping=True, **FAST).fit(X, y)
 
 
 def test_cuda_without_a_gpu(sequences):

@@ -18,7 +18,7 @@ import torch
 from skorch.history import History
 
 from .batches import ArrayBatches
-from .callbacks import HoldOutLast, training_callbacks
+from .callbacks import HoldOutLast, check_callback_names, training_callbacks
 from .checkpoints import FastForwardSchedule, LastEpochWeights, ResumeEarlyStopping, SaveCheckpoint
 from .net import SequenceNet
 from .scoped_state import network_numerics, seeded_torch
@@ -127,6 +127,8 @@ def fit_network(
     if start_epoch and plan.early_stopping and resume.best_weights is not None:
         curve = list(resume.model.validation_loss_curve_ or [])
         extra.append(("resume_early_stopping", ResumeEarlyStopping(curve, resume.best_weights)))
+    callbacks = first + training_callbacks(plan) + extra
+    check_callback_names(plan.estimator_name, plan.callbacks, callbacks)
     net = SequenceNet(
         module=module,
         **{f"module__{key}": value for key, value in module_params.items()},
@@ -139,7 +141,7 @@ def fit_network(
         max_epochs=plan.max_epochs,
         batch_size=plan.batch_size,
         train_split=HoldOutLast(plan.n_train) if plan.early_stopping else None,
-        callbacks=first + training_callbacks(plan) + extra,
+        callbacks=callbacks,
         predict_nonlinearity=None,
         device=str(plan.device),
         verbose=plan.verbose,
