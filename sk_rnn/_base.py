@@ -39,6 +39,7 @@ from ._defaults import (
 from ._training.batches import ArrayBatches, float_dtype
 from ._training.callbacks import check_schedule_callbacks, check_user_callbacks
 from ._training.checkpoints import (
+    check_checkpoint_dir,
     fingerprint,
     has_unsaved_epochs,
     read_resumption,
@@ -432,6 +433,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
                     "the same fit. Pass an int seed (random_state=0, say) or None."
                 )
             directory = Path(self.checkpoint_dir)
+            check_checkpoint_dir(name, directory)
             digest = fingerprint(
                 self.get_params(deep=False), X, target, weights, self.n_iter_ if continuing else 0
             )
