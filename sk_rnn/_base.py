@@ -37,7 +37,9 @@ from ._defaults import (
     auto_weight_decay,
 )
 from ._training.batches import ArrayBatches, float_dtype
+from ._training.callbacks import check_schedule_callbacks, check_user_callbacks
 from ._training.checkpoints import (
+    check_checkpoint_dir,
     fingerprint,
     has_unsaved_epochs,
     read_resumption,
@@ -56,7 +58,9 @@ from ._training.plan import (
     OPTIMIZERS,
     TrainingPlan,
     check_callback_monitors,
+    check_training_weights,
     check_validation_weights,
+    check_weight_decay,
     fit_network,
     optimizer_settings,
     resolve_device,
@@ -254,6 +258,10 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         """Classifiers multiply the sample weights by their classes' weights; regressors have none."""
         return weights
 
+    def _weights_source(self, sample_weight: Any) -> str:
+        """What the training weights are made of, for messages: classifiers add ``class_weight``."""
+        return "sample_weight"
+
     def _cell_name(self) -> str:
         return self._fixed_cell if self._fixed_cell is not None else self.cell
 
@@ -325,6 +333,10 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
     ):
         """Train; ``continuing`` starts from the trained network, ``incremental`` runs one epoch."""
         name = type(self).__name__
+        check_user_callbacks(name, self.callbacks)
+        check_callback_monitors(name, self.callbacks, early_stopping=self.early_stopping)
+        if not incremental:  # partial_fit has no schedule (a constant rate) for a user's to clash with
+            check_schedule_callbacks(name, self.callbacks, self.learning_rate_schedule)
         # A partial_fit started with classes= encodes its labels with them too.
         keep = continuing or (incremental and hasattr(self, "classes_"))
         X = self._validated_sequences(X, reset=not continuing)
@@ -345,6 +357,10 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             target, output_size = self._encode_target(y, keep=keep, weights=sample_weights)
             check_consistent_samples(self, X, target)
         weights = self._class_weighted(sample_weights, target)
+        n_train = training_rows(name, self.validation_fraction, len(X), early_stopping=self.early_stopping)
+        check_training_weights(name, weights, n_train, weighed_by=self._weights_source(sample_weight))
+        if self.early_stopping:
+            check_validation_weights(name, weights, n_train)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         if incremental:
             # Each call draws other batch orders and dropout masks, reproducibly.
@@ -364,10 +380,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             self.weight_decay_ = auto_weight_decay(optimizer)
         else:
             self.weight_decay_ = self.weight_decay
-        n_train = training_rows(name, self.validation_fraction, len(X), early_stopping=self.early_stopping)
-        if self.early_stopping:
-            check_validation_weights(name, weights, n_train)
-        check_callback_monitors(name, self.callbacks, early_stopping=self.early_stopping)
+        check_weight_decay(name, optimizer, self.weight_decay_)
         self.batch_size_ = auto_batch_size(n_train) if self.batch_size == "auto" else self.batch_size
         if self.max_epochs == "auto":
             self.max_epochs_ = auto_max_epochs(n_train, self.batch_size_)
@@ -420,6 +433,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
                     "the same fit. Pass an int seed (random_state=0, say) or None."
                 )
             directory = Path(self.checkpoint_dir)
+            check_checkpoint_dir(name, directory)
             digest = fingerprint(
                 self.get_params(deep=False), X, target, weights, self.n_iter_ if continuing else 0
             )

@@ -124,6 +124,11 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         )
         self.class_weight = class_weight
 
+    def _weights_source(self, sample_weight: Any) -> str:
+        if self.class_weight is None:
+            return "sample_weight"
+        return "class_weight" if sample_weight is None else "sample_weight times class_weight"
+
     def _class_weighted(self, weights: np.ndarray | None, codes: np.ndarray) -> np.ndarray | None:
         """Sample (or step) weights times the weight of each one's class, as ``class_weight`` says."""
         if self.class_weight is None:

@@ -154,16 +154,25 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         warm-up over the first 5% of the updates, then a cosine decay to
         zero at the last update. "one_cycle": torch's ``OneCycleLR`` with
         ``learning_rate`` as its peak; it also cycles the momentum (Adam's
-        first beta) between 0.95 and 0.85, plain SGD's included. "plateau": halve the rate when the
+        first beta) between 0.95 and 0.85, plain SGD's included (an
+        optimizer with neither, such as ``torch.optim.Adagrad``, cycles the
+        rate only). "plateau": halve the rate when the
         training loss (the validation loss with ``early_stopping``) has not
         improved for 5 epochs. "constant": ``learning_rate`` throughout.
+        A skorch ``LRScheduler`` of your own in ``callbacks`` needs
+        "constant": it then sets the rate alone, starting from
+        ``learning_rate``. With another schedule ``fit`` refuses it, as both
+        would set the rate at once.
 
     optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, default="adamw"
         Optimizer. "sgd" has Nesterov momentum 0.9, as scikit-learn's
         ``MLPClassifier(solver="sgd")``. A class (for instance
         ``torch.optim.NAdam``, or ``torch.optim.SGD`` for SGD without
         momentum) is built with ``lr=learning_rate``,
-        ``weight_decay=weight_decay`` and its own defaults otherwise.
+        ``weight_decay=weight_decay`` (when it takes one:
+        ``torch.optim.Rprop`` and ``LBFGS`` do not) and its own defaults
+        otherwise. ``torch.optim.SparseAdam`` is refused: it takes sparse
+        gradients only, and the network's are dense.
 
     weight_decay : float or "auto", default="auto"
         Weight decay: decoupled from the gradient with AdamW, an L2 penalty
@@ -171,7 +180,9 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         RMSprop then divide it by the gradient's running size, so the same
         number is far stronger. "auto": 0.2 with AdamW (the default
         optimizer), 0 with the others (at 0.2, Adam, RMSprop and SGD left
-        the LSTM near chance on digits).
+        the LSTM near chance on digits). An optimizer class without a
+        ``weight_decay`` argument (``torch.optim.Rprop``, ``LBFGS``) takes
+        0 or "auto" only.
 
     clip_grad_norm : float or None, default=1.0
         Maximum norm of the gradient of all parameters together; larger
@@ -227,7 +238,11 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
 
     callbacks : list of skorch callbacks or (name, callback) tuples, default=None
         Extra skorch callbacks (``skorch.callbacks.EarlyStopping``,
-        ``LRScheduler``, ``Checkpoint``, ...). They are copied at ``fit``;
+        ``LRScheduler``, ``Checkpoint``, ...): callback objects, or
+        ``(name, callback)`` pairs whose names differ from each other and
+        from those sk_rnn gives its own (``"early_stopping"``, ...). An
+        ``LRScheduler`` needs ``learning_rate_schedule="constant"``. They
+        are copied at ``fit``;
         the trained copies are in ``net_.callbacks_``. They see the inner
         network, whose outputs are a classifier's logits and a regressor's
         standardised targets: skorch's ``EpochScoring`` with a metric of

@@ -240,3 +240,13 @@ def test_a_fit_inside_a_pipeline_checkpoints_and_resumes(tmp_path):
     assert resumed[-1].n_iter_ == 8 and resumed[-1].net_.epochs_run == 5
     saved = sk_rnn.load(tmp_path / "checkpoint.skrnn")
     np.testing.assert_array_equal(saved.predict_proba(resumed[0].transform(X)), resumed.predict_proba(X))
+
+
+def test_a_checkpoint_dir_that_is_a_file_is_refused_before_training(tmp_path):
+    taken = tmp_path / "notes.txt"
+    taken.write_text("not a directory")
+    with pytest.raises(ValueError, match=r"LSTMClassifier got checkpoint_dir=.*notes.txt', which is a file"):
+        LSTMClassifier(checkpoint_dir=taken, callbacks=[InterruptAt(1)], **SETTINGS).fit(X, y)
+    with pytest.raises(ValueError, match=r"notes.txt/run', which is inside .*notes.txt, which is a file"):
+        LSTMClassifier(checkpoint_dir=taken / "run", **SETTINGS).fit(X, y)
+    assert taken.read_text() == "not a directory"

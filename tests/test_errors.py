@@ -9,6 +9,7 @@ import pytest
 import torch
 from sklearn.exceptions import NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
+from skorch.callbacks import EarlyStopping, EpochTimer
 
 from sk_rnn import LSTMClassifier, LSTMRegressor, RNNClassifier, RNNRegressor
 
@@ -281,6 +282,63 @@ def test_optimizer_class_that_is_not_a_torch_optimizer(sequences):
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="checks the message on a machine without a GPU")
+def test_a_weight_decay_the_optimizer_class_cannot_take_is_refused(sequences):
+    X, y = sequences
+    # "auto" gives these 0, which is simply not passed (see test_training_defaults.py).
+    with pytest.raises(
+        ValueError,
+        match=r"LSTMClassifier got weight_decay=0.1, but optimizer=torch.optim.Rprop takes no "
+        r"weight_decay argument\. Set weight_decay=0",
+    ):
+        LSTMClassifier(optimizer=torch.optim.Rprop, weight_decay=0.1, **FAST).fit(X, y)
+
+
+def test_an_optimizer_for_sparse_gradients_only_is_refused(sequences):
+    X, y = sequences
+    with pytest.raises(
+        ValueError,
+        match=r"LSTMClassifier got optimizer=torch.optim.SparseAdam, which updates only from "
+        r"sparse gradients.*Use torch.optim.Adam",
+    ):
+        LSTMClassifier(optimizer=torch.optim.SparseAdam, **FAST).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "entry",
+    ["hello", ("stop", "hello"), ("stop", EpochTimer(), 1), (1, EpochTimer())],
+    ids=["a-name", "a-pair-with-a-name", "a-triple", "a-pair-with-an-int-name"],
+)
+def test_a_callbacks_entry_skorch_cannot_take_is_refused(sequences, entry):
+    X, y = sequences
+    with pytest.raises(
+        TypeError,
+        match=r"LSTMClassifier got callbacks\[1\]=.*must be a skorch callback.*or a \(name, "
+        r"callback\) pair with a str name\. Pass the callback object itself",
+    ):
+        LSTMClassifier(callbacks=[EpochTimer(), entry], **FAST).fit(X, y)
+
+
+def test_callback_classes_and_named_pairs_are_taken(sequences):
+    X, y = sequences
+    model = LSTMClassifier(callbacks=[EpochTimer, ("timer", EpochTimer()), ("unused", None)], **FAST).fit(
+        X, y
+    )
+    assert {"EpochTimer", "timer"} <= set(dict(model.net_.callbacks_))
+
+
+def test_a_callback_name_taken_twice_is_refused_with_whose_it_is(sequences):
+    X, y = sequences
+    with pytest.raises(ValueError, match=r"LSTMClassifier got two callbacks named 'timer'.*its own name"):
+        LSTMClassifier(callbacks=[("timer", EpochTimer()), ("timer", EpochTimer())], **FAST).fit(X, y)
+    with pytest.raises(
+        ValueError,
+        match=r"LSTMClassifier got a callback named 'early_stopping' in callbacks, but "
+        r"LSTMClassifier adds its own 'early_stopping' callback.*another name",
+    ):
+        stopper = ("early_stopping", EarlyStopping(monitor="train_loss"))
+        LSTMClassifier(callbacks=[stopper], early_stopping=True, **FAST).fit(X, y)
+
+
 def test_cuda_without_a_gpu(sequences):
     X, y = sequences
     with pytest.raises(ValueError, match=r"device='cuda', but torch sees no CUDA GPU.*device='auto'"):

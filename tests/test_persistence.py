@@ -182,6 +182,15 @@ def test_a_refused_save_leaves_the_existing_file_intact(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["model.skrnn"]  # no partial file left
 
 
+def test_saving_to_a_directory_or_into_a_missing_one_says_which_path_to_pass(tmp_path):
+    scaler = SequenceScaler().fit(SEQUENCES)
+    with pytest.raises(IsADirectoryError, match=r"got .*, which is a directory.*such as .*model.skrnn'"):
+        sk_rnn.save(scaler, tmp_path)
+    with pytest.raises(FileNotFoundError, match=r"the directory .*missing' does not exist. Create it"):
+        sk_rnn.save(scaler, tmp_path / "missing" / "model.skrnn")
+    assert list(tmp_path.iterdir()) == []  # no partial file left
+
+
 # -- what loading refuses ------------------------------------------------------------------
 
 

@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+import torch
+from skorch.callbacks import LRScheduler
 
 from sk_rnn import GRUClassifier, LSTMClassifier, LSTMRegressor, RNNClassifier
 from sk_rnn._defaults import auto_batch_size, auto_max_epochs, auto_patch_size
@@ -36,6 +38,72 @@ def test_one_cycle_rises_to_the_learning_rate_and_falls_far_below_it():
     )
     lrs = lr_per_update(model.fit(X, y))
     assert lrs[0] < 0.001 and max(lrs) == pytest.approx(0.01, rel=1e-3) and lrs[-1] < 1e-5
+
+
+def test_the_history_records_the_rate_of_each_epochs_last_update():
+    # A schedule stepped per batch moves the rate on after each update: the
+    # history holds the rate the last update used, not the next epoch's first.
+    X, y = noisy_sequences()
+    model = LSTMRegressor(hidden_size=8, max_epochs=4, batch_size=16, learning_rate=0.01, random_state=0)
+    model.fit(X, y)
+    last_used = [epoch["batches"][-1]["event_lr"] for epoch in model.history_]
+    assert model.history_[:, "lr"] == pytest.approx(last_used)
+    assert model.history_[0, "lr"] != pytest.approx(model.history_[1, "batches", 0, "event_lr"])
+
+
+def test_a_users_lr_scheduler_sets_the_rate_alone_with_the_constant_schedule():
+    X, y = noisy_sequences()
+    step = LRScheduler("StepLR", step_size=1, gamma=0.1)
+    model = LSTMRegressor(
+        hidden_size=8,
+        max_epochs=3,
+        batch_size=32,
+        learning_rate=0.01,
+        learning_rate_schedule="constant",
+        callbacks=[step],
+        random_state=0,
+    ).fit(X, y)
+    assert model.history_[:, "lr"] == pytest.approx([0.01, 0.001, 0.0001])
+
+
+@pytest.mark.parametrize("schedule", ["cosine", "one_cycle", "plateau"])
+def test_a_users_lr_scheduler_beside_a_built_in_schedule_is_refused(schedule):
+    # Both would set the rate at every update; the rate used would be neither's.
+    X, y = noisy_sequences(n=16)
+    callbacks = [("steps", LRScheduler("StepLR", step_size=1, gamma=0.1))]
+    with pytest.raises(
+        ValueError,
+        match=rf"LSTMRegressor got the skorch LRScheduler \(StepLR\) in callbacks together with "
+        rf"learning_rate_schedule='{schedule}'.*Set learning_rate_schedule='constant'",
+    ):
+        LSTMRegressor(hidden_size=4, max_epochs=1, learning_rate_schedule=schedule, callbacks=callbacks).fit(
+            X, y
+        )
+
+
+@pytest.mark.parametrize("optimizer", [torch.optim.Rprop, torch.optim.LBFGS])
+def test_an_optimizer_class_without_weight_decay_trains_with_auto(optimizer):
+    # "auto" gives it no weight decay, and the class is built without the argument.
+    X, y = noisy_sequences(n=32)
+    model = LSTMRegressor(optimizer=optimizer, hidden_size=4, max_epochs=2, random_state=0).fit(X, y)
+    assert model.weight_decay_ == 0 and isinstance(model.net_.optimizer_, optimizer)
+    assert np.isfinite(model.loss_curve_).all()
+    explicit = LSTMRegressor(optimizer=optimizer, weight_decay=0, hidden_size=4, max_epochs=1).fit(X, y)
+    assert explicit.weight_decay_ == 0
+
+
+def test_one_cycle_cycles_the_rate_alone_for_an_optimizer_without_momentum():
+    X, y = noisy_sequences(n=32)
+    model = LSTMRegressor(
+        optimizer=torch.optim.Adagrad,
+        learning_rate_schedule="one_cycle",
+        hidden_size=4,
+        max_epochs=4,
+        learning_rate=0.01,
+        random_state=0,
+    ).fit(X, y)
+    lrs = lr_per_update(model)
+    assert lrs[0] < 0.001 and max(lrs) > 0.005 and lrs[-1] < 1e-4
 
 
 def test_constant_schedule_keeps_the_learning_rate():

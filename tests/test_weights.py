@@ -82,6 +82,34 @@ def test_bad_weights_are_refused_with_what_was_expected(weights, message):
         LSTMClassifier(max_epochs=1).fit(X, np.arange(64) % 2, sample_weight=weights)
 
 
+def test_weights_that_are_all_zero_are_refused_by_name():
+    with pytest.raises(ValueError, match=r"LSTMClassifier got sample weights that are all zero"):
+        LSTMClassifier(max_epochs=1).fit(X, np.arange(64) % 2, sample_weight=np.zeros(64))
+
+
+def test_early_stopping_refuses_training_sequences_that_all_weigh_zero():
+    # Only the held-out sequences weigh: every training loss would be 0.
+    weights = np.ones(64)
+    weights[:-6] = 0  # validation_fraction=0.1 holds out the last 6
+    with pytest.raises(
+        ValueError,
+        match=r"LSTMClassifier got early_stopping=True, but every training sequence \(the first 58; "
+        r"the last 6 are held out for validation\) has weight 0 \(sample_weight\).*set early_stopping=False",
+    ):
+        LSTMClassifier(early_stopping=True, max_epochs=1).fit(X, np.arange(64) % 2, sample_weight=weights)
+
+
+def test_class_weights_that_zero_every_sequence_are_refused():
+    y = np.arange(64) % 2
+    with pytest.raises(
+        ValueError, match=r"LSTMClassifier got weights \(class_weight\) that are 0 for every sequence"
+    ):
+        LSTMClassifier(class_weight={0: 0, 1: 0}, max_epochs=1).fit(X, y)
+    only_class_1 = y.astype(float)
+    with pytest.raises(ValueError, match=r"weights \(sample_weight times class_weight\) that are 0"):
+        LSTMClassifier(class_weight={0: 1, 1: 0}, max_epochs=1).fit(X, y, sample_weight=only_class_1)
+
+
 def test_a_grid_search_routes_weights_to_the_network_in_a_pipeline():
     y = (X[:, :, 0].sum(axis=1) > 0).astype(int)
     weights = np.where(y == 1, 1.0, 0.0)

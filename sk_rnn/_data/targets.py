@@ -13,7 +13,7 @@ import pandas as pd
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, column_or_1d
 
-from .._compat import _check_sample_weight
+from .._compat import _check_sample_weight_allowing_zeros
 from .non_finite import raise_on_non_finite
 from .sequences import Sequences, is_list_of_sequences
 
@@ -119,7 +119,7 @@ def check_sample_weight(
         if (weights < 0).any():
             raise ValueError(f"{name} got negative sample weights; weights must be at least 0.")
     else:
-        weights = _check_sample_weight(
+        weights = _check_sample_weight_allowing_zeros(
             sample_weight, np.empty((len(X), 1)), dtype=np.float64, ensure_non_negative=True
         )
         if per_step:

@@ -79,6 +79,7 @@ def save(estimator: BaseEstimator, path: str | os.PathLike) -> None:
     """
     if not isinstance(estimator, BaseEstimator):
         raise TypeError(f"sk_rnn.save saves scikit-learn estimators, but got a {type(estimator).__name__}.")
+    _check_writable_file(Path(path))
     encoder = Encoder(encode_network)
     document = {
         "format": FORMAT,
@@ -88,6 +89,29 @@ def save(estimator: BaseEstimator, path: str | os.PathLike) -> None:
         "model": encoder.encode(estimator, type(estimator).__name__),
     }
     write_archive(Path(path), document, encoder.arrays)
+
+
+def _check_writable_file(path: Path) -> None:
+    """``path`` names a file in an existing directory: checked before any work.
+
+    The file is written next to ``path`` first (see :func:`write_archive`),
+    so the operating system's error would name that temporary file instead.
+    """
+    if path.is_dir():
+        raise IsADirectoryError(
+            f"sk_rnn.save got {str(path)!r}, which is a directory; it writes one file. Pass a file "
+            f"path, such as {str(path / 'model.skrnn')!r}."
+        )
+    if not path.parent.exists():
+        raise FileNotFoundError(
+            f"sk_rnn.save cannot write {str(path)!r}: the directory {str(path.parent)!r} does not "
+            "exist. Create it first, or pass a path in an existing directory."
+        )
+    if not path.parent.is_dir():
+        raise NotADirectoryError(
+            f"sk_rnn.save cannot write {str(path)!r}: {str(path.parent)!r} is a file, not a "
+            "directory. Pass a path in a directory."
+        )
 
 
 def write_archive(path: Path, document: dict, arrays: dict) -> None:

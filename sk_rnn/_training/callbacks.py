@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import reprlib
+from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -10,11 +12,11 @@ import numpy as np
 import torch
 from sklearn.base import clone
 from sklearn.metrics import r2_score
-from skorch.callbacks import Callback, EarlyStopping, GradientNormClipping, ProgressBar
+from skorch.callbacks import Callback, EarlyStopping, GradientNormClipping, LRScheduler, ProgressBar
 
 from .batches import ArrayBatches
 from .net import predict_outputs
-from .schedules import schedule_callback
+from .schedules import has_momentum, schedule_callback
 
 if TYPE_CHECKING:
     from .plan import TrainingPlan
@@ -25,6 +27,9 @@ __all__ = [
     "RecordLearningRate",
     "StopOnNonFiniteLoss",
     "ValidationScore",
+    "check_callback_names",
+    "check_schedule_callbacks",
+    "check_user_callbacks",
     "training_callbacks",
 ]
 
@@ -66,10 +71,11 @@ class RecordLearningRate(Callback):
     :class:`~sk_rnn.inspection.TrainingCurveDisplay` draws it.
     """
 
-    def on_batch_end(self, net, training: bool = False, **kwargs) -> None:
-        # After every update, not at the epoch's end: a callback that stops
-        # training there (Ctrl-C in a user's callback) must not leave the
-        # epoch without its rate.
+    def on_batch_begin(self, net, training: bool = False, **kwargs) -> None:
+        # Before every update, not after it: a schedule stepped per batch
+        # moves the rate on at the batch's end, to the next update's. And not
+        # at the epoch's end: a callback that stops training there (Ctrl-C in
+        # a user's callback) must not leave the epoch without its rate.
         if training:
             net.history.record("lr", float(net.optimizer_.param_groups[0]["lr"]))
 
@@ -202,6 +208,7 @@ def training_callbacks(plan: TrainingPlan) -> list:
         max_epochs=plan.max_epochs,
         updates_per_epoch=plan.updates_per_epoch,
         monitor="valid_loss" if plan.early_stopping else "train_loss",
+        cycle_momentum=has_momentum(plan.optimizer),
     )
     if schedule is not None:
         callbacks.append(("learning_rate_schedule", schedule))
@@ -231,3 +238,78 @@ def training_callbacks(plan: TrainingPlan) -> list:
     if plan.verbose >= 2:
         callbacks.append(("progress_bar", ProgressBar()))
     return callbacks
+
+
+def _is_callback(value: Any) -> bool:
+    """A skorch callback, or a callback class (skorch builds it with its defaults)."""
+    return isinstance(value, Callback) or (isinstance(value, type) and issubclass(value, Callback))
+
+
+def _is_named_pair(entry: Any) -> bool:
+    """A ``(name, callback)`` pair as skorch takes it; a None callback is skipped."""
+    return (
+        isinstance(entry, tuple | list)
+        and len(entry) == 2
+        and isinstance(entry[0], str)
+        and (entry[1] is None or _is_callback(entry[1]))
+    )
+
+
+def check_user_callbacks(name: str, callbacks: list | None) -> None:
+    """Each entry of ``callbacks`` must be one skorch takes: a callback, or a (name, callback) pair."""
+    for position, entry in enumerate(callbacks or []):
+        if _is_callback(entry) or _is_named_pair(entry):
+            continue
+        raise TypeError(
+            f"{name} got callbacks[{position}]={reprlib.repr(entry)}, but each entry of callbacks "
+            "must be a skorch callback (a skorch.callbacks.Callback instance, such as "
+            "EarlyStopping(monitor='train_loss')) or a (name, callback) pair with a str name. "
+            "Pass the callback object itself, or a pair such as ('stop', EarlyStopping())."
+        )
+
+
+def check_schedule_callbacks(name: str, callbacks: list | None, learning_rate_schedule: str) -> None:
+    """A user's ``LRScheduler`` and the built-in schedule must not both set the learning rate.
+
+    Both would set the optimizer's rate at every step, each overwriting the
+    other, so the rate used would be neither schedule's.
+    """
+    if learning_rate_schedule == "constant":
+        return
+    for entry in callbacks or []:
+        callback = entry[1] if isinstance(entry, tuple | list) else entry
+        if isinstance(callback, LRScheduler) or (
+            isinstance(callback, type) and issubclass(callback, LRScheduler)
+        ):
+            policy = getattr(callback, "policy", None)
+            described = policy if isinstance(policy, str) else getattr(policy, "__name__", "a policy")
+            raise ValueError(
+                f"{name} got the skorch LRScheduler ({described}) in callbacks together with "
+                f"learning_rate_schedule={learning_rate_schedule!r}: both would set the learning rate, "
+                "and the rate used would be neither. Set learning_rate_schedule='constant' to let your "
+                "LRScheduler alone set it (starting from learning_rate), or remove the LRScheduler to "
+                "keep the built-in schedule."
+            )
+
+
+def check_callback_names(name: str, user: list | None, callbacks: list) -> None:
+    """The names a user gives callbacks must be unique, among theirs and those sk_rnn adds.
+
+    ``callbacks`` is the whole list the net is built with, the user's
+    included. skorch would refuse a clash too, but as a duplicate the user
+    never wrote.
+    """
+    counts = Counter(entry[0] for entry in callbacks if isinstance(entry, tuple | list))
+    names = [entry[0] for entry in user or [] if isinstance(entry, tuple | list)]
+    for label in names:
+        if names.count(label) > 1:
+            raise ValueError(
+                f"{name} got two callbacks named {label!r} in callbacks; skorch needs each name once. "
+                "Give each its own name."
+            )
+        if counts[label] > 1:
+            raise ValueError(
+                f"{name} got a callback named {label!r} in callbacks, but {name} adds its own "
+                f"{label!r} callback with these settings (see net_.callbacks_ of a fitted model). "
+                "Give yours another name."
+            )

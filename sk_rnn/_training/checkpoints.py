@@ -37,6 +37,7 @@ __all__ = [
     "ResumeEarlyStopping",
     "Resumption",
     "SaveCheckpoint",
+    "check_checkpoint_dir",
     "fingerprint",
     "has_unsaved_epochs",
     "read_resumption",
@@ -222,6 +223,23 @@ class Resumption:
     @property
     def epochs_done(self) -> int:
         return int(self.model.n_iter_)
+
+
+def check_checkpoint_dir(name: str, directory: Path) -> None:
+    """``checkpoint_dir`` must be a directory, or a path where one can be made: checked before training.
+
+    Otherwise the first save, after the first epoch, would fail with the
+    operating system's error.
+    """
+    existing = next((path for path in (directory, *directory.parents) if path.exists()), None)
+    if existing is None or existing.is_dir():
+        return
+    where = "is a file" if existing == directory else f"is inside {existing}, which is a file"
+    raise ValueError(
+        f"{name} got checkpoint_dir={str(directory)!r}, which {where}; checkpoint_dir is a "
+        "directory that fit saves the model into after every epoch (created when missing). Pass "
+        "the path of a directory, existing or to be created, not of a file."
+    )
 
 
 def write_checkpoint(

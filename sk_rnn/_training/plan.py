@@ -9,6 +9,7 @@ global state scoped to the run.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +18,7 @@ import torch
 from skorch.history import History
 
 from .batches import ArrayBatches
-from .callbacks import HoldOutLast, training_callbacks
+from .callbacks import HoldOutLast, check_callback_names, training_callbacks
 from .checkpoints import FastForwardSchedule, LastEpochWeights, ResumeEarlyStopping, SaveCheckpoint
 from .net import SequenceNet
 from .scoped_state import network_numerics, seeded_torch
@@ -26,11 +27,14 @@ __all__ = [
     "OPTIMIZERS",
     "TrainingPlan",
     "check_callback_monitors",
+    "check_training_weights",
     "check_validation_weights",
+    "check_weight_decay",
     "fit_network",
     "optimizer_settings",
     "resolve_device",
     "resolve_optimizer",
+    "takes_weight_decay",
     "train_one_more_epoch",
     "training_rows",
 ]
@@ -123,6 +127,8 @@ def fit_network(
     if start_epoch and plan.early_stopping and resume.best_weights is not None:
         curve = list(resume.model.validation_loss_curve_ or [])
         extra.append(("resume_early_stopping", ResumeEarlyStopping(curve, resume.best_weights)))
+    callbacks = first + training_callbacks(plan) + extra
+    check_callback_names(plan.estimator_name, plan.callbacks, callbacks)
     net = SequenceNet(
         module=module,
         **{f"module__{key}": value for key, value in module_params.items()},
@@ -130,12 +136,12 @@ def fit_network(
         **{f"criterion__{key}": value for key, value in plan.criterion_params.items()},
         optimizer=plan.optimizer,
         lr=plan.learning_rate,
-        optimizer__weight_decay=plan.weight_decay,
+        **_weight_decay_setting(plan),
         **{f"optimizer__{key}": value for key, value in plan.optimizer_params.items()},
         max_epochs=plan.max_epochs,
         batch_size=plan.batch_size,
         train_split=HoldOutLast(plan.n_train) if plan.early_stopping else None,
-        callbacks=first + training_callbacks(plan) + extra,
+        callbacks=callbacks,
         predict_nonlinearity=None,
         device=str(plan.device),
         verbose=plan.verbose,
@@ -161,6 +167,11 @@ def fit_network(
             net.optimizer_.load_state_dict(resume.optimizer_state)
         net.continue_fit(data, epochs=plan.max_epochs - start_epoch)
     return net
+
+
+def _weight_decay_setting(plan: TrainingPlan) -> dict[str, float]:
+    """skorch's weight decay setting, or none for a class without the argument (see check_weight_decay)."""
+    return {"optimizer__weight_decay": plan.weight_decay} if takes_weight_decay(plan.optimizer) else {}
 
 
 def train_one_more_epoch(net: SequenceNet, plan: TrainingPlan, data: ArrayBatches) -> SequenceNet:
@@ -235,6 +246,32 @@ def check_validation_weights(name: str, weights: np.ndarray | None, n_train: int
     )
 
 
+def check_training_weights(
+    name: str, weights: np.ndarray | None, n_train: int, *, weighed_by: str = "sample_weight"
+) -> None:
+    """The training sequences must weigh something, or the loss is 0 at every update and nothing is learned.
+
+    ``weights`` are the sample weights times the class weights, as
+    ``weighed_by`` names them; the first ``n_train`` sequences train, the
+    rest (with early stopping) validate.
+    """
+    if weights is None or weights[:n_train].any():
+        return
+    if n_train < len(weights):
+        raise ValueError(
+            f"{name} got early_stopping=True, but every training sequence (the first {n_train}; "
+            f"the last {len(weights) - n_train} are held out for validation) has weight 0 "
+            f"({weighed_by}), so there is nothing to learn from. Give them weight, change "
+            "validation_fraction, or set early_stopping=False."
+        )
+    # Sample weights that are all zero are refused as they are checked: class weights did this.
+    raise ValueError(
+        f"{name} got weights ({weighed_by}) that are 0 for every sequence, so there is nothing to "
+        "learn from. Give a class present in y a positive class_weight (and some of its sequences "
+        "a positive sample_weight)."
+    )
+
+
 def check_callback_monitors(name: str, callbacks: list | None, *, early_stopping: bool) -> None:
     """A user's callback watching a validation score needs the validation split of early stopping."""
     if early_stopping:
@@ -294,4 +331,41 @@ def resolve_optimizer(name: str, optimizer: str | type) -> type[torch.optim.Opti
             f"{name} got optimizer={optimizer!r}, which is not a torch.optim.Optimizer subclass. "
             f"Pass one of {sorted(OPTIMIZERS)} or a class such as torch.optim.NAdam."
         )
+    if issubclass(optimizer, torch.optim.SparseAdam):
+        # It refuses dense gradients at its first step, and every layer's are dense.
+        raise ValueError(
+            f"{name} got optimizer={_class_name(optimizer)}, which updates only from sparse "
+            "gradients, but the network's layers all have dense gradients. Use "
+            "torch.optim.Adam or 'adamw' instead."
+        )
     return optimizer
+
+
+def takes_weight_decay(optimizer: type[torch.optim.Optimizer]) -> bool:
+    """Whether the class is built with a ``weight_decay`` argument (Rprop and LBFGS are not)."""
+    try:
+        parameters = inspect.signature(optimizer).parameters.values()
+    except (TypeError, ValueError):  # no signature to read: pass it, as for any optimizer
+        return True
+    return any(
+        parameter.name == "weight_decay" or parameter.kind is inspect.Parameter.VAR_KEYWORD
+        for parameter in parameters
+    )
+
+
+def check_weight_decay(name: str, optimizer: type[torch.optim.Optimizer], weight_decay: float) -> None:
+    """A non-zero ``weight_decay`` needs an optimizer that takes one; 0 is simply not passed."""
+    if weight_decay == 0 or takes_weight_decay(optimizer):
+        return
+    raise ValueError(
+        f"{name} got weight_decay={weight_decay}, but optimizer={_class_name(optimizer)} "
+        "takes no weight_decay argument. Set weight_decay=0 (or "
+        "'auto', which gives it 0), or use an optimizer that decays weights, such as 'adamw'."
+    )
+
+
+def _class_name(optimizer: type) -> str:
+    """``torch.optim.Rprop`` as users write it, rather than its defining module ``torch.optim.rprop``."""
+    if getattr(torch.optim, optimizer.__name__, None) is optimizer:
+        return f"torch.optim.{optimizer.__name__}"
+    return f"{optimizer.__module__}.{optimizer.__qualname__}"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import torch
 from skorch.callbacks import LRScheduler
 
-__all__ = ["SCHEDULES", "WarmupCosine", "schedule_callback"]
+__all__ = ["SCHEDULES", "WarmupCosine", "has_momentum", "schedule_callback"]
 
 SCHEDULES = ("constant", "cosine", "one_cycle", "plateau")
 
@@ -48,13 +49,30 @@ class WarmupCosine:
         return 0.5 * (1.0 + math.cos(math.pi * progress))
 
 
+def has_momentum(optimizer: type[torch.optim.Optimizer]) -> bool:
+    """Whether the class has a momentum (``momentum``, or Adam's ``betas``) that one_cycle can cycle."""
+    try:
+        parameters = inspect.signature(optimizer).parameters
+    except (TypeError, ValueError):  # no signature to read: assume it has, as torch's OneCycleLR does
+        return True
+    return "momentum" in parameters or "betas" in parameters
+
+
 def schedule_callback(
-    name: str, *, learning_rate: float, max_epochs: int, updates_per_epoch: int, monitor: str
+    name: str,
+    *,
+    learning_rate: float,
+    max_epochs: int,
+    updates_per_epoch: int,
+    monitor: str,
+    cycle_momentum: bool = True,
 ) -> LRScheduler | None:
     """The skorch callback of schedule ``name``, or None for ``"constant"``.
 
     ``monitor`` is the history key that ``"plateau"`` watches (``"valid_loss"``
-    with early stopping, ``"train_loss"`` otherwise).
+    with early stopping, ``"train_loss"`` otherwise). ``cycle_momentum``:
+    whether ``"one_cycle"`` also cycles the momentum, which torch refuses for
+    an optimizer without one (Adagrad, Rprop).
     """
     total_steps = max_epochs * updates_per_epoch
     if name == "constant":
@@ -69,6 +87,7 @@ def schedule_callback(
             torch.optim.lr_scheduler.OneCycleLR,
             max_lr=learning_rate,
             total_steps=total_steps,
+            cycle_momentum=cycle_momentum,
             step_every="batch",
             last_epoch=-1,
         )
