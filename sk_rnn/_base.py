@@ -61,6 +61,7 @@ from ._training.plan import (
     optimizer_settings,
     resolve_device,
     resolve_optimizer,
+    restored_on_error,
     train_one_more_epoch,
     training_rows,
 )
@@ -100,6 +101,16 @@ def _state_restored_on_error(estimator: BaseEstimator) -> Iterator[None]:
         estimator.__dict__.clear()
         estimator.__dict__.update(before)
         raise
+
+
+def _network_restored_on_error(estimator: BaseEstimator) -> contextlib.AbstractContextManager:
+    """Make ``partial_fit`` all or nothing too: it trains the network of its last call in place.
+
+    Only such a net needs it: fit, and the first partial_fit after a fit, build a new
+    net and leave the old one untouched.
+    """
+    net = getattr(estimator, "net_", None)
+    return restored_on_error(net) if net is not None and is_incremental(net) else contextlib.nullcontext()
 
 
 class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
@@ -300,7 +311,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
                 "trains one epoch on the data it is given. Hold out data and score it yourself, or "
                 "use fit."
             )
-        with _state_restored_on_error(self):
+        with _state_restored_on_error(self), _network_restored_on_error(self):
             continuing = hasattr(self, "net_")
             if continuing:
                 self._check_partial_fit_classes(classes)

@@ -1,5 +1,6 @@
 """warm_start, partial_fit, tol and the ConvergenceWarning, with MLPClassifier's meanings."""
 
+import copy
 import pickle
 import warnings
 
@@ -9,7 +10,7 @@ import torch
 from sklearn.exceptions import ConvergenceWarning
 
 import sk_rnn
-from sk_rnn import GRURegressor, LSTMClassifier, RNNClassifier
+from sk_rnn import GRURegressor, LSTMClassifier, RNNClassifier, RNNRegressor
 
 RNG = np.random.RandomState(0)
 X = RNG.randn(80, 6, 2)
@@ -99,7 +100,9 @@ def test_partial_fit_refuses_what_the_first_call_did_not_allow():
 
 
 @pytest.mark.parametrize(
-    ("first", "then"), [("sgd", torch.optim.SGD), (torch.optim.SGD, "sgd")], ids=["sgd-then-SGD", "SGD-then-sgd"]
+    ("first", "then"),
+    [("sgd", torch.optim.SGD), (torch.optim.SGD, "sgd")],
+    ids=["sgd-then-SGD", "SGD-then-sgd"],
 )
 def test_partial_fit_refuses_the_same_optimizer_class_with_other_momentum(first, then, tmp_path):
     # "sgd" is SGD with Nesterov momentum 0.9, the class alone plain SGD: one
@@ -126,6 +129,32 @@ def test_partial_fit_applies_a_learning_rate_or_weight_decay_changed_between_cal
     settings = model.net_.optimizer_.param_groups[0]
     assert model.learning_rate_ == settings["lr"] == 0.001
     assert model.weight_decay_ == settings["weight_decay"] == 0.05
+
+
+def test_a_failed_partial_fit_leaves_the_model_as_it_was():
+    # A ReLU Elman network without clipping diverges at a learning rate of 100.
+    target = X[:, :, 0].sum(axis=1)
+    settings = {"cell": "rnn_relu", "clip_grad_norm": None, **SMALL}
+    model = RNNRegressor(**settings).partial_fit(X, target)
+    weights = {name: tensor.clone() for name, tensor in model.net_.module_.state_dict().items()}
+    optimizer = copy.deepcopy(model.net_.optimizer_.state_dict())
+    model.set_params(learning_rate=100.0, dropout=0.0, batch_size=8, verbose=1)
+    with pytest.raises(ValueError, match=r"RNNRegressor training diverged: the loss became"):
+        model.partial_fit(X, target)
+    net = model.net_
+    assert (net.module_.dropout.p, net.batch_size, net.verbose, model.batch_size_) == (0.2, 16, 0, 16)
+    after = model.net_.module_.state_dict()
+    assert all(torch.equal(after[name], tensor) for name, tensor in weights.items())
+    restored = model.net_.optimizer_.state_dict()
+    assert restored["param_groups"] == optimizer["param_groups"]
+    for key, state in optimizer["state"].items():
+        assert all(torch.equal(restored["state"][key][name], value) for name, value in state.items())
+    assert model.n_iter_ == len(model.history_) == 1
+    # The next call continues as if the failed one had never been made.
+    model.set_params(learning_rate="auto", dropout=0.2, batch_size="auto", verbose=0).partial_fit(X, target)
+    untroubled = RNNRegressor(**settings).partial_fit(X, target).partial_fit(X, target)
+    assert model.loss_curve_ == untroubled.loss_curve_
+    np.testing.assert_array_equal(model.predict(X), untroubled.predict(X))
 
 
 def test_partial_fit_after_fit_continues_from_the_fitted_weights():

@@ -8,8 +8,10 @@ global state scoped to the run.
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -31,6 +33,7 @@ __all__ = [
     "optimizer_settings",
     "resolve_device",
     "resolve_optimizer",
+    "restored_on_error",
     "train_one_more_epoch",
     "training_rows",
 ]
@@ -207,6 +210,36 @@ def train_one_more_epoch(net: SequenceNet, plan: TrainingPlan, data: ArrayBatche
     with seeded_torch(plan.seed, plan.device), network_numerics():
         net.partial_fit(data)
     return net
+
+
+@contextlib.contextmanager
+def restored_on_error(net: SequenceNet) -> Iterator[None]:
+    """Put ``net`` back as it was when the block raises: weights, optimizer state, settings, history.
+
+    ``partial_fit`` trains its net in place, so a call that fails (training
+    diverged) would otherwise leave the weights it broke behind the fitted
+    attributes the estimator restores. The copy holds the weights and the
+    optimizer's state once more (with Adam, three times the weights), on the
+    net's device, for the length of the call; nothing is copied per batch.
+    The user's callbacks keep what they saw of the failed epoch: their state
+    is their own.
+    """
+    settings = dict(vars(net))
+    weights = {name: tensor.detach().clone() for name, tensor in net.module_.state_dict().items()}
+    optimizer_state = copy.deepcopy(net.optimizer_.state_dict())
+    epochs = len(net.history)
+    modes = [(part, part.training) for part in (net.module_, net.criterion_)]
+    try:
+        yield
+    except BaseException:
+        vars(net).clear()
+        vars(net).update(settings)
+        net.module_.load_state_dict(weights)
+        net.optimizer_.load_state_dict(optimizer_state)
+        del net.history[epochs:]
+        for part, training in modes:
+            part.train(training)
+        raise
 
 
 def training_rows(name: str, validation_fraction: float, n_samples: int, *, early_stopping: bool) -> int:
