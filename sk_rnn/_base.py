@@ -362,7 +362,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             seed = (seed + 7919 * getattr(self, "n_iter_", 0)) % np.iinfo(np.int32).max
         cell = self._cell_name()
         network = (
-            self._continued_network(X, output_size)
+            self._continued_network(X, output_size, incremental=incremental)
             if continuing
             else self._new_network(X, output_size, weights)
         )
@@ -443,7 +443,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
                 self._save_checkpoint, directory, digest, previous_losses, previous_validation
             )
         if incremental and continuing and is_incremental(self.net_):
-            net = train_one_more_epoch(self.net_, plan, data)
+            net = train_one_more_epoch(self.net_, plan, data, dropout=network["dropout"])
             epochs_run = 1
         else:
             initial_state = self.net_.module_.state_dict() if continuing else None
@@ -574,7 +574,9 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         self.categorical_embedding_dim_ = dim
         return {"categorical_features": positions, "categories": codes, "categorical_embedding_dim": dim}
 
-    def _continued_network(self, X: Sequences, output_size: int) -> dict[str, Any]:
+    def _continued_network(
+        self, X: Sequences, output_size: int, *, incremental: bool = False
+    ) -> dict[str, Any]:
         """The trained network's arguments, once the hyperparameters are checked to still describe it."""
         trained = module_arguments(self.net_)
         cell = self._cell_name()
@@ -598,21 +600,39 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             wanted["input_scaling"] = self.input_scaling
         wanted["categorical_features"] = self._categorical_positions(X)
         trained.setdefault("categorical_features", None)
+        if self.categorical_embedding_dim != "auto" and "categorical_embedding_dim" in trained:
+            wanted["categorical_embedding_dim"] = int(self.categorical_embedding_dim)
+        # The cell's options set up its weights (IndRNN's input_threshold): the
+        # trained weights were set up with the old ones.
+        wanted["cell_params"] = check_cell_params(cell, self.cell_params, type(self).__name__) or None
+        trained.setdefault("cell_params", None)
         for key, value in wanted.items():
             if trained[key] != value:
-                # The network's output size is no hyperparameter: name what sets it.
-                what = (
-                    "number of outputs (set by y's columns or classes, loss and quantile)"
-                    if key == "output_size"
-                    else key
-                )
-                raise ValueError(
-                    f"{type(self).__name__} continues training the network it trained before "
-                    f"(warm_start or partial_fit), whose {what} is {trained[key]!r}, but it is now "
-                    f"{value!r}. Set it back, or set warm_start=False to train a new network."
-                )
+                raise ValueError(self._changed_network_message(key, trained[key], value, incremental))
         # Dropout shapes no weight: the current value applies.
         return {**trained, "dropout": self.dropout}
+
+    def _changed_network_message(self, key: str, trained: Any, now: Any, incremental: bool) -> str:
+        """Why continued training refuses a hyperparameter that no longer describes the trained network."""
+        name = type(self).__name__
+        # The network's output size is no hyperparameter: name what sets it.
+        what = (
+            "number of outputs (set by y's columns or classes, loss and quantile)"
+            if key == "output_size"
+            else key
+        )
+        if incremental:
+            # partial_fit continues whatever warm_start says.
+            return (
+                f"{name}.partial_fit continues the network it trained before, whose {what} is "
+                f"{trained!r}, but it is now {now!r}. Set it back, or call fit with warm_start=False "
+                "to train a new network."
+            )
+        return (
+            f"{name} continues training the network it trained before (warm_start=True), whose "
+            f"{what} is {trained!r}, but it is now {now!r}. Set it back, or set warm_start=False to train "
+            "a new network."
+        )
 
     def _record_training(
         self, net: Any, epochs_run: int, previous_losses: list, previous_validation: list
