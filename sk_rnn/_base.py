@@ -658,19 +658,24 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         ``tol`` is, as in MLPClassifier, an improvement per epoch. It is read
         from the trend of the last ``n_iter_no_change`` epochs, not from one
         epoch: the training loss is measured with dropout on, whose noise
-        alone makes single epochs look better or worse by about ``1e-4``.
+        alone makes single epochs look better or worse by about ``1e-4``. A
+        shorter fit is judged over all its epochs, as MLPClassifier warns
+        whatever ``max_iter`` is; one epoch has no trend to judge.
         """
         curve = self.validation_loss_curve_ if self.early_stopping else self.loss_curve_
-        window = self.n_iter_no_change
-        if epochs_run < self.max_epochs_ or len(curve) <= window:  # early stopping ended it: converged
+        if epochs_run < self.max_epochs_:  # early stopping ended it: converged
+            return
+        window = min(self.n_iter_no_change, len(curve) - 1)
+        if window < 1:
             return
         per_epoch = (curve[-window - 1] - curve[-1]) / window
         if per_epoch > self.tol:
             which = "validation" if self.early_stopping else "training"
+            over = "the last epoch" if window == 1 else f"the last {window} epochs"
             warn_at_user_code(
                 f"{type(self).__name__} stopped at max_epochs_={self.max_epochs_} while its {which} "
-                f"loss was still improving: by {per_epoch:.3g} per epoch over the last {window} "
-                f"epochs, more than tol={self.tol}. Raise max_epochs, or raise tol to accept this fit.",
+                f"loss was still improving: by {per_epoch:.3g} per epoch over {over}, more than "
+                f"tol={self.tol}. Raise max_epochs, or raise tol to accept this fit.",
                 ConvergenceWarning,
             )
 

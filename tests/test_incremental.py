@@ -260,6 +260,18 @@ def test_a_convergence_warning_when_max_epochs_cut_an_improving_fit():
         LSTMClassifier(max_epochs=12, tol=10.0, **SMALL).fit(X, y)
 
 
+@pytest.mark.parametrize("max_epochs", [2, 10])
+def test_a_convergence_warning_for_fits_shorter_than_n_iter_no_change(max_epochs):
+    # Judged over the epochs there are, as MLPClassifier warns at any max_iter.
+    over = "the last epoch" if max_epochs == 2 else f"the last {max_epochs - 1} epochs"
+    with pytest.warns(ConvergenceWarning, match=rf"max_epochs_={max_epochs} while .* per epoch over {over}"):
+        LSTMClassifier(max_epochs=max_epochs, **SMALL).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        LSTMClassifier(max_epochs=max_epochs, tol=10.0, **SMALL).fit(X, y)
+        LSTMClassifier(max_epochs=1, **SMALL).fit(X, y)  # one epoch: no trend to judge
+
+
 def test_tol_is_what_early_stopping_counts_as_an_improvement():
     # No improvement of the validation loss is larger than 10: stop after n_iter_no_change + 1 epochs.
     model = LSTMClassifier(early_stopping=True, n_iter_no_change=3, tol=10.0, max_epochs=50, **SMALL).fit(
