@@ -65,6 +65,7 @@ from ._training.plan import (
     optimizer_settings,
     resolve_device,
     resolve_optimizer,
+    restored_on_error,
     train_one_more_epoch,
     training_rows,
 )
@@ -104,6 +105,16 @@ def _state_restored_on_error(estimator: BaseEstimator) -> Iterator[None]:
         estimator.__dict__.clear()
         estimator.__dict__.update(before)
         raise
+
+
+def _network_restored_on_error(estimator: BaseEstimator) -> contextlib.AbstractContextManager:
+    """Make ``partial_fit`` all or nothing too: it trains the network of its last call in place.
+
+    Only such a net needs it: fit, and the first partial_fit after a fit, build a new
+    net and leave the old one untouched.
+    """
+    net = getattr(estimator, "net_", None)
+    return restored_on_error(net) if net is not None and is_incremental(net) else contextlib.nullcontext()
 
 
 class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
@@ -308,7 +319,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
                 "trains one epoch on the data it is given. Hold out data and score it yourself, or "
                 "use fit."
             )
-        with _state_restored_on_error(self):
+        with _state_restored_on_error(self), _network_restored_on_error(self):
             continuing = hasattr(self, "net_")
             if continuing:
                 self._check_partial_fit_classes(classes)
@@ -367,7 +378,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             seed = (seed + 7919 * getattr(self, "n_iter_", 0)) % np.iinfo(np.int32).max
         cell = self._cell_name()
         network = (
-            self._continued_network(X, output_size)
+            self._continued_network(X, output_size, incremental=incremental)
             if continuing
             else self._new_network(X, output_size, weights)
         )
@@ -446,7 +457,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
                 self._save_checkpoint, directory, digest, previous_losses, previous_validation
             )
         if incremental and continuing and is_incremental(self.net_):
-            net = train_one_more_epoch(self.net_, plan, data)
+            net = train_one_more_epoch(self.net_, plan, data, dropout=network["dropout"])
             epochs_run = 1
         else:
             initial_state = self.net_.module_.state_dict() if continuing else None
@@ -577,7 +588,9 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         self.categorical_embedding_dim_ = dim
         return {"categorical_features": positions, "categories": codes, "categorical_embedding_dim": dim}
 
-    def _continued_network(self, X: Sequences, output_size: int) -> dict[str, Any]:
+    def _continued_network(
+        self, X: Sequences, output_size: int, *, incremental: bool = False
+    ) -> dict[str, Any]:
         """The trained network's arguments, once the hyperparameters are checked to still describe it."""
         trained = module_arguments(self.net_)
         cell = self._cell_name()
@@ -601,21 +614,39 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             wanted["input_scaling"] = self.input_scaling
         wanted["categorical_features"] = self._categorical_positions(X)
         trained.setdefault("categorical_features", None)
+        if self.categorical_embedding_dim != "auto" and "categorical_embedding_dim" in trained:
+            wanted["categorical_embedding_dim"] = int(self.categorical_embedding_dim)
+        # The cell's options set up its weights (IndRNN's input_threshold): the
+        # trained weights were set up with the old ones.
+        wanted["cell_params"] = check_cell_params(cell, self.cell_params, type(self).__name__) or None
+        trained.setdefault("cell_params", None)
         for key, value in wanted.items():
             if trained[key] != value:
-                # The network's output size is no hyperparameter: name what sets it.
-                what = (
-                    "number of outputs (set by y's columns or classes, loss and quantile)"
-                    if key == "output_size"
-                    else key
-                )
-                raise ValueError(
-                    f"{type(self).__name__} continues training the network it trained before "
-                    f"(warm_start or partial_fit), whose {what} is {trained[key]!r}, but it is now "
-                    f"{value!r}. Set it back, or set warm_start=False to train a new network."
-                )
+                raise ValueError(self._changed_network_message(key, trained[key], value, incremental))
         # Dropout shapes no weight: the current value applies.
         return {**trained, "dropout": self.dropout}
+
+    def _changed_network_message(self, key: str, trained: Any, now: Any, incremental: bool) -> str:
+        """Why continued training refuses a hyperparameter that no longer describes the trained network."""
+        name = type(self).__name__
+        # The network's output size is no hyperparameter: name what sets it.
+        what = (
+            "number of outputs (set by y's columns or classes, loss and quantile)"
+            if key == "output_size"
+            else key
+        )
+        if incremental:
+            # partial_fit continues whatever warm_start says.
+            return (
+                f"{name}.partial_fit continues the network it trained before, whose {what} is "
+                f"{trained!r}, but it is now {now!r}. Set it back, or call fit with warm_start=False "
+                "to train a new network."
+            )
+        return (
+            f"{name} continues training the network it trained before (warm_start=True), whose "
+            f"{what} is {trained!r}, but it is now {now!r}. Set it back, or set warm_start=False to train "
+            "a new network."
+        )
 
     def _record_training(
         self, net: Any, epochs_run: int, previous_losses: list, previous_validation: list
@@ -641,19 +672,24 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         ``tol`` is, as in MLPClassifier, an improvement per epoch. It is read
         from the trend of the last ``n_iter_no_change`` epochs, not from one
         epoch: the training loss is measured with dropout on, whose noise
-        alone makes single epochs look better or worse by about ``1e-4``.
+        alone makes single epochs look better or worse by about ``1e-4``. A
+        shorter fit is judged over all its epochs, as MLPClassifier warns
+        whatever ``max_iter`` is; one epoch has no trend to judge.
         """
         curve = self.validation_loss_curve_ if self.early_stopping else self.loss_curve_
-        window = self.n_iter_no_change
-        if epochs_run < self.max_epochs_ or len(curve) <= window:  # early stopping ended it: converged
+        if epochs_run < self.max_epochs_:  # early stopping ended it: converged
+            return
+        window = min(self.n_iter_no_change, len(curve) - 1)
+        if window < 1:
             return
         per_epoch = (curve[-window - 1] - curve[-1]) / window
         if per_epoch > self.tol:
             which = "validation" if self.early_stopping else "training"
+            over = "the last epoch" if window == 1 else f"the last {window} epochs"
             warn_at_user_code(
                 f"{type(self).__name__} stopped at max_epochs_={self.max_epochs_} while its {which} "
-                f"loss was still improving: by {per_epoch:.3g} per epoch over the last {window} "
-                f"epochs, more than tol={self.tol}. Raise max_epochs, or raise tol to accept this fit.",
+                f"loss was still improving: by {per_epoch:.3g} per epoch over {over}, more than "
+                f"tol={self.tol}. Raise max_epochs, or raise tol to accept this fit.",
                 ConvergenceWarning,
             )
 

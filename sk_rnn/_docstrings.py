@@ -136,7 +136,7 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         by more than ``tol``, and a ``ConvergenceWarning`` says when
         training reached ``max_epochs`` while the loss (the validation loss
         with ``early_stopping``) still improved by more than ``tol`` over the
-        last ``n_iter_no_change`` epochs.
+        last ``n_iter_no_change`` epochs (over all of them in a shorter fit).
 
     batch_size : int or "auto", default="auto"
         Sequences per gradient step. "auto": ``n_samples // 16`` within

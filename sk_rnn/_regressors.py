@@ -216,11 +216,15 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
         its y, as ``fit`` would; later calls each train one more epoch with the
         same optimizer (its moments kept), at a constant ``learning_rate_`` (no
         schedule: there is no last epoch to decay towards), and keep the first
-        call's target scaling. A ``learning_rate`` or ``weight_decay`` changed
-        with ``set_params`` between calls applies from the next call on;
-        another ``optimizer`` is refused. After ``fit``, the first ``partial_fit``
-        continues from the fitted weights with a new optimizer.
-        ``early_stopping`` is not supported.
+        call's target scaling. A training setting changed with ``set_params``
+        between calls (``learning_rate``, ``weight_decay``, ``batch_size``,
+        ``dropout``, ``clip_grad_norm``, ``verbose``, ``callbacks``, ``loss``
+        or ``quantile`` with as many outputs) applies from the next call on;
+        one the trained network or the optimizer's state cannot follow (the
+        architecture, ``optimizer``, a float64 ``precision``, ``device``) is
+        refused. A call that raises leaves the model as it was. After
+        ``fit``, the first ``partial_fit`` continues from the fitted weights
+        with a new optimizer. ``early_stopping`` is not supported.
 
         Parameters
         ----------

@@ -1,5 +1,6 @@
 """warm_start, partial_fit, tol and the ConvergenceWarning, with MLPClassifier's meanings."""
 
+import copy
 import pickle
 import warnings
 
@@ -7,9 +8,10 @@ import numpy as np
 import pytest
 import torch
 from sklearn.exceptions import ConvergenceWarning
+from skorch.callbacks import Callback
 
 import sk_rnn
-from sk_rnn import GRURegressor, LSTMClassifier, RNNClassifier
+from sk_rnn import GRUClassifier, GRURegressor, LSTMClassifier, RNNClassifier, RNNRegressor
 
 RNG = np.random.RandomState(0)
 X = RNG.randn(80, 6, 2)
@@ -130,6 +132,109 @@ def test_partial_fit_applies_a_learning_rate_or_weight_decay_changed_between_cal
     assert model.weight_decay_ == settings["weight_decay"] == 0.05
 
 
+def test_a_failed_partial_fit_leaves_the_model_as_it_was():
+    # A ReLU Elman network without clipping diverges at a learning rate of 100.
+    target = X[:, :, 0].sum(axis=1)
+    settings = {"cell": "rnn_relu", "clip_grad_norm": None, **SMALL}
+    model = RNNRegressor(**settings).partial_fit(X, target)
+    weights = {name: tensor.clone() for name, tensor in model.net_.module_.state_dict().items()}
+    optimizer = copy.deepcopy(model.net_.optimizer_.state_dict())
+    model.set_params(learning_rate=100.0, dropout=0.0, batch_size=8, verbose=1)
+    with pytest.raises(ValueError, match=r"RNNRegressor training diverged: the loss became"):
+        model.partial_fit(X, target)
+    net = model.net_
+    assert (net.module_.dropout.p, net.batch_size, net.verbose, model.batch_size_) == (0.2, 16, 0, 16)
+    after = model.net_.module_.state_dict()
+    assert all(torch.equal(after[name], tensor) for name, tensor in weights.items())
+    restored = model.net_.optimizer_.state_dict()
+    assert restored["param_groups"] == optimizer["param_groups"]
+    for key, state in optimizer["state"].items():
+        assert all(torch.equal(restored["state"][key][name], value) for name, value in state.items())
+    assert model.n_iter_ == len(model.history_) == 1
+    # The next call continues as if the failed one had never been made.
+    model.set_params(learning_rate="auto", dropout=0.2, batch_size="auto", verbose=0).partial_fit(X, target)
+    untroubled = RNNRegressor(**settings).partial_fit(X, target).partial_fit(X, target)
+    assert model.loss_curve_ == untroubled.loss_curve_
+    np.testing.assert_array_equal(model.predict(X), untroubled.predict(X))
+
+
+class CountBatches(Callback):
+    """Records the size of every training batch."""
+
+    def initialize(self):
+        self.sizes = []
+        return self
+
+    def on_batch_begin(self, net, batch=None, training=False, **kwargs):
+        if training:
+            self.sizes.append(len(batch[1]))
+
+
+def test_partial_fit_applies_changed_training_settings_from_the_next_call(capsys, tmp_path):
+    model = GRUClassifier(num_layers=2, callbacks=[("count", CountBatches())], **SMALL)
+    model.partial_fit(X, y, classes=[0, 1])
+    counter = dict(model.net_.callbacks_)["count"]
+    model.set_params(dropout=0.5, batch_size=8)
+    model.partial_fit(X, y)
+    assert counter.sizes == [16] * 5 + [8] * 10  # the user's callback kept: nothing it depends on changed
+    module = model.net_.module_
+    assert module.dropout.p == module.rnn.dropout == 0.5 and model.batch_size_ == 8
+    model.set_params(clip_grad_norm=None, verbose=1, callbacks=[("count", CountBatches())])
+    model.partial_fit(X, y)
+    callbacks = dict(model.net_.callbacks_)
+    assert "gradient_norm_clipping" not in callbacks
+    assert callbacks["count"].sizes == [8] * 10  # a fresh copy of the new callback
+    assert "train_loss" in capsys.readouterr().out
+    model.set_params(clip_grad_norm=0.5, verbose=0).partial_fit(X, y)
+    assert dict(model.net_.callbacks_)["gradient_norm_clipping"].gradient_clip_value == 0.5
+    assert capsys.readouterr().out == ""
+    # A saved model is rebuilt with the dropout it was trained with last.
+    sk_rnn.save(model.set_params(callbacks=None), tmp_path / "model.skrnn")
+    assert sk_rnn.load(tmp_path / "model.skrnn").net_.module_.dropout.p == 0.5
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"hidden_size": 16}, r"whose hidden_size is 8, but it is now 16"),
+        ({"cell_params": {"input_threshold": 1.0}}, r"whose cell_params is None, but it is now \{'input_thr"),
+        ({"device": "meta"}, r"on device 'cpu', but device is now 'meta'"),
+    ],
+    ids=["hidden_size", "cell_params", "device"],
+)
+def test_partial_fit_refuses_a_changed_network_or_device(change, message):
+    model = RNNClassifier(cell="indrnn", **SMALL).partial_fit(X, y, classes=[0, 1])
+    model.set_params(**change)
+    with pytest.raises(ValueError, match=rf"RNNClassifier.partial_fit continues .*{message}.*call fit"):
+        model.partial_fit(X, y)
+    assert model.n_iter_ == 1
+
+
+def test_continued_training_refuses_another_categorical_embedding_size():
+    codes = np.repeat(RNG.randint(3, size=(80, 1, 1)), 6, axis=1).astype(float)
+    X_coded = np.concatenate([X, codes], axis=2)
+    model = GRUClassifier(categorical_features=[2], categorical_embedding_dim=2, **SMALL)
+    model.partial_fit(X_coded, y, classes=[0, 1]).set_params(categorical_embedding_dim=3)
+    with pytest.raises(ValueError, match=r"whose categorical_embedding_dim is 2, but it is now 3"):
+        model.partial_fit(X_coded, y)
+    model.set_params(categorical_embedding_dim="auto").partial_fit(X_coded, y)  # what it was trained with
+    assert model.n_iter_ == 2 and model.categorical_embedding_dim_ == 2
+
+
+def test_partial_fit_applies_a_changed_loss_and_weights_given_on_some_calls_only():
+    target = X[:, -1, 0]
+    model = GRURegressor(loss="quantile", quantile=0.5, **SMALL).partial_fit(
+        X, target, sample_weight=np.ones(80)
+    )
+    model.set_params(quantile=0.9).partial_fit(X, target)
+    assert model.net_.criterion_.elementwise.quantile == 0.9 and list(model.quantiles_) == [0.9]
+    # Weights after a call without: they count (class 0 weighs nothing here).
+    first = LSTMClassifier(**SMALL).partial_fit(X, y, classes=[0, 1])
+    weighted = copy.deepcopy(first).partial_fit(X, y, sample_weight=np.where(y == 1, 1.0, 0.0))
+    unweighted = copy.deepcopy(first).partial_fit(X, y)
+    assert weighted.predict_proba(X)[:, 1].mean() > unweighted.predict_proba(X)[:, 1].mean()
+
+
 def test_partial_fit_after_fit_continues_from_the_fitted_weights():
     model = quietly(RNNClassifier(cell="gru", max_epochs=5, **SMALL).fit, X, y)
     last = model.loss_curve_[-1]
@@ -153,6 +258,18 @@ def test_a_convergence_warning_when_max_epochs_cut_an_improving_fit():
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         LSTMClassifier(max_epochs=12, tol=10.0, **SMALL).fit(X, y)
+
+
+@pytest.mark.parametrize("max_epochs", [2, 10])
+def test_a_convergence_warning_for_fits_shorter_than_n_iter_no_change(max_epochs):
+    # Judged over the epochs there are, as MLPClassifier warns at any max_iter.
+    over = "the last epoch" if max_epochs == 2 else f"the last {max_epochs - 1} epochs"
+    with pytest.warns(ConvergenceWarning, match=rf"max_epochs_={max_epochs} while .* per epoch over {over}"):
+        LSTMClassifier(max_epochs=max_epochs, **SMALL).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        LSTMClassifier(max_epochs=max_epochs, tol=10.0, **SMALL).fit(X, y)
+        LSTMClassifier(max_epochs=1, **SMALL).fit(X, y)  # one epoch: no trend to judge
 
 
 def test_tol_is_what_early_stopping_counts_as_an_improvement():

@@ -59,6 +59,9 @@ class SequenceNet(NeuralNet):
         self.incremental = False
         # Epochs trained before this net, by the fit it resumes (its history holds them too).
         self.epoch_offset = 0
+        # What its callbacks were built from (see plan.callback_settings): partial_fit
+        # builds them again only when these change, so that the user's keep their state.
+        self.callback_settings = None
 
     @property
     def epochs_run(self) -> int:

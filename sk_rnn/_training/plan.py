@@ -8,9 +8,11 @@ global state scoped to the run.
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import dataclasses
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -34,6 +36,7 @@ __all__ = [
     "optimizer_settings",
     "resolve_device",
     "resolve_optimizer",
+    "restored_on_error",
     "takes_weight_decay",
     "train_one_more_epoch",
     "training_rows",
@@ -150,6 +153,7 @@ def fit_network(
     )
     net.incremental = incremental
     net.epoch_offset = start_epoch
+    net.callback_settings = callback_settings(plan)
     if resume is not None:
         initial_state = resume.model.net_.module_.state_dict()
     with seeded_torch(plan.seed + start_epoch, plan.device), network_numerics():
@@ -174,8 +178,25 @@ def _weight_decay_setting(plan: TrainingPlan) -> dict[str, float]:
     return {"optimizer__weight_decay": plan.weight_decay} if takes_weight_decay(plan.optimizer) else {}
 
 
-def train_one_more_epoch(net: SequenceNet, plan: TrainingPlan, data: ArrayBatches) -> SequenceNet:
-    """One more epoch of a ``partial_fit`` net: the same optimizer, its moments and step count kept."""
+def train_one_more_epoch(
+    net: SequenceNet, plan: TrainingPlan, data: ArrayBatches, *, dropout: float
+) -> SequenceNet:
+    """One more epoch of a ``partial_fit`` net: the same optimizer, its moments and step count kept.
+
+    What changed since the last call applies from this epoch on (``dropout``
+    is the module's rate now); what the trained weights or the optimizer's
+    state cannot follow is refused first.
+    """
+    _check_same_numerics(net, plan)
+    _check_same_optimizer(net, plan)
+    _apply_settings(net, plan, dropout)
+    with seeded_torch(plan.seed, plan.device), network_numerics():
+        net.partial_fit(data)
+    return net
+
+
+def _check_same_numerics(net: SequenceNet, plan: TrainingPlan) -> None:
+    """Refuse another float width, or another device, than the network was trained with."""
     was_float64, is_float64 = net.precision == "float64", plan.precision == "float64"
     if was_float64 != is_float64:
         # The weights and the optimizer's moments are stored in the old dtype.
@@ -184,8 +205,29 @@ def train_one_more_epoch(net: SequenceNet, plan: TrainingPlan, data: ArrayBatche
             f"precision={net.precision!r}, but precision is now {plan.precision!r}. Set it back, or "
             "call fit to train a new network."
         )
+    if not _same_device(torch.device(net.device), plan.device):
+        # The weights and the optimizer's moments live there. A fit builds a
+        # new net on the new device; partial_fit trains its net where it is.
+        raise ValueError(
+            f"{plan.estimator_name}.partial_fit continues a network on device {net.device!r}, but "
+            f"device is now {str(plan.device)!r}. Set it back, or call fit to train a new network."
+        )
+
+
+def _same_device(trained: torch.device, wanted: torch.device) -> bool:
+    """Whether two devices are one: "cuda" without an index is the GPU torch places tensors on."""
+
+    def placed(device: torch.device) -> torch.device:
+        if device.type == "cuda" and device.index is None:
+            return torch.device("cuda", torch.cuda.current_device())
+        return device
+
+    return placed(trained) == placed(wanted)
+
+
+def _check_same_optimizer(net: SequenceNet, plan: TrainingPlan) -> None:
+    """Refuse another optimizer, or the same with other settings: the moments it gathered fit no other."""
     if type(net.optimizer_) is not plan.optimizer:
-        # Its moments mean nothing to another optimizer.
         raise ValueError(
             f"{plan.estimator_name}.partial_fit continues a network trained by "
             f"{type(net.optimizer_).__name__}, but optimizer now gives {plan.optimizer.__name__}. "
@@ -206,18 +248,107 @@ def train_one_more_epoch(net: SequenceNet, plan: TrainingPlan, data: ArrayBatche
             f"gives {plan.optimizer_params or 'its own defaults'}. Set it back, or call fit to train a "
             "new network."
         )
+
+
+def _apply_settings(net: SequenceNet, plan: TrainingPlan, dropout: float) -> None:
+    """Train the next epoch as the hyperparameters say now, as the fitted attributes report."""
     # A learning rate or weight decay changed between calls (a schedule of the
     # user's own) applies from this epoch on, as learning_rate_ and
     # weight_decay_ say.
     net.lr = plan.learning_rate
     for group in net.optimizer_.param_groups:
         group["lr"] = plan.learning_rate
-        group["weight_decay"] = plan.weight_decay
+        if "weight_decay" in group:  # Rprop and LBFGS have none (see check_weight_decay)
+            group["weight_decay"] = plan.weight_decay
     net.shuffle_seed = plan.seed
     net.precision = plan.precision
-    with seeded_torch(plan.seed, plan.device), network_numerics():
-        net.partial_fit(data)
-    return net
+    # Batches are drawn anew every epoch, and Adam's moments do not depend on
+    # their size: batch_size_ applies as it is.
+    net.batch_size = plan.batch_size
+    if dropout != net.module__dropout:
+        # Dropout shapes no weight and no optimizer state, so the new rate is
+        # well defined from this epoch on (warm_start's fit applies it too). The
+        # module argument is what a saved model is rebuilt with.
+        net.module__dropout = dropout
+        net.module_.set_dropout(dropout)
+    _apply_criterion(net, plan)
+    _apply_callbacks(net, plan)
+
+
+def _apply_criterion(net: SequenceNet, plan: TrainingPlan) -> None:
+    """Build the loss again when it changed: a regressor's loss or quantile, or weights given or not.
+
+    Weighted losses are reduced by the net (``reduction="none"``), so a call
+    with sample weights after one without (or the other way) needs another
+    criterion; the criterion holds nothing trained.
+    """
+    built_with = {
+        key.removeprefix("criterion__"): value
+        for key, value in vars(net).items()
+        if key.startswith("criterion__")
+    }
+    if net.criterion is plan.criterion and built_with == plan.criterion_params:
+        return
+    for key in built_with:
+        delattr(net, f"criterion__{key}")
+    for key, value in plan.criterion_params.items():
+        setattr(net, f"criterion__{key}", value)
+    net.criterion = plan.criterion
+    net.initialize_criterion()
+
+
+def callback_settings(plan: TrainingPlan) -> tuple:
+    """What the callbacks of a ``partial_fit`` run are built from: the user's, clipping, a progress bar.
+
+    The user's callbacks compare by identity: ``set_params(callbacks=...)`` gives new ones.
+    """
+    return (tuple(plan.callbacks or ()), plan.clip_grad_norm, plan.verbose >= 2)
+
+
+def _apply_callbacks(net: SequenceNet, plan: TrainingPlan) -> None:
+    """Build the callbacks again when what they are built from changed; switch the log on or off."""
+    settings = callback_settings(plan)
+    if settings != net.callback_settings:
+        # Fresh copies of the user's callbacks, as every fit makes; otherwise
+        # they keep their state from call to call.
+        net.callbacks = training_callbacks(plan)
+        net.initialize_callbacks()
+        net.callback_settings = settings
+    elif plan.verbose and not net.verbose:
+        # A log switched on starts with its header.
+        dict(net.callbacks_)["print_log"].initialize()
+    net.verbose = plan.verbose
+
+
+@contextlib.contextmanager
+def restored_on_error(net: SequenceNet) -> Iterator[None]:
+    """Put ``net`` back as it was when the block raises: weights, optimizer state, settings, history.
+
+    ``partial_fit`` trains its net in place, so a call that fails (training
+    diverged) would otherwise leave the weights it broke behind the fitted
+    attributes the estimator restores. The copy holds the weights and the
+    optimizer's state once more (with Adam, three times the weights), on the
+    net's device, for the length of the call; nothing is copied per batch.
+    The user's callbacks keep what they saw of the failed epoch: their state
+    is their own.
+    """
+    settings = dict(vars(net))
+    weights = {name: tensor.detach().clone() for name, tensor in net.module_.state_dict().items()}
+    optimizer_state = copy.deepcopy(net.optimizer_.state_dict())
+    epochs = len(net.history)
+    modes = [(part, part.training) for part in (net.module_, net.criterion_)]
+    try:
+        yield
+    except BaseException:
+        vars(net).clear()
+        vars(net).update(settings)
+        net.module_.load_state_dict(weights)
+        net.module_.set_dropout(net.module__dropout)
+        net.optimizer_.load_state_dict(optimizer_state)
+        del net.history[epochs:]
+        for part, training in modes:
+            part.train(training)
+        raise
 
 
 def training_rows(name: str, validation_fraction: float, n_samples: int, *, early_stopping: bool) -> int:

@@ -334,6 +334,20 @@ class RecurrentNetwork(nn.Module):
         summaries = 2 if output == "last+max" else 1
         self.head = nn.Linear(hidden_size * self.num_directions * summaries, output_size)
 
+    def set_dropout(self, dropout: float) -> None:
+        """Drop ``dropout`` of the units from the next training step on, as if built with it.
+
+        Dropout shapes no weight, so a trained network can take another rate
+        (``partial_fit`` applies one changed between calls). The recurrent
+        layers apply it between layers only, as ``__init__`` sets them up.
+        """
+        self.dropout.p = float(dropout)
+        if isinstance(self.rnn, nn.RNNBase):
+            # torch reads the rate at every forward pass; one layer has none between layers.
+            self.rnn.dropout = float(dropout) if self.rnn.num_layers > 1 else 0.0
+        elif isinstance(getattr(self.rnn, "dropout", None), nn.Dropout):  # IndRNN's, between its layers
+            self.rnn.dropout.p = float(dropout)
+
     def __setstate__(self, state: dict) -> None:
         super().__setstate__(state)
         # Unpickling (pickle, copy.deepcopy, skorch's load) rebuilds torch's
