@@ -403,6 +403,24 @@ def test_display_bad_input():
     plt.close("all")
 
 
+def test_display_puts_history_and_forecasts_on_one_time_axis_or_refuses():
+    # Dates next to plain numbers: the forecasts would be drawn in 1970, the history in 2000.
+    history = pd.Series(np.arange(5.0), index=pd.date_range("2000-01-01", periods=5, freq="D"))
+    with pytest.raises(
+        ValueError, match=r"history with times \(a DatetimeIndex\) next to forecasts without times.*index="
+    ):
+        ForecastDisplay.from_predictions([5.0, 6.0], [5.5, 6.5], history=history)
+    with pytest.raises(ValueError, match=r"history without times next to a forecast with times"):
+        ForecastDisplay.from_predictions(history.iloc[3:], history.iloc[3:], history=np.zeros(3))
+    # Each fix the message names: the forecasts' times, or a history numbered before them.
+    after = pd.date_range("2000-01-06", periods=2, freq="D")
+    display = ForecastDisplay.from_predictions([5.0, 6.0], [5.5, 6.5], index=after, history=history)
+    assert pd.Index(display.line_history_.get_xdata()).max() < pd.Index(display.line_pred_.get_xdata()).min()
+    display = ForecastDisplay.from_predictions([5.0, 6.0], [5.5, 6.5], history=history.to_numpy())
+    np.testing.assert_array_equal(display.line_history_.get_xdata(), [-5, -4, -3, -2, -1])
+    plt.close("all")
+
+
 def test_forecast_display_asks_for_matplotlib_before_predicting(monkeypatch):
     import sys
 
