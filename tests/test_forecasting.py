@@ -1,5 +1,7 @@
 """Forecasting: changes as targets, recursive and direct multi-step forecasts, exogenous columns, plots."""
 
+import warnings
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -263,6 +265,25 @@ def test_recursive_forecast_index_follows_the_history(airline):
     # A filtered default index tells no future times: it gets none made up.
     filtered = pd.Series([1.0, 2.0, 3.0], index=pd.Index([0, 1, 5]))
     assert isinstance(recursive_forecast(model, filtered, 2), np.ndarray)
+
+
+def test_recursive_forecast_shows_a_warning_about_its_history_once(airline):
+    # Fitted on an array, given a named Series: scikit-learn warns at every
+    # predict, one per step and per calibration origin.
+    model = make_pipeline(SlidingWindowTransformer(12), LagRidgeRegressor())
+    model.fit(airline.to_numpy()[:-1, None], lead_target(airline.to_numpy()))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        recursive_forecast(model, airline, 3, coverage=0.8, calibration_size=5)
+    assert [str(warning.message) for warning in caught] == [
+        "X has feature names, but SlidingWindowTransformer was fitted without feature names"
+    ]
+    assert caught[0].filename.endswith("validation.py")  # where scikit-learn raised it
+    # The user's filters still apply, at once: an error stops the first step.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(UserWarning, match="X has feature names"):
+            recursive_forecast(model, airline, 3)
 
 
 def test_recursive_forecast_refuses_history_out_of_time_order(airline):
