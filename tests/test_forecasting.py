@@ -286,6 +286,15 @@ def test_recursive_forecast_shows_a_warning_about_its_history_once(airline):
             recursive_forecast(model, airline, 3)
 
 
+@pytest.mark.filterwarnings("ignore:X has feature names")
+def test_a_forecast_keeps_the_name_of_the_history_series(airline):
+    unnamed = airline.rename(None)
+    assert recursive_forecast(plus_one_per_step(), unnamed, 2).name is None
+    assert direct_forecast(direct_naive_model(2), unnamed).name is None
+    assert recursive_forecast(plus_one_per_step(), airline, 2).name == "passengers"
+    assert direct_forecast(direct_naive_model(2), airline.to_frame("total")).name == "total"
+
+
 def test_recursive_forecast_refuses_history_out_of_time_order(airline):
     # Read as given, shuffled rows would make the wrong months the recent past.
     model = plus_one_per_step()

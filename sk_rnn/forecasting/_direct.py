@@ -120,7 +120,8 @@ def direct_forecast(
     half_widths = None
     if coverage is not None:
         half_widths = _half_widths(table, prediction, position, coverage, calibration_size)
-    name = table.columns[position] if is_frame else None
+    # An unnamed Series is column 0 of the table; its forecast stays unnamed.
+    name = history.name if isinstance(history, pd.Series) else table.columns[position] if is_frame else None
     return forecast_with_intervals(forecast, half_widths, index, name)
 
 

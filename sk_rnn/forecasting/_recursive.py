@@ -196,7 +196,8 @@ def recursive_forecast(
         half_widths = _conformal_half_widths(
             estimator, table, horizon, position, context, coverage, calibration_size
         )
-    name = table.columns[position] if is_frame else None
+    # An unnamed Series is column 0 of the table; its forecast stays unnamed.
+    name = history.name if isinstance(history, pd.Series) else table.columns[position] if is_frame else None
     return forecast_with_intervals(forecasts, half_widths, index, name)
 
 
