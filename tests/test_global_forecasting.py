@@ -310,6 +310,8 @@ def test_direct_forecast_of_a_panel_is_each_series_last_row_with_pooled_interval
     for name, last_year in (("small", 2007), ("large", 2007)):
         np.testing.assert_array_equal(forecast.loc[name].to_numpy(), rows.loc[(name, last_year)].to_numpy())
     np.testing.assert_allclose(forecast.loc["small"], [8.0, 9.0, 10.0], rtol=1e-3)
+    # The panel's one column as a Series, as recursive_forecast takes it.
+    pd.testing.assert_series_equal(direct_forecast(model, panel["value"]), forecast)
 
     # Random walks of two magnitudes, 30 years each, the naive forecast as a direct model.
     walks, history = two_magnitude_walks()
