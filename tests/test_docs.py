@@ -9,6 +9,8 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 import pytest
 from sklearn.metrics import root_mean_squared_error
 
@@ -39,6 +41,19 @@ def test_forecasting_page_code_runs():
         exec(block, namespace)
     plt.close("all")
     assert namespace["search"].best_params_
+
+
+def test_forecasting_page_panel_pipeline_keeps_each_series_windows_apart():
+    # A stock scaler returns an array by default, which drops the panel's
+    # index: the windows after it would run from one series into the next.
+    block = next(block for block in python_blocks(PAGE) if "scaled = make_pipeline(" in block)
+    namespace: dict = {}
+    exec(block, namespace)
+    index = pd.MultiIndex.from_product([["a", "b"], range(8)], names=["series", "month"])
+    panel = pd.DataFrame({"value": np.arange(16.0)}, index=index)
+    windows = namespace["scaled"][:-1].fit_transform(panel)
+    # Series b's first row has no past in b: all but its last step are padding.
+    assert np.isnan(windows[8, :-1, 0]).all() and not np.isnan(windows[8, -1, 0])
 
 
 def test_getting_started_runs_in_order_and_its_figures_hold():
