@@ -82,6 +82,21 @@ def test_every_block_of_the_user_guide_runs_on_its_own_names():
     plt.close("all")
 
 
+def test_the_user_guide_mapie_round_trip_of_a_windowed_baseline_covers():
+    # MAPIE refuses the bare pipeline (it probes the baseline with a one-step
+    # window); the user guide shows the wrapped model it accepts.
+    pytest.importorskip("mapie.regression")
+    block = next(
+        block for block in python_blocks(DOCS / "user_guide.rst") if "SplitConformalRegressor(model" in block
+    )
+    namespace: dict = {}
+    exec(block, namespace)
+    intervals, y = namespace["intervals"], namespace["y"]
+    assert intervals.shape == (99, 2, 1)
+    inside = (intervals[:, 0, 0] <= y[300:]) & (y[300:] <= intervals[:, 1, 0])
+    assert inside.mean() == pytest.approx(0.8, abs=0.05)  # measured: 0.798
+
+
 def test_the_persistence_page_code_runs(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # the page saves model.skrnn in the working directory
     blocks = python_blocks(DOCS / "persistence.rst")
