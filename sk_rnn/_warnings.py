@@ -10,6 +10,10 @@ past every frame of the packages listed below, to the first frame outside
 them. Python 3.12's ``warnings.warn(skip_file_prefixes=...)`` walks the stack
 in the same way, but Python 3.10 and 3.11 lack it, so the walk is done here
 on every version.
+
+A function that makes the same calls step after step (``recursive_forecast``,
+one ``predict`` per step) shows each of their warnings once: see
+:func:`each_warning_once`.
 """
 
 from __future__ import annotations
@@ -19,8 +23,10 @@ import functools
 import os
 import sys
 import warnings
+from collections.abc import Callable
+from typing import Any
 
-__all__ = ["warn_at_user_code"]
+__all__ = ["each_warning_once", "warn_at_user_code"]
 
 # Between the user's call and a warning: sk_rnn, scikit-learn (Pipeline,
 # searches, _fit_context, set_output's wrappers), joblib (the searches'
@@ -64,3 +70,51 @@ def warn_at_user_code(message: str, category: type[Warning]) -> None:
         frame = frame.f_back
         stacklevel += 1
     warnings.warn(message, category, stacklevel=stacklevel)
+
+
+def each_warning_once(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorate a function that repeats the same calls (a ``predict`` per forecast step): each warning once.
+
+    Python shows a warning once per line only while the warning filters stay
+    unchanged, and scikit-learn's ``check_array`` changes them on every call
+    (``warnings.catch_warnings``): a warning about the input (a DataFrame given
+    to a model fitted on an array, say) would be shown once per step and per
+    calibration origin. The warnings are therefore collected while the
+    function runs and shown once each when it returns or raises, at the line
+    that raised them and through the filters in force: a warning the user
+    turned into an error still raises at once, and an ignored one is never
+    collected.
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        caught: list[warnings.WarningMessage] = []
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                return function(*args, **kwargs)
+        finally:
+            _show_once(caught)
+
+    return wrapper
+
+
+def _show_once(caught: list[warnings.WarningMessage]) -> None:
+    """Show each distinct warning of ``caught`` (by category, text and line) once, in order."""
+    shown = set()
+    for caught_warning in caught:
+        key = (
+            caught_warning.category,
+            str(caught_warning.message),
+            caught_warning.filename,
+            caught_warning.lineno,
+        )
+        if key in shown:
+            continue
+        shown.add(key)
+        warnings.warn_explicit(
+            caught_warning.message,
+            caught_warning.category,
+            caught_warning.filename,
+            caught_warning.lineno,
+            source=caught_warning.source,
+        )

@@ -1,19 +1,23 @@
 """Prediction intervals with MAPIE around sk_rnn regressors (MAPIE is a test extra).
 
 MAPIE checks that a prefit estimator is fitted by predicting on a 2-D array
-of ``n_features_in_`` columns. For sk_rnn that is a table of univariate
-sequences (lag tables, the form of these tests); a model fitted on 3-D X
-(several features per step) fails that probe, so MAPIE refuses it as unfitted.
+of ``n_features_in_`` columns (of a Pipeline, the last step alone). For
+sk_rnn that is a table of univariate sequences (lag tables, the form of
+these tests); a model fitted on 3-D X (several features per step) fails that
+probe, so MAPIE refuses it as unfitted.
 """
 
 import warnings
 
 import numpy as np
 import pytest
+from sklearn.compose import TransformedTargetRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sk_rnn import GRURegressor
+from sk_rnn.forecasting import LagRidgeRegressor, SeasonalNaiveRegressor
+from sk_rnn.preprocessing import SlidingWindowTransformer, lead_target
 
 regression = pytest.importorskip("mapie.regression")
 
@@ -75,3 +79,23 @@ def test_a_normal_head_plugs_into_the_std_normalised_conformity_score():
     assert coverage(intervals) == pytest.approx(0.9, abs=0.03)
     width = intervals[:, 1, 0] - intervals[:, 0, 0]
     assert width.std() > 0  # scaled by each sequence's predicted std, not one width for all
+
+
+@pytest.mark.parametrize("baseline", [LagRidgeRegressor(), SeasonalNaiveRegressor(season=12)])
+def test_a_windowed_baseline_goes_into_mapie_wrapped_as_the_user_guide_says(baseline):
+    # MAPIE probes a Pipeline's last step alone with one row of n_features_in_
+    # values: after the windows, a window of one step, narrower than the lags
+    # these baselines read. Wrapped, the whole model is probed: the row is padded
+    # into a full window.
+    series = np.sin(np.arange(400) / 5) + np.random.RandomState(0).normal(0, 0.2, 400)
+    X, y = series[:-1, None], lead_target(series)
+    pipeline = make_pipeline(SlidingWindowTransformer(12), baseline)
+    refused = regression.SplitConformalRegressor(pipeline.fit(X[:200], y[:200]), prefit=True)
+    with pytest.raises(UserWarning, match=r"does not appear fitted.*shape=\(1, 1\).*windows"):
+        refused.conformalize(X[200:300], y[200:300])
+    wrapped = TransformedTargetRegressor(pipeline).fit(X[:200], y[:200])
+    conformal = regression.SplitConformalRegressor(wrapped, confidence_level=0.8, prefit=True)
+    _, intervals = conformal.conformalize(X[200:300], y[200:300]).predict_interval(X[300:])
+    # Measured: 0.798 (lags) and 0.818 (seasonal naive) of the 99 next values inside.
+    inside = (intervals[:, 0, 0] <= y[300:]) & (y[300:] <= intervals[:, 1, 0])
+    assert inside.mean() == pytest.approx(0.8, abs=0.05)

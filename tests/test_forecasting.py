@@ -1,5 +1,7 @@
 """Forecasting: changes as targets, recursive and direct multi-step forecasts, exogenous columns, plots."""
 
+import warnings
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -265,6 +267,34 @@ def test_recursive_forecast_index_follows_the_history(airline):
     assert isinstance(recursive_forecast(model, filtered, 2), np.ndarray)
 
 
+def test_recursive_forecast_shows_a_warning_about_its_history_once(airline):
+    # Fitted on an array, given a named Series: scikit-learn warns at every
+    # predict, one per step and per calibration origin.
+    model = make_pipeline(SlidingWindowTransformer(12), LagRidgeRegressor())
+    model.fit(airline.to_numpy()[:-1, None], lead_target(airline.to_numpy()))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        recursive_forecast(model, airline, 3, coverage=0.8, calibration_size=5)
+    assert [str(warning.message) for warning in caught] == [
+        "X has feature names, but SlidingWindowTransformer was fitted without feature names"
+    ]
+    assert caught[0].filename.endswith("validation.py")  # where scikit-learn raised it
+    # The user's filters still apply, at once: an error stops the first step.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(UserWarning, match="X has feature names"):
+            recursive_forecast(model, airline, 3)
+
+
+@pytest.mark.filterwarnings("ignore:X has feature names")
+def test_a_forecast_keeps_the_name_of_the_history_series(airline):
+    unnamed = airline.rename(None)
+    assert recursive_forecast(plus_one_per_step(), unnamed, 2).name is None
+    assert direct_forecast(direct_naive_model(2), unnamed).name is None
+    assert recursive_forecast(plus_one_per_step(), airline, 2).name == "passengers"
+    assert direct_forecast(direct_naive_model(2), airline.to_frame("total")).name == "total"
+
+
 def test_recursive_forecast_refuses_history_out_of_time_order(airline):
     # Read as given, shuffled rows would make the wrong months the recent past.
     model = plus_one_per_step()
@@ -400,6 +430,24 @@ def test_display_bad_input():
     panel = pd.Series([1.0, 2.0, 3.0, 4.0], index=pd.MultiIndex.from_product([["a", "b"], [0, 1]]))
     with pytest.raises(ValueError, match=r"plots one series, but got values indexed by 2 levels"):
         ForecastDisplay.from_predictions(panel, panel.to_numpy())
+    plt.close("all")
+
+
+def test_display_puts_history_and_forecasts_on_one_time_axis_or_refuses():
+    # Dates next to plain numbers: the forecasts would be drawn in 1970, the history in 2000.
+    history = pd.Series(np.arange(5.0), index=pd.date_range("2000-01-01", periods=5, freq="D"))
+    with pytest.raises(
+        ValueError, match=r"history with times \(a DatetimeIndex\) next to forecasts without times.*index="
+    ):
+        ForecastDisplay.from_predictions([5.0, 6.0], [5.5, 6.5], history=history)
+    with pytest.raises(ValueError, match=r"history without times next to a forecast with times"):
+        ForecastDisplay.from_predictions(history.iloc[3:], history.iloc[3:], history=np.zeros(3))
+    # Each fix the message names: the forecasts' times, or a history numbered before them.
+    after = pd.date_range("2000-01-06", periods=2, freq="D")
+    display = ForecastDisplay.from_predictions([5.0, 6.0], [5.5, 6.5], index=after, history=history)
+    assert pd.Index(display.line_history_.get_xdata()).max() < pd.Index(display.line_pred_.get_xdata()).min()
+    display = ForecastDisplay.from_predictions([5.0, 6.0], [5.5, 6.5], history=history.to_numpy())
+    np.testing.assert_array_equal(display.line_history_.get_xdata(), [-5, -4, -3, -2, -1])
     plt.close("all")
 
 

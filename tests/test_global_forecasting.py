@@ -101,6 +101,30 @@ def test_panel_split_cuts_every_series_at_the_same_times():
     assert plain == [test.tolist() for _, test in TimeSeriesSplit(3).split(np.zeros((8, 1)))]
 
 
+def test_panel_split_refuses_a_panel_with_its_times_first():
+    # stack() of a wide frame gives (month, series): split on its second level,
+    # the folds would be series, not months.
+    wide = pd.DataFrame(
+        np.arange(40.0).reshape(4, 10),
+        columns=[f"s{i}" for i in range(10)],
+        index=pd.period_range("2024-01", periods=4, freq="M", name="month"),
+    )
+    stacked = wide.rename_axis(columns="series").stack().to_frame("value")
+    refused = r"PanelTimeSeriesSplit got a panel indexed by \(time, label\).*X\.swaplevel\(\)\.sort_index\(\)"
+    with pytest.raises(ValueError, match=refused):
+        next(PanelTimeSeriesSplit(3).split(stacked))
+    # Swapped, every fold is a month of every series.
+    panel = stacked.swaplevel().sort_index()
+    months, series = panel.index.get_level_values("month"), panel.index.get_level_values("series")
+    folds = [test for _, test in PanelTimeSeriesSplit(3).split(panel)]
+    assert [sorted(set(months[test].astype(str))) for test in folds] == [
+        ["2024-02"],
+        ["2024-03"],
+        ["2024-04"],
+    ]
+    assert all(len(set(series[test])) == 10 for test in folds)
+
+
 def test_per_series_scaling_maps_each_series_back_to_its_units():
     panel = two_series(shuffle=True)
     target = lead_target(panel["value"])
@@ -286,6 +310,8 @@ def test_direct_forecast_of_a_panel_is_each_series_last_row_with_pooled_interval
     for name, last_year in (("small", 2007), ("large", 2007)):
         np.testing.assert_array_equal(forecast.loc[name].to_numpy(), rows.loc[(name, last_year)].to_numpy())
     np.testing.assert_allclose(forecast.loc["small"], [8.0, 9.0, 10.0], rtol=1e-3)
+    # The panel's one column as a Series, as recursive_forecast takes it.
+    pd.testing.assert_series_equal(direct_forecast(model, panel["value"]), forecast)
 
     # Random walks of two magnitudes, 30 years each, the naive forecast as a direct model.
     walks, history = two_magnitude_walks()

@@ -51,10 +51,11 @@ def direct_forecast(
         Predicts an ``(n, horizon)`` array from the rows of the table.
     history : array-like of shape (n_timesteps,) or (n_timesteps, n_features), Series or DataFrame
         The table up to now, in time order, in the form the estimator was
-        fitted on. A panel (a DataFrame indexed by (series, time), rows in
-        any order) gets every series forecast at once, from one ``predict``
-        call on the whole panel: each series' forecast is the prediction for
-        its last row, and its exogenous columns need no future values.
+        fitted on. A panel (a DataFrame, or a Series, indexed by (series,
+        time), rows in any order) gets every series forecast at once, from
+        one ``predict`` call on the whole panel: each series' forecast is the
+        prediction for its last row, and its exogenous columns need no future
+        values.
     column : int or str, default=0
         The column that holds the forecast series (position, or name for a
         DataFrame); the intervals are calibrated on its values.
@@ -108,8 +109,9 @@ def direct_forecast(
     """
     check_is_fitted(estimator)
     if has_panel_index(history):
-        position = column_position("direct_forecast", column, history, history.shape[1], what="the panel")
-        return panel_direct_forecast(estimator, history, position, coverage, calibration_size)
+        panel = history.to_frame() if isinstance(history, pd.Series) else history  # a Series has no shape[1]
+        position = column_position("direct_forecast", column, panel, panel.shape[1], what="the panel")
+        return panel_direct_forecast(estimator, panel, position, coverage, calibration_size)
     table = _as_table(history)
     prediction = direct_predictions(estimator, table, "series")
     horizon = prediction.shape[1]
@@ -120,7 +122,8 @@ def direct_forecast(
     half_widths = None
     if coverage is not None:
         half_widths = _half_widths(table, prediction, position, coverage, calibration_size)
-    name = table.columns[position] if is_frame else None
+    # An unnamed Series is column 0 of the table; its forecast stays unnamed.
+    name = history.name if isinstance(history, pd.Series) else table.columns[position] if is_frame else None
     return forecast_with_intervals(forecast, half_widths, index, name)
 
 

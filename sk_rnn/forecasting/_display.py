@@ -48,6 +48,32 @@ def _time_axis(values: Any, index: Any, n: int) -> Any:
     return index.to_timestamp() if isinstance(index, pd.PeriodIndex) else index
 
 
+def _history_axis(history: Any, n: int, times: Any, numbered: bool) -> Any:
+    """Where the history is drawn: at its own times, or, without any, just before the forecast's.
+
+    ``numbered`` says the forecast's values came without times and are drawn
+    at 0 to n - 1. A history with times cannot go with them: on a date axis
+    those numbers are the first days of 1970, far from the history.
+    """
+    history_index = _pandas_index(history)
+    if history_index is None and isinstance(times, np.ndarray):
+        return np.arange(times[0] - n, times[0])
+    if history_index is None:
+        raise ValueError(
+            "ForecastDisplay got a history without times next to a forecast with times; "
+            "pass history as a pandas Series indexed by time."
+        )
+    if numbered:
+        raise ValueError(
+            f"ForecastDisplay got a history with times (a {type(history_index).__name__}) next to "
+            "forecasts without times, which would be drawn at 0, 1, ... apart from it. Pass the "
+            "forecasts' times as index= (the index of recursive_forecast's forecast), or y_true as "
+            "a pandas Series indexed by time; or pass history.to_numpy() to draw the history just "
+            "before the forecasts, numbered."
+        )
+    return _time_axis(history, history_index, n)
+
+
 def _bounds(intervals: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Lower and upper bounds from an ``(n, 2)`` array or a DataFrame with lower and upper columns."""
     if isinstance(intervals, pd.DataFrame) and {"lower", "upper"} <= set(intervals.columns):
@@ -78,7 +104,8 @@ class ForecastDisplay:
         numbers them from 0.
     history : Series or ndarray, default=None
         The series before the forecast period, drawn in grey. A Series is
-        drawn at its own index; an array ends just before ``index`` starts.
+        drawn at its own index, and needs forecasts with times (``index``, or
+        a ``y_true`` Series); an array ends just before ``index`` starts.
     estimator_name : str, default=None
         Legend label of the forecast.
     intervals : array-like of shape (n_timesteps, 2) or DataFrame, default=None
@@ -182,16 +209,8 @@ class ForecastDisplay:
         self.line_history_ = None
         if self.history is not None:
             history = _values("history", self.history)
-            history_index = _pandas_index(self.history)
-            if history_index is not None:
-                history_times = _time_axis(self.history, history_index, len(history))
-            elif isinstance(times, np.ndarray):
-                history_times = np.arange(times[0] - len(history), times[0])
-            else:
-                raise ValueError(
-                    "ForecastDisplay got a history without times next to a forecast with times; "
-                    "pass history as a pandas Series indexed by time."
-                )
+            numbered = self.index is None and _pandas_index(self.y_true) is None
+            history_times = _history_axis(self.history, len(history), times, numbered)
             history_style = {"color": "0.6", "label": "history", **(history_kwargs or {})}
             (self.line_history_,) = ax.plot(history_times, history, **history_style)
         true_style = {"color": "black", "label": "observed", **(true_kwargs or {})}

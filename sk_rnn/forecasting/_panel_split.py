@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import TimeSeriesSplit
 
-from .._data.panels import has_panel_index
+from .._data.panels import check_level_order, has_panel_index
 
 __all__ = ["PanelTimeSeriesSplit"]
 
@@ -63,7 +63,8 @@ class PanelTimeSeriesSplit(TimeSeriesSplit):
         ----------
         X : panel DataFrame or Series indexed by (series, time), or array-like
             The rows to split; a panel is split by its times (the second
-            index level).
+            index level). A panel whose first level holds times and whose
+            second holds labels (a wide frame's ``stack()``) is refused.
         y : array-like, default=None
             Ignored; there for compatibility.
         groups : None
@@ -79,6 +80,10 @@ class PanelTimeSeriesSplit(TimeSeriesSplit):
         if not has_panel_index(X):
             yield from super().split(X, y, groups)
             return
+        # A stacked wide frame, (time, series), would be split on its series
+        # labels: refused as every forecasting tool refuses it. A (date, number)
+        # panel is not refused, and its warning is left to the fit of each fold.
+        check_level_order(type(self).__name__, X.index, warn=False)
         # The rank of each row's time among the panel's distinct times.
         ranks, times = pd.factorize(X.index.get_level_values(1), sort=True)
         for train_times, test_times in super().split(np.empty((len(times), 1))):

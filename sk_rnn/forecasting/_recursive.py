@@ -13,6 +13,7 @@ from .._compat import HasMethods, Interval, validate_params
 from .._data.non_finite import raise_on_non_finite
 from .._data.panels import has_panel_index
 from .._data.times import future_times
+from .._warnings import each_warning_once
 from ..preprocessing._time_ordered import check_time_index
 from ._columns import column_position
 from ._conformal import conformal_rank, forecast_with_intervals
@@ -59,6 +60,7 @@ def _next_value(estimator: Any, table: pd.DataFrame | np.ndarray, context: int |
     },
     prefer_skip_nested_validation=True,
 )
+@each_warning_once  # one predict per step: a warning about the history would repeat at every step
 def recursive_forecast(
     estimator: Any,
     history: Any,
@@ -194,7 +196,8 @@ def recursive_forecast(
         half_widths = _conformal_half_widths(
             estimator, table, horizon, position, context, coverage, calibration_size
         )
-    name = table.columns[position] if is_frame else None
+    # An unnamed Series is column 0 of the table; its forecast stays unnamed.
+    name = history.name if isinstance(history, pd.Series) else table.columns[position] if is_frame else None
     return forecast_with_intervals(forecasts, half_widths, index, name)
 
 
