@@ -120,3 +120,36 @@ def test_a_saved_pipeline_still_continues_its_series(tmp_path):
     sk_rnn.save(pipeline, tmp_path / "pipeline.skrnn")
     _same(sk_rnn.load(tmp_path / "pipeline.skrnn").transform(frame.iloc[20:]), expected)
     assert not np.isnan(expected).any()
+
+
+def test_times_are_compared_as_times_not_as_text():
+    values = pd.DataFrame(
+        {"value": VALUES[:6]}, index=pd.date_range("2024-01-01", periods=6, freq="D", tz="UTC")
+    )
+    windows = SlidingWindowTransformer(window_size=3).fit(values.iloc[:4])
+    # The same instants in another time zone continue the series.
+    berlin = values.iloc[4:].tz_convert("Europe/Berlin")
+    _same(windows.transform(berlin)[0, :, 0], VALUES[2:5])
+    # Text that reads like the next year does not continue integer years.
+    years = pd.DataFrame({"value": [1.0, 2.0, 3.0]}, index=[2001, 2002, 2003])
+    text = pd.DataFrame({"value": [4.0]}, index=["2004"])
+    assert np.isnan(SlidingWindowTransformer(window_size=2).fit(years).transform(text)[0, 0, 0])
+
+
+def test_a_panel_series_with_one_time_in_the_fit_continues_with_the_panels_step():
+    # A young series (one month of training history) continues as the others do.
+    times = pd.date_range("2000-01-31", periods=6, freq="ME")  # dates: the step is inferred
+    index = pd.MultiIndex.from_tuples(
+        [("old", t) for t in times] + [("young", t) for t in times[3:]], names=["series", "month"]
+    )
+    panel = pd.DataFrame({"value": np.arange(9.0)}, index=index)
+    month = panel.index.get_level_values("month")
+    fitted = SlidingWindowTransformer(window_size=3).fit(panel[month <= times[3]])
+    result = fitted.transform(panel[month > times[3]])
+    _same(result[:, :, 0], [[2, 3, 4], [3, 4, 5], [np.nan, 6, 7], [6, 7, 8]])
+    # Labels 1 and "1" are two series.
+    index = pd.MultiIndex.from_product([[1, "1"], [2001, 2002, 2003]], names=["series", "year"])
+    panel = pd.DataFrame({"value": [1.0, 2.0, 3.0, 10.0, 20.0, 30.0]}, index=index)
+    year = panel.index.get_level_values("year")
+    fitted = SlidingWindowTransformer(window_size=2).fit(panel[year < 2003])
+    _same(fitted.transform(panel[year == 2003])[:, :, 0], [[2, 3], [20, 30]])

@@ -337,6 +337,9 @@ def test_a_callback_name_taken_twice_is_refused_with_whose_it_is(sequences):
     ):
         stopper = ("early_stopping", EarlyStopping(monitor="train_loss"))
         LSTMClassifier(callbacks=[stopper], early_stopping=True, **FAST).fit(X, y)
+    # skorch's own callbacks, which every net has, are taken names too.
+    with pytest.raises(ValueError, match=r"callback named 'print_log'.*every net has .*print_log"):
+        LSTMClassifier(callbacks=[("print_log", EpochTimer())], **FAST).fit(X, y)
 
 
 def test_cuda_without_a_gpu(sequences):

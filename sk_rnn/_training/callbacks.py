@@ -292,6 +292,10 @@ def check_schedule_callbacks(name: str, callbacks: list | None, learning_rate_sc
             )
 
 
+# The names of the callbacks every skorch net has (NeuralNet._default_callbacks).
+SKORCH_DEFAULT_CALLBACKS = ("epoch_timer", "train_loss", "valid_loss", "print_log")
+
+
 def check_callback_names(name: str, user: list | None, callbacks: list) -> None:
     """The names a user gives callbacks must be unique, among theirs and those sk_rnn adds.
 
@@ -300,6 +304,7 @@ def check_callback_names(name: str, user: list | None, callbacks: list) -> None:
     never wrote.
     """
     counts = Counter(entry[0] for entry in callbacks if isinstance(entry, tuple | list))
+    counts.update(SKORCH_DEFAULT_CALLBACKS)
     names = [entry[0] for entry in user or [] if isinstance(entry, tuple | list)]
     for label in names:
         if names.count(label) > 1:
@@ -310,6 +315,6 @@ def check_callback_names(name: str, user: list | None, callbacks: list) -> None:
         if counts[label] > 1:
             raise ValueError(
                 f"{name} got a callback named {label!r} in callbacks, but {name} adds its own "
-                f"{label!r} callback with these settings (see net_.callbacks_ of a fitted model). "
-                "Give yours another name."
+                f"{label!r} callback with these settings (see net_.callbacks_ of a fitted model; "
+                f"every net has {', '.join(SKORCH_DEFAULT_CALLBACKS)}). Give yours another name."
             )

@@ -18,7 +18,7 @@ from .._data.panels import (
     raise_on_non_numeric_columns,
     series_positions,
 )
-from .._data.times import future_times
+from ._series_ends import SeriesEnds, label_key, series_ends, time_codes
 
 __all__ = ["TimeOrderedTransformer", "check_time_index", "raise_on_gaps"]
 
@@ -81,51 +81,36 @@ class TimeOrderedTransformer(TransformerMixin, BaseEstimator):
         A transform whose series starts at exactly that time continues the
         fitted one, as the validation fold of ``TimeSeriesSplit`` or the test
         part of a time-ordered split does: its first rows then read these rows
-        as their history instead of padding, so that they are transformed as
-        they would be inside the whole series, and a cross-validated score is
-        the error of the model, not of its first windows cut short. Times are
-        kept as text, which the safe save format holds.
+        as their history instead of padding (see ``_series_ends``).
         """
-        ends: dict[str, tuple[str, np.ndarray]] = {}
         n_rows = self._history_rows()
+        ends = None
         if n_rows and isinstance(getattr(X, "index", None), pd.Index):
-            for key, times, positions in _series_of(type(self).__name__, X, warn=False):
-                following = future_times(times, 1)
-                if following is not None:
-                    ends[key] = (str(following[0]), values[positions[-n_rows:]].copy())
+            times, labels, positions = _series_layout(type(self).__name__, X, warn=False)
+            ends = series_ends(times, labels, positions, values, n_rows)
         self._series_ends = ends
-
-    def _history_before(self, key: str, times: pd.Index | None, dtype: np.dtype) -> np.ndarray | None:
-        """The fitted series' last rows, when ``times`` start right after them; else None."""
-        # Models saved before the history was kept have no _series_ends.
-        end = getattr(self, "_series_ends", {}).get(key)
-        if end is None or times is None or len(times) == 0 or str(times[0]) != end[0]:
-            return None
-        return end[1].astype(dtype, copy=False)
 
     def _by_series(
         self, X: Any, values: np.ndarray, transform_one: Callable[[np.ndarray], np.ndarray]
     ) -> np.ndarray:
         """``transform_one`` applied to each series of X (one, unless X is a panel), row-aligned."""
-
-        def continued(part: np.ndarray, key: str, times: pd.Index | None) -> np.ndarray:
-            history = self._history_before(key, times, part.dtype)
-            if history is None:
-                return transform_one(part)
-            return transform_one(np.concatenate([history, part]))[len(history) :]
-
+        # Models saved before the ends were kept have no _series_ends.
+        ends = getattr(self, "_series_ends", None)
         if not has_panel_index(X):
             index = getattr(X, "index", None)
-            return continued(values, "", index if isinstance(index, pd.Index) else None)
-        result = None
+            coded = time_codes(index) if ends and isinstance(index, pd.Index) else None
+            return _continued(transform_one, values, _history(ends, coded, "", 0))
         # A time-first panel is warned about at fit (_series_lengths) and at
         # transform, but once only in fit_transform.
-        warn = not _WARNED_AT_FIT.get()
-        for key, times, positions in _series_of(type(self).__name__, X, warn=warn):
-            part = continued(values[positions], key, times)
+        times, labels, positions = _series_layout(type(self).__name__, X, warn=not _WARNED_AT_FIT.get())
+        coded = time_codes(times) if ends else None
+        result = None
+        for rows in positions:
+            history = _history(ends, coded, label_key(labels[rows[0]]), rows[0]) if coded else None
+            part = _continued(transform_one, values[rows], history)
             if result is None:
                 result = np.empty((len(values), *part.shape[1:]), dtype=part.dtype)
-            result[positions] = part
+            result[rows] = part
         return result
 
     def fit_transform(self, X: Any, y: Any = None, **fit_params: Any) -> Any:
@@ -166,15 +151,30 @@ class TimeOrderedTransformer(TransformerMixin, BaseEstimator):
         return tags
 
 
-def _series_of(name: str, X: Any, *, warn: bool) -> list[tuple[str, pd.Index, np.ndarray]]:
-    """``(key, times, row positions)`` of each series of a pandas X, the positions in time order.
+def _series_layout(name: str, X: Any, *, warn: bool) -> tuple[pd.Index, np.ndarray | None, list[np.ndarray]]:
+    """``(times, labels, positions)`` of a pandas X: each series' rows in time order.
 
-    A panel's series are keyed by their label as text, a single series by "".
+    ``labels`` holds the series label of every row of a panel, None for a
+    single series (whose one series is all its rows).
     """
     if not has_panel_index(X):
-        return [("", X.index, np.arange(len(X)))]
-    labels, times = X.index.get_level_values(0), X.index.get_level_values(1)
-    return [
-        (str(labels[positions[0]]), times[positions], positions)
-        for positions in series_positions(name, X.index, warn=warn)
-    ]
+        return X.index, None, [np.arange(len(X))]
+    positions = series_positions(name, X.index, warn=warn)
+    return X.index.get_level_values(1), X.index.get_level_values(0).to_numpy(), positions
+
+
+def _history(ends: SeriesEnds | None, coded: tuple[str, np.ndarray] | None, key: Any, first_row: int):
+    """The fitted series ``key``'s last rows, when its times here start right after them; else None."""
+    if not ends or coded is None or coded[0] != ends[0] or len(coded[1]) == 0:
+        return None
+    end = ends[1].get(key)
+    return end[1] if end is not None and end[0] == coded[1][first_row] else None
+
+
+def _continued(
+    transform_one: Callable[[np.ndarray], np.ndarray], values: np.ndarray, history: np.ndarray | None
+) -> np.ndarray:
+    """``transform_one(values)``, reading ``history`` as the rows before the first, when given."""
+    if history is None:
+        return transform_one(values)
+    return transform_one(np.concatenate([history.astype(values.dtype, copy=False), values]))[len(history) :]

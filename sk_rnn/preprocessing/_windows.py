@@ -67,8 +67,14 @@ class SlidingWindowTransformer(TimeOrderedTransformer):
     as ``TimeSeriesSplit``'s validation folds and the test part of a
     time-ordered split do. Their windows are then those of the whole series,
     so a cross-validated score is not lowered by windows cut short at the
-    start of every fold. In a panel each series continues its own end.
-    Arrays, which carry no times, and rows after a gap are padded.
+    start of every fold. In a panel each series continues its own end (told
+    apart by label), and the step is the one the panel's series share, so a
+    series with a single time in the fit continues too. Continuing is decided
+    by the times alone: rows of another series whose times happen to follow
+    the fitted ones (one store fitted, the next month of another
+    transformed) would read the fitted series' end; pass them as an array
+    (``frame.to_numpy()``) to start afresh. Arrays, which carry no times,
+    and rows after a gap are padded.
 
     Attributes
     ----------
