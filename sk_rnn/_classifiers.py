@@ -165,8 +165,8 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
                 raise ValueError(
                     f"{type(self).__name__} continues training (warm_start or partial_fit) on the "
                     f"classes {self.classes_.tolist()}, but y has the labels {unknown.tolist()[:5]}. "
-                    "Pass every class to the first partial_fit call with classes=..., or set "
-                    "warm_start=False to train a new network."
+                    "Pass every class to the first partial_fit call with classes=..., or call fit "
+                    "with warm_start=False to train a new network."
                 )
             return np.searchsorted(self.classes_, labels).astype(np.int64)
         encoder = LabelEncoder().fit(labels)

@@ -175,7 +175,7 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
                 raise ValueError(
                     f"{type(self).__name__} was trained on {self.n_outputs_} target(s) per sample and "
                     f"continues training (warm_start or partial_fit), but y has {y.shape[1]}. Pass y "
-                    "with the same columns, or set warm_start=False to train a new network."
+                    "with the same columns, or call fit with warm_start=False to train a new network."
                 )
             return (y - self._y_mean) / self._y_scale
         # Standardising the target lets the defaults (learning rate, gradient
