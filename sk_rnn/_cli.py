@@ -246,6 +246,11 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
 def _check_windows_fit_folds(windows: tuple[int, ...], n_train: int, folds: int) -> None:
     """Every window must fit in the smallest training part of TimeSeriesSplit (its first fold)."""
     # +1: the Differencer's first row carries no change, so a window needs one row more.
+    if n_train // (folds + 1) == 0:
+        raise SystemExit(
+            f"error: --folds {folds} leaves TimeSeriesSplit no rows to test on: the training part has "
+            f"{n_train} rows; use at most {n_train - 1} folds (3, say)."
+        )
     first_fold = n_train - folds * (n_train // (folds + 1))
     if max(windows) + 1 > first_fold:
         raise SystemExit(
@@ -342,20 +347,34 @@ def _leaderboard(results: list[Result], truth: np.ndarray) -> str:
     return "\n".join(lines)
 
 
-def _require_matplotlib() -> None:
-    """Fail before minutes of training, not after, when the plot cannot be saved."""
+def _plot_path(output: Path) -> Path:
+    """Where the plot goes, checked before minutes of training, not after, when it cannot be saved.
+
+    A name without an extension gets the one matplotlib adds (``.png``),
+    so that the path printed at the end is the file written.
+    """
     try:
-        import matplotlib  # noqa: F401
+        from matplotlib import rcParams
+        from matplotlib.backend_bases import FigureCanvasBase
     except ImportError:
         raise SystemExit(
             "python -m sk_rnn saves a plot of the best forecast and needs matplotlib, which is not "
             "installed: pip install 'sk_rnn[plot]' (or pip install matplotlib)."
         ) from None
+    if not output.suffix:
+        return output.with_name(f"{output.name}.{rcParams['savefig.format']}")
+    formats = FigureCanvasBase.get_supported_filetypes()
+    if output.suffix[1:].lower() not in formats:
+        raise SystemExit(
+            f"error: --output {output}: matplotlib cannot write {output.suffix!r} files; use one of "
+            f"{', '.join('.' + name for name in sorted(formats))} (.png, say)."
+        )
+    return output
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(argv)
-    _require_matplotlib()
+    args.output = _plot_path(args.output)
     spec = DATASETS[args.dataset]
     windows = tuple(args.windows or spec.windows)
     split = Split.of(spec.load(), args.horizon)

@@ -86,12 +86,25 @@ def test_help_and_bad_options():
         main(["--folds", "1"])
     with pytest.raises(SystemExit, match=r"window size 50 does not fit the first TimeSeriesSplit fold"):
         main(["--windows", "12", "50"])
+    with pytest.raises(SystemExit, match=r"--folds 200 leaves TimeSeriesSplit no rows.*at most 113 folds"):
+        main(["--folds", "200"])
+
+
+def test_a_plot_format_matplotlib_cannot_write_is_refused_before_training(tmp_path, capsys):
+    with pytest.raises(SystemExit, match=r"matplotlib cannot write '\.pgn' files; use one of .*\.png"):
+        main(["--cells", "rnn", "--max-epochs", "1", "--output", str(tmp_path / "forecast.pgn")])
+    assert "[1/1]" not in capsys.readouterr().out  # nothing was trained
 
 
 def test_learning_rates_are_searched_with_the_window(tmp_path, capsys):
     arguments = ["--cells", "rnn", "--windows", "12", "--folds", "2", "--max-epochs", "2"]
-    assert main([*arguments, "--learning-rates", "0.001", "0.01", "--output", str(tmp_path / "f.png")]) == 0
+    # A name without an extension: matplotlib adds .png, and the job says so.
+    assert (
+        main([*arguments, "--learning-rates", "0.001", "0.01", "--output", str(tmp_path / "forecast")]) == 0
+    )
     out = capsys.readouterr().out
+    assert f"Plot of the best network's forecast: {tmp_path / 'forecast.png'}" in out
+    assert (tmp_path / "forecast.png").is_file()
     assert "[1/1] Elman RNN: 1 window size(s) x 2 learning rates x 2 folds, 2 epochs per fit ..." in out
     row = next(line for line in out.splitlines() if line.startswith("forecasting_regressor('rnn')"))
     assert re.search(r"window 12, rate 0\.0(01|1) ", row)

@@ -1,6 +1,7 @@
 """Transformers of sk_rnn.preprocessing on their own and inside pipelines."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.pipeline import make_pipeline
@@ -75,3 +76,17 @@ def test_grid_search_on_ragged_lists():
     ).fit(X, y)
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
     assert search.predict(X).shape == (45,)
+
+
+def test_padder_refuses_a_panel_whose_y_it_would_misalign():
+    # The estimators align y to a panel by instance label; a padded array has none.
+    index = pd.MultiIndex.from_product([["p0", "p1", "p10"], range(3)], names=["patient", "day"])
+    panel = pd.DataFrame({"temp": np.arange(9.0)}, index=index)
+    y = pd.Series(["a", "b", "a"], index=["p0", "p1", "p10"])
+    with pytest.raises(
+        ValueError, match=r"SequencePadder got a panel.*Pass the panel to the estimator itself"
+    ):
+        make_pipeline(SequencePadder(), GRUClassifier(hidden_size=4, max_epochs=1)).fit(panel, y)
+    padder = SequencePadder().fit([np.zeros(3), np.zeros(2)])
+    with pytest.raises(ValueError, match=r"groupby\(level=0\)\.tail\(n\)"):
+        padder.transform(panel)

@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, StrOptions, _fit_context
+from .._data.panels import is_panel
 from .._data.parsing import check_sequences
 
 __all__ = ["SequencePadder"]
@@ -24,6 +25,10 @@ class SequencePadder(TransformerMixin, BaseEstimator):
     steps of a :class:`~sklearn.pipeline.Pipeline`, and this is the form in which
     the lengths travel with it; every sk_rnn estimator reads trailing (and
     leading) all-NaN steps as padding and never feeds them to the network.
+
+    A panel (a DataFrame indexed by (instance, time)) is refused: the
+    estimators read panels themselves and align ``y`` to them by instance
+    label, which a padded array would drop.
 
     Parameters
     ----------
@@ -90,6 +95,7 @@ class SequencePadder(TransformerMixin, BaseEstimator):
         -------
         self : SequencePadder
         """
+        _refuse_panel(X)
         sequences = check_sequences(self, X, reset=True, table_dtype=[np.float64, np.float32])
         if self.max_len is not None:
             self.max_len_ = self.max_len
@@ -114,6 +120,7 @@ class SequencePadder(TransformerMixin, BaseEstimator):
             each sequence's own steps.
         """
         check_is_fitted(self)
+        _refuse_panel(X)
         sequences = check_sequences(self, X, reset=False, table_dtype=[np.float64, np.float32])
         dtype = np.float32 if sequences.values.dtype == np.float32 else np.float64
         return sequences.padded(self.max_len_, keep=self.keep, dtype=dtype)
@@ -146,3 +153,15 @@ class SequencePadder(TransformerMixin, BaseEstimator):
         tags.input_tags.three_d_array = True
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
+
+
+def _refuse_panel(X: Any) -> None:
+    """A panel padded into an array loses the instance labels its y is aligned by."""
+    if is_panel(X):
+        raise ValueError(
+            "SequencePadder got a panel (a DataFrame indexed by (instance, time)). Its padded array "
+            "would drop the instance labels by which the estimators align y to a panel's sequences, "
+            "so y would be read in its own order, whatever the panel's. Pass the panel to the "
+            "estimator itself, which pads it (after SequenceScaler, which keeps panels); to keep the "
+            "last n steps of each instance, use panel.groupby(level=0).tail(n)."
+        )
