@@ -153,3 +153,67 @@ def test_a_panel_series_with_one_time_in_the_fit_continues_with_the_panels_step(
     year = panel.index.get_level_values("year")
     fitted = SlidingWindowTransformer(window_size=2).fit(panel[year < 2003])
     _same(fitted.transform(panel[year == 2003])[:, :, 0], [[2, 3], [20, 30]])
+
+
+def _continues(fitted_frame, new_frame, window_size=3):
+    """The first window of ``new_frame`` after windows fitted on ``fitted_frame``."""
+    return SlidingWindowTransformer(window_size).fit(fitted_frame).transform(new_frame)[0, :, 0]
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        pd.period_range("2020-01", periods=6, freq="2M"),  # ordinals step by 2
+        pd.period_range("2020-01-01", periods=6, freq="15min"),
+        pd.date_range("2024-01-31", periods=6, freq="ME"),
+        pd.date_range("2024-01-01", periods=6, freq="B"),
+        pd.date_range("2024-03-28", periods=6, freq="D", tz="Europe/Paris"),  # across the clock change
+    ],
+    ids=["2M", "15min", "month ends", "business days", "days across a clock change"],
+)
+def test_every_regular_frequency_continues(index):
+    frame = pd.DataFrame({"value": np.arange(6.0)}, index=index)
+    _same(_continues(frame.iloc[:4], frame.iloc[4:]), [2, 3, 4])
+
+
+def test_a_next_time_a_clock_change_skips_is_no_error():
+    # Midnight of 2024-09-08 does not exist in Santiago: no end is kept, and nothing fails.
+    index = pd.date_range(end="2024-09-07", periods=5, freq="D").tz_localize("America/Santiago")
+    frame = pd.DataFrame({"value": np.arange(5.0)}, index=index)
+    SlidingWindowTransformer(3).fit(frame)
+    Differencer().fit(frame)
+
+
+def test_times_of_another_unit_continue():
+    frame = pd.DataFrame(
+        {"value": np.arange(6.0)}, index=pd.date_range("2024-01-01", periods=6).as_unit("ns")
+    )
+    later = frame.iloc[4:].set_axis(frame.index[4:].as_unit("us"))
+    _same(_continues(frame.iloc[:4], later), [2, 3, 4])
+
+
+def test_each_panel_series_continues_by_its_own_step():
+    def panel(series):
+        rows = [(label, time) for label, times in series.items() for time in times]
+        index = pd.MultiIndex.from_tuples(rows, names=["series", "time"])
+        return pd.DataFrame({"value": np.arange(len(rows), dtype=float)}, index=index)
+
+    days = pd.date_range("2024-01-01", periods=10, freq="D")
+    months = pd.date_range("2024-01-31", periods=6, freq="ME")
+    fitted = panel({"daily": days[:7], "monthly": months[:4]})
+    windows = SlidingWindowTransformer(3).fit(fitted)
+    new = panel({"daily": days[7:], "monthly": months[4:]}) + 100
+    result = windows.transform(new)[:, :, 0]
+    _same(result[0], [5, 6, 100])  # daily: its last two fitted days
+    _same(result[3], [9, 10, 103])  # monthly: its last two fitted months
+    # A daily series after a gap of three days is padded, whatever the other series' step.
+    weekly = pd.date_range("2023-10-01", periods=16, freq="W-SUN")
+    gap = pd.DatetimeIndex(["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-07"])
+    windows = SlidingWindowTransformer(3).fit(panel({"weekly": weekly, "daily": gap[:3]}))
+    assert np.isnan(windows.transform(panel({"daily": gap[3:]}))[0, :2, 0]).all()
+    # Labels of other types that read alike stay two series.
+    index = pd.MultiIndex.from_tuples([(label, year) for label in (1.0, "1.0") for year in (1, 2, 3)])
+    frame = pd.DataFrame({"value": [1.0, 2.0, 3.0, 101.0, 102.0, 103.0]}, index=index)
+    year = frame.index.get_level_values(1)
+    result = SlidingWindowTransformer(2).fit(frame[year < 3]).transform(frame[year == 3])[:, :, 0]
+    _same(result, [[2, 3], [102, 103]])
