@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import importlib.util
+import io
 import math
 import time
 import warnings
@@ -356,19 +357,31 @@ def _plot_path(output: Path) -> Path:
     try:
         from matplotlib import rcParams
         from matplotlib.backend_bases import FigureCanvasBase
+        from matplotlib.figure import Figure
     except ImportError:
         raise SystemExit(
             "python -m sk_rnn saves a plot of the best forecast and needs matplotlib, which is not "
             "installed: pip install 'sk_rnn[plot]' (or pip install matplotlib)."
         ) from None
     if not output.suffix:
-        return output.with_name(f"{output.name}.{rcParams['savefig.format']}")
+        return output.with_name(f"{output.name.rstrip('.')}.{rcParams['savefig.format']}")
     formats = FigureCanvasBase.get_supported_filetypes()
     if output.suffix[1:].lower() not in formats:
         raise SystemExit(
             f"error: --output {output}: matplotlib cannot write {output.suffix!r} files; use one of "
             f"{', '.join('.' + name for name in sorted(formats))} (.png, say)."
         )
+    try:
+        # Some formats need more than matplotlib (.pgf needs LaTeX for its
+        # text): write a figure with text in it, whatever the writer raises.
+        trial = Figure()
+        trial.text(0.5, 0.5, "sk_rnn")
+        trial.savefig(io.BytesIO(), format=output.suffix[1:].lower())
+    except Exception as error:
+        raise SystemExit(
+            f"error: --output {output}: matplotlib cannot write {output.suffix!r} files on this "
+            f"machine ({type(error).__name__}: {error}); use .png, say."
+        ) from None
     return output
 
 

@@ -1,6 +1,7 @@
 """``python -m sk_rnn``: the forecasting main job."""
 
 import re
+import shutil
 import subprocess
 import sys
 import warnings
@@ -158,3 +159,14 @@ def test_coverage_prints_a_season_ahead_with_intervals(tmp_path, capsys):
         main([*arguments, "--coverage", "0.95"])
     with pytest.raises(SystemExit):
         main(["--coverage", "0.8", "--horizon", "2"])
+
+
+def test_the_plot_path_is_checked_and_named_as_written(tmp_path):
+    from sk_rnn._cli import _plot_path
+
+    assert _plot_path(tmp_path / "forecast") == tmp_path / "forecast.png"
+    assert _plot_path(tmp_path / "forecast.") == tmp_path / "forecast.png"
+    assert _plot_path(tmp_path / "forecast.svg") == tmp_path / "forecast.svg"
+    if shutil.which("xelatex") is None:  # .pgf is a format matplotlib lists, but it needs LaTeX
+        with pytest.raises(SystemExit, match=r"cannot write '\.pgf' files on this machine.*xelatex"):
+            _plot_path(tmp_path / "forecast.pgf")

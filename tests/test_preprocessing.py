@@ -82,11 +82,15 @@ def test_padder_refuses_a_panel_whose_y_it_would_misalign():
     # The estimators align y to a panel by instance label; a padded array has none.
     index = pd.MultiIndex.from_product([["p0", "p1", "p10"], range(3)], names=["patient", "day"])
     panel = pd.DataFrame({"temp": np.arange(9.0)}, index=index)
-    y = pd.Series(["a", "b", "a"], index=["p0", "p1", "p10"])
+    y = pd.Series(["a", "b", "a"], index=["p0", "p10", "p1"])
+    model = make_pipeline(SequencePadder(), GRUClassifier(hidden_size=4, max_epochs=1, random_state=0))
     with pytest.raises(
-        ValueError, match=r"SequencePadder got a panel.*Pass the panel to the estimator itself"
+        ValueError, match=r"SequencePadder got a panel and a y indexed by instance in another"
     ):
-        make_pipeline(SequencePadder(), GRUClassifier(hidden_size=4, max_epochs=1)).fit(panel, y)
-    padder = SequencePadder().fit([np.zeros(3), np.zeros(2)])
-    with pytest.raises(ValueError, match=r"groupby\(level=0\)\.tail\(n\)"):
-        padder.transform(panel)
+        model.fit(panel, y)
+    # In the panel's order, or as an array, y is read as the estimator reads it on the panel itself.
+    ordered = y.loc[panel.index.unique(level=0)]
+    padded = model.fit(panel, ordered).predict_proba(panel)
+    direct = GRUClassifier(hidden_size=4, max_epochs=1, random_state=0).fit(panel, y).predict_proba(panel)
+    np.testing.assert_allclose(padded, direct, rtol=1e-5)
+    model.fit(panel, ordered.to_numpy())

@@ -6,11 +6,12 @@ from numbers import Integral
 from typing import Any, ClassVar
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, StrOptions, _fit_context
-from .._data.panels import is_panel
+from .._data.panels import is_panel, panel_instances
 from .._data.parsing import check_sequences
 
 __all__ = ["SequencePadder"]
@@ -26,9 +27,12 @@ class SequencePadder(TransformerMixin, BaseEstimator):
     the lengths travel with it; every sk_rnn estimator reads trailing (and
     leading) all-NaN steps as padding and never feeds them to the network.
 
-    A panel (a DataFrame indexed by (instance, time)) is refused: the
-    estimators read panels themselves and align ``y`` to them by instance
-    label, which a padded array would drop.
+    A panel (a DataFrame indexed by (instance, time)) becomes one padded
+    sequence per instance, in the order the instances first appear; the
+    instance labels are dropped. A ``y`` indexed by instance in another order
+    is refused in ``fit``, since the estimator after this step would read it
+    in its own order. The estimators read panels themselves, aligning ``y``
+    by instance: passing them the panel keeps the labels.
 
     Parameters
     ----------
@@ -95,7 +99,7 @@ class SequencePadder(TransformerMixin, BaseEstimator):
         -------
         self : SequencePadder
         """
-        _refuse_panel(X)
+        _check_panel_target(X, y)
         sequences = check_sequences(self, X, reset=True, table_dtype=[np.float64, np.float32])
         if self.max_len is not None:
             self.max_len_ = self.max_len
@@ -120,7 +124,6 @@ class SequencePadder(TransformerMixin, BaseEstimator):
             each sequence's own steps.
         """
         check_is_fitted(self)
-        _refuse_panel(X)
         sequences = check_sequences(self, X, reset=False, table_dtype=[np.float64, np.float32])
         dtype = np.float32 if sequences.values.dtype == np.float32 else np.float64
         return sequences.padded(self.max_len_, keep=self.keep, dtype=dtype)
@@ -155,13 +158,22 @@ class SequencePadder(TransformerMixin, BaseEstimator):
         return tags
 
 
-def _refuse_panel(X: Any) -> None:
-    """A panel padded into an array loses the instance labels its y is aligned by."""
-    if is_panel(X):
-        raise ValueError(
-            "SequencePadder got a panel (a DataFrame indexed by (instance, time)). Its padded array "
-            "would drop the instance labels by which the estimators align y to a panel's sequences, "
-            "so y would be read in its own order, whatever the panel's. Pass the panel to the "
-            "estimator itself, which pads it (after SequenceScaler, which keeps panels); to keep the "
-            "last n steps of each instance, use panel.groupby(level=0).tail(n)."
-        )
+def _check_panel_target(X: Any, y: Any) -> None:
+    """A panel's y indexed by instance must follow the padded array's order, which has no labels.
+
+    The estimators align such a y to a panel by instance label; after
+    padding they get an array in the panel's order (instances by first
+    appearance) and read y in its own order.
+    """
+    if not is_panel(X) or not isinstance(y, pd.Series | pd.DataFrame) or isinstance(y.index, pd.MultiIndex):
+        return
+    instances = panel_instances(X)
+    if isinstance(y.index, pd.RangeIndex) or y.index.equals(instances):
+        return
+    raise ValueError(
+        "SequencePadder got a panel and a y indexed by instance in another order than the panel's "
+        f"({list(y.index[:3])}... against {list(instances[:3])}...). The padded array keeps the "
+        "panel's order and drops its instance labels, so the estimator after it would read y in its "
+        "own order. Reorder y first (y.loc[X.index.unique(level=0)]), or pass the panel to the "
+        "estimator itself, which pads it and aligns y by instance."
+    )
