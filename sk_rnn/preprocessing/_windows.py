@@ -68,8 +68,10 @@ class SlidingWindowTransformer(TimeOrderedTransformer):
     time-ordered split do. Their windows are then those of the whole series,
     so a cross-validated score is not lowered by windows cut short at the
     start of every fold. In a panel each series continues its own end (told
-    apart by label), and the step is the one the panel's series share, so a
-    series with a single time in the fit continues too. Continuing is decided
+    apart by label), by the step its own fitted times show; a series with a
+    single fitted time takes the step the panel's times share. A time a clock
+    change skips, or times with no regular step, leave a series without an
+    end: its rows are padded. Continuing is decided
     by the times alone: rows of another series whose times happen to follow
     the fitted ones (one store fitted, the next month of another
     transformed) would read the fitted series' end; pass them as an array
