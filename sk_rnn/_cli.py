@@ -31,6 +31,7 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
+from ._warnings import show_once
 from .datasets import load_airline, load_sunspots
 from .forecasting import (
     DifferencedTargetRegressor,
@@ -289,13 +290,9 @@ def _counting_convergence_warnings(fit: Callable[[], Any]) -> tuple[Any, int]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
         result = fit()
-    unconverged = 0
-    for warning in caught:
-        if issubclass(warning.category, ConvergenceWarning):
-            unconverged += 1
-        else:
-            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
-    return result, unconverged
+    unconverged = [warning for warning in caught if issubclass(warning.category, ConvergenceWarning)]
+    show_once([warning for warning in caught if not issubclass(warning.category, ConvergenceWarning)])
+    return result, len(unconverged)
 
 
 def _search_cell(

@@ -26,7 +26,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["each_warning_once", "warn_at_user_code"]
+__all__ = ["each_warning_once", "show_once", "warn_at_user_code"]
 
 # Between the user's call and a warning: sk_rnn, scikit-learn (Pipeline,
 # searches, _fit_context, set_output's wrappers), joblib (the searches'
@@ -93,12 +93,12 @@ def each_warning_once(function: Callable[..., Any]) -> Callable[..., Any]:
             with warnings.catch_warnings(record=True) as caught:
                 return function(*args, **kwargs)
         finally:
-            _show_once(caught)
+            show_once(caught)
 
     return wrapper
 
 
-def _show_once(caught: list[warnings.WarningMessage]) -> None:
+def show_once(caught: list[warnings.WarningMessage]) -> None:
     """Show each distinct warning of ``caught`` (by category, text and line) once, in order."""
     shown = set()
     for caught_warning in caught:

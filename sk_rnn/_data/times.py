@@ -1,4 +1,4 @@
-"""The times that follow a time index: what forecasts are indexed by, and what a transform continues."""
+"""The times that follow a time index: what forecasts are indexed by."""
 
 from __future__ import annotations
 

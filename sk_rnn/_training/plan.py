@@ -236,11 +236,8 @@ def _check_same_optimizer(net: SequenceNet, plan: TrainingPlan) -> None:
     # The settings the optimizer was built with, beside its class: "sgd"
     # (momentum 0.9, Nesterov) and the class torch.optim.SGD (no momentum)
     # are one class, but the momentum buffers of one mean nothing to the other.
-    trained_with = {
-        key.removeprefix("optimizer__"): value
-        for key, value in vars(net).items()
-        if key.startswith("optimizer__") and key != "optimizer__weight_decay"
-    }
+    trained_with = _built_with(net, "optimizer")
+    trained_with.pop("weight_decay", None)  # applied from the next epoch (see _apply_settings)
     if trained_with != plan.optimizer_params:
         raise ValueError(
             f"{plan.estimator_name}.partial_fit continues a network trained by "
@@ -275,6 +272,12 @@ def _apply_settings(net: SequenceNet, plan: TrainingPlan, dropout: float) -> Non
     _apply_callbacks(net, plan)
 
 
+def _built_with(net: SequenceNet, part: str) -> dict[str, Any]:
+    """The settings skorch built ``part`` ("optimizer", "criterion") with: its ``part__key`` arguments."""
+    prefix = f"{part}__"
+    return {key.removeprefix(prefix): value for key, value in vars(net).items() if key.startswith(prefix)}
+
+
 def _apply_criterion(net: SequenceNet, plan: TrainingPlan) -> None:
     """Build the loss again when it changed: a regressor's loss or quantile, or weights given or not.
 
@@ -282,11 +285,7 @@ def _apply_criterion(net: SequenceNet, plan: TrainingPlan) -> None:
     with sample weights after one without (or the other way) needs another
     criterion; the criterion holds nothing trained.
     """
-    built_with = {
-        key.removeprefix("criterion__"): value
-        for key, value in vars(net).items()
-        if key.startswith("criterion__")
-    }
+    built_with = _built_with(net, "criterion")
     if net.criterion is plan.criterion and built_with == plan.criterion_params:
         return
     for key in built_with:

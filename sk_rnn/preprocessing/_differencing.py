@@ -98,8 +98,7 @@ class Differencer(OneToOneFeatureMixin, TimeOrderedTransformer):
         self : Differencer
         """
         values = self._validated(X, reset=True)
-        longest = max(self._series_lengths(X, values))
-        self._remember_series_ends(X, values)
+        longest = self._fit_series(X, values)
         if longest <= self.lag:
             # Every row would be fill_value: the lag cannot have been meant for this series.
             raise ValueError(

@@ -70,25 +70,22 @@ class TimeOrderedTransformer(TransformerMixin, BaseEstimator):
         """How many rows before its own a row's output reads (0: none)."""
         return 0
 
-    def _series_lengths(self, X: Any, values: np.ndarray) -> list[int]:
-        if has_panel_index(X):
-            return [len(positions) for positions in series_positions(type(self).__name__, X.index)]
-        return [len(values)]
+    def _fit_series(self, X: Any, values: np.ndarray) -> int:
+        """At fit: remember where each series ends; return the longest series' length.
 
-    def _remember_series_ends(self, X: Any, values: np.ndarray) -> None:
-        """At fit: the last rows of each series, with the time that would follow them.
-
-        A transform whose series starts at exactly that time continues the
-        fitted one, as the validation fold of ``TimeSeriesSplit`` or the test
-        part of a time-ordered split does: its first rows then read these rows
-        as their history instead of padding (see ``_series_ends``).
+        A transform whose series starts at exactly the time after a fitted
+        end continues that series, as the validation fold of
+        ``TimeSeriesSplit`` or the test part of a time-ordered split does:
+        its first rows then read the fitted last rows as their history
+        instead of padding (see ``_series_ends``).
         """
+        times, labels, positions = _series_layout(type(self).__name__, X, len(values), warn=True)
         n_rows = self._history_rows()
         ends = None
-        if n_rows and isinstance(getattr(X, "index", None), pd.Index):
-            times, labels, positions = _series_layout(type(self).__name__, X, warn=False)
+        if n_rows and isinstance(times, pd.Index):
             ends = series_ends(times, labels, positions, values, n_rows)
         self._series_ends = ends
+        return max(len(rows) for rows in positions)
 
     def _by_series(
         self, X: Any, values: np.ndarray, transform_one: Callable[[np.ndarray], np.ndarray]
@@ -100,9 +97,11 @@ class TimeOrderedTransformer(TransformerMixin, BaseEstimator):
             index = getattr(X, "index", None)
             coded = time_codes(index) if ends and isinstance(index, pd.Index) else None
             return _continued(transform_one, values, _history(ends, coded, "", 0))
-        # A time-first panel is warned about at fit (_series_lengths) and at
+        # A time-first panel is warned about at fit (_fit_series) and at
         # transform, but once only in fit_transform.
-        times, labels, positions = _series_layout(type(self).__name__, X, warn=not _WARNED_AT_FIT.get())
+        times, labels, positions = _series_layout(
+            type(self).__name__, X, len(values), warn=not _WARNED_AT_FIT.get()
+        )
         coded = time_codes(times) if ends else None
         result = None
         for rows in positions:
@@ -151,14 +150,16 @@ class TimeOrderedTransformer(TransformerMixin, BaseEstimator):
         return tags
 
 
-def _series_layout(name: str, X: Any, *, warn: bool) -> tuple[pd.Index, np.ndarray | None, list[np.ndarray]]:
-    """``(times, labels, positions)`` of a pandas X: each series' rows in time order.
+def _series_layout(
+    name: str, X: Any, length: int, *, warn: bool
+) -> tuple[pd.Index | None, np.ndarray | None, list[np.ndarray]]:
+    """``(times, labels, positions)`` of X: each series' rows in time order (times: None for an array).
 
     ``labels`` holds the series label of every row of a panel, None for a
-    single series (whose one series is all its rows).
+    single series (whose one series is all its ``length`` rows).
     """
     if not has_panel_index(X):
-        return X.index, None, [np.arange(len(X))]
+        return getattr(X, "index", None), None, [np.arange(length)]
     positions = series_positions(name, X.index, warn=warn)
     return X.index.get_level_values(1), X.index.get_level_values(0).to_numpy(), positions
 

@@ -151,8 +151,7 @@ class SlidingWindowTransformer(TimeOrderedTransformer):
         self : SlidingWindowTransformer
         """
         series = self._validated(X, reset=True)
-        longest = max(self._series_lengths(X, series))
-        self._remember_series_ends(X, series)
+        longest = self._fit_series(X, series)
         if longest < self.window_size:
             # No training row would hold a complete window: the window size
             # cannot have been meant for this series.
