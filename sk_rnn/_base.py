@@ -24,6 +24,7 @@ from ._compat import Interval, StrOptions, _fit_context
 from ._data.categories import category_codes, check_category_codes, resolve_categorical_features
 from ._data.panels import align_target, is_panel, panel_instances
 from ._data.parsing import check_sequences, check_token_ids
+from ._data.precision import float32_loses_spread
 from ._data.sequences import Sequences, scale_or_one
 from ._data.targets import check_consistent_samples, check_sample_weight, per_step_layout, valid_aligned
 from ._data.tokens import PADDING_ID
@@ -36,7 +37,7 @@ from ._defaults import (
     auto_patch_size,
     auto_weight_decay,
 )
-from ._training.batches import ArrayBatches, float_dtype
+from ._training.batches import ArrayBatches, float_dtype, input_dtype
 from ._training.callbacks import check_schedule_callbacks, check_user_callbacks
 from ._training.checkpoints import (
     check_checkpoint_dir,
@@ -431,6 +432,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             step_fill=self._step_fill if per_step else None,
             weights=weights,
             float_dtype=float_dtype(self.precision),
+            input_dtype=input_dtype(self.precision, network.get("scale_in_float64", False)),
         )
         previous_losses = list(self.loss_curve_) if continuing else []
         previous_validation = list(self.validation_loss_curve_ or []) if continuing else []
@@ -542,7 +544,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             self.output != "sequence" if self.bidirectional == "auto" else self.bidirectional
         )
         categorical = self._resolve_categorical(X)
-        input_mean, input_scale = self._input_scaling(X, weights)
+        input_mean, input_scale, scale_in_float64 = self._input_scaling(X, weights)
         return {
             "input_size": X.n_features,
             "output_size": output_size,
@@ -559,6 +561,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             "input_scaling": self.input_scaling_,
             "input_mean": input_mean,
             "input_scale": input_scale,
+            "scale_in_float64": scale_in_float64,
             "cell_params": check_cell_params(cell, self.cell_params, type(self).__name__) or None,
             **categorical,
         }
@@ -739,10 +742,12 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
 
     def _input_scaling(
         self, X: Sequences, weights: np.ndarray | None = None
-    ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    ) -> tuple[np.ndarray | None, np.ndarray | None, bool]:
         """Resolve ``input_scaling_``; return the per-feature mean and scale of the valid training steps.
 
         With ``weights``, each step counts with its sequence's (or its own) weight.
+        The third value says whether the network must scale in float64: a
+        float32 copy of X would round away the spread the scaling reads.
         """
         if X.tokens or self.input_scaling is None:
             self.input_scaling_ = None
@@ -763,15 +768,19 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             )
         if self.input_scaling_ is None:
             self.input_mean_ = self.input_scale_ = None
-            return None, None
+            return None, None, False
         mean, std = X.feature_moments(weights)
+        numeric = np.arange(X.n_features)
         if self.categorical_features_ is not None:
             # Codes are embedded, not scaled: the statistics are the numeric features' only.
-            numeric = np.setdiff1d(np.arange(X.n_features), self.categorical_features_)
+            numeric = np.setdiff1d(numeric, self.categorical_features_)
             mean, std = mean[numeric], std[numeric]
         scale = scale_or_one(mean, std)
         self.input_mean_, self.input_scale_ = mean, scale
-        return mean.astype(np.float32), scale.astype(np.float32)
+        per_sequence = self.input_scaling_ == "sequence"
+        if self.precision != "float64" and float32_loses_spread(X, numeric, scale, per_sequence=per_sequence):
+            return mean, scale, True
+        return mean.astype(np.float32), scale.astype(np.float32), False
 
     # -- prediction ------------------------------------------------------------------
 

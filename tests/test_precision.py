@@ -83,3 +83,67 @@ def test_float64_full_batches_make_integer_weights_equal_repeated_sequences(cls)
     )
     method = "predict_proba" if cls is LSTMClassifier else "predict"
     np.testing.assert_allclose(getattr(weighted, method)(X), getattr(repeated, method)(X), rtol=1e-10)
+
+
+# Values far from zero relative to their spread: a float32 copy keeps only
+# the level (1e9 rounds to multiples of 64), so the network scales them in float64.
+FAR_FROM_ZERO = 1e9
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},  # input_scaling="sequence", each sequence standardised by its own deviation
+        {"input_scaling": "global"},
+        {"output": "sequence"},  # per-step outputs, global scaling
+        {"bidirectional": True, "cell": "lstm"},
+    ],
+    ids=["sequence", "global", "per-step", "bidirectional"],
+)
+def test_an_offset_far_beyond_float32_digits_changes_nothing(settings):
+    X, y = sum_task(n=120)
+    X[::3, 15:] = np.nan  # ragged too
+    if settings.get("output") == "sequence":
+        y = np.nan_to_num(X[:, :, 0])
+    base = {"cell": "gru", "hidden_size": 8, "max_epochs": 5, "random_state": 0, **settings}
+    near = RNNRegressor(**base).fit(X, y)
+    far = RNNRegressor(**base).fit(X + FAR_FROM_ZERO, y)
+    assert far.net_.module_.scale_in_float64 and not near.net_.module_.scale_in_float64
+    # Before, the far model read X rounded to 64 and its predictions differed by several units.
+    # Per-step predictions of ragged sequences come one array per sequence.
+    flat = lambda predictions: np.concatenate([np.ravel(p) for p in predictions])  # noqa: E731
+    np.testing.assert_allclose(flat(far.predict(X + FAR_FROM_ZERO)), flat(near.predict(X)), atol=1e-4)
+
+
+def test_far_from_zero_inputs_keep_their_digits_through_save_categorical_and_partial_fit(tmp_path):
+    X, y = sum_task(n=90)
+    X[:, :, 1] = np.random.RandomState(1).randint(0, 3, size=X.shape[:2])  # category codes
+    far = X.copy()
+    far[:, :, 0] += FAR_FROM_ZERO
+    settings = {"categorical_features": [1], "hidden_size": 8, "max_epochs": 3, "random_state": 0}
+    near_model = GRURegressor(**settings).fit(X, y)
+    model = GRURegressor(**settings).fit(far, y)
+    np.testing.assert_allclose(model.predict(far), near_model.predict(X), atol=1e-4)
+    sk_rnn.save(model, tmp_path / "model.skrnn")
+    np.testing.assert_array_equal(sk_rnn.load(tmp_path / "model.skrnn").predict(far), model.predict(far))
+    near_model.partial_fit(X, y)
+    model.partial_fit(far, y)
+    np.testing.assert_allclose(model.predict(far), near_model.predict(X), atol=1e-4)
+
+
+def test_usual_data_is_scaled_in_float32_and_a_constant_sequence_needs_no_float64():
+    X, y = sum_task(n=60)
+    X[0] = 12345.678  # constant: standardised to zeros whatever float32 does to it
+    model = RNNRegressor(hidden_size=8, max_epochs=1, random_state=0).fit(X, y)
+    assert not model.net_.module_.scale_in_float64
+    assert model.net_.module_.input_mean.dtype == torch.float32
+    # float32 data holds no more digits than float32 keeps.
+    model.fit((X + FAR_FROM_ZERO).astype(np.float32), y)
+    assert not model.net_.module_.scale_in_float64
+
+
+def test_exporting_a_model_that_scales_in_float64_warns_that_the_graph_is_coarser(tmp_path):
+    X, y = sum_task(n=40)
+    model = RNNRegressor(hidden_size=8, max_epochs=1, random_state=0).fit(X + FAR_FROM_ZERO, y)
+    with pytest.warns(UserWarning, match="subtract a constant from those features"):
+        sk_rnn.export_torchscript(model, tmp_path / "model.pt")

@@ -21,6 +21,7 @@ from torch.nn import functional
 from .._base import _BaseRNN
 from .._classifiers import _RNNClassifierBase
 from .._regressors import _RNNRegressorBase
+from .._warnings import warn_at_user_code
 from ..modules import RecurrentNetwork, UnpackedRecurrence
 from ..modules.heads import MIN_STD, monotone_quantiles
 
@@ -132,6 +133,7 @@ class ServingModule(nn.Module):
 
     def __init__(self, estimator: _BaseRNN) -> None:
         super().__init__()
+        _warn_if_float32_coarser(estimator)
         # Exported graphs compute in float32, a float64 network's included.
         network = copy.deepcopy(estimator.net_.module_).cpu().float().eval()
         network.record_input_gradients = False
@@ -166,6 +168,20 @@ class ServingModule(nn.Module):
             else torch.where(valid.view(*valid.shape, *([1] * (value.dim() - 2))), value, float("nan"))
             for value in results
         )
+
+
+def _warn_if_float32_coarser(estimator: _BaseRNN) -> None:
+    """Warn when the graph's float32 input rounds away digits that ``predict`` keeps."""
+    if not getattr(estimator.net_.module_, "scale_in_float64", False):
+        return
+    warn_at_user_code(
+        f"The exported graph reads X in float32, but this {type(estimator).__name__}'s inputs lie so "
+        "far from zero relative to their spread that float32 rounds away part of it (predict "
+        "standardises them in float64 first), so the graph's predictions will be coarser than "
+        "predict's. To export such a model exactly, subtract a constant from those features (their "
+        "training mean, say) before fitting it and before calling the graph.",
+        UserWarning,
+    )
 
 
 def serving_module(estimator: Any) -> ServingModule:

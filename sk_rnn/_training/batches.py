@@ -17,7 +17,7 @@ from torch.utils.data import Dataset
 
 from .._data.sequences import Sequences, shared_tensor
 
-__all__ = ["ArrayBatches", "BatchIterable", "float_dtype"]
+__all__ = ["ArrayBatches", "BatchIterable", "float_dtype", "input_dtype"]
 
 
 def float_dtype(precision: str) -> type:
@@ -27,6 +27,16 @@ def float_dtype(precision: str) -> type:
     autocast keeps float32 inputs) read float32.
     """
     return np.float64 if precision == "float64" else np.float32
+
+
+def input_dtype(precision: str, scale_in_float64: bool) -> type:
+    """The numpy dtype of the sequences in batches for a network of this ``precision``.
+
+    A network that scales its inputs in float64 (see
+    :func:`sk_rnn._data.precision.float32_loses_spread`) reads them in float64,
+    so that their digits survive until they are scaled.
+    """
+    return np.float64 if scale_in_float64 else float_dtype(precision)
 
 
 class ArrayBatches(Dataset):
@@ -45,8 +55,11 @@ class ArrayBatches(Dataset):
         Sample weights, per step in the layout of ``X.values`` with per-step
         targets. Batches then carry ``(y, weights)`` as their target.
     float_dtype : numpy dtype, default=np.float32
-        The dtype of the values, float targets and weights in every batch:
-        the network's (see :func:`float_dtype`).
+        The dtype of the float targets and weights in every batch: the
+        network's (see :func:`float_dtype`).
+    input_dtype : numpy dtype, default=None
+        The dtype of the sequences' values (see :func:`input_dtype`); None
+        means ``float_dtype``.
     """
 
     def __init__(
@@ -56,10 +69,12 @@ class ArrayBatches(Dataset):
         step_fill: float | None = None,
         weights: np.ndarray | None = None,
         float_dtype: type = np.float32,
+        input_dtype: type | None = None,
     ) -> None:
         self.X = X
         self.step_fill = step_fill
         self.float_dtype = float_dtype
+        self.input_dtype = float_dtype if input_dtype is None else input_dtype
         if y is not None and y.dtype.kind == "f":
             y = y.astype(float_dtype, copy=False)
         if y is None or step_fill is not None:
@@ -79,6 +94,7 @@ class ArrayBatches(Dataset):
             part.X = self.X.take(rows)
             part.step_fill = self.step_fill
             part.float_dtype = self.float_dtype
+            part.input_dtype = self.input_dtype
             part.y = None if self.y is None else self.y[rows]
             part.weights = None if self.weights is None else self.weights[rows]
             parts.append(part)
@@ -93,7 +109,7 @@ class ArrayBatches(Dataset):
         for start in range(0, n, batch_size):
             # Without shuffling a batch is a contiguous slice: a view, no copy.
             index = slice(start, start + batch_size) if order is None else order[start : start + batch_size]
-            yield self.X.batch(index, self.float_dtype), self._target_batch(index)
+            yield self.X.batch(index, self.input_dtype), self._target_batch(index)
 
     def _target_batch(self, index: slice | np.ndarray) -> Any:
         if self.y is None:

@@ -10,7 +10,7 @@ from skorch import NeuralNet
 from skorch.utils import to_tensor
 
 from .._data.sequences import Sequences
-from .batches import ArrayBatches, BatchIterable, float_dtype
+from .batches import ArrayBatches, BatchIterable, float_dtype, input_dtype
 from .scoped_state import network_numerics
 
 __all__ = [
@@ -185,7 +185,10 @@ def predict_outputs(net: SequenceNet, X: Sequences) -> np.ndarray:
     result = None
     start = 0
     with network_numerics():
-        data = ArrayBatches(X, float_dtype=float_dtype(getattr(net, "precision", "float32")))
+        precision = getattr(net, "precision", "float32")
+        # Modules saved before scale_in_float64 existed scale in float32.
+        wide = getattr(net.module_, "scale_in_float64", False)
+        data = ArrayBatches(X, float_dtype=float_dtype(precision), input_dtype=input_dtype(precision, wide))
         for batch, _ in data.batches(batch_size, shuffle=False):
             rows = len(batch["X"])
             missing = 0 if rows == 1 else -rows % _ROW_BLOCK

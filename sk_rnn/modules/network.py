@@ -267,6 +267,7 @@ class RecurrentNetwork(nn.Module):
         input_scaling: str | None = "global",
         input_mean: Sequence[float] | None = None,
         input_scale: Sequence[float] | None = None,
+        scale_in_float64: bool = False,
         categorical_features: Sequence[int] | None = None,
         categories: Sequence[Sequence[float]] | None = None,
         categorical_embedding_dim: int = 8,
@@ -306,8 +307,10 @@ class RecurrentNetwork(nn.Module):
             )
             input_size -= len(categorical_features)
             n_embedded = self.categorical.output_size
-        self.register_buffer("input_mean", _as_buffer(input_mean, input_size, 0.0))
-        self.register_buffer("input_scale", _as_buffer(input_scale, input_size, 1.0))
+        self.scale_in_float64 = bool(scale_in_float64)
+        statistics_dtype = torch.float64 if scale_in_float64 else torch.float32
+        self.register_buffer("input_mean", _as_buffer(input_mean, input_size, 0.0, statistics_dtype))
+        self.register_buffer("input_scale", _as_buffer(input_scale, input_size, 1.0, statistics_dtype))
         n_patches = -(-int(sequence_length) // self.patch_size)
         if cell == "indrnn":
             extra.update(recurrent_max=recurrent_weight_bound(n_patches), n_steps=n_patches)
@@ -372,6 +375,10 @@ class RecurrentNetwork(nn.Module):
         elif self.input_scaling == "sequence":
             own, summary = _standardised_per_sequence(X, lengths, self.input_mean, self.input_scale)
             X = torch.cat([own, (X - self.input_mean) / self.input_scale], dim=2)
+            summary = summary.to(self.head.weight.dtype)
+        if self.embedding is None:
+            # Scaled (in float64 with scale_in_float64), now in the network's own precision.
+            X = X.to(self.head.weight.dtype)
         if embedded is not None:
             X = torch.cat([X, embedded], dim=2)
         X, lengths = patch_steps(X, lengths, self.patch_size)
@@ -531,6 +538,7 @@ class CategoricalEmbeddings(nn.Module):
     def rows(self, codes: torch.Tensor, number: int) -> torch.Tensor:
         """The embedding row of every code: its rank among the training codes plus one, or 0."""
         known = getattr(self, f"codes_{number}")
+        codes = codes.to(known.dtype)  # float64 inputs (scale_in_float64) hold the same small codes
         if torch.jit.is_tracing():
             # ONNX has no searchsorted: compare with every code (exports serve small batches).
             ranks = torch.arange(1, known.numel() + 1, device=codes.device)
@@ -585,10 +593,12 @@ def _standardised_per_sequence(
     return standardised, summary
 
 
-def _as_buffer(values: Sequence[float] | None, size: int, default: float) -> torch.Tensor:
+def _as_buffer(
+    values: Sequence[float] | None, size: int, default: float, dtype: torch.dtype = torch.float32
+) -> torch.Tensor:
     if values is None:
-        return torch.full((size,), default)
-    tensor = torch.as_tensor(values, dtype=torch.float32).reshape(-1)
+        return torch.full((size,), default, dtype=dtype)
+    tensor = torch.as_tensor(values, dtype=dtype).reshape(-1)
     if tensor.numel() != size:
         raise ValueError(f"input scaling needs {size} values, one per input feature, got {tensor.numel()}.")
     return tensor

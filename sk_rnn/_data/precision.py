@@ -1,0 +1,60 @@
+"""Whether float32 can carry a data set's values to the network's standardisation.
+
+The networks compute in float32, and their batches were cast to float32
+before the network standardised them. float32 keeps 24 significant bits, so
+a value ``x`` is rounded by up to ``|x| * 2**-24``: values far from zero
+relative to their spread lose the digits the standardisation reads. Unix
+times in seconds (1.7e9, rounded to 128 s), or a level of 1e7 that varies by
+units, reach the network as noise. Such data is standardised in float64
+first, and the network computes in float32 from there.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .sequences import CHUNK_ROWS, Sequences
+
+__all__ = ["float32_loses_spread"]
+
+# Values more than 2**14 times the spread they are standardised by keep
+# fewer than 10 bits of it in float32: rounding errors above a thousandth of
+# a standard deviation. Below that, float32 is kept, as it was chosen for speed.
+_SAFE_LEVEL_TO_SPREAD = 2.0**14
+# A sequence whose deviation is below this share of its level is constant up
+# to float64 rounding: it standardises to zeros, whatever float32 does to it.
+_CONSTANT_RELATIVE_STD = 1e-12
+
+
+def float32_loses_spread(
+    X: Sequences, features: np.ndarray, scale: np.ndarray, *, per_sequence: bool
+) -> bool:
+    """Whether a float32 copy of ``X`` would round away what standardising ``features`` reads.
+
+    Parameters
+    ----------
+    X : Sequences
+        The training sequences; only float64 values can hold more than float32.
+    features : int ndarray
+        The positions of the standardised (numeric) features.
+    scale : ndarray of shape (len(features),)
+        Their data-set-wide deviations, by which every step is standardised.
+    per_sequence : bool
+        Whether each sequence is also standardised by its own deviation
+        (``input_scaling="sequence"``), a finer spread than the data set's.
+    """
+    if X.tokens or X.values.dtype != np.float64 or len(features) == 0:
+        return False
+    for low in range(0, len(X), CHUNK_ROWS):
+        block = X.take(slice(low, low + CHUNK_ROWS))
+        valid = block.valid_steps()[:, :, np.newaxis]
+        values = np.where(valid, block.values[:, :, features], np.nan)
+        level = np.nanmax(np.abs(values), axis=1)
+        spread = np.broadcast_to(scale, level.shape)
+        if per_sequence:
+            own = np.nanstd(values, axis=1)
+            own = np.where(own > _CONSTANT_RELATIVE_STD * level, own, np.inf)
+            spread = np.minimum(spread, own)
+        if np.any(level > _SAFE_LEVEL_TO_SPREAD * spread):
+            return True
+    return False
