@@ -245,19 +245,38 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
+def _first_fold_rows(n_train: int, folds: int) -> int:
+    """The rows TimeSeriesSplit(folds) trains its first fold on; 0 when a fold would test no row."""
+    test_rows = n_train // (folds + 1)
+    return n_train - folds * test_rows if test_rows else 0
+
+
+def _fewer_folds(n_train: int, window: int, folds: int) -> int | None:
+    """The most folds below ``folds`` whose first fold fits ``window``; None if none does."""
+    # +1: the Differencer's first row carries no change, so a window needs one row more.
+    fitting = [f for f in range(2, min(folds, n_train)) if _first_fold_rows(n_train, f) >= window + 1]
+    return max(fitting, default=None)
+
+
 def _check_windows_fit_folds(windows: tuple[int, ...], n_train: int, folds: int) -> None:
     """Every window must fit in the smallest training part of TimeSeriesSplit (its first fold)."""
-    # +1: the Differencer's first row carries no change, so a window needs one row more.
+    fewer = _fewer_folds(n_train, max(windows), folds)
     if n_train // (folds + 1) == 0:
+        advice = (
+            f"--folds {fewer}"
+            if fewer
+            else f"--folds 2 and windows of at most {_first_fold_rows(n_train, 2) - 1}"
+        )
         raise SystemExit(
             f"error: --folds {folds} leaves TimeSeriesSplit no rows to test on: the training part has "
-            f"{n_train} rows; use at most {n_train - 1} folds (3, say)."
+            f"{n_train} rows; use {advice}."
         )
-    first_fold = n_train - folds * (n_train // (folds + 1))
+    first_fold = _first_fold_rows(n_train, folds)
     if max(windows) + 1 > first_fold:
         raise SystemExit(
             f"error: window size {max(windows)} does not fit the first TimeSeriesSplit fold, which "
-            f"trains on {first_fold} rows; use windows of at most {first_fold - 1} or fewer --folds."
+            f"trains on {first_fold} rows; use windows of at most {first_fold - 1}"
+            + (f", or --folds {fewer}." if fewer else ".")
         )
 
 

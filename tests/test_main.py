@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
-from sk_rnn._cli import main
+from sk_rnn._cli import _check_windows_fit_folds, main
 
 
 def test_leaderboard_and_plot(tmp_path, capsys):
@@ -87,8 +87,14 @@ def test_help_and_bad_options():
         main(["--folds", "1"])
     with pytest.raises(SystemExit, match=r"window size 50 does not fit the first TimeSeriesSplit fold"):
         main(["--windows", "12", "50"])
-    with pytest.raises(SystemExit, match=r"--folds 200 leaves TimeSeriesSplit no rows.*at most 113 folds"):
+    # The fold count suggested is one the windows fit (113 folds, once suggested, did not).
+    with pytest.raises(SystemExit, match=r"--folds 200 leaves TimeSeriesSplit no rows.*use --folds 89\."):
         main(["--folds", "200"])
+    _check_windows_fit_folds((12, 24), 114, 89)
+    with pytest.raises(SystemExit, match=r"trains on 30 rows; use windows of at most 29\.$"):
+        main(["--windows", "12", "50"])  # and no fewer folds would fit 50
+    with pytest.raises(SystemExit, match=r"trains on 18 rows; use windows of at most 17, or --folds 2\."):
+        main(["--windows", "30", "--folds", "8"])
 
 
 def test_a_plot_format_matplotlib_cannot_write_is_refused_before_training(tmp_path, capsys):
