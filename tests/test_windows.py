@@ -1,5 +1,7 @@
 """Windowing a series inside scikit-learn pipelines, and the target helpers."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -124,6 +126,24 @@ def test_datetime_index_frames():
         SlidingWindowTransformer(7).fit(frame.iloc[::-1])
     with pytest.raises(ValueError, match="time index with duplicated times"):
         SlidingWindowTransformer(7).fit(pd.concat([frame, frame.iloc[:1]]))
+
+
+def test_rows_shuffled_by_a_split_are_warned_about_once_per_fit_transform():
+    # A frame read from a CSV has a RangeIndex; train_test_split shuffles its
+    # rows by default, and windows of shuffled rows hold unrelated values.
+    frame = pd.DataFrame(series(40), columns=["load", "temperature"])
+    shuffled = frame.sample(frac=1.0, random_state=0)
+    with pytest.warns(
+        UserWarning, match=r"integer index is not in increasing order.*shuffle=False"
+    ) as caught:
+        SlidingWindowTransformer(5).fit_transform(shuffled)
+    assert len([w for w in caught if "increasing order" in str(w.message)]) == 1
+    with pytest.warns(UserWarning, match="lead_target got rows whose integer index"):
+        lead_target(shuffled["load"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # rows in order, an offset or a step of 10 included
+        for index in (frame.index, frame.index + 100, frame.index * 10):
+            SlidingWindowTransformer(5).fit_transform(frame.set_axis(index))
 
 
 def test_gaps_and_bad_horizons_are_refused():

@@ -18,6 +18,7 @@ from .._data.panels import (
     raise_on_non_numeric_columns,
     series_positions,
 )
+from .._warnings import warn_at_user_code
 from ._series_ends import SeriesEnds, label_key, series_ends, time_codes
 
 __all__ = ["TimeOrderedTransformer", "check_time_index", "raise_on_gaps"]
@@ -26,8 +27,19 @@ __all__ = ["TimeOrderedTransformer", "check_time_index", "raise_on_gaps"]
 _WARNED_AT_FIT: ContextVar[bool] = ContextVar("warned_at_fit", default=False)
 
 
-def check_time_index(name: str, X: Any) -> None:
+def check_time_index(name: str, X: Any, *, warn: bool = True) -> None:
+    """Refuse unsorted or duplicated times, and missing periods; warn about unordered integers."""
     index = getattr(X, "index", None)
+    if warn and _is_unordered_integer_index(index):
+        # Integers may be times or mere row labels, so this is not refused; but
+        # rows shuffled by a split would silently make windows of unrelated rows.
+        warn_at_user_code(
+            f"{name} got rows whose integer index is not in increasing order; it reads the rows in "
+            "the order given, as the series' time order. If the index holds times, sort first with "
+            "frame.sort_index(); if the rows were shuffled (train_test_split shuffles unless "
+            "shuffle=False), keep them in time order.",
+            UserWarning,
+        )
     if not isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)):
         return
     if index.has_duplicates:
@@ -43,6 +55,16 @@ def check_time_index(name: str, X: Any) -> None:
         )
     if isinstance(index, pd.PeriodIndex):
         raise_on_missing_periods(name, index)
+
+
+def _is_unordered_integer_index(index: Any) -> bool:
+    """A single series' integer index (not a panel's) whose values do not increase."""
+    return (
+        isinstance(index, pd.Index)
+        and not isinstance(index, pd.MultiIndex)
+        and pd.api.types.is_integer_dtype(index.dtype)
+        and not index.is_monotonic_increasing
+    )
 
 
 def raise_on_gaps(name: str, X: np.ndarray) -> None:
@@ -137,7 +159,8 @@ class TimeOrderedTransformer(TransformerMixin, BaseEstimator):
 
     def _validated(self, X: Any, *, reset: bool) -> np.ndarray:
         name = type(self).__name__
-        check_time_index(name, X)
+        # fit_transform warns at its fit, not again at its transform.
+        check_time_index(name, X, warn=reset or not _WARNED_AT_FIT.get())
         if isinstance(X, pd.DataFrame):
             raise_on_non_numeric_columns(name, X, "a time-ordered table")
         X = validate_data(self, X, reset=reset, dtype=[np.float64, np.float32], ensure_all_finite=False)
