@@ -551,7 +551,9 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             "num_layers": self.num_layers_,
             "bidirectional": self.bidirectional_,
             "dropout": self.dropout,
-            "sequence_length": X.n_steps,
+            # What the network will have read, not the width of a padded X:
+            # padding to a larger width must not change the model.
+            "sequence_length": X.longest(),
             "output": self.output_,
             "vocab_size": None if self.embedding_dim is None else self.vocab_size_,
             "embedding_dim": self.embedding_dim,
@@ -728,7 +730,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             # one token at a time, as text models do.
             if self.output == "sequence" or self.embedding_dim is not None:
                 return 1
-            return auto_patch_size(X.n_steps, self._cell_name())
+            return auto_patch_size(X.longest(), self._cell_name())
         if self.patch_size > 1 and self.output == "sequence":
             raise ValueError(
                 f"{type(self).__name__} got patch_size={self.patch_size} with output='sequence', "
