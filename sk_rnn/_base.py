@@ -75,11 +75,15 @@ from .modules import CELLS, OUTPUTS, RecurrentNetwork
 from .modules.network import check_cell_params
 
 
-def _target_for_panel_score(estimator: Any, X: Any, y: Any) -> Any:
-    """y reordered to a panel's instances, so that scoring compares the right pairs."""
-    if is_panel(X):
-        return align_target(type(estimator).__name__, y, panel_instances(X))
-    return y
+def _aligned_for_panel_score(estimator: Any, X: Any, y: Any, sample_weight: Any) -> tuple[Any, Any]:
+    """y and the weights reordered to a panel's instances, so that scoring compares the right pairs."""
+    if not is_panel(X):
+        return y, sample_weight
+    name, instances = type(estimator).__name__, panel_instances(X)
+    if sample_weight is not None:
+        # As fit reads them: a weight indexed by instance weighs that instance.
+        sample_weight = align_target(name, sample_weight, instances, what="sample_weight")
+    return align_target(name, y, instances), sample_weight
 
 
 def _reject_step_weights(estimator: Any, sample_weight: Any) -> None:
@@ -807,7 +811,8 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         """
         check_is_fitted(self, "net_")  # before the fitted head is read
         if self.output_ != "sequence":
-            return per_sequence_score(X, _target_for_panel_score(self, X, y), sample_weight=sample_weight)
+            y, sample_weight = _aligned_for_panel_score(self, X, y, sample_weight)
+            return per_sequence_score(X, y, sample_weight=sample_weight)
         _reject_step_weights(self, sample_weight)
         return float(per_step_score(*self._per_step_truth_and_outputs(X, y)))
 
