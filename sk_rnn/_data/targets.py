@@ -174,10 +174,16 @@ def per_step_layout(estimator: Any, y: Any, X: Sequences, *, what: str = "y") ->
         return layout, no_k_axis
     y = np.asarray(y)
     if y.ndim not in (2, 3) or y.shape[0] != n or y.shape[1] != n_steps:
+        # A panel's steps are its rows: a Series indexed as X is says which step each value is.
+        panel = (
+            f" For a panel, pass {what} as a Series indexed by (instance, time), as X is."
+            if X.instances is not None
+            else ""
+        )
         raise ValueError(
             f"{name} with output='sequence' needs one target per step: {_EXPECTED}, matching X's "
-            f"{n} sequences of {n_steps} steps; got {what} of shape {y.shape}. For one target per "
-            "sequence, use output='last', 'mean' or 'max'."
+            f"{n} sequences of {n_steps} steps; got {what} of shape {y.shape}.{panel} For one target "
+            "per sequence, use output='last', 'mean' or 'max'."
         )
     no_k_axis = y.ndim == 2
     return (y[:, :, np.newaxis] if no_k_axis else y), no_k_axis
