@@ -75,7 +75,19 @@ def check_regression_target(estimator: Any, y: Any) -> np.ndarray:
 def check_classification_target(estimator: Any, y: Any) -> np.ndarray:
     """Return y as a 1-D array of class labels with at least two classes."""
     _check_target_present(estimator, y)
-    y = column_or_1d(y, warn=True)
+    try:
+        y = column_or_1d(y, warn=True)
+    except ValueError as error:
+        shape = _shape_or_none(y)
+        if shape is None or len(shape) != 2:
+            raise
+        # Label indicator matrices (0/1 columns) never reach here: they are multilabel.
+        raise ValueError(
+            f"{_name(estimator)} takes one label per sample, or a label indicator matrix (0/1 "
+            f"columns) for multilabel y, but y has shape {shape} with other labels than 0 and 1 "
+            "(one class per column and sample). Fit one classifier per column, for instance with "
+            "sklearn.multioutput.MultiOutputClassifier."
+        ) from error
     if y.dtype.kind == "f":
         _raise_on_non_finite_target(_name(estimator), y)
     elif y.dtype.kind == "O":
@@ -88,6 +100,14 @@ def check_classification_target(estimator: Any, y: Any) -> np.ndarray:
             )
     check_classification_targets(y)
     return y
+
+
+def _shape_or_none(y: Any) -> tuple[int, ...] | None:
+    """The shape of y as an array, or None when it has none (nested lists of different lengths)."""
+    try:
+        return np.asarray(y).shape
+    except ValueError:
+        return None
 
 
 def check_sample_weight(
