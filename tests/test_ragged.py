@@ -75,6 +75,22 @@ def test_univariate_ragged_lists_of_1d_arrays():
     )
 
 
+def test_a_list_of_sequences_of_equal_length_is_read_as_a_list():
+    # Univariate sequences whose lengths happen to agree are still sequences,
+    # not the columns of a table: predict takes other lengths, and per-step
+    # predictions come back as a list, as for any list.
+    rng = np.random.RandomState(0)
+    sequences = [rng.normal(size=5) for _ in range(20)]
+    y = [np.cumsum(s) > 0 for s in sequences]
+    clf = GRUClassifier(output="sequence", **FAST).fit(sequences, y)
+    assert clf.n_features_in_ == 1
+    longer = [rng.normal(size=7) for _ in range(3)]
+    predicted = clf.predict(longer)
+    assert isinstance(predicted, list) and [p.shape for p in predicted] == [(7,)] * 3
+    np.testing.assert_array_equal(predicted[1], clf.predict([longer[1][:, np.newaxis]])[0])
+    assert isinstance(clf.predict([s[:, np.newaxis] for s in sequences]), list)
+
+
 @pytest.mark.slow
 def test_learns_from_sequences_of_different_lengths():
     # Label: did the last value of the sequence exceed the first? Length varies from 3 to 30.
