@@ -76,11 +76,15 @@ from .modules import CELLS, OUTPUTS, RecurrentNetwork
 from .modules.network import check_cell_params
 
 
-def _target_for_panel_score(estimator: Any, X: Any, y: Any) -> Any:
-    """y reordered to a panel's instances, so that scoring compares the right pairs."""
-    if is_panel(X):
-        return align_target(type(estimator).__name__, y, panel_instances(X))
-    return y
+def _aligned_for_panel_score(estimator: Any, X: Any, y: Any, sample_weight: Any) -> tuple[Any, Any]:
+    """y and the weights reordered to a panel's instances, so that scoring compares the right pairs."""
+    if not is_panel(X):
+        return y, sample_weight
+    name, instances = type(estimator).__name__, panel_instances(X)
+    if sample_weight is not None:
+        # As fit reads them: a weight indexed by instance weighs that instance.
+        sample_weight = align_target(name, sample_weight, instances, what="sample_weight")
+    return align_target(name, y, instances), sample_weight
 
 
 def _reject_step_weights(estimator: Any, sample_weight: Any) -> None:
@@ -553,7 +557,9 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             "num_layers": self.num_layers_,
             "bidirectional": self.bidirectional_,
             "dropout": self.dropout,
-            "sequence_length": X.n_steps,
+            # What the network will have read, not the width of a padded X:
+            # padding to a larger width must not change the model.
+            "sequence_length": X.longest(),
             "output": self.output_,
             "vocab_size": None if self.embedding_dim is None else self.vocab_size_,
             "embedding_dim": self.embedding_dim,
@@ -731,7 +737,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             # one token at a time, as text models do.
             if self.output == "sequence" or self.embedding_dim is not None:
                 return 1
-            return auto_patch_size(X.n_steps, self._cell_name())
+            return auto_patch_size(X.longest(), self._cell_name())
         if self.patch_size > 1 and self.output == "sequence":
             raise ValueError(
                 f"{type(self).__name__} got patch_size={self.patch_size} with output='sequence', "
@@ -814,7 +820,8 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         """
         check_is_fitted(self, "net_")  # before the fitted head is read
         if self.output_ != "sequence":
-            return per_sequence_score(X, _target_for_panel_score(self, X, y), sample_weight=sample_weight)
+            y, sample_weight = _aligned_for_panel_score(self, X, y, sample_weight)
+            return per_sequence_score(X, y, sample_weight=sample_weight)
         _reject_step_weights(self, sample_weight)
         return float(per_step_score(*self._per_step_truth_and_outputs(X, y)))
 

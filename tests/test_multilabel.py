@@ -62,3 +62,10 @@ def test_what_multilabel_y_does_not_support_is_refused(estimator, message):
 def test_partial_fit_refuses_multilabel_y():
     with pytest.raises(ValueError, match=r"partial_fit takes one label per sample; for multilabel y"):
         LSTMClassifier().partial_fit(X, Y, classes=[0, 1, 2])
+
+
+@pytest.mark.parametrize("Y_other", [np.column_stack([Y[:, 0], 2 * Y[:, 1]]), np.where(Y == 1, "yes", "no")])
+def test_one_class_per_column_is_refused_with_what_to_use(Y_other):
+    # Several classes per sample (multiclass-multioutput), not a 0/1 indicator matrix.
+    with pytest.raises(ValueError, match=r"takes one label per sample.*MultiOutputClassifier"):
+        LSTMClassifier(max_epochs=1).fit(X, Y_other)

@@ -90,6 +90,38 @@ def test_panel_errors():
         reg.predict(missing)
 
 
+def test_score_weighs_each_instance_by_its_own_weight():
+    _, panel = make_panel()
+    instances = panel.index.get_level_values(0).unique()
+    y = pd.Series(np.where(np.arange(len(instances)) % 2, "odd", "even"), index=instances)
+    clf = GRUClassifier(**FAST).fit(panel, y)
+    right = clf.predict(panel) == y.loc[instances]
+    # All the weight on one correctly and one wrongly classified instance,
+    # the weights indexed in another order than the panel's.
+    assert right.any() and not right.all()
+    weights = pd.Series(0.0, index=instances[::-1])
+    weights[right.idxmax()] = 1.0
+    weights[(~right).idxmax()] = 3.0
+    assert clf.score(panel, y, sample_weight=weights) == pytest.approx(0.25)
+
+
+def test_targets_indexed_ambiguously_are_refused_with_what_to_fix():
+    _, panel = make_panel()
+    instances = panel.index.get_level_values(0).unique()
+    twice = pd.Series(np.arange(24.0), index=[instances[0], *instances[:-2], "extra"])
+    with pytest.raises(ValueError, match="instance 's00' twice in its index"):
+        LSTMRegressor(**FAST).fit(panel, twice)
+    reg = LSTMRegressor(**FAST).fit(panel, np.arange(24.0))
+    more = pd.Series(np.arange(25.0), index=[*instances, "extra"])
+    with pytest.raises(ValueError, match=r"1 instance\(s\) the panel does not hold \('extra'\)"):
+        reg.score(panel, more)
+    per_step = panel["a"].cumsum()
+    with pytest.raises(ValueError, match=r"pair \('s00', 0\) twice"):
+        LSTMRegressor(output="sequence", **FAST).fit(panel, pd.concat([per_step, per_step.loc[[("s00", 0)]]]))
+    with pytest.raises(ValueError, match=r"For a panel, pass y as a Series indexed by \(instance, time\)"):
+        LSTMRegressor(output="sequence", **FAST).fit(panel, per_step.to_numpy())
+
+
 def test_a_panel_of_numbers_stored_as_objects_reads_as_numbers():
     _, panel = make_panel()
     reg = LSTMRegressor(**FAST).fit(panel, np.arange(24.0))

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sk_rnn import GRUClassifier, LSTMRegressor, RNNRegressor
+from sk_rnn import GRUClassifier, LSTMRegressor, RNNClassifier, RNNRegressor
 
 FAST = {"hidden_size": 8, "max_epochs": 3, "random_state": 0}
 
@@ -75,6 +75,22 @@ def test_univariate_ragged_lists_of_1d_arrays():
     )
 
 
+def test_a_list_of_sequences_of_equal_length_is_read_as_a_list():
+    # Univariate sequences whose lengths happen to agree are still sequences,
+    # not the columns of a table: predict takes other lengths, and per-step
+    # predictions come back as a list, as for any list.
+    rng = np.random.RandomState(0)
+    sequences = [rng.normal(size=5) for _ in range(20)]
+    y = [np.cumsum(s) > 0 for s in sequences]
+    clf = GRUClassifier(output="sequence", **FAST).fit(sequences, y)
+    assert clf.n_features_in_ == 1
+    longer = [rng.normal(size=7) for _ in range(3)]
+    predicted = clf.predict(longer)
+    assert isinstance(predicted, list) and [p.shape for p in predicted] == [(7,)] * 3
+    np.testing.assert_array_equal(predicted[1], clf.predict([longer[1][:, np.newaxis]])[0])
+    assert isinstance(clf.predict([s[:, np.newaxis] for s in sequences]), list)
+
+
 @pytest.mark.slow
 def test_learns_from_sequences_of_different_lengths():
     # Label: did the last value of the sequence exceed the first? Length varies from 3 to 30.
@@ -83,3 +99,20 @@ def test_learns_from_sequences_of_different_lengths():
     y = np.array([s[-1, 0] > s[0, 0] for s in sequences])
     clf = GRUClassifier(max_epochs=40, random_state=0).fit(sequences[:400], y[:400])
     assert clf.score(sequences[400:], y[400:]) >= 0.9
+
+
+@pytest.mark.parametrize("cell", ["lstm", "indrnn"])
+def test_padding_to_a_larger_width_gives_the_same_model(cell):
+    # SequencePadder(max_len=200) and a list of the same sequences (at most 40
+    # steps): the patches and IndRNN's bound follow the longest sequence, not
+    # the width of the padded array.
+    sequences = ragged_sequences(n=20, min_len=10, max_len=40)
+    y = np.array([s[:, 0].sum() > 0 for s in sequences])
+    widened = np.full((len(sequences), 200, 2), np.nan)
+    widened[:, :40] = pad(sequences)
+    from_list = RNNClassifier(cell=cell, **FAST).fit(sequences, y)
+    from_padded = RNNClassifier(cell=cell, **FAST).fit(widened, y)
+    assert from_padded.patch_size_ == from_list.patch_size_
+    np.testing.assert_allclose(
+        from_list.predict_proba(sequences), from_padded.predict_proba(sequences), rtol=1e-5, atol=1e-6
+    )

@@ -48,6 +48,25 @@ def test_a_ragged_list_gives_the_statistics_of_its_padded_form_and_stays_a_list(
     np.testing.assert_allclose(stacked.std(axis=0), 1, atol=1e-10)
 
 
+def test_a_frame_of_nested_series_comes_back_as_a_list_of_its_rows():
+    # sktime's "nested_univ" frame: one column per channel, one row per case.
+    rng = np.random.RandomState(0)
+    cases = [rng.normal(size=(n, 2)) for n in (3, 5, 4)]
+    nested = pd.DataFrame({f"dim_{j}": [pd.Series(case[:, j]) for case in cases] for j in range(2)})
+    scaled = SequenceScaler().fit_transform(nested)
+    expected = SequenceScaler().fit_transform(cases)
+    assert [s.shape for s in scaled] == [(3, 2), (5, 2), (4, 2)]
+    for got, want in zip(scaled, expected, strict=True):
+        np.testing.assert_allclose(got, want)
+
+
+def test_a_list_of_sequences_of_equal_length_stays_a_list():
+    rng = np.random.RandomState(0)
+    sequences = [rng.normal(size=(4, 2)) for _ in range(3)]
+    scaled = SequenceScaler().fit_transform(sequences)
+    assert isinstance(scaled, list) and [s.shape for s in scaled] == [(4, 2)] * 3
+
+
 def test_inverse_transform_gives_back_the_sequences():
     X = SequencePadder().fit_transform(ragged())
     scaler = SequenceScaler().fit(X)

@@ -88,6 +88,19 @@ def test_ragged_token_lists_and_unseen_ids():
     )
 
 
+def test_a_column_of_token_lists_reads_as_a_list():
+    import pandas as pd
+
+    X = [np.array([2, 3, 4]), np.array([5]), np.array([2, 2, 6, 3])]
+    clf = LSTMClassifier(embedding_dim=4, **FAST).fit(X, ["a", "b", "a"])
+    expected = clf.predict_proba(X)
+    column = pd.Series([list(ids) for ids in X], index=[10, 11, 12], name="input_ids")
+    np.testing.assert_allclose(clf.predict_proba(column), expected, rtol=1e-6)
+    np.testing.assert_allclose(clf.predict_proba(np.array(X, dtype=object)), expected, rtol=1e-6)
+    again = LSTMClassifier(embedding_dim=4, **FAST).fit(column, ["a", "b", "a"])
+    np.testing.assert_allclose(again.predict_proba(X), expected, rtol=1e-6)
+
+
 def test_padded_and_ragged_token_ids_predict_alike():
     X = [np.array([2, 3, 4]), np.array([5]), np.array([2, 2, 6, 3])]
     padded = np.array([[2, 3, 4, 0], [5, 0, 0, 0], [2, 2, 6, 3]])

@@ -206,6 +206,19 @@ def align_target(name: str, y: Any, instances: pd.Index, step_index: Any = None,
     """
     if not isinstance(y, (pd.Series, pd.DataFrame)):
         return y
+    if y.index.has_duplicates:
+        # .loc would return every copy, or fail on the labels it then lacks.
+        duplicate = y.index[y.index.duplicated()][0]
+        held = "(instance, time) pair" if isinstance(y.index, pd.MultiIndex) else "instance"
+        shown = (
+            f"({', '.join(_shown(part) for part in duplicate)})"
+            if isinstance(duplicate, tuple)
+            else _shown(duplicate)
+        )
+        raise ValueError(
+            f"{name} got {what} with the {held} {shown} twice in its index; {what} holds one "
+            f"value per {held}. Drop the duplicates first."
+        )
     if step_index is not None and isinstance(y.index, pd.MultiIndex):
         missing = step_index.difference(y.index)
         if len(missing):
@@ -216,14 +229,26 @@ def align_target(name: str, y: Any, instances: pd.Index, step_index: Any = None,
         aligned = y.loc[step_index].to_numpy()
         lengths = pd.Series(1, index=step_index).groupby(level=0, sort=False).size().loc[instances]
         return list(np.split(aligned, np.cumsum(lengths.to_numpy())[:-1]))
-    if y.index.isin(instances).sum() == len(instances) and len(y) == len(instances):
-        return y.loc[instances].to_numpy()
+    if y.index.isin(instances).sum() == len(instances):
+        if len(y) == len(instances):
+            return y.loc[instances].to_numpy()
+        extra = y.index.difference(instances)
+        raise ValueError(
+            f"{name} got {what} for {len(extra)} instance(s) the panel does not hold "
+            f"({', '.join(_shown(label) for label in extra[:3])}). Select the panel's instances first: "
+            f"{what}.loc[X.index.unique(level=0)]."
+        )
     if isinstance(y.index, pd.RangeIndex) and len(y) == len(instances):
         return y.to_numpy()
+    per_step = (
+        ""
+        if step_index is None
+        else f" With output='sequence', index {what} by (instance, time) as X is, for one value per step."
+    )
     raise ValueError(
         f"{name} got a panel with instances {list(instances[:3])}... but {what} is indexed by "
         f"{list(y.index[:3])}...; index {what} by the panel's instances (its first index level), or "
-        "pass a plain array in the order in which the instances first appear in X."
+        f"pass a plain array in the order in which the instances first appear in X.{per_step}"
     )
 
 

@@ -29,7 +29,7 @@ from .tokens import from_token_ids, holds_strings
 # views); batches are converted to float32 one at a time.
 _KEPT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
-__all__ = ["check_sequences", "check_token_ids", "features_per_step"]
+__all__ = ["as_list_of_sequences", "check_sequences", "check_token_ids", "features_per_step"]
 
 _SHAPES = (
     "a 2-D array (n_samples, n_timesteps) of univariate sequences, a 3-D array "
@@ -114,7 +114,7 @@ def _raise_on_nan_in_table(name: str, X: np.ndarray) -> None:
     )
 
 
-def _as_list_of_sequences(name: str, X: Any) -> Any:
+def as_list_of_sequences(name: str, X: Any) -> Any:
     """X itself, or a list of sequences when X holds them in a pandas or object container.
 
     A pandas Series or 1-D object array whose items are arrays (a column of
@@ -163,6 +163,20 @@ def _is_sequence_item(item: Any) -> bool:
 def _is_ragged_list(X: Any) -> bool:
     """A list or tuple of sequences that do not all have the same length."""
     return is_list_of_sequences(X) and len({len(sequence) for sequence in X}) > 1
+
+
+def _is_list_of_1d_arrays(X: Any) -> bool:
+    """A list or tuple of 1-D arrays: univariate sequences, even when their lengths happen to agree.
+
+    Stacked, they would read as a 2-D table whose columns are the steps, and
+    predict would then refuse sequences of another length. Nested Python
+    lists of numbers stay what they are in scikit-learn, a table.
+    """
+    return (
+        isinstance(X, (list, tuple))
+        and len(X) > 0
+        and all(isinstance(item, np.ndarray) and item.ndim == 1 for item in X)
+    )
 
 
 def features_per_step(estimator: Any) -> int:
@@ -279,7 +293,7 @@ def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -
             "X.index.get_level_values(-1)]), or pass a plain index for a table of one sequence "
             "per row."
         )
-    converted = _as_list_of_sequences(name, X)
+    converted = as_list_of_sequences(name, X)
     if isinstance(X, pd.DataFrame) and converted is not X:
         sequences = _check_sequences(estimator, converted, reset=reset, table_dtype=table_dtype)
         # The columns are the channels: their names are recorded and checked as a table's are.
@@ -292,10 +306,12 @@ def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -
             "set embedding_dim, for instance make_pipeline(sk_rnn.preprocessing.SequenceVectorizer(), "
             f"{name}(embedding_dim=32))."
         )
-    if _is_ragged_list(X):
+    if _is_ragged_list(X) or _is_list_of_1d_arrays(X):
         sequences = from_ragged_list(name, X)
         _record_or_check_step_features(estimator, sequences.n_features, reset=reset)
         return sequences
+    # Per-step predictions come back as a list when X is one, whatever its lengths.
+    from_list = is_list_of_sequences(X)
     ndim = _ndim(name, X)
     if ndim == 2:
         fitted_on_3d = not reset and not estimator._fitted_on_2d
@@ -342,7 +358,7 @@ def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -
             )
         _record_or_check_step_features(estimator, n_features, reset=reset)
         _warn_if_one_step(name, X.shape, reset=reset)
-        return from_padded_array(name, X)
+        return dataclasses.replace(from_padded_array(name, X), from_list=from_list)
     received = "a scalar" if ndim == 0 else f"a {ndim}-D array of shape {np.shape(X)}"
     hint = ""
     if ndim == 0 and isinstance(X, Iterator):

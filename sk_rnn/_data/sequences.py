@@ -131,6 +131,10 @@ class Sequences:
         """Valid steps of every sequence, int64 ``(n,)``, also when none is padded."""
         return np.full(len(self), self.n_steps, dtype=np.int64) if self.lengths is None else self.lengths
 
+    def longest(self) -> int:
+        """Valid steps of the longest sequence: the width of X without its padding."""
+        return self.n_steps if self.lengths is None else int(self.lengths.max())
+
     def first_steps(self) -> np.ndarray:
         """First valid step of every sequence, int64 ``(n,)``, also when none is padded."""
         return np.zeros(len(self), dtype=np.int64) if self.starts is None else self.starts

@@ -75,7 +75,19 @@ def check_regression_target(estimator: Any, y: Any) -> np.ndarray:
 def check_classification_target(estimator: Any, y: Any) -> np.ndarray:
     """Return y as a 1-D array of class labels with at least two classes."""
     _check_target_present(estimator, y)
-    y = column_or_1d(y, warn=True)
+    try:
+        y = column_or_1d(y, warn=True)
+    except ValueError as error:
+        shape = _shape_or_none(y)
+        if shape is None or len(shape) != 2:
+            raise
+        # Label indicator matrices (0/1 columns) never reach here: they are multilabel.
+        raise ValueError(
+            f"{_name(estimator)} takes one label per sample, or a label indicator matrix (0/1 "
+            f"columns) for multilabel y, but y has shape {shape} with other labels than 0 and 1 "
+            "(one class per column and sample). Fit one classifier per column, for instance with "
+            "sklearn.multioutput.MultiOutputClassifier."
+        ) from error
     if y.dtype.kind == "f":
         _raise_on_non_finite_target(_name(estimator), y)
     elif y.dtype.kind == "O":
@@ -88,6 +100,14 @@ def check_classification_target(estimator: Any, y: Any) -> np.ndarray:
             )
     check_classification_targets(y)
     return y
+
+
+def _shape_or_none(y: Any) -> tuple[int, ...] | None:
+    """The shape of y as an array, or None when it has none (nested lists of different lengths)."""
+    try:
+        return np.asarray(y).shape
+    except ValueError:
+        return None
 
 
 def check_sample_weight(
@@ -174,10 +194,16 @@ def per_step_layout(estimator: Any, y: Any, X: Sequences, *, what: str = "y") ->
         return layout, no_k_axis
     y = np.asarray(y)
     if y.ndim not in (2, 3) or y.shape[0] != n or y.shape[1] != n_steps:
+        # A panel's steps are its rows: a Series indexed as X is says which step each value is.
+        panel = (
+            f" For a panel, pass {what} as a Series indexed by (instance, time), as X is."
+            if X.instances is not None
+            else ""
+        )
         raise ValueError(
             f"{name} with output='sequence' needs one target per step: {_EXPECTED}, matching X's "
-            f"{n} sequences of {n_steps} steps; got {what} of shape {y.shape}. For one target per "
-            "sequence, use output='last', 'mean' or 'max'."
+            f"{n} sequences of {n_steps} steps; got {what} of shape {y.shape}.{panel} For one target "
+            "per sequence, use output='last', 'mean' or 'max'."
         )
     no_k_axis = y.ndim == 2
     return (y[:, :, np.newaxis] if no_k_axis else y), no_k_axis

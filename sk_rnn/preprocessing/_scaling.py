@@ -11,7 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._compat import _fit_context, _wrap_data_with_container
 from .._data.panels import is_panel
-from .._data.parsing import check_sequences
+from .._data.parsing import as_list_of_sequences, check_sequences
 from .._data.sequences import scale_or_one
 
 __all__ = ["SequenceScaler"]
@@ -191,7 +191,8 @@ class SequenceScaler(_TablesFollowSetOutput):
         if is_panel(X):
             return pd.DataFrame(apply(X.to_numpy(dtype=np.float64)), index=X.index, columns=X.columns)
         if sequences.from_list:
-            return [apply(sequence) for sequence in X]
+            # The sequences as the parser read them: a nested DataFrame's rows, not its columns.
+            return [apply(sequence) for sequence in as_list_of_sequences(type(self).__name__, X)]
         return apply(X.to_numpy() if hasattr(X, "iloc") else X)
 
     def inverse_transform(self, X: Any) -> Any:
