@@ -1,6 +1,7 @@
 """sk_rnn.save and sk_rnn.load: identical predictions, no pickle, clear refusals."""
 
 import json
+import os
 import pickle
 import warnings
 import zipfile
@@ -268,6 +269,56 @@ def test_weights_that_do_not_fit_the_network_are_refused(tmp_path):
         ValueError, match=r"is damaged or was not written by sk_rnn.save: the weights do not fit"
     ):
         sk_rnn.load(path)
+
+
+def test_damaged_compressed_data_and_documents_that_are_not_models_are_refused(tmp_path):
+    path = tmp_path / "model.skrnn"
+    sk_rnn.save(SequenceScaler().fit(SEQUENCES), path)
+    content = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        entry = archive.getinfo("sk_rnn.json")
+    # The first byte of the deflated document: block type 3, which deflate reserves.
+    start = entry.header_offset + 30 + len(entry.filename) + len(entry.extra)
+    content[start] |= 0b110
+    path.write_bytes(bytes(content))
+    with pytest.raises(ValueError, match=r"is not an sk_rnn model file, or it is truncated or damaged"):
+        sk_rnn.load(path)
+    sk_rnn.save(SequenceScaler().fit(SEQUENCES), path)
+    with zipfile.ZipFile(path) as archive:
+        saved_arrays = archive.read("arrays.safetensors")
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("sk_rnn.json", "[" * 100_000 + "]" * 100_000)
+        archive.writestr("arrays.safetensors", saved_arrays)
+    with pytest.raises(ValueError, match=r"its sk_rnn.json is not JSON"):
+        sk_rnn.load(path)
+    for model in (None, [], "GRURegressor"):
+        sk_rnn.save(SequenceScaler().fit(SEQUENCES), path)
+        rewrite(path, lambda document, model=model: document.update(model=model))
+        with pytest.raises(ValueError, match=r"damaged or was not written by sk_rnn.save: it holds a"):
+            sk_rnn.load(path)
+
+
+def test_loading_a_directory_or_a_training_state_names_the_model_file(tmp_path):
+    GRURegressor(checkpoint_dir=tmp_path / "run", **SMALL).fit(SEQUENCES, RNG.randn(24))
+    with pytest.raises(IsADirectoryError, match=r"which is a directory.*It holds checkpoint.skrnn"):
+        sk_rnn.load(tmp_path / "run")
+    with pytest.raises(ValueError, match=r"training state of a checkpoint.*Load checkpoint.skrnn"):
+        sk_rnn.load(tmp_path / "run" / "training_state.skrnn")
+    with pytest.raises(IsADirectoryError, match=r"Pass the path of the file sk_rnn.save wrote"):
+        sk_rnn.load(tmp_path)
+
+
+ROOT_OR_NOT_POSIX = pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() == 0, reason="POSIX permissions, which root bypasses"
+)
+
+
+@ROOT_OR_NOT_POSIX
+def test_an_unreadable_file_is_named_with_the_fix(tmp_path):
+    sk_rnn.save(SequenceScaler().fit(SEQUENCES), tmp_path / "private.skrnn")
+    (tmp_path / "private.skrnn").chmod(0)
+    with pytest.raises(PermissionError, match=r"cannot read .*private.skrnn': permission denied"):
+        sk_rnn.load(tmp_path / "private.skrnn")
 
 
 def test_a_model_saved_on_a_gpu_loads_on_the_cpu(tmp_path):

@@ -7,6 +7,7 @@ import json
 import os
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 import sklearn
@@ -19,9 +20,11 @@ from .._warnings import warn_at_user_code
 from .codec import Decoder, Encoder
 from .networks import decode_network, encode_network
 
-__all__ = ["FORMAT_VERSION", "load", "read_archive", "save", "write_archive"]
+__all__ = ["FORMAT_VERSION", "TRAINING_STATE_FORMAT", "load", "read_archive", "save", "write_archive"]
 
 FORMAT = "sk_rnn model"
+# The other document a checkpoint directory holds (see sk_rnn/_training/checkpoints.py).
+TRAINING_STATE_FORMAT = "sk_rnn training state"
 # Raised when a change would make older sk_rnn releases misread a file.
 FORMAT_VERSION = 1
 _DOCUMENT = "sk_rnn.json"
@@ -171,32 +174,56 @@ def load(path: str | os.PathLike, *, device: str | None = None) -> BaseEstimator
         )
     decoder = Decoder(arrays, functools.partial(decode_network, device=device))
     try:
-        return decoder.decode(document["model"])
-    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
+        model = decoder.decode(document["model"])
+    # RecursionError: entries nested deeper than any estimator nests them.
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as error:
         raise ValueError(f"{name} is damaged or was not written by sk_rnn.save: {error}.") from None
+    if not isinstance(model, BaseEstimator):
+        # save writes estimators only: anything else would be returned in place of a model.
+        raise ValueError(
+            f"{name} is damaged or was not written by sk_rnn.save: it holds a "
+            f"{type(model).__name__}, not an estimator."
+        )
+    return model
 
 
 def read_archive(path: Path, *, expected_format: str = FORMAT) -> tuple[dict, dict]:
     """The JSON document and the arrays of a file written by :func:`write_archive`, checked to be ours."""
     name = path.name
-    if not path.is_file():
-        raise FileNotFoundError(f"sk_rnn.load found no file at {path}.")
+    _check_readable_file(path)
     try:
         with zipfile.ZipFile(path) as archive:
             text = archive.read(_DOCUMENT)
             arrays = archive.read(_ARRAYS)
-    except (zipfile.BadZipFile, KeyError, EOFError, OSError, ValueError) as error:
+    except PermissionError:
+        raise PermissionError(
+            f"sk_rnn.load cannot read {str(path)!r}: permission denied. Make the file readable by "
+            "this user, or copy it somewhere readable."
+        ) from None
+    # zlib.error: a damaged compressed entry; NotImplementedError and
+    # RuntimeError: a compression method or an encryption sk_rnn.save never uses.
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        KeyError,
+        EOFError,
+        OSError,
+        ValueError,
+        NotImplementedError,
+        RuntimeError,
+    ) as error:
         raise ValueError(
-            f"{name} is not an sk_rnn model file, or it is truncated ({error}). sk_rnn.load reads "
-            "the files sk_rnn.save writes; a pickle or joblib file is read with pickle or joblib, "
-            "and only when you trust it."
+            f"{name} is not an sk_rnn model file, or it is truncated or damaged ({error}). "
+            "sk_rnn.load reads the files sk_rnn.save writes; a pickle or joblib file is read with "
+            "pickle or joblib, and only when you trust it."
         ) from None
     try:
         document = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    # RecursionError: arrays nested deeper than the parser can follow.
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
         raise ValueError(f"{name} is damaged: its {_DOCUMENT} is not JSON ({error}).") from None
     if not isinstance(document, dict) or document.get("format") != expected_format:
-        raise ValueError(f"{name} is not an sk_rnn model file: its {_DOCUMENT} does not describe one.")
+        raise ValueError(f"{name} is not an sk_rnn model file: its {_DOCUMENT} {_described(document)}.")
     version = document.get("format_version")
     if not isinstance(version, int) or version > FORMAT_VERSION:
         raise ValueError(
@@ -208,3 +235,30 @@ def read_archive(path: Path, *, expected_format: str = FORMAT) -> tuple[dict, di
         return document, load_arrays(arrays)
     except SafetensorError as error:
         raise ValueError(f"{name} is damaged: its weights cannot be read ({error}).") from None
+
+
+def _check_readable_file(path: Path) -> None:
+    """``path`` names an existing file, not a directory (a checkpoint_dir, say): checked first."""
+    if path.is_dir():
+        saved = sorted(child.name for child in path.glob("*.skrnn") if child.is_file())
+        hint = (
+            f"It holds {', '.join(saved[:5])}: pass one of them, such as {str(path / saved[0])!r}."
+            if saved
+            else "Pass the path of the file sk_rnn.save wrote."
+        )
+        raise IsADirectoryError(
+            f"sk_rnn.load got {str(path)!r}, which is a directory; it reads one file. {hint}"
+        )
+    if not path.is_file():
+        raise FileNotFoundError(f"sk_rnn.load found no file at {path}.")
+
+
+def _described(document: object) -> str:
+    """What a document of another format describes, for the error refusing it."""
+    kind = document.get("format") if isinstance(document, dict) else None
+    if kind == TRAINING_STATE_FORMAT:
+        return (
+            "describes the training state of a checkpoint (what resuming the fit needs), not a "
+            "model. Load checkpoint.skrnn from the same directory"
+        )
+    return "does not describe one"
