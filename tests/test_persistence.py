@@ -336,6 +336,23 @@ def test_a_model_saved_on_a_gpu_loads_on_the_cpu(tmp_path):
         sk_rnn.load(path, device="cpu")
 
 
+def test_a_device_this_machine_lacks_is_refused_or_falls_back_to_the_cpu(tmp_path):
+    estimator = GRUClassifier(**SMALL).fit(SEQUENCES, LABELS)
+    path = tmp_path / "model.skrnn"
+    sk_rnn.save(estimator, path)
+    with pytest.raises(ValueError, match=r"sk_rnn.load got device='gpu', which torch does not recognise"):
+        sk_rnn.load(path, device="gpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match=r"sk_rnn.load got device='cuda', but torch sees no CUDA GPU"):
+            sk_rnn.load(path, device="cuda")
+    if torch.backends.mps.is_available():
+        pytest.skip("this machine has an mps device: the CPU fallback is not taken")
+    rewrite(path, lambda document: document["model"]["state"]["net_"].update(device="mps"))
+    with pytest.warns(UserWarning, match=r"saved on 'mps', which torch cannot use on this machine"):
+        loaded = sk_rnn.load(path)
+    np.testing.assert_array_equal(loaded.predict_proba(SEQUENCES), estimator.predict_proba(SEQUENCES))
+
+
 def test_a_file_from_another_scikit_learn_release_warns(tmp_path):
     path = tmp_path / "model.skrnn"
     sk_rnn.save(SequenceScaler().fit(SEQUENCES), path)

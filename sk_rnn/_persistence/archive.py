@@ -16,6 +16,7 @@ from safetensors.numpy import load as load_arrays
 from safetensors.numpy import save as save_arrays
 from sklearn.base import BaseEstimator
 
+from .._training.plan import resolve_device
 from .._warnings import warn_at_user_code
 from .codec import Decoder, Encoder
 from .networks import decode_network, encode_network
@@ -143,8 +144,9 @@ def load(path: str | os.PathLike, *, device: str | None = None) -> BaseEstimator
     path : str or path-like
         A file written by :func:`save`.
     device : str, default=None
-        Where the networks predict: "cpu", "cuda", ... None means where they
-        were trained, or the CPU (with a warning) when that was a GPU this
+        Where the networks predict: "cpu", "cuda", "cuda:1", ..., or "auto"
+        (the GPU when torch sees one, else the CPU). None means where they
+        were trained, or the CPU (with a warning) when that was a device this
         machine lacks. Only the fitted networks move; the ``device``
         hyperparameter, used by a new ``fit``, stays as saved.
 
@@ -157,12 +159,16 @@ def load(path: str | os.PathLike, *, device: str | None = None) -> BaseEstimator
     ------
     ValueError
         When the file is not an sk_rnn model, is truncated or damaged, or
-        was written by a newer sk_rnn whose format this release cannot read.
+        was written by a newer sk_rnn whose format this release cannot read;
+        or when ``device`` is one torch does not know or this machine lacks.
 
     See Also
     --------
     save : Write the file.
     """
+    if device is not None:
+        # Checked first: torch's own error would come from deep inside the network's rebuilding.
+        device = str(resolve_device("sk_rnn.load", device))
     document, arrays = read_archive(Path(path))
     name = Path(path).name
     saved_by = document.get("sklearn_version")
