@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import json
 import os
-import tempfile
+import secrets
+import shutil
 import zipfile
 import zlib
 from pathlib import Path
@@ -21,7 +22,15 @@ from .._warnings import warn_at_user_code
 from .codec import Decoder, Encoder
 from .networks import decode_network, encode_network
 
-__all__ = ["FORMAT_VERSION", "TRAINING_STATE_FORMAT", "load", "read_archive", "save", "write_archive"]
+__all__ = [
+    "FORMAT_VERSION",
+    "TRAINING_STATE_FORMAT",
+    "check_writable_file",
+    "load",
+    "read_archive",
+    "save",
+    "write_archive",
+]
 
 FORMAT = "sk_rnn model"
 # The other document a checkpoint directory holds (see sk_rnn/_training/checkpoints.py).
@@ -55,7 +64,9 @@ def save(estimator: BaseEstimator, path: str | os.PathLike) -> None:
     as ``np.log``. Anything else (a custom callback, a lambda, another
     scikit-learn estimator) is refused with a ``TypeError`` that names it:
     use skops or pickle for those, and only for files you trust. An existing
-    file at ``path`` is replaced only once the new one is complete.
+    file at ``path`` is replaced only once the new one is complete, and
+    keeps its permissions; a new file gets those of any file written there
+    (as set by the umask).
 
     Parameters
     ----------
@@ -83,7 +94,7 @@ def save(estimator: BaseEstimator, path: str | os.PathLike) -> None:
     """
     if not isinstance(estimator, BaseEstimator):
         raise TypeError(f"sk_rnn.save saves scikit-learn estimators, but got a {type(estimator).__name__}.")
-    _check_writable_file(Path(path))
+    check_writable_file(Path(path), "sk_rnn.save", "model.skrnn")
     encoder = Encoder(encode_network)
     document = {
         "format": FORMAT,
@@ -95,27 +106,45 @@ def save(estimator: BaseEstimator, path: str | os.PathLike) -> None:
     write_archive(Path(path), document, encoder.arrays)
 
 
-def _check_writable_file(path: Path) -> None:
-    """``path`` names a file in an existing directory: checked before any work.
+def check_writable_file(path: Path, caller: str, example: str) -> None:
+    """``path`` names a file this user may write, in an existing directory: checked before any work.
 
-    The file is written next to ``path`` first (see :func:`write_archive`),
-    so the operating system's error would name that temporary file instead.
+    ``caller`` names the function in the errors, ``example`` a file name to
+    suggest. :func:`save` writes next to ``path`` first (see
+    :func:`write_archive`), so the operating system's error would name that
+    temporary file instead; torch's exporters fail with errors of their
+    C++ internals.
     """
     if path.is_dir():
         raise IsADirectoryError(
-            f"sk_rnn.save got {str(path)!r}, which is a directory; it writes one file. Pass a file "
-            f"path, such as {str(path / 'model.skrnn')!r}."
+            f"{caller} got {str(path)!r}, which is a directory; it writes one file. Pass a file "
+            f"path, such as {str(path / example)!r}."
         )
     if not path.parent.exists():
         raise FileNotFoundError(
-            f"sk_rnn.save cannot write {str(path)!r}: the directory {str(path.parent)!r} does not "
+            f"{caller} cannot write {str(path)!r}: the directory {str(path.parent)!r} does not "
             "exist. Create it first, or pass a path in an existing directory."
         )
     if not path.parent.is_dir():
         raise NotADirectoryError(
-            f"sk_rnn.save cannot write {str(path)!r}: {str(path.parent)!r} is a file, not a "
+            f"{caller} cannot write {str(path)!r}: {str(path.parent)!r} is a file, not a "
             "directory. Pass a path in a directory."
         )
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise _unwritable_directory(path, caller)
+    if path.exists() and not os.access(path, os.W_OK):
+        # A plain write would fail too: a file made read-only is protected, not replaced.
+        raise PermissionError(
+            f"{caller} cannot replace {str(path)!r}: the file is read-only for this user. Make it "
+            "writable, or pass another path."
+        )
+
+
+def _unwritable_directory(path: Path, caller: str) -> PermissionError:
+    return PermissionError(
+        f"{caller} cannot write {str(path)!r}: this user may not create files in "
+        f"{str(path.parent)!r}. Pass a path in a directory you can write to."
+    )
 
 
 def write_archive(path: Path, document: dict, arrays: dict) -> None:
@@ -124,16 +153,34 @@ def write_archive(path: Path, document: dict, arrays: dict) -> None:
     packed = save_arrays(arrays)
     # Written next to the target and moved over it at the end: a failed or
     # interrupted save never leaves a half-written file in place of a good one.
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
-    os.close(handle)
+    temporary = _partial_file(path)
     try:
+        if path.is_file():
+            shutil.copymode(path, temporary)  # a replaced file keeps its permissions
         with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(_DOCUMENT, text)
             archive.writestr(_ARRAYS, packed)
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+
+
+def _partial_file(path: Path) -> Path:
+    """A new empty file next to ``path``, with the permissions ``open(path, "w")`` would give it.
+
+    Not ``tempfile.mkstemp``: its files are readable by their owner alone,
+    and the saved model would be too, hidden from the services and people a
+    model is saved for. ``os.open`` applies the umask, as a plain write does.
+    """
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.partial")
+    try:
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    except PermissionError:
+        # Where os.access misjudges (some network file systems): the error
+        # would name the temporary file, which the caller never asked for.
+        raise _unwritable_directory(path, "sk_rnn.save") from None
+    return temporary
 
 
 def load(path: str | os.PathLike, *, device: str | None = None) -> BaseEstimator:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 import warnings
 from pathlib import Path
 from typing import Any
@@ -231,6 +232,13 @@ def check_checkpoint_dir(name: str, directory: Path) -> None:
     operating system's error.
     """
     existing = next((path for path in (directory, *directory.parents) if path.exists()), None)
+    if existing is not None and existing.is_dir() and not os.access(existing, os.W_OK | os.X_OK):
+        made = "" if existing == directory else f" (it would be made in {str(existing)!r})"
+        raise PermissionError(
+            f"{name} got checkpoint_dir={str(directory)!r}, where this user may not create "
+            f"files{made}; fit saves the model there after every epoch. Pass a directory you can "
+            "write to."
+        )
     if existing is None or existing.is_dir():
         return
     where = "is a file" if existing == directory else f"is inside {existing}, which is a file"
