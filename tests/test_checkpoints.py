@@ -1,6 +1,7 @@
 """checkpoint_dir: the model saved every epoch, and an interrupted fit resumed from it."""
 
 import contextlib
+import os
 import warnings
 
 import numpy as np
@@ -250,3 +251,16 @@ def test_a_checkpoint_dir_that_is_a_file_is_refused_before_training(tmp_path):
     with pytest.raises(ValueError, match=r"notes.txt/run', which is inside .*notes.txt, which is a file"):
         LSTMClassifier(checkpoint_dir=taken / "run", **SETTINGS).fit(X, y)
     assert taken.read_text() == "not a directory"
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="POSIX permissions, which root bypasses")
+def test_a_checkpoint_dir_this_user_cannot_write_is_refused_before_training(tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        for directory in (locked, locked / "run"):
+            with pytest.raises(PermissionError, match=r"checkpoint_dir=.*locked.*may not create files"):
+                LSTMClassifier(checkpoint_dir=directory, callbacks=[InterruptAt(1)], **SETTINGS).fit(X, y)
+    finally:
+        locked.chmod(0o755)

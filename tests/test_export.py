@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import pytest
@@ -238,6 +239,25 @@ def test_refuses_what_it_cannot_export(tmp_path):
     with pytest.raises(TypeError, match="overrides predict"):
         export_torchscript(shifted, tmp_path / "m.pt")
     assert not (tmp_path / "m.pt").exists()
+
+
+@pytest.mark.parametrize("export", [export_onnx, export_torchscript])
+def test_a_path_it_cannot_write_is_refused_with_the_fix_before_tracing(export, tmp_path):
+    X = np.random.RandomState(0).normal(size=(20, 5, 1)).astype(np.float32)
+    reg = GRURegressor(**SMALL).fit(X, X[:, -1, 0])
+    with pytest.raises(IsADirectoryError, match=rf"{export.__name__} got .*, which is a directory"):
+        export(reg, tmp_path)
+    with pytest.raises(FileNotFoundError, match=r"the directory .*missing' does not exist"):
+        export(reg, tmp_path / "missing" / "model")
+    if os.name == "posix" and os.geteuid() != 0:  # root writes anywhere
+        locked = tmp_path / "locked"
+        locked.mkdir()
+        locked.chmod(0o555)
+        try:
+            with pytest.raises(PermissionError, match=r"this user may not create files in"):
+                export(reg, locked / "model")
+        finally:
+            locked.chmod(0o755)
 
 
 def test_export_leaves_the_estimator_unchanged(tmp_path):

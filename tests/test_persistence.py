@@ -1,7 +1,9 @@
 """sk_rnn.save and sk_rnn.load: identical predictions, no pickle, clear refusals."""
 
 import json
+import os
 import pickle
+import stat
 import warnings
 import zipfile
 
@@ -260,14 +262,83 @@ def test_truncated_foreign_and_newer_files_get_clear_errors(tmp_path):
         sk_rnn.load(tmp_path / "missing.skrnn")
 
 
-def test_weights_that_do_not_fit_the_network_are_refused(tmp_path):
+def test_damaged_compressed_data_and_documents_that_are_not_models_are_refused(tmp_path):
     path = tmp_path / "model.skrnn"
-    sk_rnn.save(LSTMClassifier(**SMALL).fit(SEQUENCES, LABELS), path)
-    rewrite(path, lambda document: document["model"]["state"]["net_"]["module"].update(hidden_size=9))
-    with pytest.raises(
-        ValueError, match=r"is damaged or was not written by sk_rnn.save: the weights do not fit"
-    ):
+    sk_rnn.save(SequenceScaler().fit(SEQUENCES), path)
+    content = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        entry = archive.getinfo("sk_rnn.json")
+    # The first byte of the deflated document: block type 3, which deflate reserves.
+    start = entry.header_offset + 30 + len(entry.filename) + len(entry.extra)
+    content[start] |= 0b110
+    path.write_bytes(bytes(content))
+    with pytest.raises(ValueError, match=r"is not an sk_rnn model file, or it is truncated or damaged"):
         sk_rnn.load(path)
+    sk_rnn.save(SequenceScaler().fit(SEQUENCES), path)
+    with zipfile.ZipFile(path) as archive:
+        saved_arrays = archive.read("arrays.safetensors")
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("sk_rnn.json", "[" * 100_000 + "]" * 100_000)
+        archive.writestr("arrays.safetensors", saved_arrays)
+    with pytest.raises(ValueError, match=r"its sk_rnn.json is not JSON"):
+        sk_rnn.load(path)
+    for model in (None, [], "GRURegressor"):
+        sk_rnn.save(SequenceScaler().fit(SEQUENCES), path)
+        rewrite(path, lambda document, model=model: document.update(model=model))
+        with pytest.raises(ValueError, match=r"damaged or was not written by sk_rnn.save: it holds a"):
+            sk_rnn.load(path)
+
+
+def test_loading_a_directory_or_a_training_state_names_the_model_file(tmp_path):
+    GRURegressor(checkpoint_dir=tmp_path / "run", **SMALL).fit(SEQUENCES, RNG.randn(24))
+    with pytest.raises(IsADirectoryError, match=r"which is a directory.*It holds checkpoint.skrnn"):
+        sk_rnn.load(tmp_path / "run")
+    with pytest.raises(ValueError, match=r"training state of a checkpoint.*Load checkpoint.skrnn"):
+        sk_rnn.load(tmp_path / "run" / "training_state.skrnn")
+    with pytest.raises(IsADirectoryError, match=r"Pass the path of the file sk_rnn.save wrote"):
+        sk_rnn.load(tmp_path)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_a_saved_file_gets_the_permissions_of_a_plain_write(tmp_path):
+    plain = tmp_path / "plain"
+    plain.write_text("")
+    path = tmp_path / "model.skrnn"
+    sk_rnn.save(SequenceScaler().fit(SEQUENCES), path)
+    assert stat.S_IMODE(path.stat().st_mode) == stat.S_IMODE(plain.stat().st_mode)
+    path.chmod(0o640)
+    sk_rnn.save(SequenceScaler().fit(SEQUENCES), path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+ROOT_OR_NOT_POSIX = pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() == 0, reason="POSIX permissions, which root bypasses"
+)
+
+
+@ROOT_OR_NOT_POSIX
+def test_an_unreadable_file_is_named_with_the_fix(tmp_path):
+    sk_rnn.save(SequenceScaler().fit(SEQUENCES), tmp_path / "private.skrnn")
+    (tmp_path / "private.skrnn").chmod(0)
+    with pytest.raises(PermissionError, match=r"cannot read .*private.skrnn': permission denied"):
+        sk_rnn.load(tmp_path / "private.skrnn")
+
+
+@ROOT_OR_NOT_POSIX
+def test_unwritable_paths_are_named_with_the_fix(tmp_path):
+    estimator = SequenceScaler().fit(SEQUENCES)
+    sk_rnn.save(estimator, tmp_path / "read_only.skrnn")
+    (tmp_path / "read_only.skrnn").chmod(0o444)
+    with pytest.raises(PermissionError, match=r"cannot replace .*read_only.skrnn'.*read-only"):
+        sk_rnn.save(estimator, tmp_path / "read_only.skrnn")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        with pytest.raises(PermissionError, match=r"cannot write .*model.skrnn': this user may not create"):
+            sk_rnn.save(estimator, locked / "model.skrnn")
+    finally:
+        locked.chmod(0o755)
 
 
 def test_a_model_saved_on_a_gpu_loads_on_the_cpu(tmp_path):
@@ -283,6 +354,23 @@ def test_a_model_saved_on_a_gpu_loads_on_the_cpu(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         sk_rnn.load(path, device="cpu")
+
+
+def test_a_device_this_machine_lacks_is_refused_or_falls_back_to_the_cpu(tmp_path):
+    estimator = GRUClassifier(**SMALL).fit(SEQUENCES, LABELS)
+    path = tmp_path / "model.skrnn"
+    sk_rnn.save(estimator, path)
+    with pytest.raises(ValueError, match=r"sk_rnn.load got device='gpu', which torch does not recognise"):
+        sk_rnn.load(path, device="gpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match=r"sk_rnn.load got device='cuda', but torch sees no CUDA GPU"):
+            sk_rnn.load(path, device="cuda")
+    if torch.backends.mps.is_available():
+        pytest.skip("this machine has an mps device: the CPU fallback is not taken")
+    rewrite(path, lambda document: document["model"]["state"]["net_"].update(device="mps"))
+    with pytest.warns(UserWarning, match=r"saved on 'mps', which torch cannot use on this machine"):
+        loaded = sk_rnn.load(path)
+    np.testing.assert_array_equal(loaded.predict_proba(SEQUENCES), estimator.predict_proba(SEQUENCES))
 
 
 def test_a_file_from_another_scikit_learn_release_warns(tmp_path):

@@ -23,6 +23,7 @@ import numpy as np
 import torch
 
 from .._data.parsing import features_per_step
+from .._persistence.archive import check_writable_file
 from .serving import ServingModule, check_exportable
 
 __all__ = ["export_onnx", "export_torchscript"]
@@ -151,11 +152,12 @@ def export_torchscript(estimator: Any, path: str | os.PathLike, *, lengths: bool
     True
     """
     check_exportable(estimator, "export_torchscript")
+    path = Path(path)
+    check_writable_file(path, "export_torchscript", "model.pt")
     module = ServingModule(estimator)
     example = _example_inputs(module, features_per_step(estimator), lengths)
     with _quiet_tracing(), torch.no_grad():
         traced = torch.jit.trace(module, example, check_trace=False)
-        path = Path(path)
         description = _description(estimator, module, lengths)
         torch.jit.save(traced, str(path), _extra_files={"sk_rnn.json": json.dumps(description)})
     return path
@@ -230,6 +232,8 @@ def export_onnx(
         import onnx
     except ImportError as error:
         raise ImportError("export_onnx needs the onnx package: pip install onnx onnxruntime") from error
+    path = Path(path)
+    check_writable_file(path, "export_onnx", "model.onnx")
     module = ServingModule(estimator)
     example = _example_inputs(module, features_per_step(estimator), lengths)
     input_names = _input_names(lengths)
@@ -243,7 +247,6 @@ def export_onnx(
     step_axes = {0: "batch", 1: "steps"} if module.per_step else {0: "batch"}
     dynamic_axes = {name: axes[name] for name in input_names} | {name: step_axes for name in output_names}
     options = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
-    path = Path(path)
     with _quiet_tracing(), torch.no_grad():
         torch.onnx.export(
             module,

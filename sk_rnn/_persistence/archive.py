@@ -5,8 +5,10 @@ from __future__ import annotations
 import functools
 import json
 import os
-import tempfile
+import secrets
+import shutil
 import zipfile
+import zlib
 from pathlib import Path
 
 import sklearn
@@ -15,13 +17,24 @@ from safetensors.numpy import load as load_arrays
 from safetensors.numpy import save as save_arrays
 from sklearn.base import BaseEstimator
 
+from .._training.plan import resolve_device
 from .._warnings import warn_at_user_code
 from .codec import Decoder, Encoder
 from .networks import decode_network, encode_network
 
-__all__ = ["FORMAT_VERSION", "load", "read_archive", "save", "write_archive"]
+__all__ = [
+    "FORMAT_VERSION",
+    "TRAINING_STATE_FORMAT",
+    "check_writable_file",
+    "load",
+    "read_archive",
+    "save",
+    "write_archive",
+]
 
 FORMAT = "sk_rnn model"
+# The other document a checkpoint directory holds (see sk_rnn/_training/checkpoints.py).
+TRAINING_STATE_FORMAT = "sk_rnn training state"
 # Raised when a change would make older sk_rnn releases misread a file.
 FORMAT_VERSION = 1
 _DOCUMENT = "sk_rnn.json"
@@ -51,7 +64,9 @@ def save(estimator: BaseEstimator, path: str | os.PathLike) -> None:
     as ``np.log``. Anything else (a custom callback, a lambda, another
     scikit-learn estimator) is refused with a ``TypeError`` that names it:
     use skops or pickle for those, and only for files you trust. An existing
-    file at ``path`` is replaced only once the new one is complete.
+    file at ``path`` is replaced only once the new one is complete, and
+    keeps its permissions; a new file gets those of any file written there
+    (as set by the umask).
 
     Parameters
     ----------
@@ -79,7 +94,7 @@ def save(estimator: BaseEstimator, path: str | os.PathLike) -> None:
     """
     if not isinstance(estimator, BaseEstimator):
         raise TypeError(f"sk_rnn.save saves scikit-learn estimators, but got a {type(estimator).__name__}.")
-    _check_writable_file(Path(path))
+    check_writable_file(Path(path), "sk_rnn.save", "model.skrnn")
     encoder = Encoder(encode_network)
     document = {
         "format": FORMAT,
@@ -91,27 +106,45 @@ def save(estimator: BaseEstimator, path: str | os.PathLike) -> None:
     write_archive(Path(path), document, encoder.arrays)
 
 
-def _check_writable_file(path: Path) -> None:
-    """``path`` names a file in an existing directory: checked before any work.
+def check_writable_file(path: Path, caller: str, example: str) -> None:
+    """``path`` names a file this user may write, in an existing directory: checked before any work.
 
-    The file is written next to ``path`` first (see :func:`write_archive`),
-    so the operating system's error would name that temporary file instead.
+    ``caller`` names the function in the errors, ``example`` a file name to
+    suggest. :func:`save` writes next to ``path`` first (see
+    :func:`write_archive`), so the operating system's error would name that
+    temporary file instead; torch's exporters fail with errors of their
+    C++ internals.
     """
     if path.is_dir():
         raise IsADirectoryError(
-            f"sk_rnn.save got {str(path)!r}, which is a directory; it writes one file. Pass a file "
-            f"path, such as {str(path / 'model.skrnn')!r}."
+            f"{caller} got {str(path)!r}, which is a directory; it writes one file. Pass a file "
+            f"path, such as {str(path / example)!r}."
         )
     if not path.parent.exists():
         raise FileNotFoundError(
-            f"sk_rnn.save cannot write {str(path)!r}: the directory {str(path.parent)!r} does not "
+            f"{caller} cannot write {str(path)!r}: the directory {str(path.parent)!r} does not "
             "exist. Create it first, or pass a path in an existing directory."
         )
     if not path.parent.is_dir():
         raise NotADirectoryError(
-            f"sk_rnn.save cannot write {str(path)!r}: {str(path.parent)!r} is a file, not a "
+            f"{caller} cannot write {str(path)!r}: {str(path.parent)!r} is a file, not a "
             "directory. Pass a path in a directory."
         )
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise _unwritable_directory(path, caller)
+    if path.exists() and not os.access(path, os.W_OK):
+        # A plain write would fail too: a file made read-only is protected, not replaced.
+        raise PermissionError(
+            f"{caller} cannot replace {str(path)!r}: the file is read-only for this user. Make it "
+            "writable, or pass another path."
+        )
+
+
+def _unwritable_directory(path: Path, caller: str) -> PermissionError:
+    return PermissionError(
+        f"{caller} cannot write {str(path)!r}: this user may not create files in "
+        f"{str(path.parent)!r}. Pass a path in a directory you can write to."
+    )
 
 
 def write_archive(path: Path, document: dict, arrays: dict) -> None:
@@ -120,16 +153,34 @@ def write_archive(path: Path, document: dict, arrays: dict) -> None:
     packed = save_arrays(arrays)
     # Written next to the target and moved over it at the end: a failed or
     # interrupted save never leaves a half-written file in place of a good one.
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
-    os.close(handle)
+    temporary = _partial_file(path)
     try:
+        if path.is_file():
+            shutil.copymode(path, temporary)  # a replaced file keeps its permissions
         with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(_DOCUMENT, text)
             archive.writestr(_ARRAYS, packed)
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+
+
+def _partial_file(path: Path) -> Path:
+    """A new empty file next to ``path``, with the permissions ``open(path, "w")`` would give it.
+
+    Not ``tempfile.mkstemp``: its files are readable by their owner alone,
+    and the saved model would be too, hidden from the services and people a
+    model is saved for. ``os.open`` applies the umask, as a plain write does.
+    """
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.partial")
+    try:
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    except PermissionError:
+        # Where os.access misjudges (some network file systems): the error
+        # would name the temporary file, which the caller never asked for.
+        raise _unwritable_directory(path, "sk_rnn.save") from None
+    return temporary
 
 
 def load(path: str | os.PathLike, *, device: str | None = None) -> BaseEstimator:
@@ -140,8 +191,9 @@ def load(path: str | os.PathLike, *, device: str | None = None) -> BaseEstimator
     path : str or path-like
         A file written by :func:`save`.
     device : str, default=None
-        Where the networks predict: "cpu", "cuda", ... None means where they
-        were trained, or the CPU (with a warning) when that was a GPU this
+        Where the networks predict: "cpu", "cuda", "cuda:1", ..., or "auto"
+        (the GPU when torch sees one, else the CPU). None means where they
+        were trained, or the CPU (with a warning) when that was a device this
         machine lacks. Only the fitted networks move; the ``device``
         hyperparameter, used by a new ``fit``, stays as saved.
 
@@ -154,12 +206,16 @@ def load(path: str | os.PathLike, *, device: str | None = None) -> BaseEstimator
     ------
     ValueError
         When the file is not an sk_rnn model, is truncated or damaged, or
-        was written by a newer sk_rnn whose format this release cannot read.
+        was written by a newer sk_rnn whose format this release cannot read;
+        or when ``device`` is one torch does not know or this machine lacks.
 
     See Also
     --------
     save : Write the file.
     """
+    if device is not None:
+        # Checked first: torch's own error would come from deep inside the network's rebuilding.
+        device = str(resolve_device("sk_rnn.load", device))
     document, arrays = read_archive(Path(path))
     name = Path(path).name
     saved_by = document.get("sklearn_version")
@@ -171,32 +227,56 @@ def load(path: str | os.PathLike, *, device: str | None = None) -> BaseEstimator
         )
     decoder = Decoder(arrays, functools.partial(decode_network, device=device))
     try:
-        return decoder.decode(document["model"])
-    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
+        model = decoder.decode(document["model"])
+    # RecursionError: entries nested deeper than any estimator nests them.
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as error:
         raise ValueError(f"{name} is damaged or was not written by sk_rnn.save: {error}.") from None
+    if not isinstance(model, BaseEstimator):
+        # save writes estimators only: anything else would be returned in place of a model.
+        raise ValueError(
+            f"{name} is damaged or was not written by sk_rnn.save: it holds a "
+            f"{type(model).__name__}, not an estimator."
+        )
+    return model
 
 
 def read_archive(path: Path, *, expected_format: str = FORMAT) -> tuple[dict, dict]:
     """The JSON document and the arrays of a file written by :func:`write_archive`, checked to be ours."""
     name = path.name
-    if not path.is_file():
-        raise FileNotFoundError(f"sk_rnn.load found no file at {path}.")
+    _check_readable_file(path)
     try:
         with zipfile.ZipFile(path) as archive:
             text = archive.read(_DOCUMENT)
             arrays = archive.read(_ARRAYS)
-    except (zipfile.BadZipFile, KeyError, EOFError, OSError, ValueError) as error:
+    except PermissionError:
+        raise PermissionError(
+            f"sk_rnn.load cannot read {str(path)!r}: permission denied. Make the file readable by "
+            "this user, or copy it somewhere readable."
+        ) from None
+    # zlib.error: a damaged compressed entry; NotImplementedError and
+    # RuntimeError: a compression method or an encryption sk_rnn.save never uses.
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        KeyError,
+        EOFError,
+        OSError,
+        ValueError,
+        NotImplementedError,
+        RuntimeError,
+    ) as error:
         raise ValueError(
-            f"{name} is not an sk_rnn model file, or it is truncated ({error}). sk_rnn.load reads "
-            "the files sk_rnn.save writes; a pickle or joblib file is read with pickle or joblib, "
-            "and only when you trust it."
+            f"{name} is not an sk_rnn model file, or it is truncated or damaged ({error}). "
+            "sk_rnn.load reads the files sk_rnn.save writes; a pickle or joblib file is read with "
+            "pickle or joblib, and only when you trust it."
         ) from None
     try:
         document = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    # RecursionError: arrays nested deeper than the parser can follow.
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
         raise ValueError(f"{name} is damaged: its {_DOCUMENT} is not JSON ({error}).") from None
     if not isinstance(document, dict) or document.get("format") != expected_format:
-        raise ValueError(f"{name} is not an sk_rnn model file: its {_DOCUMENT} does not describe one.")
+        raise ValueError(f"{name} is not an sk_rnn model file: its {_DOCUMENT} {_described(document)}.")
     version = document.get("format_version")
     if not isinstance(version, int) or version > FORMAT_VERSION:
         raise ValueError(
@@ -208,3 +288,30 @@ def read_archive(path: Path, *, expected_format: str = FORMAT) -> tuple[dict, di
         return document, load_arrays(arrays)
     except SafetensorError as error:
         raise ValueError(f"{name} is damaged: its weights cannot be read ({error}).") from None
+
+
+def _check_readable_file(path: Path) -> None:
+    """``path`` names an existing file, not a directory (a checkpoint_dir, say): checked first."""
+    if path.is_dir():
+        saved = sorted(child.name for child in path.glob("*.skrnn") if child.is_file())
+        hint = (
+            f"It holds {', '.join(saved[:5])}: pass one of them, such as {str(path / saved[0])!r}."
+            if saved
+            else "Pass the path of the file sk_rnn.save wrote."
+        )
+        raise IsADirectoryError(
+            f"sk_rnn.load got {str(path)!r}, which is a directory; it reads one file. {hint}"
+        )
+    if not path.is_file():
+        raise FileNotFoundError(f"sk_rnn.load found no file at {path}.")
+
+
+def _described(document: object) -> str:
+    """What a document of another format describes, for the error refusing it."""
+    kind = document.get("format") if isinstance(document, dict) else None
+    if kind == TRAINING_STATE_FORMAT:
+        return (
+            "describes the training state of a checkpoint (what resuming the fit needs), not a "
+            "model. Load checkpoint.skrnn from the same directory"
+        )
+    return "does not describe one"

@@ -12,6 +12,7 @@ from typing import Any
 import torch
 
 from .._training.net import MODULE_PREFIX, SequenceNet, module_arguments
+from .._training.plan import resolve_device
 from .._training.scoped_state import seeded_torch
 from .._warnings import warn_at_user_code
 from ..modules import RecurrentNetwork
@@ -39,13 +40,24 @@ def encode_network(encoder: Encoder, net: Any, where: str) -> dict:
 
 
 def _device_here(saved: str, requested: str | None) -> str:
-    """``requested``, else the saved device, else (no GPU here) the CPU, with a warning."""
+    """``requested`` (checked by ``load``), else the saved device, else (not here) the CPU, with a warning."""
     if requested is not None:
         return requested
     if torch.device(saved).type == "cuda" and not torch.cuda.is_available():
         warn_at_user_code(
             f"The model was saved on {saved!r}, but torch sees no CUDA GPU here: it is loaded on "
             "the CPU. Pass device='cpu' to sk_rnn.load to say so and silence this warning.",
+            UserWarning,
+        )
+        return "cpu"
+    try:
+        resolve_device("sk_rnn.load", saved)
+    except ValueError:
+        # A device torch knows but this machine lacks: a second GPU, or mps on Linux.
+        warn_at_user_code(
+            f"The model was saved on {saved!r}, which torch cannot use on this machine: it is "
+            "loaded on the CPU. Pass device='cpu' (or another device) to sk_rnn.load to say so "
+            "and silence this warning.",
             UserWarning,
         )
         return "cpu"

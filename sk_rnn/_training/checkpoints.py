@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 import warnings
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,6 @@ __all__ = [
 
 CHECKPOINT = "checkpoint.skrnn"
 STATE = "training_state.skrnn"
-_STATE_FORMAT = "sk_rnn training state"
 # Hyperparameters that do not change what a fit computes.
 _IRRELEVANT = ("checkpoint_dir", "verbose", "callbacks", "warm_start")
 
@@ -232,6 +232,13 @@ def check_checkpoint_dir(name: str, directory: Path) -> None:
     operating system's error.
     """
     existing = next((path for path in (directory, *directory.parents) if path.exists()), None)
+    if existing is not None and existing.is_dir() and not os.access(existing, os.W_OK | os.X_OK):
+        made = "" if existing == directory else f" (it would be made in {str(existing)!r})"
+        raise PermissionError(
+            f"{name} got checkpoint_dir={str(directory)!r}, where this user may not create "
+            f"files{made}; fit saves the model there after every epoch. Pass a directory you can "
+            "write to."
+        )
     if existing is None or existing.is_dir():
         return
     where = "is a file" if existing == directory else f"is inside {existing}, which is a file"
@@ -253,7 +260,7 @@ def write_checkpoint(
 ) -> None:
     """The model so far, then the state that resuming it needs."""
     # Imported here: `import sk_rnn` must not load safetensors (tests/test_persistence.py).
-    from .._persistence.archive import FORMAT_VERSION, save, write_archive
+    from .._persistence.archive import FORMAT_VERSION, TRAINING_STATE_FORMAT, save, write_archive
     from .._persistence.codec import Encoder
     from .._persistence.networks import encode_network
 
@@ -272,7 +279,7 @@ def write_checkpoint(
         whole = last.optimizer_state_ if restored is not None else net.optimizer_.state_dict()
         optimizer = _numpy_state(whole)
         document = {
-            "format": _STATE_FORMAT,
+            "format": TRAINING_STATE_FORMAT,
             "format_version": FORMAT_VERSION,
             "fingerprint": digest,
             "epochs_done": int(snapshot.n_iter_),
@@ -306,7 +313,7 @@ def _best_weights(net: Any, snapshot: Any) -> dict | None:
 
 def read_resumption(directory: Path, digest: str, name: str) -> Resumption | None:
     """The checkpoint in ``directory`` if it belongs to this fit and is unfinished, else None."""
-    from .._persistence.archive import load, read_archive
+    from .._persistence.archive import TRAINING_STATE_FORMAT, load, read_archive
     from .._persistence.codec import Decoder
     from .._persistence.networks import decode_network
 
@@ -314,7 +321,7 @@ def read_resumption(directory: Path, digest: str, name: str) -> Resumption | Non
     if not (model_path.is_file() and state_path.is_file()):
         return None
     try:
-        document, arrays = read_archive(state_path, expected_format=_STATE_FORMAT)
+        document, arrays = read_archive(state_path, expected_format=TRAINING_STATE_FORMAT)
         if document.get("fingerprint") != digest:
             warn_at_user_code(
                 f"{name} found a checkpoint in {directory} from another fit (other hyperparameters "
