@@ -413,6 +413,29 @@ def test_display_from_estimator_on_given_axes(airline):
     plt.close("all")
 
 
+def test_display_takes_the_forecasts_times_when_the_observed_values_have_none(airline):
+    history, truth = airline.iloc[:-6], airline.iloc[-6:]
+    model = make_pipeline(SlidingWindowTransformer(12), LagRidgeRegressor())
+    model.fit(history.to_frame().iloc[:-1], lead_target(history.to_numpy()))
+    forecast = recursive_forecast(model, history.to_frame(), 6)  # a Series of the next 6 months
+    # Observed values as an array: drawn at the forecast's months, after the history.
+    display = ForecastDisplay.from_predictions(truth.to_numpy(), forecast, history=history)
+    times = display.line_pred_.get_xdata()
+    assert len(times) == 6 and times[0] > display.line_history_.get_xdata()[-1]
+    np.testing.assert_array_equal(display.line_true_.get_xdata(), times)
+    with pytest.raises(ValueError, match=r"y_true and y_pred indexed by different times.*reindex"):
+        ForecastDisplay.from_predictions(truth, forecast.set_axis(history.index[-6:]))
+    # A direct model's 2-D y keeps its times when its first column is plotted.
+    direct = DifferencedTargetRegressor(DummyRegressor(strategy="constant", constant=[1.0, 2.0]))
+    direct.fit([[0.0], [1.0]], [[1.0, 2.0], [2.0, 3.0]])
+    both = pd.DataFrame(
+        {"1": airline.to_numpy()[1:-1], "2": airline.to_numpy()[2:]}, index=airline.index[:-2]
+    )
+    display = ForecastDisplay.from_estimator(direct, airline.to_numpy()[:-2, None], both, history=history[:5])
+    assert display.line_pred_.get_xdata()[0] == airline.index.to_timestamp()[0]
+    plt.close("all")
+
+
 def test_display_of_plain_lists_numbers_the_steps():
     display = ForecastDisplay.from_predictions([1.0, 2.0, 3.0], [1.5, 2.5, 3.5], history=[0.0, 0.5])
     np.testing.assert_array_equal(display.line_true_.get_xdata(), [0, 1, 2])

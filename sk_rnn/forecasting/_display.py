@@ -48,6 +48,24 @@ def _time_axis(values: Any, index: Any, n: int) -> Any:
     return index.to_timestamp() if isinstance(index, pd.PeriodIndex) else index
 
 
+def _forecast_index(y_true: Any, y_pred: Any) -> pd.Index | None:
+    """The times of y_true or y_pred, whichever is a pandas object with them; refused when they differ.
+
+    A forecast of recursive_forecast is a Series indexed by the future times,
+    and is often plotted against observed values held in an array.
+    """
+    true_index, pred_index = _pandas_index(y_true), _pandas_index(y_pred)
+    if true_index is None or pred_index is None:
+        return pred_index if true_index is None else true_index
+    if len(true_index) == len(pred_index) and not true_index.equals(pred_index):
+        raise ValueError(
+            f"ForecastDisplay got y_true and y_pred indexed by different times (y_true from "
+            f"{true_index[0]}, y_pred from {pred_index[0]}); each forecast is drawn at the time it "
+            "forecasts. Align them first (y_pred.reindex(y_true.index)), or pass the times as index=."
+        )
+    return true_index
+
+
 def _history_axis(history: Any, n: int, times: Any, numbered: bool) -> Any:
     """Where the history is drawn: at its own times, or, without any, just before the forecast's.
 
@@ -101,11 +119,13 @@ class ForecastDisplay:
         Forecasts of the same times.
     index : array-like of shape (n_timesteps,), default=None
         Times of the values (a DatetimeIndex, a PeriodIndex, numbers); None
-        numbers them from 0.
+        takes the index of ``y_true`` or ``y_pred``, whichever is a pandas
+        Series (they must agree when both are), else numbers them from 0.
     history : Series or ndarray, default=None
         The series before the forecast period, drawn in grey. A Series is
         drawn at its own index, and needs forecasts with times (``index``, or
-        a ``y_true`` Series); an array ends just before ``index`` starts.
+        a ``y_true`` or ``y_pred`` Series); an array ends just before the
+        forecasts start.
     estimator_name : str, default=None
         Legend label of the forecast.
     intervals : array-like of shape (n_timesteps, 2) or DataFrame, default=None
@@ -203,13 +223,14 @@ class ForecastDisplay:
                 f"ForecastDisplay needs as many forecasts as observed values, got {len(y_pred)} "
                 f"forecasts for {len(y_true)} values."
             )
-        times = _time_axis(self.y_true, self.index, len(y_true))
+        index = self.index if self.index is not None else _forecast_index(self.y_true, self.y_pred)
+        times = _time_axis(self.y_true, index, len(y_true))
         if ax is None:
             _, ax = plt.subplots(figsize=(9, 4))
         self.line_history_ = None
         if self.history is not None:
             history = _values("history", self.history)
-            numbered = self.index is None and _pandas_index(self.y_true) is None
+            numbered = index is None
             history_times = _history_axis(self.history, len(history), times, numbered)
             history_style = {"color": "0.6", "label": "history", **(history_kwargs or {})}
             (self.line_history_,) = ax.plot(history_times, history, **history_style)
@@ -283,12 +304,12 @@ class ForecastDisplay:
         display : ForecastDisplay
         """
         pyplot("ForecastDisplay")  # before predicting (plot checks again, but only after the forecast)
+        if index is None:
+            index = _pandas_index(y)  # before a 2-D y is cut to its first column
         y_pred = np.asarray(estimator.predict(X), dtype=np.float64)
         if y_pred.ndim == 2:  # direct multi-step: plot one step ahead
             y_pred = y_pred[:, 0]
             y = np.asarray(y, dtype=np.float64)[:, 0] if np.ndim(y) == 2 else y
-        if index is None:
-            index = _pandas_index(y)
         return cls.from_predictions(
             y,
             y_pred,
@@ -325,8 +346,8 @@ class ForecastDisplay:
         y_pred : array-like of shape (n_timesteps,)
             Forecasts of the same times.
         index : array-like, default=None
-            Times; None takes ``y_true``'s index when it is a Series, else
-            numbers from 0.
+            Times; None takes the index of ``y_true`` or ``y_pred``, whichever
+            is a Series, else numbers from 0.
         history : Series or ndarray, default=None
             The series before the forecast period, drawn in grey.
         name : str, default=None
