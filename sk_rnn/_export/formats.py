@@ -23,7 +23,7 @@ import numpy as np
 import torch
 
 from .._data.parsing import features_per_step
-from .._persistence.archive import check_writable_file
+from .._persistence.files import check_writable_file
 from .serving import ServingModule, check_exportable
 
 __all__ = ["export_onnx", "export_torchscript"]

@@ -5,8 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import secrets
-import shutil
 import zipfile
 import zlib
 from pathlib import Path
@@ -20,12 +18,12 @@ from sklearn.base import BaseEstimator
 from .._training.plan import resolve_device
 from .._warnings import warn_at_user_code
 from .codec import Decoder, Encoder
+from .files import check_writable_file, write_replacing
 from .networks import decode_network, encode_network
 
 __all__ = [
     "FORMAT_VERSION",
     "TRAINING_STATE_FORMAT",
-    "check_writable_file",
     "load",
     "read_archive",
     "save",
@@ -106,81 +104,17 @@ def save(estimator: BaseEstimator, path: str | os.PathLike) -> None:
     write_archive(Path(path), document, encoder.arrays)
 
 
-def check_writable_file(path: Path, caller: str, example: str) -> None:
-    """``path`` names a file this user may write, in an existing directory: checked before any work.
-
-    ``caller`` names the function in the errors, ``example`` a file name to
-    suggest. :func:`save` writes next to ``path`` first (see
-    :func:`write_archive`), so the operating system's error would name that
-    temporary file instead; torch's exporters fail with errors of their
-    C++ internals.
-    """
-    if path.is_dir():
-        raise IsADirectoryError(
-            f"{caller} got {str(path)!r}, which is a directory; it writes one file. Pass a file "
-            f"path, such as {str(path / example)!r}."
-        )
-    if not path.parent.exists():
-        raise FileNotFoundError(
-            f"{caller} cannot write {str(path)!r}: the directory {str(path.parent)!r} does not "
-            "exist. Create it first, or pass a path in an existing directory."
-        )
-    if not path.parent.is_dir():
-        raise NotADirectoryError(
-            f"{caller} cannot write {str(path)!r}: {str(path.parent)!r} is a file, not a "
-            "directory. Pass a path in a directory."
-        )
-    if not os.access(path.parent, os.W_OK | os.X_OK):
-        raise _unwritable_directory(path, caller)
-    if path.exists() and not os.access(path, os.W_OK):
-        # A plain write would fail too: a file made read-only is protected, not replaced.
-        raise PermissionError(
-            f"{caller} cannot replace {str(path)!r}: the file is read-only for this user. Make it "
-            "writable, or pass another path."
-        )
-
-
-def _unwritable_directory(path: Path, caller: str) -> PermissionError:
-    return PermissionError(
-        f"{caller} cannot write {str(path)!r}: this user may not create files in "
-        f"{str(path.parent)!r}. Pass a path in a directory you can write to."
-    )
-
-
 def write_archive(path: Path, document: dict, arrays: dict) -> None:
     """Write the zip of a JSON document and its safetensors arrays, replacing ``path`` only when done."""
     text = json.dumps(document, allow_nan=False)
     packed = save_arrays(arrays)
-    # Written next to the target and moved over it at the end: a failed or
-    # interrupted save never leaves a half-written file in place of a good one.
-    temporary = _partial_file(path)
-    try:
-        if path.is_file():
-            shutil.copymode(path, temporary)  # a replaced file keeps its permissions
+
+    def write(temporary: Path) -> None:
         with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(_DOCUMENT, text)
             archive.writestr(_ARRAYS, packed)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
-
-def _partial_file(path: Path) -> Path:
-    """A new empty file next to ``path``, with the permissions ``open(path, "w")`` would give it.
-
-    Not ``tempfile.mkstemp``: its files are readable by their owner alone,
-    and the saved model would be too, hidden from the services and people a
-    model is saved for. ``os.open`` applies the umask, as a plain write does.
-    """
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.partial")
-    try:
-        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-    except PermissionError:
-        # Where os.access misjudges (some network file systems): the error
-        # would name the temporary file, which the caller never asked for.
-        raise _unwritable_directory(path, "sk_rnn.save") from None
-    return temporary
+    write_replacing(path, write, "sk_rnn.save")
 
 
 def load(path: str | os.PathLike, *, device: str | None = None) -> BaseEstimator:
