@@ -311,6 +311,54 @@ def test_a_saved_file_gets_the_permissions_of_a_plain_write(tmp_path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
 
 
+def test_saving_through_a_symbolic_link_replaces_the_file_it_points_to(tmp_path):
+    releases = tmp_path / "releases"
+    releases.mkdir()
+    sk_rnn.save(SequenceScaler().fit(SEQUENCES), releases / "v2.skrnn")
+    link, dangling = tmp_path / "current.skrnn", tmp_path / "next.skrnn"
+    try:
+        link.symlink_to(os.path.join("releases", "v2.skrnn"))  # relative, as links usually are
+        dangling.symlink_to(releases / "v3.skrnn")
+    except OSError:
+        pytest.skip("this system does not let this user create symbolic links")
+    refitted = SequenceScaler().fit(SEQUENCES * 2)
+    sk_rnn.save(refitted, link)
+    sk_rnn.save(refitted, dangling)  # creates the file it points to, as open(path, "w") does
+    assert link.is_symlink() and dangling.is_symlink()
+    for saved in (releases / "v2.skrnn", releases / "v3.skrnn"):
+        np.testing.assert_array_equal(sk_rnn.load(saved).transform(SEQUENCES), refitted.transform(SEQUENCES))
+    assert sorted(p.name for p in tmp_path.rglob("*")) == [
+        "current.skrnn",
+        "next.skrnn",
+        "releases",
+        "v2.skrnn",
+        "v3.skrnn",
+    ]  # no partial file left in either directory
+
+
+def test_a_saved_file_is_on_disk_before_it_replaces_the_old_one(tmp_path, monkeypatch):
+    path = tmp_path / "model.skrnn"
+    sk_rnn.save(SequenceScaler().fit(SEQUENCES), path)
+    events = []
+    fsync, replace = os.fsync, os.replace
+
+    def recorded_fsync(descriptor):
+        events.append(("fsync", os.fstat(descriptor).st_ino))
+        fsync(descriptor)
+
+    def recorded_replace(source, destination):
+        events.append(("replace", os.stat(source).st_ino))
+        replace(source, destination)
+
+    monkeypatch.setattr(os, "fsync", recorded_fsync)
+    monkeypatch.setattr(os, "replace", recorded_replace)
+    sk_rnn.save(SequenceScaler().fit(SEQUENCES * 2), path)
+    new_file = path.stat().st_ino
+    assert events.index(("fsync", new_file)) < events.index(("replace", new_file))
+    if os.name == "posix":  # the rename itself is put on disk, in the directory
+        assert events[-1] == ("fsync", tmp_path.stat().st_ino)
+
+
 ROOT_OR_NOT_POSIX = pytest.mark.skipif(
     os.name != "posix" or os.geteuid() == 0, reason="POSIX permissions, which root bypasses"
 )

@@ -62,9 +62,10 @@ def save(estimator: BaseEstimator, path: str | os.PathLike) -> None:
     as ``np.log``. Anything else (a custom callback, a lambda, another
     scikit-learn estimator) is refused with a ``TypeError`` that names it:
     use skops or pickle for those, and only for files you trust. An existing
-    file at ``path`` is replaced only once the new one is complete, and
-    keeps its permissions; a new file gets those of any file written there
-    (as set by the umask).
+    file at ``path`` is replaced only once the new one is complete and on
+    disk, and keeps its permissions; a new file gets those of any file
+    written there (as set by the umask). A symbolic link is written
+    through: the file it points to is replaced, the link kept.
 
     Parameters
     ----------

@@ -1,11 +1,14 @@
 """Writing a file so that a failure part-way never leaves a half-written one in place of a good one.
 
 Shared by :func:`sk_rnn.save`, the checkpoints and the exporters: each
-writes next to the target and moves the finished file over it.
+writes next to the target and moves the finished file over it, writing
+through a symbolic link to the file it points to, as ``open(path, "w")``
+does.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -24,6 +27,7 @@ def check_writable_file(path: Path, caller: str, example: str) -> None:
     temporary file instead; torch's exporters fail with errors of their
     C++ internals.
     """
+    path = _written_file(path)
     if path.is_dir():
         raise IsADirectoryError(
             f"{caller} got {str(path)!r}, which is a directory; it writes one file. Pass a file "
@@ -60,18 +64,56 @@ def write_replacing(path: Path, write: Callable[[Path], None], caller: str) -> N
     """Call ``write`` on a new file next to ``path``, then move the finished file over ``path``.
 
     A failed or interrupted write never leaves a half-written file in place
-    of a good one, nor a temporary file behind. ``caller`` names the
+    of a good one, nor a temporary file behind; and the new file is on disk
+    before it replaces the old one. When ``path`` is a symbolic link, the
+    file it points to is replaced and the link kept. ``caller`` names the
     function in the errors.
     """
+    path = _written_file(path)
     temporary = _partial_file(path, caller)
     try:
         if path.is_file():
             shutil.copymode(path, temporary)  # a replaced file keeps its permissions
         write(temporary)
+        # Without it, a power cut soon after the rename could leave the name
+        # pointing at a file whose data never reached the disk: an empty
+        # file where the old model was.
+        _sync_file(temporary)
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+    _sync_directory(path.parent)
+
+
+def _written_file(path: Path) -> Path:
+    """The file a write to ``path`` changes: the one a symbolic link points to, if it is one.
+
+    Replacing the link by a file would break what the link is for (a
+    ``current.skrnn`` pointing at the release in use, a file kept on
+    another disk) and leave the file it pointed to stale.
+    """
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def _sync_file(file: Path) -> None:
+    # Opened for writing: Windows refuses to flush a file opened read-only.
+    with open(file, "rb+") as stream:
+        os.fsync(stream.fileno())
+
+
+def _sync_directory(directory: Path) -> None:
+    """Put the rename on disk too (POSIX only: elsewhere a directory cannot be opened)."""
+    if os.name != "posix":
+        return
+    # Some file systems cannot sync a directory; the file is complete by
+    # then, and the save is not failed for it.
+    with contextlib.suppress(OSError):
+        descriptor = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 def _partial_file(path: Path, caller: str) -> Path:
