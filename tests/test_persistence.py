@@ -174,6 +174,30 @@ def test_saving_a_pipeline_with_other_scikit_learn_estimators_is_refused(tmp_pat
         sk_rnn.save({"model": 1}, tmp_path / "model.skrnn")
 
 
+def test_saving_a_random_state_instance_asks_for_an_int_seed(tmp_path):
+    model = make_pipeline(SequenceScaler(), GRURegressor(hidden_size=6, random_state=RNG))
+    with pytest.raises(
+        TypeError, match=r"cannot store Pipeline.steps\[1\]\[1\].random_state, a numpy RandomState.*int seed"
+    ):
+        sk_rnn.save(model, tmp_path / "model.skrnn")
+
+
+def test_saving_a_search_points_to_the_model_it_chose(tmp_path):
+    from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
+
+    search = GridSearchCV(LagRidgeRegressor(), {"n_lags": [2, 3]}, cv=2)
+    with pytest.raises(TypeError, match=r"cannot store GridSearchCV: .*Fit it, then save .*best_estimator_"):
+        sk_rnn.save(search, tmp_path / "model.skrnn")
+    X, y = SEQUENCES[:, :, 0], SEQUENCES[:, -1, 1]  # windows of one series
+    search.fit(X, y)
+    with pytest.raises(TypeError, match=r"cannot store GridSearchCV: .*search.best_estimator_ \(refitted"):
+        sk_rnn.save(search, tmp_path / "model.skrnn")
+    sk_rnn.save(search.best_estimator_, tmp_path / "model.skrnn")  # what the message suggests works
+    unrefitted = RandomizedSearchCV(LagRidgeRegressor(), {"n_lags": [2, 3]}, n_iter=2, cv=2, refit=False)
+    with pytest.raises(TypeError, match=r"RandomizedSearchCV: .*refit=False, so it holds no model"):
+        sk_rnn.save(unrefitted.fit(X, y), tmp_path / "model.skrnn")
+
+
 def test_a_refused_save_leaves_the_existing_file_intact(tmp_path):
     path = tmp_path / "model.skrnn"
     sk_rnn.save(SequenceScaler().fit(SEQUENCES), path)
