@@ -286,6 +286,19 @@ def test_truncated_foreign_and_newer_files_get_clear_errors(tmp_path):
         sk_rnn.load(tmp_path / "missing.skrnn")
 
 
+@pytest.mark.parametrize("version", ["1", 1.0, True, 0, -1, None])
+def test_a_format_version_no_release_writes_is_damage_not_a_newer_release(version, tmp_path):
+    path = tmp_path / "model.skrnn"
+    sk_rnn.save(SequenceScaler().fit(SEQUENCES), path)
+    rewrite(path, lambda document: document.update(format_version=version))
+    found = "has no format_version" if version is None else f"has format_version {version!r}"
+    with pytest.raises(
+        ValueError, match=rf"is damaged or was not written by sk_rnn.save: .*{found}"
+    ) as error:
+        sk_rnn.load(path)
+    assert "Upgrade" not in str(error.value)
+
+
 def test_damaged_compressed_data_and_documents_that_are_not_models_are_refused(tmp_path):
     path = tmp_path / "model.skrnn"
     sk_rnn.save(SequenceScaler().fit(SEQUENCES), path)

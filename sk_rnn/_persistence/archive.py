@@ -212,17 +212,30 @@ def read_archive(path: Path, *, expected_format: str = FORMAT) -> tuple[dict, di
         raise ValueError(f"{name} is damaged: its {_DOCUMENT} is not JSON ({error}).") from None
     if not isinstance(document, dict) or document.get("format") != expected_format:
         raise ValueError(f"{name} is not an sk_rnn model file: its {_DOCUMENT} {_described(document)}.")
+    _check_format_version(name, document)
+    try:
+        return document, load_arrays(arrays)
+    except SafetensorError as error:
+        raise ValueError(f"{name} is damaged: its weights cannot be read ({error}).") from None
+
+
+def _check_format_version(name: str, document: dict) -> None:
+    """A version this release reads; one no sk_rnn writes means damage, not a newer release."""
     version = document.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
+    # bool is an int to Python, but no release writes the version as true or false.
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        found = "has no format_version" if version is None else f"has format_version {version!r}"
+        raise ValueError(
+            f"{name} is damaged or was not written by sk_rnn.save: its {_DOCUMENT} {found}, where "
+            f"sk_rnn.save writes a whole number from 1 up (this sk_rnn writes {FORMAT_VERSION}). Save "
+            "the model again with sk_rnn.save, or load an undamaged copy."
+        )
+    if version > FORMAT_VERSION:
         raise ValueError(
             f"{name} was written by sk_rnn {document.get('sk_rnn_version')} in format version "
             f"{version}; this sk_rnn ({_version()}) reads format versions up to {FORMAT_VERSION}. "
             "Upgrade sk_rnn to load it."
         )
-    try:
-        return document, load_arrays(arrays)
-    except SafetensorError as error:
-        raise ValueError(f"{name} is damaged: its weights cannot be read ({error}).") from None
 
 
 def _check_readable_file(path: Path) -> None:
