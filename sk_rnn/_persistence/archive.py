@@ -15,11 +15,10 @@ from safetensors.numpy import load as load_arrays
 from safetensors.numpy import save as save_arrays
 from sklearn.base import BaseEstimator
 
-from .._training.plan import resolve_device
 from .._warnings import warn_at_user_code
 from .codec import Decoder, Encoder
 from .files import check_writable_file, write_replacing
-from .networks import decode_network, encode_network
+from .networks import decode_network, encode_network, load_device
 
 __all__ = [
     "FORMAT_VERSION",
@@ -142,7 +141,8 @@ def load(path: str | os.PathLike, *, device: str | None = None) -> BaseEstimator
     ValueError
         When the file is not an sk_rnn model, is truncated or damaged, or
         was written by a newer sk_rnn whose format this release cannot read;
-        or when ``device`` is one torch does not know or this machine lacks.
+        or when ``device`` is one torch does not know or this machine lacks,
+        or ``"meta"``, whose tensors hold no values.
 
     See Also
     --------
@@ -150,7 +150,7 @@ def load(path: str | os.PathLike, *, device: str | None = None) -> BaseEstimator
     """
     if device is not None:
         # Checked first: torch's own error would come from deep inside the network's rebuilding.
-        device = str(resolve_device("sk_rnn.load", device))
+        device = str(load_device(device))
     document, arrays = read_archive(Path(path))
     name = Path(path).name
     saved_by = document.get("sklearn_version")
