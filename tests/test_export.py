@@ -260,6 +260,42 @@ def test_a_path_it_cannot_write_is_refused_with_the_fix_before_tracing(export, t
             locked.chmod(0o755)
 
 
+def _half_written(file) -> None:
+    """A write that breaks part-way: half a file, then an error."""
+    with open(file, "wb") as stream:
+        stream.write(b"half")
+    raise RuntimeError("interrupted")
+
+
+# Each step that writes or completes the file, made to fail.
+BREAKS = {
+    "torch.onnx.export": (torch.onnx, "export", lambda module, args, file, **kwargs: _half_written(file)),
+    # torch's graph is on disk by then; it is read back, completed and checked.
+    "onnx.checker": (onnx.checker, "check_model", lambda model: _half_written(os.devnull)),
+    "torch.jit.save": (torch.jit, "save", lambda module, file, **kwargs: _half_written(file)),
+}
+
+
+@pytest.mark.parametrize(
+    ("export", "step"),
+    [
+        (export_onnx, "torch.onnx.export"),
+        (export_onnx, "onnx.checker"),
+        (export_torchscript, "torch.jit.save"),
+    ],
+)
+def test_a_failed_export_leaves_the_file_already_there_intact(export, step, tmp_path, monkeypatch):
+    X = np.random.RandomState(0).normal(size=(20, 5, 1)).astype(np.float32)
+    reg = GRURegressor(**SMALL).fit(X, X[:, -1, 0])
+    path = tmp_path / "model"
+    path.write_bytes(b"the model exported yesterday")
+    monkeypatch.setattr(*BREAKS[step])
+    with pytest.raises(RuntimeError, match="interrupted"):
+        export(reg, path)
+    assert path.read_bytes() == b"the model exported yesterday"
+    assert [p.name for p in tmp_path.iterdir()] == ["model"]  # no temporary file left
+
+
 def test_export_leaves_the_estimator_unchanged(tmp_path):
     sequences = ragged()
     reg = RNNRegressor(cell="indrnn", bidirectional=True, **SMALL)

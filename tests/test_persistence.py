@@ -174,6 +174,30 @@ def test_saving_a_pipeline_with_other_scikit_learn_estimators_is_refused(tmp_pat
         sk_rnn.save({"model": 1}, tmp_path / "model.skrnn")
 
 
+def test_saving_a_random_state_instance_asks_for_an_int_seed(tmp_path):
+    model = make_pipeline(SequenceScaler(), GRURegressor(hidden_size=6, random_state=RNG))
+    with pytest.raises(
+        TypeError, match=r"cannot store Pipeline.steps\[1\]\[1\].random_state, a numpy RandomState.*int seed"
+    ):
+        sk_rnn.save(model, tmp_path / "model.skrnn")
+
+
+def test_saving_a_search_points_to_the_model_it_chose(tmp_path):
+    from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
+
+    search = GridSearchCV(LagRidgeRegressor(), {"n_lags": [2, 3]}, cv=2)
+    with pytest.raises(TypeError, match=r"cannot store GridSearchCV: .*Fit it, then save .*best_estimator_"):
+        sk_rnn.save(search, tmp_path / "model.skrnn")
+    X, y = SEQUENCES[:, :, 0], SEQUENCES[:, -1, 1]  # windows of one series
+    search.fit(X, y)
+    with pytest.raises(TypeError, match=r"cannot store GridSearchCV: .*search.best_estimator_ \(refitted"):
+        sk_rnn.save(search, tmp_path / "model.skrnn")
+    sk_rnn.save(search.best_estimator_, tmp_path / "model.skrnn")  # what the message suggests works
+    unrefitted = RandomizedSearchCV(LagRidgeRegressor(), {"n_lags": [2, 3]}, n_iter=2, cv=2, refit=False)
+    with pytest.raises(TypeError, match=r"RandomizedSearchCV: .*refit=False, so it holds no model"):
+        sk_rnn.save(unrefitted.fit(X, y), tmp_path / "model.skrnn")
+
+
 def test_a_refused_save_leaves_the_existing_file_intact(tmp_path):
     path = tmp_path / "model.skrnn"
     sk_rnn.save(SequenceScaler().fit(SEQUENCES), path)
@@ -262,6 +286,19 @@ def test_truncated_foreign_and_newer_files_get_clear_errors(tmp_path):
         sk_rnn.load(tmp_path / "missing.skrnn")
 
 
+@pytest.mark.parametrize("version", ["1", 1.0, True, 0, -1, None])
+def test_a_format_version_no_release_writes_is_damage_not_a_newer_release(version, tmp_path):
+    path = tmp_path / "model.skrnn"
+    sk_rnn.save(SequenceScaler().fit(SEQUENCES), path)
+    rewrite(path, lambda document: document.update(format_version=version))
+    found = "has no format_version" if version is None else f"has format_version {version!r}"
+    with pytest.raises(
+        ValueError, match=rf"is damaged or was not written by sk_rnn.save: .*{found}"
+    ) as error:
+        sk_rnn.load(path)
+    assert "Upgrade" not in str(error.value)
+
+
 def test_damaged_compressed_data_and_documents_that_are_not_models_are_refused(tmp_path):
     path = tmp_path / "model.skrnn"
     sk_rnn.save(SequenceScaler().fit(SEQUENCES), path)
@@ -309,6 +346,54 @@ def test_a_saved_file_gets_the_permissions_of_a_plain_write(tmp_path):
     path.chmod(0o640)
     sk_rnn.save(SequenceScaler().fit(SEQUENCES), path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+def test_saving_through_a_symbolic_link_replaces_the_file_it_points_to(tmp_path):
+    releases = tmp_path / "releases"
+    releases.mkdir()
+    sk_rnn.save(SequenceScaler().fit(SEQUENCES), releases / "v2.skrnn")
+    link, dangling = tmp_path / "current.skrnn", tmp_path / "next.skrnn"
+    try:
+        link.symlink_to(os.path.join("releases", "v2.skrnn"))  # relative, as links usually are
+        dangling.symlink_to(releases / "v3.skrnn")
+    except OSError:
+        pytest.skip("this system does not let this user create symbolic links")
+    refitted = SequenceScaler().fit(SEQUENCES * 2)
+    sk_rnn.save(refitted, link)
+    sk_rnn.save(refitted, dangling)  # creates the file it points to, as open(path, "w") does
+    assert link.is_symlink() and dangling.is_symlink()
+    for saved in (releases / "v2.skrnn", releases / "v3.skrnn"):
+        np.testing.assert_array_equal(sk_rnn.load(saved).transform(SEQUENCES), refitted.transform(SEQUENCES))
+    assert sorted(p.name for p in tmp_path.rglob("*")) == [
+        "current.skrnn",
+        "next.skrnn",
+        "releases",
+        "v2.skrnn",
+        "v3.skrnn",
+    ]  # no partial file left in either directory
+
+
+def test_a_saved_file_is_on_disk_before_it_replaces_the_old_one(tmp_path, monkeypatch):
+    path = tmp_path / "model.skrnn"
+    sk_rnn.save(SequenceScaler().fit(SEQUENCES), path)
+    events = []
+    fsync, replace = os.fsync, os.replace
+
+    def recorded_fsync(descriptor):
+        events.append(("fsync", os.fstat(descriptor).st_ino))
+        fsync(descriptor)
+
+    def recorded_replace(source, destination):
+        events.append(("replace", os.stat(source).st_ino))
+        replace(source, destination)
+
+    monkeypatch.setattr(os, "fsync", recorded_fsync)
+    monkeypatch.setattr(os, "replace", recorded_replace)
+    sk_rnn.save(SequenceScaler().fit(SEQUENCES * 2), path)
+    new_file = path.stat().st_ino
+    assert events.index(("fsync", new_file)) < events.index(("replace", new_file))
+    if os.name == "posix":  # the rename itself is put on disk, in the directory
+        assert events[-1] == ("fsync", tmp_path.stat().st_ino)
 
 
 ROOT_OR_NOT_POSIX = pytest.mark.skipif(
@@ -365,6 +450,14 @@ def test_a_device_this_machine_lacks_is_refused_or_falls_back_to_the_cpu(tmp_pat
     if not torch.cuda.is_available():
         with pytest.raises(ValueError, match=r"sk_rnn.load got device='cuda', but torch sees no CUDA GPU"):
             sk_rnn.load(path, device="cuda")
+    with pytest.raises(
+        ValueError, match=r"got device='meta', whose tensors have shapes but no values.*'cpu'"
+    ):
+        sk_rnn.load(path, device="meta")
+    rewrite(path, lambda document: document["model"]["state"]["net_"].update(device="meta"))
+    with pytest.warns(UserWarning, match=r"saved on 'meta', which torch cannot use.*loaded on the CPU"):
+        loaded = sk_rnn.load(path)
+    np.testing.assert_array_equal(loaded.predict_proba(SEQUENCES), estimator.predict_proba(SEQUENCES))
     if torch.backends.mps.is_available():
         pytest.skip("this machine has an mps device: the CPU fallback is not taken")
     rewrite(path, lambda document: document["model"]["state"]["net_"].update(device="mps"))

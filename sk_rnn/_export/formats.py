@@ -23,7 +23,7 @@ import numpy as np
 import torch
 
 from .._data.parsing import features_per_step
-from .._persistence.archive import check_writable_file
+from .._persistence.files import check_writable_file, write_replacing
 from .serving import ServingModule, check_exportable
 
 __all__ = ["export_onnx", "export_torchscript"]
@@ -113,7 +113,8 @@ def export_torchscript(estimator: Any, path: str | os.PathLike, *, lengths: bool
     estimator : fitted sk_rnn estimator
         A classifier or regressor of sk_rnn (for a pipeline, its last step).
     path : str or path-like
-        Where to write the file (conventionally ``.pt``).
+        Where to write the file (conventionally ``.pt``). A file already there is replaced
+        only once the new one is complete.
     lengths : bool, default=False
         Whether the module takes a second input, ``lengths`` (int64, one per
         sequence): the number of valid steps of each sequence, which come
@@ -158,8 +159,13 @@ def export_torchscript(estimator: Any, path: str | os.PathLike, *, lengths: bool
     example = _example_inputs(module, features_per_step(estimator), lengths)
     with _quiet_tracing(), torch.no_grad():
         traced = torch.jit.trace(module, example, check_trace=False)
-        description = _description(estimator, module, lengths)
-        torch.jit.save(traced, str(path), _extra_files={"sk_rnn.json": json.dumps(description)})
+    extra_files = {"sk_rnn.json": json.dumps(_description(estimator, module, lengths))}
+
+    def write(temporary: Path) -> None:
+        with _quiet_tracing():  # torch.jit.save is deprecated with the tracer
+            torch.jit.save(traced, str(temporary), _extra_files=extra_files)
+
+    write_replacing(path, write, "export_torchscript")
     return path
 
 
@@ -182,7 +188,8 @@ def export_onnx(
     estimator : fitted sk_rnn estimator
         A classifier or regressor of sk_rnn (for a pipeline, its last step).
     path : str or path-like
-        Where to write the model (conventionally ``.onnx``).
+        Where to write the model (conventionally ``.onnx``). A file already there is replaced
+        only once the new one is complete.
     lengths : bool, default=False
         Whether the graph takes a second input, ``lengths`` (int64, one per
         sequence): the number of valid steps of each sequence, which come
@@ -247,23 +254,30 @@ def export_onnx(
     step_axes = {0: "batch", 1: "steps"} if module.per_step else {0: "batch"}
     dynamic_axes = {name: axes[name] for name in input_names} | {name: step_axes for name in output_names}
     options = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
-    with _quiet_tracing(), torch.no_grad():
-        torch.onnx.export(
-            module,
-            example,
-            str(path),
-            input_names=input_names,
-            output_names=output_names,
-            dynamic_axes=dynamic_axes,
-            opset_version=opset_version,
-            **options,
-        )
-    model = onnx.load(str(path))
-    if string_labels:
-        _map_index_to_labels(model, np.asarray(estimator.classes_))
-    onnx.helper.set_model_props(model, _description(estimator, module, lengths))
-    onnx.checker.check_model(model)
-    onnx.save(model, str(path))
+
+    def write(temporary: Path) -> None:
+        # torch writes the graph, which is then read back and completed: both
+        # steps go to the temporary file, so a failure in either leaves the
+        # file at ``path`` as it was.
+        with _quiet_tracing(), torch.no_grad():
+            torch.onnx.export(
+                module,
+                example,
+                str(temporary),
+                input_names=input_names,
+                output_names=output_names,
+                dynamic_axes=dynamic_axes,
+                opset_version=opset_version,
+                **options,
+            )
+        model = onnx.load(str(temporary))
+        if string_labels:
+            _map_index_to_labels(model, np.asarray(estimator.classes_))
+        onnx.helper.set_model_props(model, _description(estimator, module, lengths))
+        onnx.checker.check_model(model)
+        onnx.save(model, str(temporary))
+
+    write_replacing(path, write, "export_onnx")
     return path
 
 

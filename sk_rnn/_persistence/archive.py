@@ -5,8 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import secrets
-import shutil
 import zipfile
 import zlib
 from pathlib import Path
@@ -17,15 +15,14 @@ from safetensors.numpy import load as load_arrays
 from safetensors.numpy import save as save_arrays
 from sklearn.base import BaseEstimator
 
-from .._training.plan import resolve_device
 from .._warnings import warn_at_user_code
 from .codec import Decoder, Encoder
-from .networks import decode_network, encode_network
+from .files import check_writable_file, write_replacing
+from .networks import decode_network, encode_network, load_device
 
 __all__ = [
     "FORMAT_VERSION",
     "TRAINING_STATE_FORMAT",
-    "check_writable_file",
     "load",
     "read_archive",
     "save",
@@ -64,9 +61,10 @@ def save(estimator: BaseEstimator, path: str | os.PathLike) -> None:
     as ``np.log``. Anything else (a custom callback, a lambda, another
     scikit-learn estimator) is refused with a ``TypeError`` that names it:
     use skops or pickle for those, and only for files you trust. An existing
-    file at ``path`` is replaced only once the new one is complete, and
-    keeps its permissions; a new file gets those of any file written there
-    (as set by the umask).
+    file at ``path`` is replaced only once the new one is complete and on
+    disk, and keeps its permissions; a new file gets those of any file
+    written there (as set by the umask). A symbolic link is written
+    through: the file it points to is replaced, the link kept.
 
     Parameters
     ----------
@@ -106,81 +104,17 @@ def save(estimator: BaseEstimator, path: str | os.PathLike) -> None:
     write_archive(Path(path), document, encoder.arrays)
 
 
-def check_writable_file(path: Path, caller: str, example: str) -> None:
-    """``path`` names a file this user may write, in an existing directory: checked before any work.
-
-    ``caller`` names the function in the errors, ``example`` a file name to
-    suggest. :func:`save` writes next to ``path`` first (see
-    :func:`write_archive`), so the operating system's error would name that
-    temporary file instead; torch's exporters fail with errors of their
-    C++ internals.
-    """
-    if path.is_dir():
-        raise IsADirectoryError(
-            f"{caller} got {str(path)!r}, which is a directory; it writes one file. Pass a file "
-            f"path, such as {str(path / example)!r}."
-        )
-    if not path.parent.exists():
-        raise FileNotFoundError(
-            f"{caller} cannot write {str(path)!r}: the directory {str(path.parent)!r} does not "
-            "exist. Create it first, or pass a path in an existing directory."
-        )
-    if not path.parent.is_dir():
-        raise NotADirectoryError(
-            f"{caller} cannot write {str(path)!r}: {str(path.parent)!r} is a file, not a "
-            "directory. Pass a path in a directory."
-        )
-    if not os.access(path.parent, os.W_OK | os.X_OK):
-        raise _unwritable_directory(path, caller)
-    if path.exists() and not os.access(path, os.W_OK):
-        # A plain write would fail too: a file made read-only is protected, not replaced.
-        raise PermissionError(
-            f"{caller} cannot replace {str(path)!r}: the file is read-only for this user. Make it "
-            "writable, or pass another path."
-        )
-
-
-def _unwritable_directory(path: Path, caller: str) -> PermissionError:
-    return PermissionError(
-        f"{caller} cannot write {str(path)!r}: this user may not create files in "
-        f"{str(path.parent)!r}. Pass a path in a directory you can write to."
-    )
-
-
 def write_archive(path: Path, document: dict, arrays: dict) -> None:
     """Write the zip of a JSON document and its safetensors arrays, replacing ``path`` only when done."""
     text = json.dumps(document, allow_nan=False)
     packed = save_arrays(arrays)
-    # Written next to the target and moved over it at the end: a failed or
-    # interrupted save never leaves a half-written file in place of a good one.
-    temporary = _partial_file(path)
-    try:
-        if path.is_file():
-            shutil.copymode(path, temporary)  # a replaced file keeps its permissions
+
+    def write(temporary: Path) -> None:
         with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(_DOCUMENT, text)
             archive.writestr(_ARRAYS, packed)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
-
-def _partial_file(path: Path) -> Path:
-    """A new empty file next to ``path``, with the permissions ``open(path, "w")`` would give it.
-
-    Not ``tempfile.mkstemp``: its files are readable by their owner alone,
-    and the saved model would be too, hidden from the services and people a
-    model is saved for. ``os.open`` applies the umask, as a plain write does.
-    """
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.partial")
-    try:
-        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-    except PermissionError:
-        # Where os.access misjudges (some network file systems): the error
-        # would name the temporary file, which the caller never asked for.
-        raise _unwritable_directory(path, "sk_rnn.save") from None
-    return temporary
+    write_replacing(path, write, "sk_rnn.save")
 
 
 def load(path: str | os.PathLike, *, device: str | None = None) -> BaseEstimator:
@@ -207,7 +141,8 @@ def load(path: str | os.PathLike, *, device: str | None = None) -> BaseEstimator
     ValueError
         When the file is not an sk_rnn model, is truncated or damaged, or
         was written by a newer sk_rnn whose format this release cannot read;
-        or when ``device`` is one torch does not know or this machine lacks.
+        or when ``device`` is one torch does not know or this machine lacks,
+        or ``"meta"``, whose tensors hold no values.
 
     See Also
     --------
@@ -215,7 +150,7 @@ def load(path: str | os.PathLike, *, device: str | None = None) -> BaseEstimator
     """
     if device is not None:
         # Checked first: torch's own error would come from deep inside the network's rebuilding.
-        device = str(resolve_device("sk_rnn.load", device))
+        device = str(load_device(device))
     document, arrays = read_archive(Path(path))
     name = Path(path).name
     saved_by = document.get("sklearn_version")
@@ -277,17 +212,30 @@ def read_archive(path: Path, *, expected_format: str = FORMAT) -> tuple[dict, di
         raise ValueError(f"{name} is damaged: its {_DOCUMENT} is not JSON ({error}).") from None
     if not isinstance(document, dict) or document.get("format") != expected_format:
         raise ValueError(f"{name} is not an sk_rnn model file: its {_DOCUMENT} {_described(document)}.")
+    _check_format_version(name, document)
+    try:
+        return document, load_arrays(arrays)
+    except SafetensorError as error:
+        raise ValueError(f"{name} is damaged: its weights cannot be read ({error}).") from None
+
+
+def _check_format_version(name: str, document: dict) -> None:
+    """A version this release reads; one no sk_rnn writes means damage, not a newer release."""
     version = document.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
+    # bool is an int to Python, but no release writes the version as true or false.
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        found = "has no format_version" if version is None else f"has format_version {version!r}"
+        raise ValueError(
+            f"{name} is damaged or was not written by sk_rnn.save: its {_DOCUMENT} {found}, where "
+            f"sk_rnn.save writes a whole number from 1 up (this sk_rnn writes {FORMAT_VERSION}). Save "
+            "the model again with sk_rnn.save, or load an undamaged copy."
+        )
+    if version > FORMAT_VERSION:
         raise ValueError(
             f"{name} was written by sk_rnn {document.get('sk_rnn_version')} in format version "
             f"{version}; this sk_rnn ({_version()}) reads format versions up to {FORMAT_VERSION}. "
             "Upgrade sk_rnn to load it."
         )
-    try:
-        return document, load_arrays(arrays)
-    except SafetensorError as error:
-        raise ValueError(f"{name} is damaged: its weights cannot be read ({error}).") from None
 
 
 def _check_readable_file(path: Path) -> None:

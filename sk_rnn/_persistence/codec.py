@@ -171,6 +171,13 @@ class Encoder:
             return {"path": str(value)}
         if isinstance(value, BaseEstimator):
             return self._estimator(value, where)
+        if isinstance(value, (np.random.RandomState, np.random.Generator)):
+            raise UnsafeToSaveError(
+                f"sk_rnn.save cannot store {where}, a numpy {type(value).__name__}: the safe format "
+                "holds no generator state. Set an int seed in its place (random_state=0, say, "
+                "through set_params: a fitted estimator predicts without it), or use pickle or "
+                "joblib for files you trust."
+            )
         raise UnsafeToSaveError(
             f"sk_rnn.save cannot store {where}, a {type(value).__module__}.{type(value).__qualname__}: "
             "the safe format holds data (numbers, strings, arrays), sk_rnn estimators and a few "
@@ -200,6 +207,8 @@ class Encoder:
 
     def _estimator(self, estimator: BaseEstimator, where: str) -> dict:
         path = _class_path(type(estimator), self._allowed)
+        if path is None and _is_search(estimator):
+            raise UnsafeToSaveError(_search_refused(estimator, where))
         if path is None:
             raise UnsafeToSaveError(
                 f"sk_rnn.save cannot store {where}, a {type(estimator).__module__}."
@@ -227,6 +236,36 @@ class Encoder:
             "params": {key: self.encode(value, f"{where}.{key}") for key, value in params.items()},
             "state": encoded_state,
         }
+
+
+def _is_search(estimator: BaseEstimator) -> bool:
+    """Whether ``estimator`` is a hyperparameter search (GridSearchCV, RandomizedSearchCV, ...)."""
+    from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
+
+    try:  # the halving searches, and other libraries' searches, derive from it too
+        from sklearn.model_selection._search import BaseSearchCV
+    except ImportError:  # a private name, which a later scikit-learn may move
+        return isinstance(estimator, (GridSearchCV, RandomizedSearchCV))
+    return isinstance(estimator, BaseSearchCV)
+
+
+def _search_refused(search: BaseEstimator, where: str) -> str:
+    """Why a search is not saved, and the model to save in its place."""
+    name = type(search).__name__
+    if hasattr(search, "best_estimator_"):
+        fix = (
+            "Save the model it chose, search.best_estimator_ (refitted on all the data), in its "
+            "place; search.best_params_ holds its hyperparameters."
+        )
+    elif hasattr(search, "best_params_"):
+        fix = (
+            "It was fitted with refit=False, so it holds no model: fit it with refit=True and "
+            "save search.best_estimator_, or fit a model with search.best_params_ and save that."
+        )
+    else:
+        fix = "Fit it, then save the model it chose, search.best_estimator_, in its place."
+    described = name if where == name else f"{where}, a {name}"
+    return f"sk_rnn.save cannot store {described}: a search is not saved, the model it chooses is. {fix}"
 
 
 class Decoder:

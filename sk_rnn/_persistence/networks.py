@@ -18,7 +18,7 @@ from .._warnings import warn_at_user_code
 from ..modules import RecurrentNetwork
 from .codec import Decoder, Encoder, UnsafeToSaveError
 
-__all__ = ["decode_network", "encode_network"]
+__all__ = ["decode_network", "encode_network", "load_device"]
 
 
 def encode_network(encoder: Encoder, net: Any, where: str) -> dict:
@@ -39,6 +39,19 @@ def encode_network(encoder: Encoder, net: Any, where: str) -> dict:
     }
 
 
+def load_device(device: str | torch.device) -> torch.device:
+    """The device ``device`` names, where this machine can hold weights: checked before any loading."""
+    resolved = resolve_device("sk_rnn.load", device)
+    if resolved.type == "meta":
+        # Its tensors have shapes but no values: the weights would load, and
+        # predict fail inside torch.
+        raise ValueError(
+            f"sk_rnn.load got device={str(device)!r}, whose tensors have shapes but no values: "
+            "a model loaded there cannot predict. Use device='cpu', 'cuda' or 'auto'."
+        )
+    return resolved
+
+
 def _device_here(saved: str, requested: str | None) -> str:
     """``requested`` (checked by ``load``), else the saved device, else (not here) the CPU, with a warning."""
     if requested is not None:
@@ -51,7 +64,7 @@ def _device_here(saved: str, requested: str | None) -> str:
         )
         return "cpu"
     try:
-        resolve_device("sk_rnn.load", saved)
+        load_device(saved)
     except ValueError:
         # A device torch knows but this machine lacks: a second GPU, or mps on Linux.
         warn_at_user_code(
