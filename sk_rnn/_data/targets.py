@@ -98,8 +98,21 @@ def check_classification_target(estimator: Any, y: Any) -> np.ndarray:
                 f"{_name(estimator)} got a missing label ({y[missing[0]]!r}) in y at sample "
                 f"{missing[0]}; every sequence needs a label. Drop the samples whose label is missing."
             )
+        _refuse_mixed_label_types(_name(estimator), y)
     check_classification_targets(y)
     return y
+
+
+def _refuse_mixed_label_types(name: str, y: np.ndarray) -> None:
+    """Refuse labels of strings and numbers together, which scikit-learn calls "unknown"."""
+    is_text = np.fromiter((isinstance(label, str) for label in y), dtype=bool, count=len(y))
+    if is_text.any() and not is_text.all():
+        text, other = y[np.argmax(is_text)], y[np.argmin(is_text)]
+        raise ValueError(
+            f"{name} got labels that mix strings and other values in y ({text!r} and {other!r}, "
+            "say); the labels must be all strings or all numbers, to be sorted into classes_. "
+            "Convert them to one type, for instance every label to a string with astype(str)."
+        )
 
 
 def _shape_or_none(y: Any) -> tuple[int, ...] | None:
