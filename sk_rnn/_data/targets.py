@@ -231,7 +231,32 @@ def per_step_result(X: Sequences, aligned: np.ndarray) -> np.ndarray | list[np.n
     if X.lengths is None and not X.from_list:
         return aligned
     lengths = X.step_counts()
-    return [aligned[i, :length] for i, length in enumerate(lengths)]
+    return StepPredictions(aligned[i, :length] for i, length in enumerate(lengths))
+
+
+class StepPredictions(list):
+    """Per-step predictions as a list of one array per sequence, which says why it makes no array.
+
+    numpy refuses to join arrays of different lengths into one with an
+    "inhomogeneous shape" error that names neither the cause nor the way
+    round it; scikit-learn's ``cross_val_predict`` meets it when it joins the
+    folds' predictions. Of sequences of one length, the list makes the array
+    numpy would make of a plain list.
+    """
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        shapes = {np.shape(item) for item in self}
+        if len(shapes) > 1:
+            lengths = sorted({shape[0] for shape in shapes})
+            raise ValueError(
+                "Per-step predictions (output='sequence') of sequences of different lengths "
+                f"({lengths[0]} to {lengths[-1]} steps) make no single array: they come as a list "
+                "of one array per sequence. scikit-learn's cross_val_predict joins its folds' "
+                "predictions into one array, so it cannot take them: loop over the folds (KFold's "
+                "split) and keep each fold's list, as the user guide shows. To compare them with "
+                "targets, join the steps with np.concatenate(predictions)."
+            )
+        return np.array(list(self), dtype=dtype)
 
 
 def valid_aligned(X: Sequences, width: int) -> np.ndarray:
