@@ -27,7 +27,7 @@ from ._data.parsing import check_sequences, check_token_ids
 from ._data.precision import float32_loses_spread
 from ._data.sequences import Sequences, scale_or_one
 from ._data.targets import check_consistent_samples, check_sample_weight, per_step_layout, valid_aligned
-from ._data.tokens import PADDING_ID
+from ._data.tokens import PADDING_ID, check_ids_in_table, table_rows
 from ._defaults import (
     auto_batch_size,
     auto_learning_rate,
@@ -138,6 +138,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "output": [StrOptions(set(OUTPUTS) | {"auto"})],
         "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "vocab_size": [Interval(Integral, 2, None, closed="left"), None],
         "categorical_features": ["array-like", None],
         "categorical_embedding_dim": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "patch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
@@ -173,6 +174,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         dropout: float = 0.2,
         output: str = "auto",
         embedding_dim: int | None = None,
+        vocab_size: int | None = None,
         categorical_features: Any = None,
         categorical_embedding_dim: int | str = "auto",
         patch_size: int | str = "auto",
@@ -204,6 +206,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         self.dropout = dropout
         self.output = output
         self.embedding_dim = embedding_dim
+        self.vocab_size = vocab_size
         self.categorical_features = categorical_features
         self.categorical_embedding_dim = categorical_embedding_dim
         self.patch_size = patch_size
@@ -355,7 +358,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             check_schedule_callbacks(name, self.callbacks, self.learning_rate_schedule)
         # A partial_fit started with classes= encodes its labels with them too.
         keep = continuing or (incremental and hasattr(self, "classes_"))
-        X = self._validated_sequences(X, reset=not continuing)
+        X = self._validated_sequences(X, reset=not continuing, training=True, incremental=incremental)
         per_step = self.output == "sequence"
         if X.instances is not None:
             y = align_target(name, y, X.instances, X.step_index if per_step else None)
@@ -615,6 +618,8 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         # to another head (an earlier release) continues as it was trained.
         if self.output != "auto":
             wanted["output"] = self.output
+        if self.vocab_size is not None:  # None: the table the trained network has
+            wanted["vocab_size"] = self.vocab_size
         if self.bidirectional != "auto":
             wanted["bidirectional"] = self.bidirectional
         if self.patch_size != "auto":
@@ -702,12 +707,25 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
                 ConvergenceWarning,
             )
 
-    def _validated_sequences(self, X: Any, *, reset: bool) -> Sequences:
-        """Numeric sequences, or token ids when ``embedding_dim`` is set (was set, once fitted)."""
+    def _validated_sequences(
+        self, X: Any, *, reset: bool, training: bool = False, incremental: bool = False
+    ) -> Sequences:
+        """Numeric sequences, or token ids when ``embedding_dim`` is set (was set, once fitted).
+
+        ``training`` with ``reset=False`` is continued training (``warm_start``,
+        ``partial_fit``, which ``incremental`` says), whose ids must have a row
+        in the trained embedding table; ``predict`` reads ids without one as unknown.
+        """
         # After fit, the trained network decides: set_params(embedding_dim=...)
         # between fit and predict must not change how X is read.
         tokens = self.embedding_dim is not None if reset else self.net_.module_.embedding is not None
         if not tokens:
+            if reset and self.vocab_size is not None:
+                raise ValueError(
+                    f"{type(self).__name__} got vocab_size={self.vocab_size} with embedding_dim=None: "
+                    "vocab_size sizes the embedding table of token ids, which embedding_dim enables. "
+                    "Set embedding_dim (32, say) for token ids, or leave vocab_size=None for numbers."
+                )
             # float64 networks read a 2-D table as given; float32 ones convert it once here.
             table_dtype = [np.float64, np.float32] if self.precision == "float64" else np.float32
             sequences = check_sequences(self, X, reset=reset, table_dtype=table_dtype)
@@ -715,8 +733,12 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
                 check_category_codes(self, sequences, self.categorical_features_)
             return sequences
         sequences = check_token_ids(self, X, reset=reset)
+        name = type(self).__name__
         if reset:
-            self.vocab_size_ = int(sequences.values.max()) + 1
+            self.vocab_size_ = table_rows(name, sequences.values, self.vocab_size, self.embedding_dim)
+            return sequences
+        if training:
+            check_ids_in_table(name, sequences.values, self.vocab_size_, incremental=incremental)
             return sequences
         # Ids never seen in fit have no trained embedding: once the layout (and
         # so each length) is known, they are read as the zero vector of id 0.

@@ -64,6 +64,7 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         dropout: float = 0.2,
         output: str = "auto",
         embedding_dim: int | None = None,
+        vocab_size: int | None = None,
         categorical_features: Any = None,
         categorical_embedding_dim: int | str = "auto",
         patch_size: int | str = "auto",
@@ -97,6 +98,7 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
             dropout=dropout,
             output=output,
             embedding_dim=embedding_dim,
+            vocab_size=vocab_size,
             categorical_features=categorical_features,
             categorical_embedding_dim=categorical_embedding_dim,
             patch_size=patch_size,
@@ -254,7 +256,9 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         self, y: Any, X: Sequences, *, keep: bool = False, weights: np.ndarray | None = None
     ) -> tuple[np.ndarray, int]:
         self._multilabel = False
-        layout, _ = per_step_layout(self, y, X)
+        layout, no_k_axis = per_step_layout(self, y, X)
+        # predict returns labels shaped like y, (n, T, 1) included, as the regressors do.
+        self._step_labels_have_axis = not no_k_axis
         if layout.shape[2] != 1:
             raise ValueError(
                 f"{type(self).__name__} tags each step with one label, but y has "
@@ -385,7 +389,8 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
             Labels from ``classes_``; for multilabel y, a label indicator
             matrix of shape (n_samples, n_labels). With ``output="sequence"``: one label per
             step, an array of shape (n_samples, n_timesteps), or a list of (T_i,)
-            arrays when X is a list or holds padding.
+            arrays when X is a list or holds padding; with a last axis of size 1,
+            (n_samples, n_timesteps, 1) or (T_i, 1), when ``fit`` got y so shaped.
         """
         sequences, logits = self._forward(X)  # first: it raises NotFittedError before classes_ exists
         if self._multilabel:  # each label whose probability exceeds one half
@@ -395,6 +400,8 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         if self.output_ != "sequence":
             return as_pandas(sequences, self.classes_[np.argmax(logits, axis=1)])
         labels = self.classes_[np.argmax(np.nan_to_num(logits, nan=0.0), axis=-1)]
+        if getattr(self, "_step_labels_have_axis", False):  # models saved before it was recorded had none
+            labels = labels[..., np.newaxis]
         return as_pandas(sequences, per_step_result(sequences, labels))
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
@@ -482,6 +489,7 @@ class RNNClassifier(_CellSelection, _RNNClassifierBase):
         dropout: float = 0.2,
         output: str = "auto",
         embedding_dim: int | None = None,
+        vocab_size: int | None = None,
         categorical_features: Any = None,
         categorical_embedding_dim: int | str = "auto",
         patch_size: int | str = "auto",
@@ -517,6 +525,7 @@ class RNNClassifier(_CellSelection, _RNNClassifierBase):
             dropout=dropout,
             output=output,
             embedding_dim=embedding_dim,
+            vocab_size=vocab_size,
             categorical_features=categorical_features,
             categorical_embedding_dim=categorical_embedding_dim,
             patch_size=patch_size,

@@ -49,7 +49,18 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         When set, X holds integer token ids (one per step, 0 for padding; see
         :class:`~sk_rnn.preprocessing.SequenceVectorizer`) and each id is
         embedded in a learned vector of this size. The vocabulary size is
-        learned in ``fit``; ids unseen in ``fit`` get a zero embedding.
+        learned in ``fit`` (see ``vocab_size``); at predict, ids unseen in
+        ``fit`` get a zero embedding.
+
+    vocab_size : int or None, default=None
+        Rows of the embedding table of token ids (with ``embedding_dim``):
+        the ids 0 to ``vocab_size - 1``. None: one more than the largest id
+        ``fit`` (or the first ``partial_fit``) gets; a table of over a
+        million rows that way is refused, since such ids are usually hashed
+        or database ids that need re-indexing. Set it when later
+        ``partial_fit`` calls (or ``fit`` with ``warm_start=True``) may bring
+        larger ids, which continued training refuses rather than leave
+        unlearned, or to build a larger table on purpose.
 
     categorical_features : array-like of int, str or bool, default=None
         Step features that hold integer category codes (a series id in a
@@ -293,7 +304,8 @@ SHARED_ATTRIBUTES = """n_features_in_ : int
         Column names of X, when ``fit`` got a DataFrame with string columns.
 
     vocab_size_ : int
-        One more than the largest token id seen in ``fit`` (with ``embedding_dim``).
+        Rows of the embedding table (with ``embedding_dim``): ``vocab_size``,
+        or one more than the largest token id seen in ``fit``.
 
     categorical_features_ : ndarray of int or None
         Positions of the categorical step features (None without them).

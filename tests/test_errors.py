@@ -471,3 +471,15 @@ def test_data_laid_out_as_other_libraries_lay_it_out_gets_the_conversion(sequenc
     one_hot = np.eye(2, dtype=int)[y]
     with pytest.warns(UserWarning, match=r"rows each hold exactly one 1.*y\.argmax\(axis=1\)"):
         LSTMClassifier(**FAST).fit(X, one_hot)
+
+
+def test_labels_mixing_strings_and_numbers_say_how_to_convert():
+    # scikit-learn's own message, "Unknown label type: unknown", names neither the cause nor the fix.
+    rng = np.random.RandomState(0)
+    X = [rng.normal(size=(n, 2)) for n in (3, 4, 5)]
+    mixed = np.array([1, "a", 1], dtype=object)
+    with pytest.raises(ValueError, match=r"mix strings and other values in y \('a' and 1.*astype\(str\)"):
+        LSTMClassifier(**FAST).fit(X, mixed)
+    per_step = [np.array([1, "a", 1], dtype=object), np.array(["a", 1, 1, "a"], dtype=object), np.ones(5)]
+    with pytest.raises(ValueError, match=r"mix strings and other values in y"):
+        LSTMClassifier(output="sequence", **FAST).fit(X, per_step)

@@ -174,6 +174,36 @@ def test_sequence_tagging_with_string_labels():
     np.testing.assert_allclose(proba[0].sum(axis=1), 1.0)
 
 
+def test_per_step_labels_come_back_shaped_like_y():
+    # As the regressors' predictions do: y (n, T, 1) gives (n, T, 1), a list of (T_i, 1) gives such arrays.
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(12, 5, 2))
+    y = (X[:, :, 0] > 0).astype(int)
+    for model in (GRUClassifier(output="sequence", **FAST), LSTMRegressor(output="sequence", **FAST)):
+        assert model.fit(X, y).predict(X).shape == (12, 5)
+        assert model.fit(X, y[:, :, np.newaxis]).predict(X).shape == (12, 5, 1)
+        listed = [x[:length] for x, length in zip(X, [3, 4, 5] * 4, strict=True)]
+        targets = [t[: len(x), np.newaxis] for t, x in zip(y, listed, strict=True)]
+        assert [p.shape for p in model.fit(listed, targets).predict(listed)[:3]] == [(3, 1), (4, 1), (5, 1)]
+
+
+def test_cross_val_predict_per_step():
+    # It joins the folds' predictions into one array: sequences of one length make one.
+    from sklearn.model_selection import cross_val_predict
+
+    rng = np.random.RandomState(0)
+    equal = [rng.normal(size=(4, 2)) for _ in range(9)]
+    labels = [(x[:, 0] > 0).astype(int) for x in equal]
+    model = GRUClassifier(output="sequence", **FAST)
+    assert cross_val_predict(model, equal, labels, cv=3).shape == (9, 4)
+    ragged = [x[:length] for x, length in zip(equal, [2, 3, 4] * 3, strict=True)]
+    labels = [(x[:, 0] > 0).astype(int) for x in ragged]
+    with pytest.raises(ValueError, match=r"different lengths \(2 to 4 steps\).*loop over the folds"):
+        cross_val_predict(model, ragged, labels, cv=3)
+    predictions = model.fit(ragged, labels).predict(ragged)
+    assert isinstance(predictions, list) and np.concatenate(predictions).shape == (27,)
+
+
 def test_per_step_target_errors():
     X = ragged(n=6, features=1)
     with pytest.raises(ValueError, match="output='sequence' needs one target per step"):

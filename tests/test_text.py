@@ -152,3 +152,50 @@ def test_token_id_errors(X, message):
 def test_text_without_embedding_dim_says_what_to_do():
     with pytest.raises(ValueError, match=r"got text in X, but it reads numbers.*embedding_dim=32"):
         LSTMClassifier(**FAST).fit(np.array([["a", "b"], ["c", "d"]]), [0, 1])
+
+
+def test_continued_training_refuses_ids_beyond_the_first_table():
+    # Read as unknown, the new ids' tokens would silently never be learned.
+    rng = np.random.RandomState(0)
+    first, later = rng.randint(1, 10, size=(8, 5)), rng.randint(10, 30, size=(8, 5))
+    first[0, 0], later[0, 0] = 9, 29
+    y = [0, 1] * 4
+    clf = GRUClassifier(embedding_dim=4, **FAST).partial_fit(first, y, classes=[0, 1])
+    with pytest.raises(ValueError, match=r"partial_fit got the token id 29.*ids 0 to 9.*vocab_size"):
+        clf.partial_fit(later, y)
+    warm = GRUClassifier(embedding_dim=4, warm_start=True, **FAST).fit(first, y)
+    with pytest.raises(ValueError, match=r"warm_start=True got the token id 29.*warm_start=False"):
+        warm.fit(later, y)
+    # Predict still reads them as unknown, as documented.
+    assert warm.predict(later).shape == (8,)
+
+
+def test_vocab_size_leaves_room_for_later_ids():
+    rng = np.random.RandomState(0)
+    first, later = rng.randint(1, 10, size=(8, 5)), rng.randint(10, 30, size=(8, 5))
+    first[0, 0], later[0, 0] = 9, 29
+    y = [0, 1] * 4
+    clf = GRUClassifier(embedding_dim=4, vocab_size=30, **FAST).partial_fit(first, y, classes=[0, 1])
+    assert clf.vocab_size_ == 30
+    before = clf.net_.module_.embedding.weight.detach().clone()
+    clf.partial_fit(later, y)
+    assert (clf.net_.module_.embedding.weight.detach()[10:30] != before[10:30]).any()
+    with pytest.raises(ValueError, match=r"token id 29 in X, but vocab_size=20.*at least 30"):
+        GRUClassifier(embedding_dim=4, vocab_size=20, **FAST).fit(later, y)
+    with pytest.raises(ValueError, match=r"vocab_size=20 with embedding_dim=None"):
+        GRUClassifier(vocab_size=20, **FAST).fit(rng.normal(size=(8, 5)), y)
+    warm = GRUClassifier(embedding_dim=4, warm_start=True, **FAST).fit(first, y)
+    with pytest.raises(ValueError, match=r"whose vocab_size is 10, but it is now 30"):
+        warm.set_params(vocab_size=30).fit(first, y)
+
+
+def test_hashed_ids_are_refused_before_the_table_is_built():
+    ids = np.array([[2, 3, 10_000_000], [5, 6, 0]])
+    with pytest.raises(ValueError, match=r"10,000,001 rows.*GB.*only 5 distinct ids.*Re-index"):
+        GRUClassifier(embedding_dim=4, **FAST).fit(ids, [0, 1])
+    # A large vocabulary of text is no mistake.
+    text_sized = np.array([[2, 3, 500_000], [5, 6, 0]])
+    assert (
+        GRUClassifier(embedding_dim=2, max_epochs=1, hidden_size=4).fit(text_sized, [0, 1]).vocab_size_
+        == 500_001
+    )

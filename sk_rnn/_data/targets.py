@@ -98,8 +98,21 @@ def check_classification_target(estimator: Any, y: Any) -> np.ndarray:
                 f"{_name(estimator)} got a missing label ({y[missing[0]]!r}) in y at sample "
                 f"{missing[0]}; every sequence needs a label. Drop the samples whose label is missing."
             )
+        _refuse_mixed_label_types(_name(estimator), y)
     check_classification_targets(y)
     return y
+
+
+def _refuse_mixed_label_types(name: str, y: np.ndarray) -> None:
+    """Refuse labels of strings and numbers together, which scikit-learn calls "unknown"."""
+    is_text = np.fromiter((isinstance(label, str) for label in y), dtype=bool, count=len(y))
+    if is_text.any() and not is_text.all():
+        text, other = y[np.argmax(is_text)], y[np.argmin(is_text)]
+        raise ValueError(
+            f"{name} got labels that mix strings and other values in y ({text!r} and {other!r}, "
+            "say); the labels must be all strings or all numbers, to be sorted into classes_. "
+            "Convert them to one type, for instance every label to a string with astype(str)."
+        )
 
 
 def _shape_or_none(y: Any) -> tuple[int, ...] | None:
@@ -218,7 +231,32 @@ def per_step_result(X: Sequences, aligned: np.ndarray) -> np.ndarray | list[np.n
     if X.lengths is None and not X.from_list:
         return aligned
     lengths = X.step_counts()
-    return [aligned[i, :length] for i, length in enumerate(lengths)]
+    return StepPredictions(aligned[i, :length] for i, length in enumerate(lengths))
+
+
+class StepPredictions(list):
+    """Per-step predictions as a list of one array per sequence, which says why it makes no array.
+
+    numpy refuses to join arrays of different lengths into one with an
+    "inhomogeneous shape" error that names neither the cause nor the way
+    round it; scikit-learn's ``cross_val_predict`` meets it when it joins the
+    folds' predictions. Of sequences of one length, the list makes the array
+    numpy would make of a plain list.
+    """
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        shapes = {np.shape(item) for item in self}
+        if len(shapes) > 1:
+            lengths = sorted({shape[0] for shape in shapes})
+            raise ValueError(
+                "Per-step predictions (output='sequence') of sequences of different lengths "
+                f"({lengths[0]} to {lengths[-1]} steps) make no single array: they come as a list "
+                "of one array per sequence. scikit-learn's cross_val_predict joins its folds' "
+                "predictions into one array, so it cannot take them: loop over the folds (KFold's "
+                "split) and keep each fold's list, as the user guide shows. To compare them with "
+                "targets, join the steps with np.concatenate(predictions)."
+            )
+        return np.array(list(self), dtype=dtype)
 
 
 def valid_aligned(X: Sequences, width: int) -> np.ndarray:

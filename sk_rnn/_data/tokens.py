@@ -12,7 +12,15 @@ import pandas as pd
 from .non_finite import raise_at_first
 from .sequences import Sequences, is_list_of_sequences
 
-__all__ = ["FIRST_TOKEN_ID", "PADDING_ID", "UNKNOWN_ID", "from_token_ids", "holds_strings"]
+__all__ = [
+    "FIRST_TOKEN_ID",
+    "PADDING_ID",
+    "UNKNOWN_ID",
+    "check_ids_in_table",
+    "from_token_ids",
+    "holds_strings",
+    "table_rows",
+]
 
 # Padding: its embedding is the zero vector and is never trained.
 PADDING_ID = 0
@@ -20,6 +28,12 @@ PADDING_ID = 0
 UNKNOWN_ID = 1
 # The vocabulary's own tokens, from the most to the least frequent.
 FIRST_TOKEN_ID = 2
+
+# Rows an embedding table learned from the ids may have before fit asks for
+# vocab_size: text vocabularies of hundreds of thousands of words stay below,
+# while hashed or raw database ids (in the millions) would silently allocate
+# gigabytes of mostly unused rows.
+LARGE_TABLE_ROWS = 1_000_000
 
 
 def from_token_ids(name: str, X: object) -> Sequences:
@@ -130,3 +144,65 @@ def _token_layout(name: str, ids: np.ndarray, *, from_list: bool) -> Sequences:
     if (lengths == n_steps).all():
         return Sequences(values, from_list=from_list, tokens=True)
     return Sequences(values, lengths, first.astype(np.int64), from_list=from_list, tokens=True)
+
+
+def table_rows(name: str, ids: np.ndarray, vocab_size: int | None, embedding_dim: int) -> int:
+    """Rows of the embedding table for training ids: ``vocab_size``, or one more than the largest id.
+
+    A table learned from the ids that would exceed ``LARGE_TABLE_ROWS`` is
+    refused before it is allocated, as is an id outside a given ``vocab_size``.
+    """
+    largest = int(ids.max())
+    if vocab_size is not None:
+        if largest >= vocab_size:
+            raise ValueError(
+                f"{name} got the token id {largest} in X, but vocab_size={vocab_size} makes an "
+                f"embedding table for the ids 0 to {vocab_size - 1}. Raise vocab_size to at least "
+                f"{largest + 1}, or re-index the ids (SequenceVectorizer numbers the tokens of texts "
+                "from 2 up)."
+            )
+        return int(vocab_size)
+    rows = largest + 1
+    if rows > LARGE_TABLE_ROWS:
+        distinct = len(np.unique(ids[ids != PADDING_ID]))
+        gigabytes = rows * embedding_dim * 4 / 1e9
+        raise ValueError(
+            f"{name} got the token id {largest} in X, which would make an embedding table of {rows:,} "
+            f"rows, one per id up to the largest: {gigabytes:.1f} GB of float32 weights, and about "
+            f"four times that while training (gradients and the optimizer's moments), while X holds "
+            f"only {distinct:,} distinct ids. Re-index hashed or database ids to 1, 2, ... with a "
+            "vocabulary kept for predict: SequenceVectorizer does it for texts; for ids, map each to "
+            f"its index in a dict and those outside it to {UNKNOWN_ID}, the unknown token. To build a "
+            f"table this large anyway, set vocab_size={rows}."
+        )
+    return rows
+
+
+def check_ids_in_table(name: str, ids: np.ndarray, vocab_size: int, *, incremental: bool) -> None:
+    """Refuse training ids that continued training's embedding table has no row for.
+
+    The table's size was fixed when the network was built; reading such ids as
+    unknown, as predict does, would silently leave their tokens unlearned.
+    """
+    largest = int(ids.max())
+    if largest < vocab_size:
+        return
+    if incremental:
+        where, first = "partial_fit", "the first call"
+        fix = (
+            "Start a new model with vocab_size set to the number of ids the data can hold (the "
+            "largest id plus one), which leaves room for them from its first call"
+        )
+    else:
+        where, first = "fit with warm_start=True", "the first fit"
+        fix = (
+            "Set vocab_size to the number of ids the data can hold (the largest id plus one), which "
+            "leaves room for them, and fit once with warm_start=False"
+        )
+    raise ValueError(
+        f"{name}.{where} got the token id {largest} in X, but the network it continues has an "
+        f"embedding table for the ids 0 to {vocab_size - 1} (vocab_size_={vocab_size}), sized by "
+        f"{first}: the new ids would be read as unknown and their tokens never learned. {fix}; or "
+        f"map the ids outside the table to {UNKNOWN_ID}, the unknown token, as SequenceVectorizer "
+        "does for words outside its vocabulary."
+    )
