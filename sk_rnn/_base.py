@@ -21,7 +21,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._compat import Interval, StrOptions, _fit_context
-from ._data.categories import category_codes, check_category_codes, resolve_categorical_features
+from ._data.categories import (
+    category_codes,
+    check_category_codes,
+    resolve_categorical_features,
+    warn_if_codes_unseen_in_training,
+)
 from ._data.panels import align_target, is_panel, panel_instances
 from ._data.parsing import check_sequences, check_token_ids
 from ._data.precision import float32_loses_spread
@@ -731,6 +736,10 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             sequences = check_sequences(self, X, reset=reset, table_dtype=table_dtype)
             if not reset and getattr(self, "categorical_features_", None) is not None:
                 check_category_codes(self, sequences, self.categorical_features_)
+                if training:
+                    warn_if_codes_unseen_in_training(
+                        self, sequences, self.categorical_features_, self.categories_
+                    )
             return sequences
         sequences = check_token_ids(self, X, reset=reset)
         name = type(self).__name__

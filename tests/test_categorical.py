@@ -1,5 +1,7 @@
 """Categorical step features: learned embeddings of integer codes (a series id, a store)."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -126,3 +128,22 @@ def test_warm_start_keeps_the_trained_embeddings_and_refuses_other_categorical_f
     assert model.n_iter_ == 4
     with pytest.raises(ValueError, match="whose categorical_features is \\[1\\], but it is now None"):
         model.set_params(categorical_features=None).fit(X, y)
+
+
+def test_continued_training_on_codes_the_first_fit_did_not_see_warns_that_they_stay_unlearned():
+    X, y = offsets_task(n=120, n_codes=6)
+    first = X[:, 0, 1] != X[0, 0, 1]  # every code but one
+    small = {**FAST, "max_epochs": 1}
+    model = GRURegressor(categorical_features=[1], **small).partial_fit(X[first], y[first])
+    with pytest.warns(
+        UserWarning, match=r"1 code\(s\) of categorical feature 1 that its first fit did not see"
+    ):
+        model.partial_fit(X, y)
+    assert len(model.categories_[0]) == 5  # the table keeps its rows
+    warm = GRURegressor(categorical_features=[1], warm_start=True, **small).fit(X[first], y[first])
+    with pytest.warns(UserWarning, match=r"read as the unknown category.*warm_start=False"):
+        warm.fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # predict reads unseen codes as unknown, as documented
+        warm.predict(X)
+        model.partial_fit(X[first], y[first])  # codes it knows

@@ -7,9 +7,15 @@ from typing import Any
 
 import numpy as np
 
+from .._warnings import warn_at_user_code
 from .sequences import CHUNK_ROWS, Sequences
 
-__all__ = ["category_codes", "check_category_codes", "resolve_categorical_features"]
+__all__ = [
+    "category_codes",
+    "check_category_codes",
+    "resolve_categorical_features",
+    "warn_if_codes_unseen_in_training",
+]
 
 
 def resolve_categorical_features(estimator: Any, X: Sequences, requested: Sequence[Any]) -> list[int]:
@@ -86,3 +92,29 @@ def check_category_codes(estimator: Any, X: Sequences, positions: Sequence[int])
 def category_codes(X: Sequences, positions: Sequence[int]) -> list[list[float]]:
     """The distinct codes of every categorical feature over the valid steps, sorted."""
     return [np.unique(_valid_values(X, position)).astype(float).tolist() for position in positions]
+
+
+def warn_if_codes_unseen_in_training(
+    estimator: Any, X: Sequences, positions: Sequence[int], categories: Sequence[np.ndarray]
+) -> None:
+    """Warn when continued training gets codes the trained embeddings have no row for.
+
+    The embedding tables were sized by the first fit's codes; a later code is
+    read as the unknown category (a zero vector), as ``predict`` reads it, so
+    it trains the rest of the network but never gets an embedding of its own.
+    Not refused: a new series joining a stream is expected to be read so.
+    """
+    for position, known in zip(positions, categories, strict=True):
+        unseen = np.setdiff1d(np.unique(_valid_values(X, position)), known)
+        if len(unseen) == 0:
+            continue
+        shown = ", ".join(f"{code:g}" for code in unseen[:3]) + (", ..." if len(unseen) > 3 else "")
+        warn_at_user_code(
+            f"{type(estimator).__name__} continues training on {len(unseen)} code(s) of categorical "
+            f"feature {position} that its first fit did not see ({shown}). Its embeddings have rows "
+            f"for the {len(known)} codes that fit saw only, so these are read as the unknown "
+            "category (a zero vector), as predict reads them, and get no embedding of their own. "
+            "To learn embeddings for them, fit a new model (warm_start=False) on data that holds "
+            "every code.",
+            UserWarning,
+        )
