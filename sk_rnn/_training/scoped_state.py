@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 
 import torch
 
 __all__ = ["flush_denormals", "full_float32", "network_numerics", "seeded_torch"]
+
+# torch has one global generator per device for the whole process. Two fits
+# seeding and drawing from it in threads at once (joblib's threading backend,
+# a thread pool) would interleave their draws, so that each fit's weights and
+# dropout masks depended on the other's timing, and the last to leave would
+# restore the other's state. Seeded blocks therefore run one at a time;
+# re-entrant, so that a fit started inside one (from a callback) still runs.
+_SEEDED_BLOCK = threading.RLock()
 
 
 def _denormals_are_flushed() -> bool:
@@ -62,9 +71,10 @@ def seeded_torch(seed: int, device: torch.device) -> Iterator[None]:
 
     Weight initialisation and dropout draw from torch's global generators; forking
     them keeps ``random_state`` from leaking into (or depending on) the caller's
-    own use of torch.
+    own use of torch. Blocks in other threads wait for this one to end, so that
+    a seed gives the same draws whatever runs beside it.
     """
     devices = [device.index or 0] if device.type == "cuda" else []
-    with torch.random.fork_rng(devices=devices):
+    with _SEEDED_BLOCK, torch.random.fork_rng(devices=devices):
         torch.manual_seed(seed)
         yield
