@@ -3,6 +3,7 @@
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import torch
 
 from sk_rnn import GRURegressor, LSTMClassifier
 
@@ -43,3 +44,16 @@ def test_fits_in_threads_equal_serial_ones():
         results = list(pool.map(fit, range(4)))
     for result in results:
         np.testing.assert_array_equal(result, expected)
+
+
+def test_concurrent_predictions_leave_torchs_tf32_setting_as_they_found_it():
+    # Every prediction turns cuDNN's TF32 off while it runs; the switch is one
+    # per process, so overlapping predictions must not hand one another's
+    # False back to the caller.
+    rng = np.random.RandomState(0)
+    X = rng.randn(8, 5, 2)
+    model = GRURegressor(hidden_size=4, max_epochs=1, random_state=0).fit(X, rng.randn(8))
+    assert torch.backends.cudnn.allow_tf32
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda _: model.predict(X), range(400)))
+    assert torch.backends.cudnn.allow_tf32

@@ -50,12 +50,43 @@ def full_float32() -> Iterator[None]:
     tolerance. ``precision="float32"`` means float32 wherever the network
     runs; ``precision="bfloat16"`` is the reduced-precision choice.
     """
-    previous = torch.backends.cudnn.allow_tf32
-    torch.backends.cudnn.allow_tf32 = False
+    _NO_TF32.enter()
     try:
         yield
     finally:
-        torch.backends.cudnn.allow_tf32 = previous
+        _NO_TF32.leave()
+
+
+class _TF32Off:
+    """cuDNN's TF32 switch held off while any block is open, in any thread.
+
+    The switch is one per process. Had each block saved and restored it,
+    blocks overlapping in threads (predictions from a thread pool) would save
+    one another's False, and the last to leave would leave the caller's TF32
+    off for good. The first block to enter saves the caller's setting and the
+    last to leave puts it back.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open_blocks = 0
+        self._caller_setting = True
+
+    def enter(self) -> None:
+        with self._lock:
+            if self._open_blocks == 0:
+                self._caller_setting = torch.backends.cudnn.allow_tf32
+                torch.backends.cudnn.allow_tf32 = False
+            self._open_blocks += 1
+
+    def leave(self) -> None:
+        with self._lock:
+            self._open_blocks -= 1
+            if self._open_blocks == 0:
+                torch.backends.cudnn.allow_tf32 = self._caller_setting
+
+
+_NO_TF32 = _TF32Off()
 
 
 @contextlib.contextmanager
