@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from numbers import Number
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -35,6 +36,32 @@ def _is_label_indicator(y: Any) -> bool:
         return np.ndim(y) == 2 and type_of_target(y) == "multilabel-indicator"
     except (ValueError, TypeError):
         return False
+
+
+def _label_kind(label: Any) -> str:
+    """ "number" or "string" for a label or a class_weight key; other objects by their type."""
+    if isinstance(label, (str, np.str_, bytes)):
+        return "string"
+    if isinstance(label, (bool, np.bool_, Number)):
+        return "number"
+    return type(label).__name__
+
+
+def _check_class_weight_keys(name: str, class_weight: dict, classes: np.ndarray) -> None:
+    """Refuse class_weight keys that cannot be labels of y, such as "1" for the label 1.
+
+    A key of the labels' kind that this y lacks is ignored, as scikit-learn's
+    classifiers ignore it: a cross-validation fold, a bagging sample or a
+    learning curve's subset may miss a rare class that the whole y has.
+    """
+    kinds = {_label_kind(label) for label in classes.tolist()}
+    foreign = [key for key in class_weight if _label_kind(key) not in kinds]
+    if foreign:
+        raise ValueError(
+            f"{name} got class_weight for {foreign}, which cannot be labels of y (its classes are "
+            f"{classes.tolist()}). Key class_weight by the labels of y, with their type: "
+            f"{{{classes.tolist()[0]!r}: weight, ...}}."
+        )
 
 
 class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
@@ -136,12 +163,7 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         if self.class_weight is None:
             return weights
         if isinstance(self.class_weight, dict):
-            unknown = [label for label in self.class_weight if label not in set(self.classes_.tolist())]
-            if unknown:
-                raise ValueError(
-                    f"{type(self).__name__} got class_weight for {unknown}, which are not classes of y "
-                    f"(its classes are {self.classes_.tolist()}). Key class_weight by the labels of y."
-                )
+            _check_class_weight_keys(type(self).__name__, self.class_weight, self.classes_)
         valid = codes != IGNORED_CLASS  # per-step codes mark padding
         if self.class_weight == "balanced":
             # Counted over the classes this data holds: a partial_fit chunk or
@@ -151,9 +173,10 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
             present = np.unique(codes[valid])
             per_class[present] = compute_class_weight("balanced", classes=present, y=codes[valid])
         else:
-            per_class = compute_class_weight(
-                self.class_weight, classes=self.classes_, y=self.classes_[codes[valid]]
-            )
+            # Looked up here rather than by compute_class_weight, which refuses a
+            # dict naming a label this y lacks once it also leaves one out.
+            labels = self.classes_.tolist()
+            per_class = np.array([float(self.class_weight.get(label, 1.0)) for label in labels])
         class_weights = np.zeros(codes.shape)
         class_weights[valid] = per_class[codes[valid]]
         return class_weights if weights is None else weights * class_weights

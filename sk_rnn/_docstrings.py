@@ -289,7 +289,8 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
 
 CLASS_WEIGHT_PARAMETER = """class_weight : dict, "balanced" or None, default=None
         Weight of each class in the loss, multiplying ``sample_weight``: a
-        dict ``{label: weight}`` (missing labels weigh 1), or "balanced" for
+        dict ``{label: weight}`` (missing labels weigh 1; labels that y
+        lacks, as a cross-validation fold may, are ignored), or "balanced" for
         ``n_samples / (n_classes * count of the class)``, which makes rare
         classes count as much as common ones, ``n_classes`` counting the
         classes present in the data trained on (each chunk of

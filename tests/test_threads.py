@@ -1,8 +1,9 @@
-"""predict is safe to call from several threads at once."""
+"""predict and fit are safe to call from several threads at once."""
 
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import torch
 
 from sk_rnn import GRURegressor, LSTMClassifier
 
@@ -25,3 +26,34 @@ def test_concurrent_predictions_equal_serial_ones():
         results = list(pool.map(predict, range(64)))
     for i, result in enumerate(results):
         np.testing.assert_array_equal(result, expected_proba if i % 2 else expected_values)
+
+
+def test_fits_in_threads_equal_serial_ones():
+    # joblib's threading backend fits clones side by side in one process,
+    # where torch's generator is shared: each fit must still draw its own seed's
+    # weights and dropout masks.
+    rng = np.random.RandomState(0)
+    X = rng.randn(60, 6, 2)
+    y = np.arange(60) % 2
+
+    def fit(_: int):
+        return GRURegressor(hidden_size=8, max_epochs=3, random_state=0).fit(X, y).predict(X)
+
+    expected = fit(0)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(fit, range(4)))
+    for result in results:
+        np.testing.assert_array_equal(result, expected)
+
+
+def test_concurrent_predictions_leave_torchs_tf32_setting_as_they_found_it():
+    # Every prediction turns cuDNN's TF32 off while it runs; the switch is one
+    # per process, so overlapping predictions must not hand one another's
+    # False back to the caller.
+    rng = np.random.RandomState(0)
+    X = rng.randn(8, 5, 2)
+    model = GRURegressor(hidden_size=4, max_epochs=1, random_state=0).fit(X, rng.randn(8))
+    assert torch.backends.cudnn.allow_tf32
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda _: model.predict(X), range(400)))
+    assert torch.backends.cudnn.allow_tf32

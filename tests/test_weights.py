@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 import sklearn
 from sklearn.metrics import accuracy_score, make_scorer
-from sklearn.model_selection import GridSearchCV
+from sklearn.model_selection import GridSearchCV, KFold, learning_curve
 from sklearn.pipeline import make_pipeline
 
 from sk_rnn import GRURegressor, LSTMClassifier, RNNRegressor
@@ -194,12 +194,31 @@ def test_balanced_weights_count_the_classes_a_chunk_holds():
     assert refit.fit(X[y == 0][:50], y[y == 0][:50]).classes_.tolist() == [0, 1]
 
 
-def test_class_weight_for_an_unknown_label_is_refused():
+def test_class_weight_keyed_by_another_type_than_the_labels_is_refused():
     X, y = rare_positive_class()
-    with pytest.raises(
-        ValueError, match=r"class_weight for \[5\], which are not classes of y \(its classes are \[0, 1\]\)"
-    ):
-        LSTMClassifier(max_epochs=1, class_weight={5: 2.0}).fit(X, y)
+    with pytest.raises(ValueError, match=r"class_weight for \['1'\], which cannot be labels of y"):
+        LSTMClassifier(max_epochs=1, class_weight={"1": 2.0}).fit(X, y)
+
+
+def test_class_weight_for_a_class_the_training_data_lacks_is_ignored():
+    # A cross-validation fold, a bagging sample or a learning curve's subset
+    # may miss a rare class: its weight has nothing to weigh, as in scikit-learn.
+    X, y = rare_positive_class()
+    y = np.where(np.arange(300) < 10, 2, y)
+    settings = {"hidden_size": 8, "max_epochs": 1, "random_state": 0}
+    without_rare = y != 2
+    subset = LSTMClassifier(class_weight={2: 10.0}, **settings).fit(X[without_rare], y[without_rare])
+    unweighted = LSTMClassifier(**settings).fit(X[without_rare], y[without_rare])
+    np.testing.assert_allclose(subset.predict_proba(X), unweighted.predict_proba(X), atol=1e-6)
+    curve = learning_curve(
+        LSTMClassifier(class_weight={0: 1.0, 1: 2.0, 2: 10.0}, **settings),
+        X,
+        y,
+        train_sizes=[50],
+        cv=KFold(2),
+        error_score="raise",
+    )
+    assert np.isfinite(curve[2]).all()
 
 
 def test_the_scaling_statistics_count_weights_as_repeated_sequences():

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 
 import torch
 
 __all__ = ["flush_denormals", "full_float32", "network_numerics", "seeded_torch"]
+
+# torch has one global generator per device for the whole process. Two fits
+# seeding and drawing from it in threads at once (joblib's threading backend,
+# a thread pool) would interleave their draws, so that each fit's weights and
+# dropout masks depended on the other's timing, and the last to leave would
+# restore the other's state. Seeded blocks therefore run one at a time;
+# re-entrant, so that a fit started inside one (from a callback) still runs.
+_SEEDED_BLOCK = threading.RLock()
 
 
 def _denormals_are_flushed() -> bool:
@@ -41,12 +50,43 @@ def full_float32() -> Iterator[None]:
     tolerance. ``precision="float32"`` means float32 wherever the network
     runs; ``precision="bfloat16"`` is the reduced-precision choice.
     """
-    previous = torch.backends.cudnn.allow_tf32
-    torch.backends.cudnn.allow_tf32 = False
+    _NO_TF32.enter()
     try:
         yield
     finally:
-        torch.backends.cudnn.allow_tf32 = previous
+        _NO_TF32.leave()
+
+
+class _TF32Off:
+    """cuDNN's TF32 switch held off while any block is open, in any thread.
+
+    The switch is one per process. Had each block saved and restored it,
+    blocks overlapping in threads (predictions from a thread pool) would save
+    one another's False, and the last to leave would leave the caller's TF32
+    off for good. The first block to enter saves the caller's setting and the
+    last to leave puts it back.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open_blocks = 0
+        self._caller_setting = True
+
+    def enter(self) -> None:
+        with self._lock:
+            if self._open_blocks == 0:
+                self._caller_setting = torch.backends.cudnn.allow_tf32
+                torch.backends.cudnn.allow_tf32 = False
+            self._open_blocks += 1
+
+    def leave(self) -> None:
+        with self._lock:
+            self._open_blocks -= 1
+            if self._open_blocks == 0:
+                torch.backends.cudnn.allow_tf32 = self._caller_setting
+
+
+_NO_TF32 = _TF32Off()
 
 
 @contextlib.contextmanager
@@ -62,9 +102,10 @@ def seeded_torch(seed: int, device: torch.device) -> Iterator[None]:
 
     Weight initialisation and dropout draw from torch's global generators; forking
     them keeps ``random_state`` from leaking into (or depending on) the caller's
-    own use of torch.
+    own use of torch. Blocks in other threads wait for this one to end, so that
+    a seed gives the same draws whatever runs beside it.
     """
     devices = [device.index or 0] if device.type == "cuda" else []
-    with torch.random.fork_rng(devices=devices):
+    with _SEEDED_BLOCK, torch.random.fork_rng(devices=devices):
         torch.manual_seed(seed)
         yield
