@@ -1,11 +1,14 @@
 """predict and fit are safe to call from several threads at once."""
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import torch
 
+import sk_rnn
 from sk_rnn import GRURegressor, LSTMClassifier
+from sk_rnn._training.scoped_state import _SEEDED_BLOCK
 
 
 def test_concurrent_predictions_equal_serial_ones():
@@ -57,3 +60,19 @@ def test_concurrent_predictions_leave_torchs_tf32_setting_as_they_found_it():
     with ThreadPoolExecutor(max_workers=4) as pool:
         list(pool.map(lambda _: model.predict(X), range(400)))
     assert torch.backends.cudnn.allow_tf32
+
+
+def test_loading_a_model_does_not_wait_for_a_fit_in_another_thread(tmp_path):
+    # A model server that retrains in a background thread must still load
+    # models: loading draws throwaway weights, which need no turn of their own.
+    rng = np.random.RandomState(0)
+    X = rng.randn(8, 5, 2)
+    model = GRURegressor(hidden_size=4, max_epochs=1, random_state=0).fit(X, rng.randn(8))
+    sk_rnn.save(model, tmp_path / "model.skrnn")
+    loaded = []
+    with _SEEDED_BLOCK:  # as a fit running in this thread holds it
+        loader = threading.Thread(target=lambda: loaded.append(sk_rnn.load(tmp_path / "model.skrnn")))
+        loader.start()
+        loader.join(timeout=120)  # not a timing: a load that waits for the block never ends here
+        assert not loader.is_alive()
+    np.testing.assert_array_equal(loaded[0].predict(X), model.predict(X))

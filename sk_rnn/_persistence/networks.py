@@ -95,7 +95,9 @@ def decode_network(decoder: Decoder, node: dict, estimator: Any, *, device: str 
     )
     # Initialising draws random weights, which the saved ones replace; a fixed
     # seed in a scoped generator keeps loading from touching torch's global state.
-    with seeded_torch(0, torch.device("cpu")):
+    # Not exclusive: a model server loading while a fit runs in another thread
+    # must not wait for the whole fit.
+    with seeded_torch(0, torch.device("cpu"), exclusive=False):
         net.initialize()
     weights = {name: torch.from_numpy(decoder.array(key).copy()) for name, key in node["weights"].items()}
     try:

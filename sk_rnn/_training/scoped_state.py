@@ -97,15 +97,19 @@ def network_numerics() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def seeded_torch(seed: int, device: torch.device) -> Iterator[None]:
+def seeded_torch(seed: int, device: torch.device, *, exclusive: bool = True) -> Iterator[None]:
     """Seed torch's global generators inside the block and restore them afterwards.
 
     Weight initialisation and dropout draw from torch's global generators; forking
     them keeps ``random_state`` from leaking into (or depending on) the caller's
-    own use of torch. Blocks in other threads wait for this one to end, so that
-    a seed gives the same draws whatever runs beside it.
+    own use of torch. Blocks in other threads wait for an ``exclusive`` one
+    to end, so that a seed gives the same draws whatever runs beside it.
+    ``exclusive=False`` is for draws whose values do not matter (weights about
+    to be replaced by saved ones): such a block never waits minutes for a fit
+    in another thread, at the cost of that fit's reproducibility if they overlap.
     """
     devices = [device.index or 0] if device.type == "cuda" else []
-    with _SEEDED_BLOCK, torch.random.fork_rng(devices=devices):
+    lock = _SEEDED_BLOCK if exclusive else contextlib.nullcontext()
+    with lock, torch.random.fork_rng(devices=devices):
         torch.manual_seed(seed)
         yield
