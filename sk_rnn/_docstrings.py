@@ -381,8 +381,9 @@ SHARED_ATTRIBUTES = """n_features_in_ : int
 
     layer_gradient_norms_ : dict of str to ndarray of shape (n_epochs,) or None
         With ``record_gradients``: each layer's mean gradient norm per epoch,
-        keyed "recurrent layer 0", "recurrent layer 1", ... (both directions
-        together), "embedding" and "head" (the output layer).
+        before ``clip_grad_norm`` rescales it (so that exploding gradients
+        show), keyed "recurrent layer 0", "recurrent layer 1", ... (both
+        directions together), "embedding" and "head" (the output layer).
 
     net_ : skorch.NeuralNet
         The trained network; ``net_.module_`` is the

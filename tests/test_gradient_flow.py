@@ -60,6 +60,18 @@ def test_the_record_keeps_the_epoch_early_stopping_ends_on_and_survives_partial_
     np.testing.assert_array_equal(model.gradient_norms_by_distance_, record)
 
 
+def test_layer_norms_are_the_losss_gradient_before_clipping_rescales_it():
+    # One update per fit: both fits compute the same gradient, which clipping then shrinks.
+    def layer_norms(clip):
+        params = {"hidden_size": 4, "max_epochs": 1, "batch_size": 128, "clip_grad_norm": clip}
+        model = GRURegressor(record_gradients=True, random_state=0, **params).fit(X, X[:, 0, 0])
+        return np.array([norms[0] for norms in model.layer_gradient_norms_.values()])
+
+    unclipped = layer_norms(None)
+    assert np.linalg.norm(unclipped) > 1e-2
+    np.testing.assert_allclose(layer_norms(1e-4), unclipped, rtol=1e-5)
+
+
 def test_ragged_sequences_count_distance_from_their_own_end():
     ragged = [RNG.randn(length, 1) for length in (5, 9) * 16]
     model = GRURegressor(max_epochs=1, hidden_size=4, record_gradients=True, random_state=0)
