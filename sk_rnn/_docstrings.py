@@ -375,7 +375,10 @@ SHARED_ATTRIBUTES = """n_features_in_ : int
         ``d``; a cell step is a patch with ``patch_size_ > 1``), averaged
         over the sequences and batches of the epoch; NaN where no sequence
         is that long. It reaches the loss only through the states from that
-        step on, so it falls with ``d`` when the gradient vanishes. None
+        step on, so with ``output="last"`` and one direction it falls with
+        ``d`` when the gradient vanishes; a head that reads every step (the
+        other outputs) reaches each step directly, and a backward direction
+        reads the first steps last, so that the decay no longer shows. None
         without ``record_gradients``. The record is of the last ``fit``:
         ``partial_fit`` records nothing and leaves it as it was.
 

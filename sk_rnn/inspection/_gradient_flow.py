@@ -33,11 +33,16 @@ class GradientFlowDisplay:
 
     A recurrent network whose gradient vanishes shows a line that falls by
     orders of magnitude within a few dozen steps; one that keeps its memory
-    (LSTM, GRU, IndRNN with its bounded recurrent weights) falls slowly. The
-    values are each estimator's ``gradient_norms_by_distance_`` (fit it with
-    ``record_gradients=True``). Bidirectional layers read the sequence from
-    both ends, so their first steps lie near an end too: compare one-way
-    estimators to see the decay alone.
+    (the LSTM with its forget gates open from the start, IndRNN with its
+    bounded recurrent weights) falls slowly, and the GRU's falls steeply
+    until its gates learn to open. The values are each estimator's
+    ``gradient_norms_by_distance_`` (fit it with ``record_gradients=True``).
+    The decay shows only where the gradient must cross the recurrence to
+    reach the early steps: compare estimators fitted with
+    ``bidirectional=False`` and ``output="last"``. Bidirectional layers read
+    the sequence from both ends, so their first steps lie near an end too;
+    a head that reads every step (``"max"``, ``"mean"``, ``"last+max"``,
+    ``"sequence"``, the default of several cells) reaches each step directly.
 
     Build it with :meth:`from_estimator`, which plots at once.
 
@@ -67,8 +72,8 @@ class GradientFlowDisplay:
     >>> X = np.random.RandomState(0).randn(64, 30, 1)
     >>> y = X[:, 0, 0] > 0  # the answer lies at the first step
     >>> models = [
-    ...     RNNClassifier(cell=cell, bidirectional=False, hidden_size=8, max_epochs=2,
-    ...                   record_gradients=True, random_state=0).fit(X, y)
+    ...     RNNClassifier(cell=cell, bidirectional=False, output="last", hidden_size=8,
+    ...                   max_epochs=2, record_gradients=True, random_state=0).fit(X, y)
     ...     for cell in ("rnn", "lstm")
     ... ]
     >>> display = GradientFlowDisplay.from_estimator(*models, names=["Elman", "LSTM"])
