@@ -10,6 +10,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LinearRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -110,6 +111,12 @@ def test_the_display_refuses_what_it_cannot_draw(monkeypatch):
         GradientFlowDisplay.from_estimator(GRURegressor(max_epochs=1).partial_fit(X, X[:, -1, 0]))
     with pytest.raises(ValueError, match=r"got 1 names for 2 estimators"):
         GradientFlowDisplay.from_estimator(fitted("gru"), fitted("gru"), names=["one"])
+    with pytest.raises(TypeError, match=r"got epoch=1.5; expected an int"):
+        GradientFlowDisplay.from_estimator(fitted("gru"), epoch=1.5)
+    # Unfitted, as scikit-learn's Displays say it, even when record_gradients is already on.
+    with pytest.raises(NotFittedError, match=r"not fitted yet"):
+        unfitted = make_pipeline(StandardScaler(), GRURegressor(record_gradients=True))
+        GradientFlowDisplay.from_estimator(unfitted)
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(ImportError, match=r"GradientFlowDisplay needs matplotlib"):

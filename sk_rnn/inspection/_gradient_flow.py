@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from numbers import Integral
 from typing import Any
 
 import numpy as np
 from sklearn.pipeline import Pipeline
+from sklearn.utils.validation import check_is_fitted
 
 from .._base import _BaseRNN
 from .._plotting import pyplot
@@ -20,6 +22,8 @@ def _recurrent(estimator: Any) -> _BaseRNN:
         raise TypeError(
             f"GradientFlowDisplay plots sk_rnn's recurrent estimators, but got a {type(estimator).__name__}."
         )
+    # Unfitted is scikit-learn's NotFittedError, whatever record_gradients says.
+    check_is_fitted(estimator, "loss_curve_")
     if getattr(estimator, "gradient_norms_by_distance_", None) is None:
         raise ValueError(
             f"{type(estimator).__name__} has no gradient record: fit it with record_gradients=True "
@@ -140,6 +144,11 @@ class GradientFlowDisplay:
         pyplot("GradientFlowDisplay")  # before any work
         if not estimators:
             raise TypeError("GradientFlowDisplay.from_estimator needs at least one estimator.")
+        if not isinstance(epoch, Integral) or isinstance(epoch, bool):
+            raise TypeError(
+                f"GradientFlowDisplay got epoch={epoch!r}; expected an int: the index of an epoch, "
+                "or -1 for the last."
+            )
         models = [_recurrent(estimator) for estimator in estimators]
         if names is None:
             names = [model._cell_name() for model in models]
