@@ -14,6 +14,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LinearRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from skorch.callbacks import Callback
 
 from sk_rnn import GRURegressor, RNNClassifier
 from sk_rnn.inspection import GradientFlowDisplay
@@ -71,6 +72,22 @@ def test_layer_norms_are_the_losss_gradient_before_clipping_rescales_it():
     unclipped = layer_norms(None)
     assert np.linalg.norm(unclipped) > 1e-2
     np.testing.assert_allclose(layer_norms(1e-4), unclipped, rtol=1e-5)
+
+
+class InterruptBeforeTheGradientIsRead(Callback):
+    """Ctrl-C after a backward pass, before the gradient record reads it (user callbacks run first)."""
+
+    def on_grad_computed(self, net, named_parameters, training=False, **kwargs):
+        if training and len(net.history) == 2:
+            raise KeyboardInterrupt
+
+
+def test_an_interrupted_fit_keeps_no_batch_of_training_data_on_the_module():
+    model = GRURegressor(
+        hidden_size=4, max_epochs=3, record_gradients=True, callbacks=[InterruptBeforeTheGradientIsRead()]
+    ).fit(X, X[:, 0, 0])
+    assert model.n_iter_ == 1 and model.gradient_norms_by_distance_.shape == (1, 60)
+    assert model.net_.module_.recorded_inputs is None and not model.net_.module_.record_input_gradients
 
 
 def test_ragged_sequences_count_distance_from_their_own_end():

@@ -170,6 +170,10 @@ class GradientRecorder(Callback):
         if net.module_.record_input_gradients and "train_loss" in net.history[-1]:
             self.on_epoch_end(net)
         net.module_.record_input_gradients = False
+        # An interrupt between a batch's forward pass and its gradient leaves that
+        # batch on the module, with its graph: the fitted model must not keep (or
+        # pickle) a batch of training data.
+        net.module_.recorded_inputs = None
 
     def on_epoch_end(self, net, **kwargs) -> None:
         net.module_.record_input_gradients = False
