@@ -379,7 +379,8 @@ SHARED_ATTRIBUTES = """n_features_in_ : int
         ``d`` when the gradient vanishes; a head that reads every step (the
         other outputs) reaches each step directly, and a backward direction
         reads the first steps last, so that the decay no longer shows. None
-        without ``record_gradients``. The record is of the last ``fit``:
+        without ``record_gradients``. The record is of the last ``fit``
+        (all its epochs when it resumed from ``checkpoint_dir``):
         ``partial_fit`` records nothing and leaves it as it was.
 
     layer_gradient_norms_ : dict of str to ndarray of shape (n_epochs,) or None
