@@ -127,6 +127,23 @@ def _network_restored_on_error(estimator: BaseEstimator) -> contextlib.AbstractC
     return restored_on_error(net) if net is not None and is_incremental(net) else contextlib.nullcontext()
 
 
+def _after_earlier_record(
+    earlier: Any, rows: list[np.ndarray], by_layer: dict[str, list[float]]
+) -> tuple[list[np.ndarray], dict[str, list[float]]]:
+    """A resumed run's gradient record after that of the epochs its checkpoint holds.
+
+    A checkpoint without a record of its own (written by an older version) adds
+    NaN for its epochs: the rows must still count the fit's epochs.
+    """
+    done = int(earlier.n_iter_)
+    record = getattr(earlier, "gradient_norms_by_distance_", None)
+    layers = getattr(earlier, "layer_gradient_norms_", None) or {}
+    if record is None or len(record) != done:
+        record, layers = np.full((done, 0), np.nan), {}
+    earlier_layers = {key: list(layers.get(key, np.full(done, np.nan))) for key in by_layer}
+    return list(record) + rows, {key: earlier_layers[key] + norms for key, norms in by_layer.items()}
+
+
 class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
     """Shared ``__init__``, ``fit`` and prediction machinery; subclasses add the target logic.
 
@@ -468,7 +485,12 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
                 previous_losses = list(resume.model.loss_curve_)
                 previous_validation = list(resume.model.validation_loss_curve_ or [])
             checkpoint = functools.partial(
-                self._save_checkpoint, directory, digest, previous_losses, previous_validation
+                self._save_checkpoint,
+                directory,
+                digest,
+                previous_losses,
+                previous_validation,
+                None if resume is None else resume.model,
             )
         if incremental and continuing and is_incremental(self.net_):
             net = train_one_more_epoch(self.net_, plan, data, dropout=network["dropout"])
@@ -489,7 +511,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         if drop_unfinished_epoch(net):  # Ctrl-C inside an epoch: only whole epochs count
             epochs_run -= 1
         self._record_training(net, epochs_run, previous_losses, previous_validation)
-        self._record_gradient_flow(net, incremental)
+        self._record_gradient_flow(net, incremental, earlier=None if resume is None else resume.model)
         # The epochs of this fit, counting those of the run it resumed.
         epochs_of_fit = epochs_run + (0 if resume is None else resume.epochs_done)
         if checkpoint is not None:
@@ -502,10 +524,12 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             self._warn_if_not_converged(epochs_of_fit)
         return self
 
-    def _record_gradient_flow(self, net: Any, incremental: bool = False) -> None:
+    def _record_gradient_flow(self, net: Any, incremental: bool = False, earlier: Any = None) -> None:
         """``gradient_norms_by_distance_`` and ``layer_gradient_norms_`` from the run's recorder.
 
         ``partial_fit`` records nothing and keeps the record of the last ``fit``.
+        ``earlier`` is the checkpointed model a resumed fit continues: its
+        epochs' record comes first, so that row ``i`` stays epoch ``i`` of the fit.
         """
         recorder = dict(net.callbacks_).get("record_gradients")
         if incremental and hasattr(self, "gradient_norms_by_distance_"):
@@ -513,12 +537,16 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         if recorder is None:
             self.gradient_norms_by_distance_ = self.layer_gradient_norms_ = None
             return
-        width = max((len(epoch) for epoch in recorder.by_distance), default=0)
-        by_distance = np.full((len(recorder.by_distance), width), np.nan)
-        for row, epoch in zip(by_distance, recorder.by_distance, strict=True):
+        rows = list(recorder.by_distance)
+        by_layer = {layer: list(norms) for layer, norms in recorder.by_layer.items()}
+        if earlier is not None:
+            rows, by_layer = _after_earlier_record(earlier, rows, by_layer)
+        width = max((len(epoch) for epoch in rows), default=0)
+        by_distance = np.full((len(rows), width), np.nan)
+        for row, epoch in zip(by_distance, rows, strict=True):
             row[: len(epoch)] = epoch
         self.gradient_norms_by_distance_ = by_distance
-        self.layer_gradient_norms_ = {layer: np.array(norms) for layer, norms in recorder.by_layer.items()}
+        self.layer_gradient_norms_ = {layer: np.array(norms) for layer, norms in by_layer.items()}
 
     def _save_checkpoint(
         self,
@@ -526,15 +554,21 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         digest: str,
         previous_losses: list,
         previous_validation: list,
+        earlier: Any,
         net: Any,
         *,
         complete: bool = False,
         from_last_whole_epoch: bool = False,
     ) -> None:
-        """Write the model as trained so far, and what resuming it needs, to ``directory``."""
+        """Write the model as trained so far, and what resuming it needs, to ``directory``.
+
+        ``earlier`` is the checkpointed model this run resumed (None when it did not).
+        """
         snapshot = copy.copy(self)
         snapshot.callbacks = None  # user callbacks hold code; the checkpoint holds data only
         snapshot._record_training(net, net.epochs_run, previous_losses, previous_validation)
+        # This fit's gradient record, not the one copied from an earlier fit.
+        snapshot._record_gradient_flow(net, earlier=earlier)
         write_checkpoint(
             directory, snapshot, net, digest, complete=complete, from_last_whole_epoch=from_last_whole_epoch
         )

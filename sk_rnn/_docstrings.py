@@ -376,14 +376,19 @@ SHARED_ATTRIBUTES = """n_features_in_ : int
         ``d``; a cell step is a patch with ``patch_size_ > 1``), averaged
         over the sequences and batches of the epoch; NaN where no sequence
         is that long. It reaches the loss only through the states from that
-        step on, so it falls with ``d`` when the gradient vanishes. None
-        without ``record_gradients``. The record is of the last ``fit``:
+        step on, so with ``output="last"`` and one direction it falls with
+        ``d`` when the gradient vanishes; a head that reads every step (the
+        other outputs) reaches each step directly, and a backward direction
+        reads the first steps last, so that the decay no longer shows. None
+        without ``record_gradients``. The record is of the last ``fit``
+        (all its epochs when it resumed from ``checkpoint_dir``):
         ``partial_fit`` records nothing and leaves it as it was.
 
     layer_gradient_norms_ : dict of str to ndarray of shape (n_epochs,) or None
         With ``record_gradients``: each layer's mean gradient norm per epoch,
-        keyed "recurrent layer 0", "recurrent layer 1", ... (both directions
-        together), "embedding" and "head" (the output layer).
+        before ``clip_grad_norm`` rescales it (so that exploding gradients
+        show), keyed "recurrent layer 0", "recurrent layer 1", ... (both
+        directions together), "embedding" and "head" (the output layer).
 
     net_ : skorch.NeuralNet
         The trained network; ``net_.module_`` is the

@@ -182,6 +182,22 @@ def test_a_fit_interrupted_twice_keeps_the_record_of_all_its_epochs(tmp_path):
     np.testing.assert_allclose(resumed.history_[:, "lr"], uninterrupted.history_[:, "lr"])
 
 
+def test_a_resumed_fit_keeps_the_gradient_record_of_all_its_epochs(tmp_path):
+    # Row i is epoch i of the fit, as without the interruptions (no dropout: the same fit).
+    settings = {**SETTINGS, "dropout": 0.0, "record_gradients": True}
+    uninterrupted = LSTMClassifier(**settings).fit(X, y)
+    for stop in (3, 6):
+        LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[InterruptAt(stop)], **settings).fit(X, y)
+        saved = sk_rnn.load(tmp_path / "checkpoint.skrnn")
+        assert saved.gradient_norms_by_distance_.shape == (stop, 6)
+    resumed = LSTMClassifier(checkpoint_dir=tmp_path, **settings).fit(X, y)
+    np.testing.assert_allclose(
+        resumed.gradient_norms_by_distance_, uninterrupted.gradient_norms_by_distance_, rtol=1e-4
+    )
+    for layer, norms in uninterrupted.layer_gradient_norms_.items():
+        np.testing.assert_allclose(resumed.layer_gradient_norms_[layer], norms, rtol=1e-4)
+
+
 def test_a_finished_or_foreign_checkpoint_is_not_resumed(tmp_path):
     LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X, y)
     again = LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X, y)

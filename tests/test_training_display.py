@@ -29,6 +29,13 @@ def test_verbose_one_prints_a_row_per_epoch_with_the_learning_rate(capsys):
     assert len([line for line in table.splitlines() if line.strip()[:1].isdigit()]) == 3
 
 
+def test_per_step_outputs_print_the_validation_loss_without_a_score(capsys):
+    # As the training page says: a score per sequence has no per-step counterpart in the table.
+    GRURegressor(hidden_size=4, max_epochs=1, early_stopping=True, output="sequence", verbose=1).fit(X, X)
+    header = capsys.readouterr().out.splitlines()[0].split()
+    assert header == ["epoch", "lr", "train_loss", "valid_loss", "dur"]
+
+
 def test_the_validation_score_is_the_estimators_score_on_the_held_out_sequences():
     model = LSTMClassifier(hidden_size=8, max_epochs=4, early_stopping=True, random_state=0).fit(X, y)
     best = int(np.argmin(model.validation_loss_curve_))  # whose weights the model keeps

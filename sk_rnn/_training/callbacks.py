@@ -118,7 +118,8 @@ class GradientRecorder(Callback):
     last valid step (0 is the last), averaged over the sequences and batches
     of the epoch; and the norm of the gradient of each layer's parameters
     (recurrent layers by index, both directions together; the embedding and
-    the output layer by name), averaged over the epoch's batches. ``x_t``
+    the output layer by name) before clipping, averaged over the epoch's
+    batches. ``x_t``
     reaches the loss only through the states from ``h_t`` on, so its gradient
     falls with distance exactly when the gradient through the recurrence
     vanishes.
@@ -169,6 +170,10 @@ class GradientRecorder(Callback):
         if net.module_.record_input_gradients and "train_loss" in net.history[-1]:
             self.on_epoch_end(net)
         net.module_.record_input_gradients = False
+        # An interrupt between a batch's forward pass and its gradient leaves that
+        # batch on the module, with its graph: the fitted model must not keep (or
+        # pickle) a batch of training data.
+        net.module_.recorded_inputs = None
 
     def on_epoch_end(self, net, **kwargs) -> None:
         net.module_.record_input_gradients = False
@@ -197,7 +202,7 @@ def _discard(message: str) -> None:
 
 
 def training_callbacks(plan: TrainingPlan) -> list:
-    """The user's callbacks (copies), then the divergence guard, schedule, early stopping and clipping."""
+    """The user's callbacks (copies), then the guard, schedule, early stopping, gradient record, clipping."""
     # Copies: fitting must not change the user's callback objects, and two
     # clones of one estimator must not share callback state.
     callbacks = [clone(callback, safe=False) for callback in (plan.callbacks or [])]
@@ -230,11 +235,13 @@ def training_callbacks(plan: TrainingPlan) -> list:
                 ),
             )
         )
+    if plan.record_gradients:
+        # Before clipping, which rescales the parameters' gradients in place: the
+        # record is of the loss's gradient, so that an exploding one shows.
+        callbacks.append(("record_gradients", GradientRecorder()))
     if plan.clip_grad_norm is not None:
         callbacks.append(("gradient_norm_clipping", GradientNormClipping(plan.clip_grad_norm)))
     callbacks.append(("record_learning_rate", RecordLearningRate()))
-    if plan.record_gradients:
-        callbacks.append(("record_gradients", GradientRecorder()))
     if plan.verbose >= 2:
         callbacks.append(("progress_bar", ProgressBar()))
     return callbacks

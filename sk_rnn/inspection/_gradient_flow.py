@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from numbers import Integral
 from typing import Any
 
 import numpy as np
 from sklearn.pipeline import Pipeline
+from sklearn.utils.validation import check_is_fitted
 
 from .._base import _BaseRNN
 from .._plotting import pyplot
@@ -20,6 +22,8 @@ def _recurrent(estimator: Any) -> _BaseRNN:
         raise TypeError(
             f"GradientFlowDisplay plots sk_rnn's recurrent estimators, but got a {type(estimator).__name__}."
         )
+    # Unfitted is scikit-learn's NotFittedError, whatever record_gradients says.
+    check_is_fitted(estimator, "loss_curve_")
     if getattr(estimator, "gradient_norms_by_distance_", None) is None:
         raise ValueError(
             f"{type(estimator).__name__} has no gradient record: fit it with record_gradients=True "
@@ -33,11 +37,16 @@ class GradientFlowDisplay:
 
     A recurrent network whose gradient vanishes shows a line that falls by
     orders of magnitude within a few dozen steps; one that keeps its memory
-    (LSTM, GRU, IndRNN with its bounded recurrent weights) falls slowly. The
-    values are each estimator's ``gradient_norms_by_distance_`` (fit it with
-    ``record_gradients=True``). Bidirectional layers read the sequence from
-    both ends, so their first steps lie near an end too: compare one-way
-    estimators to see the decay alone.
+    (the LSTM with its forget gates open from the start, IndRNN with its
+    bounded recurrent weights) falls slowly, and the GRU's falls steeply
+    until its gates learn to open. The values are each estimator's
+    ``gradient_norms_by_distance_`` (fit it with ``record_gradients=True``).
+    The decay shows only where the gradient must cross the recurrence to
+    reach the early steps: compare estimators fitted with
+    ``bidirectional=False`` and ``output="last"``. Bidirectional layers read
+    the sequence from both ends, so their first steps lie near an end too;
+    a head that reads every step (``"max"``, ``"mean"``, ``"last+max"``,
+    ``"sequence"``, the default of several cells) reaches each step directly.
 
     Build it with :meth:`from_estimator`, which plots at once.
 
@@ -67,8 +76,8 @@ class GradientFlowDisplay:
     >>> X = np.random.RandomState(0).randn(64, 30, 1)
     >>> y = X[:, 0, 0] > 0  # the answer lies at the first step
     >>> models = [
-    ...     RNNClassifier(cell=cell, bidirectional=False, hidden_size=8, max_epochs=2,
-    ...                   record_gradients=True, random_state=0).fit(X, y)
+    ...     RNNClassifier(cell=cell, bidirectional=False, output="last", hidden_size=8,
+    ...                   max_epochs=2, record_gradients=True, random_state=0).fit(X, y)
     ...     for cell in ("rnn", "lstm")
     ... ]
     >>> display = GradientFlowDisplay.from_estimator(*models, names=["Elman", "LSTM"])
@@ -135,6 +144,11 @@ class GradientFlowDisplay:
         pyplot("GradientFlowDisplay")  # before any work
         if not estimators:
             raise TypeError("GradientFlowDisplay.from_estimator needs at least one estimator.")
+        if not isinstance(epoch, Integral) or isinstance(epoch, bool):
+            raise TypeError(
+                f"GradientFlowDisplay got epoch={epoch!r}; expected an int: the index of an epoch, "
+                "or -1 for the last."
+            )
         models = [_recurrent(estimator) for estimator in estimators]
         if names is None:
             names = [model._cell_name() for model in models]
