@@ -128,6 +128,8 @@ def test_the_display_refuses_what_it_cannot_draw(monkeypatch):
         GradientFlowDisplay.from_estimator(GRURegressor(max_epochs=1).partial_fit(X, X[:, -1, 0]))
     with pytest.raises(ValueError, match=r"got 1 names for 2 estimators"):
         GradientFlowDisplay.from_estimator(fitted("gru"), fitted("gru"), names=["one"])
+    with pytest.raises(TypeError, match=r"names='GRU', a string; pass a list.*names=\['GRU'\]"):
+        GradientFlowDisplay.from_estimator(fitted("gru"), names="GRU")
     with pytest.raises(TypeError, match=r"got epoch=1.5; expected an int"):
         GradientFlowDisplay.from_estimator(fitted("gru"), epoch=1.5)
     # Unfitted, as scikit-learn's Displays say it, even when record_gradients is already on.

@@ -78,6 +78,11 @@ def test_a_constant_learning_rate_is_not_drawn_and_a_pipeline_is_read_at_its_end
 def test_the_display_refuses_what_it_cannot_plot(monkeypatch):
     with pytest.raises(TypeError, match=r"sk_rnn's recurrent estimators, but got a LinearRegression"):
         TrainingCurveDisplay.from_estimator(LinearRegression())
+    # Built by hand: a curve longer than training's has no epochs to be drawn at.
+    with pytest.raises(ValueError, match=r"validation_loss_curve of 3 epochs for a loss_curve of 2"):
+        TrainingCurveDisplay(loss_curve=[1.0, 0.5], validation_loss_curve=[1.0, 0.8, 0.7]).plot()
+    with pytest.raises(ValueError, match=r"learning_rates of 3 epochs for a loss_curve of 2"):
+        TrainingCurveDisplay(loss_curve=[1.0, 0.5], learning_rates=[0.1, 0.01, 0.001]).plot()
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(ImportError, match=r"TrainingCurveDisplay needs matplotlib.*pip install"):

@@ -152,6 +152,12 @@ class GradientFlowDisplay:
         models = [_recurrent(estimator) for estimator in estimators]
         if names is None:
             names = [model._cell_name() for model in models]
+        elif isinstance(names, str):
+            # A string is a sequence too: its characters would label the curves.
+            raise TypeError(
+                f"GradientFlowDisplay got names={names!r}, a string; pass a list of one name per "
+                f"estimator, names=[{names!r}]."
+            )
         if len(names) != len(models):
             raise ValueError(f"GradientFlowDisplay got {len(names)} names for {len(models)} estimators.")
         for model in models:

@@ -108,6 +108,8 @@ class TrainingCurveDisplay:
         prefix = f"{self.estimator_name}: " if self.estimator_name else ""
         losses = np.asarray(self.loss_curve, dtype=np.float64)
         epochs = np.arange(1, len(losses) + 1)
+        for name in ("validation_loss_curve", "learning_rates"):
+            _check_no_longer_than_training(name, getattr(self, name), len(losses))
         self.line_train_ = ax.plot(epochs, losses, **{"label": f"{prefix}training loss", **kwargs})[0]
         self.line_validation_ = None
         if self.validation_loss_curve is not None:
@@ -182,4 +184,14 @@ class TrainingCurveDisplay:
         )
         return display.plot(
             ax=ax, validation_kwargs=validation_kwargs, learning_rate_kwargs=learning_rate_kwargs, **kwargs
+        )
+
+
+def _check_no_longer_than_training(name: str, values: Any, n_epochs: int) -> None:
+    """A curve drawn against the last epochs of training cannot have more epochs than it."""
+    if values is not None and len(values) > n_epochs:
+        raise ValueError(
+            f"TrainingCurveDisplay got a {name} of {len(values)} epochs for a loss_curve of "
+            f"{n_epochs}; it is drawn against the last epochs of training, so it can cover at most "
+            f"{n_epochs}. Pass the curves of one fit (from_estimator reads them from the estimator)."
         )
