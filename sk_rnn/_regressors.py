@@ -8,6 +8,7 @@ from numbers import Real
 from typing import Any, ClassVar
 
 import numpy as np
+import pandas as pd
 import torch
 from numpy.typing import ArrayLike
 from scipy.stats import norm
@@ -255,9 +256,24 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
         raw = torch.from_numpy(np.ascontiguousarray(outputs))
         return raw.reshape(*outputs.shape[:-1], self.n_outputs_, -1)
 
-    def _shaped(self, sequences: Sequences, y: np.ndarray) -> Any:
+    def _shaped(self, sequences: Sequences, y: np.ndarray, columns: pd.Index | None = None) -> Any:
         """Predictions in the form of X: per step for ``output="sequence"``, pandas for a panel."""
-        return as_pandas(sequences, per_step_result(sequences, y) if self.output_ == "sequence" else y)
+        return as_pandas(
+            sequences, per_step_result(sequences, y) if self.output_ == "sequence" else y, columns=columns
+        )
+
+    def _shaped_quantiles(self, sequences: Sequences, y: np.ndarray, levels: np.ndarray) -> Any:
+        """Quantiles ``(..., k, Q)`` in the form of X; a panel's frame has a column per level.
+
+        With several targets a frame cannot hold the last two axes: its
+        columns are the (output, quantile) pairs instead.
+        """
+        if sequences.instances is None:
+            return self._shaped(sequences, y[..., 0, :] if self._y_was_1d else y)
+        if self._y_was_1d:
+            return self._shaped(sequences, y[..., 0, :], pd.Index(levels, name="quantile"))
+        columns = pd.MultiIndex.from_product([range(self.n_outputs_), levels], names=["output", "quantile"])
+        return self._shaped(sequences, y.reshape(*y.shape[:-2], -1), columns)
 
     def predict(self, X: Any, return_std: bool = False) -> Any:
         """Predict the target of each sequence (or each step).
@@ -323,7 +339,9 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
             The predicted quantiles along the last axis, the first shape when
             ``fit`` got a 1-D y. With ``output="sequence"`` one set per step,
             an array (n_samples, n_timesteps, ...) or a list of per-sequence
-            arrays.
+            arrays. For a pandas panel X, a DataFrame indexed by instance (or
+            by (instance, time) per step) with one column per quantile level,
+            or per (output, quantile) pair when ``fit`` got several targets.
 
         Examples
         --------
@@ -350,7 +368,7 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
             columns = np.searchsorted(self.quantiles_, wanted)
             values = monotone_quantiles(raw).numpy()[..., columns] if raw.shape[-1] > 1 else raw.numpy()
         y = values * self._y_scale[:, np.newaxis] + self._y_mean[:, np.newaxis]
-        return self._shaped(sequences, y[..., 0, :] if self._y_was_1d else y)
+        return self._shaped_quantiles(sequences, y, wanted)
 
     def _wanted_quantiles(self, quantiles: ArrayLike | None) -> np.ndarray:
         """The quantiles ``predict_quantiles`` returns, checked against what the network predicts."""

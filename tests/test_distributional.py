@@ -121,6 +121,20 @@ def test_a_panel_gets_its_quantiles_indexed_by_instance():
     model = GRURegressor(loss="quantile", quantile=[0.1, 0.9], hidden_size=8, max_epochs=2).fit(panel, target)
     quantiles = model.predict_quantiles(panel)
     assert quantiles.shape == (40, 3) and list(quantiles.index) == list(range(40))
+    assert list(quantiles.columns) == [0.1, 0.5, 0.9]
+
+
+def test_a_panel_with_several_targets_gets_a_column_per_output_and_quantile():
+    # A frame holds two axes: the (n, k, Q) quantiles of k targets become k * Q columns.
+    index = pd.MultiIndex.from_product([range(40), range(5)], names=["id", "t"])
+    panel = pd.DataFrame({"x": RNG.randn(200)}, index=index)
+    target = RNG.randn(40, 2) * [1.0, 100.0]
+    model = GRURegressor(loss="quantile", quantile=[0.1, 0.9], hidden_size=8, max_epochs=2).fit(panel, target)
+    quantiles = model.predict_quantiles(panel)
+    assert quantiles.shape == (40, 6)
+    assert list(quantiles.columns) == [(k, q) for k in (0, 1) for q in (0.1, 0.5, 0.9)]
+    as_array = model.predict_quantiles(panel.to_numpy().reshape(40, 5, 1))
+    np.testing.assert_allclose(quantiles[1].to_numpy(), as_array[:, 1], rtol=1e-6)
 
 
 def test_in_a_pipeline_and_after_early_stopping():
