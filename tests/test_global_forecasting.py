@@ -274,6 +274,24 @@ def test_panel_intervals_pool_scaled_errors_and_cover_every_magnitude():
     assert np.median(width[200:]) / np.median(width[:200]) == pytest.approx(1000, rel=0.2)
 
 
+def test_too_few_pooled_errors_ask_for_origins_per_series_not_for_the_pool_size():
+    # 400 series, one origin each: 400 pooled errors, fewer than the 999 of 99.9%. Two
+    # origins per series give 800, three 1,200; asking for calibration_size >= 999 would
+    # send the user back 999 years per series.
+    _, history = two_magnitude_walks()
+    naive = DifferencedTargetRegressor(DummyRegressor(strategy="constant", constant=0.0))
+    naive.fit(pd.DataFrame({"value": [0.0]}), [0.0])
+    direct = DifferencedTargetRegressor(DummyRegressor(strategy="constant", constant=np.zeros(2)))
+    direct.fit(pd.DataFrame({"value": [0.0, 0.0]}), np.zeros((2, 2)))
+    message = r"pooled 400 past errors over the panel's 400 series, fewer than the 999 .* at least 3"
+    with pytest.raises(ValueError, match=message):
+        recursive_forecast(naive, history, 2, coverage=0.999, calibration_size=1, context=1)
+    with pytest.raises(ValueError, match=message):
+        direct_forecast(direct, history, coverage=0.999, calibration_size=1)
+    _, intervals = recursive_forecast(naive, history, 2, coverage=0.999, calibration_size=3, context=1)
+    assert np.isfinite(intervals.to_numpy()).all()
+
+
 def test_static_covariates_pass_through_per_series_scaling_unchanged():
     panel = two_series()
     panel["size"] = np.where(panel.index.get_level_values("series") == "small", 1.0, 5.0)  # static

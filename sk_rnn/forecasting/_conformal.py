@@ -8,21 +8,28 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["conformal_rank", "forecast_with_intervals"]
+__all__ = ["conformal_rank", "forecast_with_intervals", "smallest_calibration_size"]
+
+
+def smallest_calibration_size(coverage: float) -> int:
+    """The fewest past errors whose ``ceil((n + 1) * coverage)``-th smallest exists: rank at most n.
+
+    Found by the rule itself: coverage / (1 - coverage) in floats rounds up
+    past whole numbers (0.8 / 0.2 is 4.000000000000001, yet 4 origins give
+    rank 4).
+    """
+    smallest = max(1, math.floor(coverage / (1 - coverage)) - 1)
+    while math.ceil((smallest + 1) * coverage) > smallest:
+        smallest += 1
+    return smallest
 
 
 def conformal_rank(name: str, coverage: float, calibration_size: int) -> int:
     """Which sorted absolute error bounds the interval: ``ceil((n + 1) * coverage)``, at most n."""
     rank = math.ceil((calibration_size + 1) * coverage)
     if rank > calibration_size:
-        # The smallest size the rule above accepts, found by the rule itself:
-        # coverage / (1 - coverage) in floats rounds up past whole numbers
-        # (0.8 / 0.2 is 4.000000000000001, yet 4 origins give rank 4).
-        smallest = max(1, math.floor(coverage / (1 - coverage)) - 1)
-        while math.ceil((smallest + 1) * coverage) > smallest:
-            smallest += 1
         raise ValueError(
-            f"{name} needs calibration_size >= {smallest} "
+            f"{name} needs calibration_size >= {smallest_calibration_size(coverage)} "
             f"for coverage={coverage} (with {calibration_size} origins no past error is large "
             "enough to promise it). Raise calibration_size, or lower coverage."
         )

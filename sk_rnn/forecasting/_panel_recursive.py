@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -9,7 +10,7 @@ import pandas as pd
 
 from .._data.panels import series_positions
 from .._data.times import next_integer_times
-from ._conformal import conformal_rank, forecast_with_intervals
+from ._conformal import conformal_rank, forecast_with_intervals, smallest_calibration_size
 
 __all__ = [
     "check_row_aligned",
@@ -136,6 +137,17 @@ def pooled_half_widths(
             "intervals on; give longer histories, or forecast without coverage."
         )
     pooled = np.concatenate(errors)
+    needed = smallest_calibration_size(coverage)
+    if len(pooled) < needed:
+        # calibration_size counts origins per series, the pool all series' errors
+        # together: the size conformal_rank would ask for is the pool's, not the setting's.
+        n_series = len(scales)
+        raise ValueError(
+            f"{name} pooled {len(pooled)} past errors over the panel's {n_series} series, fewer than "
+            f"the {needed} that coverage={coverage} needs. Raise calibration_size (origins per "
+            f"series: at least {math.ceil(needed / n_series)} when every series' history holds them), "
+            "or lower coverage."
+        )
     rank = conformal_rank(name, coverage, len(pooled))
     return np.sort(pooled, axis=0)[rank - 1] * scales[:, np.newaxis]
 
