@@ -43,6 +43,7 @@ from .forecasting import (
     forecasting_regressor,
     recursive_forecast,
 )
+from .forecasting._conformal import largest_coverage, smallest_calibration_size
 from .preprocessing import SlidingWindowTransformer, lead_target
 
 CELL_TITLES = {"rnn": "Elman RNN", "lstm": "LSTM", "gru": "GRU", "indrnn": "IndRNN"}
@@ -457,12 +458,14 @@ def _calibration_size(split: Split, spec: DatasetSpec, coverage: float) -> int:
     """Test-period origins whose whole season ahead is known; enough for ``coverage``, or exit."""
     n_test = len(split.series) - split.n_train - split.horizon
     calibration_size = n_test - spec.season + 1
-    needed = math.ceil(1 / (1 - coverage) - 1)
+    # The library's own rule: 1 / (1 - coverage) - 1 in floats rounds past whole
+    # numbers (5 origins asked for 0.8, where 4 do).
+    needed = smallest_calibration_size(coverage)
     if calibration_size < needed:
         raise SystemExit(
             f"error: --coverage {coverage} needs at least {needed} calibration origins, but the test "
             f"period of {n_test} steps gives {calibration_size} for a {spec.season}-step forecast; use "
-            f"--coverage {math.floor(100 * (1 - 1 / (calibration_size + 1))) / 100} or less."
+            f"--coverage {largest_coverage(calibration_size)} or less."
         )
     return calibration_size
 

@@ -167,6 +167,18 @@ def test_coverage_prints_a_season_ahead_with_intervals(tmp_path, capsys):
         main(["--coverage", "0.8", "--horizon", "2"])
 
 
+def test_coverage_asks_for_the_calibration_origins_the_intervals_need_and_no_more():
+    from sk_rnn._cli import DATASETS, Split, _calibration_size
+
+    # 75 months: a test period of 15, which holds 4 origins with a whole season ahead. Four
+    # errors promise 80% (the 4th smallest of 4); 1 / (1 - 0.8) - 1 in floats asked for 5.
+    spec = DATASETS["airline"]
+    split = Split.of(spec.load().iloc[:75], 1)
+    assert _calibration_size(split, spec, 0.8) == 4
+    with pytest.raises(SystemExit, match=r"needs at least 5 calibration origins.*--coverage 0.8 or less"):
+        _calibration_size(split, spec, 0.81)
+
+
 def test_the_plot_path_is_checked_and_named_as_written(tmp_path):
     from sk_rnn._cli import _plot_path
 

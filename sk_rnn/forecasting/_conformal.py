@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["conformal_rank", "forecast_with_intervals", "smallest_calibration_size"]
+__all__ = ["conformal_rank", "forecast_with_intervals", "largest_coverage", "smallest_calibration_size"]
 
 
 def smallest_calibration_size(coverage: float) -> int:
@@ -22,6 +22,15 @@ def smallest_calibration_size(coverage: float) -> int:
     while math.ceil((smallest + 1) * coverage) > smallest:
         smallest += 1
     return smallest
+
+
+def largest_coverage(calibration_size: int) -> float:
+    """The largest coverage in hundredths that ``calibration_size`` past errors can promise."""
+    hundredths = math.floor(100 * calibration_size / (calibration_size + 1))
+    # Checked by the rule, as float rounding can tip n / (n + 1) either way.
+    while hundredths > 0 and smallest_calibration_size(hundredths / 100) > calibration_size:
+        hundredths -= 1
+    return hundredths / 100
 
 
 def conformal_rank(name: str, coverage: float, calibration_size: int) -> int:
