@@ -375,6 +375,12 @@ def test_display_draws_the_intervals_recursive_forecast_returns(airline):
     assert ForecastDisplay.from_predictions(truth, forecast).band_ is None
     with pytest.raises(ValueError, match=r"intervals of shape \(6, 2\).*got shape \(5, 2\)"):
         ForecastDisplay.from_predictions(truth, forecast, intervals=intervals.iloc[:5])
+    # MAPIE's predict_interval: (n, 2, n_confidence_levels); one level is one band.
+    levels = intervals.to_numpy()[:, :, np.newaxis]
+    mapie = ForecastDisplay.from_predictions(truth, forecast, intervals=levels)
+    np.testing.assert_allclose(mapie.band_.get_paths()[0].vertices, display.band_.get_paths()[0].vertices)
+    with pytest.raises(ValueError, match=r"got 2 confidence levels.*intervals\[:, :, k\]"):
+        ForecastDisplay.from_predictions(truth, forecast, intervals=np.concatenate([levels, levels], axis=2))
     plt.close("all")
 
 

@@ -97,6 +97,15 @@ def _bounds(intervals: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(intervals, pd.DataFrame) and {"lower", "upper"} <= set(intervals.columns):
         intervals = intervals[["lower", "upper"]]
     bounds = np.asarray(intervals, dtype=np.float64)
+    if bounds.ndim == 3 and bounds.shape[:2] == (n, 2):
+        # MAPIE's predict_interval: (n, 2, n_confidence_levels); one band per plot.
+        if bounds.shape[2] != 1:
+            raise ValueError(
+                f"ForecastDisplay draws one interval per forecast, but got {bounds.shape[2]} confidence "
+                f"levels (shape {bounds.shape}, as MAPIE's predict_interval returns them); pass one "
+                "level, intervals[:, :, k]."
+            )
+        bounds = bounds[:, :, 0]
     if bounds.shape != (n, 2):
         raise ValueError(
             f"ForecastDisplay needs intervals of shape ({n}, 2), a lower and an upper bound per "
@@ -128,10 +137,11 @@ class ForecastDisplay:
         forecasts start.
     estimator_name : str, default=None
         Legend label of the forecast.
-    intervals : array-like of shape (n_timesteps, 2) or DataFrame, default=None
+    intervals : array-like of shape (n_timesteps, 2) or (n_timesteps, 2, 1), or DataFrame, default=None
         Lower and upper bounds of a prediction interval at each forecast time
-        (what ``recursive_forecast(..., coverage=...)`` returns), drawn as a
-        band around the forecast.
+        (what ``recursive_forecast(..., coverage=...)`` returns, or MAPIE's
+        ``predict_interval`` for one confidence level), drawn as a band around
+        the forecast.
 
     Attributes
     ----------
@@ -356,9 +366,11 @@ class ForecastDisplay:
             Where to draw.
         title, ylabel : str, default=None
             Axes title and value-axis label.
-        intervals : array-like of shape (n_timesteps, 2) or DataFrame, default=None
+        intervals : array-like of shape (n_timesteps, 2) or (n_timesteps, 2, 1), or DataFrame, \
+                default=None
             Lower and upper bounds per forecast, drawn as a band (the
-            intervals of ``recursive_forecast(..., coverage=...)``).
+            intervals of ``recursive_forecast(..., coverage=...)``, or of
+            MAPIE's ``predict_interval`` for one confidence level).
         **kwargs : dict
             Passed to :meth:`plot`: ``true_kwargs``, ``history_kwargs``,
             ``interval_kwargs`` and ``ax.plot`` keyword arguments of the
