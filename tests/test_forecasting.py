@@ -608,3 +608,31 @@ def test_direct_forecast_follows_the_history_index_and_explains_what_it_needs(ai
         direct_forecast(direct_naive_model(3), airline, coverage=0.95, calibration_size=10)
     with pytest.raises(ValueError, match=r"got 30 rows of history, too few.*needs 43"):
         direct_forecast(direct_naive_model(3), airline.iloc[:30], coverage=0.8, calibration_size=40)
+
+
+def test_the_differenced_forecaster_passes_quantiles_and_deviations_through_in_levels(airline):
+    series = np.log(airline.to_numpy())
+    X, y = series[:-1].reshape(-1, 1), lead_target(series)
+    small = {"hidden_size": 8, "max_epochs": 3, "random_state": 0}
+    quantile = DifferencedTargetRegressor(
+        default_forecasting_pipeline(12, RNNRegressor(loss="quantile", quantile=[0.1, 0.5, 0.9], **small))
+    ).fit(X[:100], y[:100])
+    levels = quantile.predict_quantiles(X[100:])
+    assert levels.shape == (43, 3) and (np.diff(levels, axis=1) >= 0).all()
+    np.testing.assert_allclose(levels[:, 1], quantile.predict(X[100:]))  # the median is the forecast
+    # Levels, not changes: the quantiles sit around the current value.
+    assert np.abs(levels[:, 1] - X[100:, 0]).max() < 0.5
+    normal = DifferencedTargetRegressor(
+        default_forecasting_pipeline(12, RNNRegressor(loss="normal", **small))
+    ).fit(X[:100], y[:100])
+    mean, std = normal.predict(X[100:], return_std=True)
+    np.testing.assert_allclose(mean, normal.predict(X[100:]))
+    assert std.shape == (43,) and (std > 0).all()
+    ridge = DifferencedTargetRegressor(make_pipeline(SlidingWindowTransformer(12), LagRidgeRegressor()))
+    ridge.fit(X[:100], y[:100])
+    with pytest.raises(
+        AttributeError, match=r"a LagRidgeRegressor, has no predict_quantiles.*loss=\"quantile\""
+    ):
+        ridge.predict_quantiles(X[100:])
+    with pytest.raises(AttributeError, match=r"has no predict\(return_std=True\)"):
+        ridge.predict(X[100:], return_std=True)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from inspect import signature
 from typing import Any
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.pipeline import make_pipeline
+from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -157,20 +158,80 @@ class DifferencedTargetRegressor(ForecastColumnWrapper):
         self.regressor_ = clone(regressor).fit(X, change, **fit_params)
         return self
 
-    def predict(self, X: Any) -> np.ndarray:
+    def predict(self, X: Any, return_std: bool = False) -> Any:
         """Forecast: the current value of the series plus the predicted change.
 
         Parameters
         ----------
         X : array-like of shape (n_timesteps, n_features)
             Time-ordered table with the columns seen in ``fit``.
+        return_std : bool, default=False
+            Also return the standard deviation of each forecast, from an inner
+            regressor (or a pipeline's last step) whose ``predict`` takes
+            ``return_std``, such as an sk_rnn regressor with ``loss="normal"``.
+            The current value is known, so the level's deviation is the
+            change's.
 
         Returns
         -------
         y_pred : ndarray of shape (n_timesteps,) or (n_timesteps, horizon)
+        y_std : ndarray of the same shape
+            Only with ``return_std=True``.
         """
+        current = self._validated_current(X)
+        if not return_std:
+            change = np.asarray(self.regressor_.predict(X), dtype=np.float64)
+            return _plus_current(change, current)
+        _final_method(self, "predict", "return_std")
+        change, std = self.regressor_.predict(X, return_std=True)
+        return _plus_current(np.asarray(change, dtype=np.float64), current), np.asarray(std, dtype=np.float64)
+
+    def predict_quantiles(self, X: Any, quantiles: Any = None) -> np.ndarray:
+        """Forecast quantiles: the current value of the series plus the change's quantiles.
+
+        Available when the inner regressor (or a pipeline's last step) has
+        ``predict_quantiles``, such as an sk_rnn regressor fitted with
+        ``loss="quantile"`` or ``loss="normal"``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_timesteps, n_features)
+            Time-ordered table with the columns seen in ``fit``.
+        quantiles : array-like of float in (0, 1), default=None
+            Passed to the inner ``predict_quantiles``.
+
+        Returns
+        -------
+        y_quantiles : ndarray of shape (n_timesteps, n_quantiles) or (n_timesteps, horizon, n_quantiles)
+            The quantiles along the last axis; they never cross when the
+            change's do not, since the same current value is added to each.
+        """
+        current = self._validated_current(X)
+        final = _final_method(self, "predict_quantiles")
+        features = self.regressor_[:-1].transform(X) if isinstance(self.regressor_, Pipeline) else X
+        change = np.asarray(final.predict_quantiles(features, quantiles), dtype=np.float64)
+        return change + current.reshape(-1, *([1] * (change.ndim - 1)))
+
+    def _validated_current(self, X: Any) -> np.ndarray:
         check_is_fitted(self)
         values = validate_data(self, X, reset=False, dtype=np.float64, ensure_all_finite=False)
-        current = self._current_values(X, values)
-        change = np.asarray(self.regressor_.predict(X), dtype=np.float64)
-        return change + (current if change.ndim == 1 else current[:, np.newaxis])
+        return self._current_values(X, values)
+
+
+def _plus_current(change: np.ndarray, current: np.ndarray) -> np.ndarray:
+    return change + (current if change.ndim == 1 else current[:, np.newaxis])
+
+
+def _final_method(wrapper: DifferencedTargetRegressor, method: str, argument: str | None = None) -> Any:
+    """The inner regressor's last step, refused with the fix when it lacks ``method`` (or ``argument``)."""
+    final = wrapper.regressor_[-1] if isinstance(wrapper.regressor_, Pipeline) else wrapper.regressor_
+    function = getattr(final, method, None)
+    takes = function is not None and (argument is None or argument in signature(function).parameters)
+    if not takes:
+        wanted = f"{method}({argument}=True)" if argument else f"{method}"
+        raise AttributeError(
+            f"DifferencedTargetRegressor cannot {wanted}: its regressor's last step, a "
+            f"{type(final).__name__}, has no {wanted}. Use an sk_rnn regressor with "
+            'loss="normal" (standard deviations and quantiles) or loss="quantile" (quantiles).'
+        )
+    return final
