@@ -1,0 +1,33 @@
+"""Memory and work that stay proportional to the data: many sequences, many series, long histories."""
+
+import tracemalloc
+
+import numpy as np
+import pytest
+
+from sk_rnn import GRUClassifier
+
+
+def peak_bytes(function, *args, **kwargs):
+    """Peak of the memory Python and numpy allocate while ``function`` runs, and its result."""
+    tracemalloc.start()
+    try:
+        result = function(*args, **kwargs)
+        return tracemalloc.get_traced_memory()[1], result
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("method", ["predict_proba", "predict_log_proba"])
+@pytest.mark.parametrize("multilabel", [False, True])
+def test_class_probabilities_of_many_sequences_need_about_their_own_size(method, multilabel):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 4, 1)).astype(np.float32)
+    y = (rng.random((200, 40)) > 0.5).astype(int) if multilabel else np.arange(200) % 40
+    clf = GRUClassifier(hidden_size=4, max_epochs=1, random_state=0).fit(X, y)
+    many = np.repeat(X, 100, axis=0)
+    peak, proba = peak_bytes(getattr(clf, method), many)
+    # The result itself, float64 (n, 40); each numpy operation on the whole
+    # array used to keep another of its size.
+    assert proba.shape == (20_000, 40)
+    assert peak < 1.5 * proba.nbytes
