@@ -3,9 +3,13 @@
 import tracemalloc
 
 import numpy as np
+import pandas as pd
 import pytest
+from sklearn.pipeline import make_pipeline
 
-from sk_rnn import GRUClassifier
+from sk_rnn import GRUClassifier, GRURegressor
+from sk_rnn.forecasting import recursive_forecast
+from sk_rnn.preprocessing import SlidingWindowTransformer, lead_target
 
 
 def peak_bytes(function, *args, **kwargs):
@@ -31,3 +35,20 @@ def test_class_probabilities_of_many_sequences_need_about_their_own_size(method,
     # array used to keep another of its size.
     assert proba.shape == (20_000, 40)
     assert peak < 1.5 * proba.nbytes
+
+
+@pytest.mark.parametrize("as_frame", [False, True])
+def test_a_recursive_forecast_with_a_context_never_copies_the_whole_history(as_frame):
+    series = np.sin(np.arange(300) / 5)
+    model = make_pipeline(
+        SlidingWindowTransformer(8), GRURegressor(hidden_size=4, max_epochs=1, random_state=0)
+    ).fit(series[:-1, None], lead_target(series))
+    history = np.tile(series, 1000)  # 300,000 rows, 2.4 MB
+    if as_frame:
+        history = pd.Series(history)
+    peak, forecast = peak_bytes(recursive_forecast, model, history, horizon=10, context=8)
+    # Each step appended its forecast to a copy of the whole history.
+    assert peak < 0.5 * history.nbytes
+    np.testing.assert_array_equal(
+        np.asarray(forecast), np.asarray(recursive_forecast(model, series[-8:], horizon=10, context=8))
+    )
