@@ -52,3 +52,29 @@ def test_a_recursive_forecast_with_a_context_never_copies_the_whole_history(as_f
     np.testing.assert_array_equal(
         np.asarray(forecast), np.asarray(recursive_forecast(model, series[-8:], horizon=10, context=8))
     )
+
+
+def ragged_with_one_very_long():
+    """2,000 sequences of 20 steps and one of 2,000; the bytes of their float32 padded array."""
+    rng = np.random.default_rng(0)
+    X = [rng.normal(size=(20, 2)).astype(np.float32) for _ in range(2000)]
+    X.append(rng.normal(size=(2000, 2)).astype(np.float32))
+    y = np.array([sequence[-1, 0] for sequence in X])
+    return X, y, len(X) * 2000 * 2 * 4
+
+
+def test_fitting_ragged_sequences_with_one_very_long_needs_little_beyond_their_padded_array():
+    X, y, padded = ragged_with_one_very_long()
+    reg = GRURegressor(hidden_size=4, max_epochs=1, batch_size=256, random_state=0)
+    reg.fit(X[:100], y[:100])  # the modules a first fit imports are not the data's
+    peak, _ = peak_bytes(reg.fit, X, y)
+    # The scaling statistics converted 4,096 padded rows at a time to float64.
+    assert peak < 2 * padded
+
+
+def test_predicting_on_ragged_sequences_with_one_very_long_needs_little_beyond_their_padded_array():
+    X, y, padded = ragged_with_one_very_long()
+    reg = GRURegressor(hidden_size=4, max_epochs=1, random_state=0).fit(X[:100], y[:100])
+    peak, _ = peak_bytes(reg.predict, X)
+    # The float32 range check took abs() of the whole padded array.
+    assert peak < 1.5 * padded
