@@ -9,7 +9,7 @@ from sklearn.pipeline import make_pipeline
 
 from sk_rnn import GRUClassifier, GRURegressor
 from sk_rnn.forecasting import recursive_forecast
-from sk_rnn.preprocessing import SlidingWindowTransformer, lead_target
+from sk_rnn.preprocessing import Differencer, SlidingWindowTransformer, lead_target, make_windows
 
 
 def peak_bytes(function, *args, **kwargs):
@@ -78,3 +78,70 @@ def test_predicting_on_ragged_sequences_with_one_very_long_needs_little_beyond_t
     peak, _ = peak_bytes(reg.predict, X)
     # The float32 range check took abs() of the whole padded array.
     assert peak < 1.5 * padded
+
+
+def many_short_series(n_series=500, seed=0):
+    """A panel of series of 1 to 30 steps, its rows shuffled."""
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(1, 31, size=n_series)
+    index = pd.MultiIndex.from_arrays(
+        [
+            np.repeat([f"s{i}" for i in range(n_series)], lengths),
+            np.concatenate([np.arange(n) for n in lengths]),
+        ],
+        names=["series", "step"],
+    )
+    panel = pd.DataFrame(rng.normal(size=(len(index), 2)), index=index, columns=["a", "b"])
+    return panel.sample(frac=1.0, random_state=0)
+
+
+def counting(monkeypatch, owner, name):
+    """Replace ``owner.name`` by a wrapper that counts its calls."""
+    calls = []
+    function = getattr(owner, name)
+
+    def counted(*args, **kwargs):
+        calls.append(None)
+        return function(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls
+
+
+def each_series(panel):
+    """Each series' rows of a panel (positions), in time order, series in order of first appearance."""
+    steps = panel.index.get_level_values(1).to_numpy()
+    for rows in panel.groupby(level=0, sort=False).indices.values():
+        yield rows[np.argsort(steps[rows])]
+
+
+def test_the_windows_of_many_short_series_are_cut_in_one_pass(monkeypatch):
+    panel = many_short_series()
+    calls = counting(monkeypatch, np.lib.stride_tricks, "sliding_window_view")
+    windows = SlidingWindowTransformer(8).fit_transform(panel)
+    X, y = make_windows(panel, 4, 2, steps="all")
+    # A round of numpy operations per series made 100,000 short series cost
+    # seconds: 17 s for their windows, 15 s for make_windows.
+    assert len(calls) == 2
+    monkeypatch.undo()
+    values = panel.to_numpy()
+    for rows in each_series(panel):
+        np.testing.assert_array_equal(
+            windows[rows], SlidingWindowTransformer(8).fit(values).transform(values[rows])
+        )
+    alone = [make_windows(values[rows], 4, 2, steps="all") for rows in each_series(panel) if len(rows) >= 6]
+    np.testing.assert_array_equal(X, np.concatenate([windows for windows, _ in alone]))
+    np.testing.assert_array_equal(y, np.concatenate([target for _, target in alone]))
+
+
+def test_the_changes_of_many_short_series_are_taken_in_one_pass(monkeypatch):
+    panel = many_short_series()
+    calls = counting(monkeypatch, Differencer, "_changes")
+    changes = Differencer(lag=2).fit_transform(panel)
+    assert len(calls) == 1
+    monkeypatch.undo()
+    values = panel.to_numpy()
+    for rows in each_series(panel):
+        np.testing.assert_array_equal(
+            changes.to_numpy()[rows], Differencer(lag=2).fit(values).transform(values[rows])
+        )
