@@ -357,7 +357,8 @@ def make_windows(
     Returns
     -------
     X : ndarray of shape (n_windows, window_size, n_features)
-        Complete windows only (no padding), as a read-only view.
+        Complete windows only (no padding): a read-only view of one series;
+        for a panel, a copy (``window_size`` times the size of its rows).
     y : ndarray of shape (n_windows,) or (n_windows, horizon)
 
     Examples
