@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_array
 from ._base import _BaseRNN, _CellSelection
 from ._compat import StrOptions, _fit_context
 from ._data.panels import as_pandas
-from ._data.sequences import Sequences
+from ._data.sequences import CHUNK_ROWS, Sequences
 from ._data.targets import check_classification_target, per_step_layout, per_step_result
 from ._docstrings import fill_doc
 from ._warnings import warn_at_user_code
@@ -341,11 +341,20 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         return tags
 
     def _proba(self, logits: np.ndarray) -> np.ndarray:
-        if self._multilabel:  # one independent sigmoid per label
-            return 1.0 / (1.0 + np.exp(-logits))
-        logits = logits - logits.max(axis=-1, keepdims=True)
-        proba = np.exp(logits)
-        return proba / proba.sum(axis=-1, keepdims=True)
+        """Probabilities, computed in place in ``logits`` (the network's fresh outputs).
+
+        In place, so that a million sequences of many classes hold one array
+        of their size, not the four that each operation's result would make.
+        """
+        if self._multilabel:  # one independent sigmoid per label: 1 / (1 + exp(-logits))
+            np.negative(logits, out=logits)
+            np.exp(logits, out=logits)
+            logits += 1.0
+            return np.divide(1.0, logits, out=logits)
+        logits -= logits.max(axis=-1, keepdims=True)
+        np.exp(logits, out=logits)
+        logits /= logits.sum(axis=-1, keepdims=True)
+        return logits
 
     def predict_proba(self, X: Any) -> np.ndarray | list[np.ndarray] | pd.DataFrame:
         """Probability of each class for each sequence (or each step).
@@ -389,12 +398,16 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
             Shaped as :meth:`predict_proba`.
         """
         sequences, logits = self._forward(X)
-        if self._multilabel:  # log sigmoid, without underflow
-            log_proba = -np.logaddexp(0.0, -logits)
-            return as_pandas(sequences, log_proba, columns=self.classes_)
-        logits = logits - logits.max(axis=-1, keepdims=True)
-        log_proba = logits - np.log(np.exp(logits).sum(axis=-1, keepdims=True))
-        log_proba = per_step_result(sequences, log_proba) if self.output_ == "sequence" else log_proba
+        if self._multilabel:  # log sigmoid, without underflow: -logaddexp(0, -logits), in place
+            np.negative(logits, out=logits)
+            np.logaddexp(0.0, logits, out=logits)
+            return as_pandas(sequences, np.negative(logits, out=logits), columns=self.classes_)
+        # In place, and the exponentials a block of rows at a time, as in _proba.
+        logits -= logits.max(axis=-1, keepdims=True)
+        for low in range(0, len(logits), CHUNK_ROWS):
+            block = logits[low : low + CHUNK_ROWS]
+            block -= np.log(np.exp(block).sum(axis=-1, keepdims=True))
+        log_proba = per_step_result(sequences, logits) if self.output_ == "sequence" else logits
         return as_pandas(sequences, log_proba, columns=self.classes_)
 
     def predict(self, X: Any) -> np.ndarray | list[np.ndarray]:

@@ -57,7 +57,7 @@ def from_ragged_list(name: str, sequences: Sequence) -> Sequences:
     values = np.zeros((len(arrays), int(lengths.max()), arrays[0].shape[1]), dtype=dtype)
     for row, array in zip(values, arrays, strict=True):
         row[: len(array)] = array
-    _raise_on_float32_overflow(name, values)
+    _raise_on_float32_overflow(name, arrays)
     if (lengths == values.shape[1]).all():
         return Sequences(values, from_list=True)
     return Sequences(values, lengths, np.zeros_like(lengths), from_list=True)
@@ -74,15 +74,24 @@ def _raise_on_non_finite(name: str, array: np.ndarray, where: str) -> None:
     )
 
 
-def _raise_on_float32_overflow(name: str, values: np.ndarray) -> None:
-    raise_at_first(
-        np.abs(values) > _FLOAT32_MAX,
-        lambda position: (
-            f"{name} got a value too large for float32 in X at sample {position[0]}, step "
-            f"{position[1]}, feature {position[2]}; the networks compute in float32 "
-            f"(largest value {_FLOAT32_MAX:.3g}). Scale X first, for instance with StandardScaler."
-        ),
-    )
+def _raise_on_float32_overflow(name: str, arrays: list[np.ndarray]) -> None:
+    """Refuse values beyond float32's range, sequence by sequence.
+
+    Checked on the sequences, not on their padded array: with one sequence
+    far longer than the rest, that array is many times the data, and
+    ``abs(values)`` would make another of its size.
+    """
+    for sample, array in enumerate(arrays):
+        if array.dtype.kind != "f" or array.dtype.itemsize <= 4:
+            continue  # integers and float32 (or narrower) always fit
+        raise_at_first(
+            np.abs(array) > _FLOAT32_MAX,
+            lambda position, sample=sample: (
+                f"{name} got a value too large for float32 in X at sample {sample}, step "
+                f"{position[0]}, feature {position[1]}; the networks compute in float32 "
+                f"(largest value {_FLOAT32_MAX:.3g}). Scale X first, for instance with StandardScaler."
+            ),
+        )
 
 
 def from_padded_array(name: str, values: np.ndarray) -> Sequences:

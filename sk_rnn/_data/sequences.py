@@ -176,7 +176,9 @@ class Sequences:
             rows = slice(low, low + CHUNK_ROWS)
             block = self.take(rows)
             valid = block.valid_steps()
-            values = np.asarray(block.values, dtype=np.float64)[valid]
+            # The valid steps first, then float64: a block as wide as one very
+            # long sequence would otherwise be converted whole, padding included.
+            values = np.asarray(block.values[valid], dtype=np.float64)
             if weights is None:
                 step_weights = np.ones(len(values))
             elif weights.ndim == 1:

@@ -211,6 +211,10 @@ def _forecast_path(
 ) -> np.ndarray:
     """Forecast one step per row of ``future_rows``, each forecast appended to the table."""
     is_frame = isinstance(table, pd.DataFrame)
+    if context is not None:
+        # Only the last ``context`` rows are ever read: appending each forecast
+        # to the whole history would copy all of it at every step.
+        table = table.iloc[-context:] if is_frame else table[-context:]
     if is_frame:
         # Forecasts are fractional: an integer column (counts of passengers)
         # would truncate each one before it is read back as history.

@@ -130,7 +130,7 @@ class Differencer(OneToOneFeatureMixin, TimeOrderedTransformer):
         """
         check_is_fitted(self)
         values = self._validated(X, reset=False)
-        changes = self._by_series(X, values, self._changes)
+        changes = self._by_series(X, values, self._changes, self._panel_changes)
         if isinstance(X, pd.DataFrame):
             # The index tells the steps after it where each series starts and
             # whether the rows continue the fitted series.
@@ -141,3 +141,15 @@ class Differencer(OneToOneFeatureMixin, TimeOrderedTransformer):
         changes = np.full_like(values, self.fill_value)
         changes[self.lag :] = values[self.lag :] - values[: -self.lag]
         return changes
+
+    def _panel_changes(self, values: np.ndarray, positions: list[np.ndarray]) -> np.ndarray:
+        """:meth:`_changes` within every series of a panel at once, in the panel's row order."""
+        order = np.concatenate(positions)
+        lengths = np.fromiter(map(len, positions), dtype=np.int64, count=len(positions))
+        # Position of each row within its series, the series laid end to end.
+        steps = np.arange(len(order)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        changes = self._changes(values[order])
+        changes[steps < self.lag] = self.fill_value  # no earlier row of the same series
+        result = np.empty_like(changes)
+        result[order] = changes
+        return result

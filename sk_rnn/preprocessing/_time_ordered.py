@@ -110,9 +110,20 @@ class TimeOrderedTransformer(TransformerMixin, BaseEstimator):
         return max(len(rows) for rows in positions)
 
     def _by_series(
-        self, X: Any, values: np.ndarray, transform_one: Callable[[np.ndarray], np.ndarray]
+        self,
+        X: Any,
+        values: np.ndarray,
+        transform_one: Callable[[np.ndarray], np.ndarray],
+        transform_panel: Callable[[np.ndarray, list[np.ndarray]], np.ndarray] | None = None,
     ) -> np.ndarray:
-        """``transform_one`` applied to each series of X (one, unless X is a panel), row-aligned."""
+        """``transform_one`` applied to each series of X (one, unless X is a panel), row-aligned.
+
+        ``transform_panel(values, positions)``, when given, does the same for
+        every series of a panel at once (``positions``: each series' rows in
+        time order); it is used when no series continues a fitted one. A
+        panel of 100,000 short series then costs a few numpy operations
+        instead of a hundred thousand rounds of them.
+        """
         # Models saved before the ends were kept have no _series_ends.
         ends = getattr(self, "_series_ends", None)
         if not has_panel_index(X):
@@ -125,9 +136,14 @@ class TimeOrderedTransformer(TransformerMixin, BaseEstimator):
             type(self).__name__, X, len(values), warn=not _WARNED_AT_FIT.get()
         )
         coded = time_codes(times) if ends else None
+        histories = [
+            _history(ends, coded, label_key(labels[rows[0]]), rows[0]) if coded else None
+            for rows in positions
+        ]
+        if transform_panel is not None and all(history is None for history in histories):
+            return transform_panel(values, positions)
         result = None
-        for rows in positions:
-            history = _history(ends, coded, label_key(labels[rows[0]]), rows[0]) if coded else None
+        for rows, history in zip(positions, histories, strict=True):
             part = _continued(transform_one, values[rows], history)
             if result is None:
                 result = np.empty((len(values), *part.shape[1:]), dtype=part.dtype)

@@ -34,6 +34,36 @@ def _windows(series: np.ndarray, window_size: int) -> np.ndarray:
     return view.transpose(0, 2, 1)
 
 
+def _laid_out_windows(
+    values: np.ndarray, positions: list[np.ndarray], window_size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The windows of every series of a panel at once: ``(view, ends, order, lengths)``.
+
+    The series are laid end to end in time order (``order`` holds the panel
+    row of each laid-out row, ``lengths`` each series' rows), each after
+    ``window_size - 1`` rows of NaN, so that no window reaches into the series
+    before it. ``view[ends[i]]`` is the read-only window ending at laid-out
+    row ``i``: one gather copies the windows wanted, instead of a round of
+    numpy operations per series.
+    """
+    order = np.concatenate(positions)
+    lengths = np.fromiter(map(len, positions), dtype=np.int64, count=len(positions))
+    padding = window_size - 1
+    laid_out = np.arange(len(order)) + padding * np.repeat(np.arange(1, len(positions) + 1), lengths)
+    padded = np.full((len(order) + padding * len(positions), values.shape[1]), np.nan, dtype=values.dtype)
+    padded[laid_out] = values[order]
+    view = np.lib.stride_tricks.sliding_window_view(padded, window_size, axis=0).transpose(0, 2, 1)
+    return view, laid_out - padding, order, lengths
+
+
+def _panel_windows(values: np.ndarray, positions: list[np.ndarray], window_size: int) -> np.ndarray:
+    """Windows ``(n, window_size, F)`` ending at every row of a panel, each within its own series."""
+    view, ends, order, _ = _laid_out_windows(values, positions, window_size)
+    by_row = np.empty_like(ends)
+    by_row[order] = ends
+    return view[by_row]
+
+
 class SlidingWindowTransformer(TimeOrderedTransformer):
     """Turn a time-ordered table into one window of past steps per row.
 
@@ -182,7 +212,12 @@ class SlidingWindowTransformer(TimeOrderedTransformer):
         """
         check_is_fitted(self)
         series = self._validated(X, reset=False)
-        return self._by_series(X, series, lambda values: _windows(values, self.window_size))
+        return self._by_series(
+            X,
+            series,
+            lambda values: _windows(values, self.window_size),
+            lambda values, positions: _panel_windows(values, positions, self.window_size),
+        )
 
 
 @validate_params(
@@ -322,7 +357,8 @@ def make_windows(
     Returns
     -------
     X : ndarray of shape (n_windows, window_size, n_features)
-        Complete windows only (no padding), as a read-only view.
+        Complete windows only (no padding): a read-only view of one series;
+        for a panel, a copy (``window_size`` times the size of its rows).
     y : ndarray of shape (n_windows,) or (n_windows, horizon)
 
     Examples
@@ -338,20 +374,21 @@ def make_windows(
     values = values[:, np.newaxis] if values.ndim == 1 else values
     raise_on_gaps("make_windows", values)
     panel = has_panel_index(series)
-    parts = [values[rows] for rows in series_positions("make_windows", series.index)] if panel else [values]
-    longest = max(len(part) for part in parts)
-    parts = [part for part in parts if len(part) >= window_size + horizon]
-    if not parts:
+    positions = series_positions("make_windows", series.index) if panel else None
+    longest = max(map(len, positions)) if panel else len(values)
+    if longest < window_size + horizon:
         what = f"a panel whose longest series has {longest}" if panel else f"a series of {longest}"
         what += " steps"
         raise ValueError(
             f"make_windows got {what}, shorter than window_size + horizon = {window_size + horizon}; "
             "use a shorter window or a longer series."
         )
-    cut = [_windows_and_targets(part, window_size, horizon, steps) for part in parts]
-    if len(cut) == 1:
-        return cut[0]
-    return np.concatenate([windows for windows, _ in cut]), np.concatenate([target for _, target in cut])
+    if not panel:
+        return _windows_and_targets(values, window_size, horizon, steps)
+    positions = [rows for rows in positions if len(rows) >= window_size + horizon]  # too short: no window
+    if len(positions) == 1:
+        return _windows_and_targets(values[positions[0]], window_size, horizon, steps)
+    return _panel_windows_and_targets(values, positions, window_size, horizon, steps)
 
 
 def _windows_and_targets(
@@ -360,3 +397,20 @@ def _windows_and_targets(
     windows = _windows(values, window_size)[window_size - 1 : len(values) - horizon]
     target = lead_target(values[:, 0], horizon, steps=steps)[window_size - 1 :]
     return windows, target
+
+
+def _panel_windows_and_targets(
+    values: np.ndarray, positions: list[np.ndarray], window_size: int, horizon: int, steps: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_windows_and_targets` of every series of a panel, stacked series after series."""
+    view, ends, order, lengths = _laid_out_windows(values, positions, window_size)
+    # Position of each laid-out row within its series: complete windows whose
+    # future the series holds are those from window_size - 1 to len - horizon - 1.
+    step = np.arange(len(order)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    kept = np.flatnonzero((step >= window_size - 1) & (step < np.repeat(lengths, lengths) - horizon))
+    first_column = values[order, 0]
+    if steps == "one":
+        target = first_column[kept + horizon]
+    else:
+        target = first_column[kept[:, np.newaxis] + np.arange(1, horizon + 1)]
+    return view[ends[kept]], target
