@@ -22,7 +22,7 @@ from .._warnings import warn_at_user_code
 from .arrays import from_padded_array, from_ragged_list
 from .non_finite import raise_on_non_finite
 from .panels import is_panel, panel_sequences
-from .sequences import Sequences, is_list_of_sequences
+from .sequences import Sequences, is_list_of_sequences, is_sequence_item, sequence_column_items
 from .tokens import from_token_ids, holds_strings
 
 # 3-D arrays of these dtypes are kept as given (views of long series stay
@@ -122,14 +122,12 @@ def as_list_of_sequences(name: str, X: Any) -> Any:
     sequences (sktime's "nested_univ": one column per channel, one row per
     case) is one ``(T_i, n_columns)`` array per row.
     """
-    if isinstance(X, pd.Series) or (isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype == object):
-        items = list(X)
-        if items and all(_is_sequence_item(item) for item in items):
-            return items
-        return X
+    items = sequence_column_items(X)
+    if items is not None:
+        return items
     if not (isinstance(X, pd.DataFrame) and len(X) and len(X.columns)):
         return X
-    nested = [values.dtype.kind == "O" and _is_sequence_item(values.iloc[0]) for _, values in X.items()]
+    nested = [values.dtype.kind == "O" and is_sequence_item(values.iloc[0]) for _, values in X.items()]
     if not any(nested):
         return X
     if not all(nested):
@@ -141,7 +139,7 @@ def as_list_of_sequences(name: str, X: Any) -> Any:
         )
     rows = []
     for position, cells in enumerate(X.itertuples(index=False)):
-        lengths = {len(cell) if _is_sequence_item(cell) else None for cell in cells}
+        lengths = {len(cell) if is_sequence_item(cell) else None for cell in cells}
         if len(lengths) != 1 or None in lengths:
             raise ValueError(
                 f"{name} got a DataFrame of sequences (one column per channel, one row per "
@@ -150,14 +148,6 @@ def as_list_of_sequences(name: str, X: Any) -> Any:
             )
         rows.append(np.column_stack([np.asarray(cell, dtype=np.float64) for cell in cells]))
     return rows
-
-
-def _is_sequence_item(item: Any) -> bool:
-    return (
-        hasattr(item, "__len__")
-        and not isinstance(item, (str, bytes, dict))
-        and getattr(item, "ndim", 1) >= 1
-    )
 
 
 def _is_ragged_list(X: Any) -> bool:

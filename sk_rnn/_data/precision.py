@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .sequences import CHUNK_ROWS, Sequences
+from .sequences import CHUNK_ROWS, CONSTANT_RELATIVE_STD, Sequences
 
 __all__ = ["float32_loses_spread"]
 
@@ -21,9 +21,6 @@ __all__ = ["float32_loses_spread"]
 # fewer than 10 bits of it in float32: rounding errors above a thousandth of
 # a standard deviation. Below that, float32 is kept, as it was chosen for speed.
 _SAFE_LEVEL_TO_SPREAD = 2.0**14
-# A sequence whose deviation is below this share of its level is constant up
-# to float64 rounding: it standardises to zeros, whatever float32 does to it.
-_CONSTANT_RELATIVE_STD = 1e-12
 
 
 def float32_loses_spread(
@@ -53,7 +50,8 @@ def float32_loses_spread(
         spread = np.broadcast_to(scale, level.shape)
         if per_sequence:
             own = np.nanstd(values, axis=1)
-            own = np.where(own > _CONSTANT_RELATIVE_STD * level, own, np.inf)
+            # Constant up to float64 rounding: standardised to zeros whatever float32 does to it.
+            own = np.where(own > CONSTANT_RELATIVE_STD * level, own, np.inf)
             spread = np.minimum(spread, own)
         if np.any(level > _SAFE_LEVEL_TO_SPREAD * spread):
             return True

@@ -17,16 +17,48 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import torch
 
-__all__ = ["CHUNK_ROWS", "Sequences", "gather_steps", "is_list_of_sequences", "scale_or_one", "shared_tensor"]
+__all__ = [
+    "CHUNK_ROWS",
+    "CONSTANT_RELATIVE_STD",
+    "Sequences",
+    "gather_steps",
+    "is_list_of_sequences",
+    "is_sequence_item",
+    "scale_or_one",
+    "sequence_column_items",
+    "shared_tensor",
+]
 
 # Rows validated or copied at a time: bounds the temporaries on huge (windowed) inputs.
 CHUNK_ROWS = 4096
 # A feature whose standard deviation is below this share of its magnitude is
 # constant up to the rounding of the float64 moments: dividing by it would blow
 # rounding noise up to unit variance.
-_CONSTANT_RELATIVE_STD = 1e-12
+CONSTANT_RELATIVE_STD = 1e-12
+
+
+def is_sequence_item(item: Any) -> bool:
+    """An item that holds a sequence: has a length, and is no string, bytes, dict or 0-d array."""
+    return (
+        hasattr(item, "__len__")
+        and not isinstance(item, (str, bytes, dict))
+        and getattr(item, "ndim", 1) >= 1
+    )
+
+
+def sequence_column_items(X: Any) -> list | None:
+    """The items of a pandas Series or 1-D object array when every one is a sequence; else None.
+
+    Such a column (of recordings, of token-id lists) is read as a list of sequences.
+    """
+    if isinstance(X, pd.Series) or (isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype == object):
+        items = list(X)
+        if items and all(is_sequence_item(item) for item in items):
+            return items
+    return None
 
 
 def is_list_of_sequences(X: Any) -> bool:
@@ -43,7 +75,7 @@ def scale_or_one(mean: np.ndarray, std: np.ndarray) -> np.ndarray:
     magnitude only: a feature measured in units that make it tiny (values
     around 1e-20, say) is scaled like any other, not mistaken for a constant.
     """
-    return np.where((std > 0) & (std > _CONSTANT_RELATIVE_STD * np.abs(mean)), std, 1.0)
+    return np.where((std > 0) & (std > CONSTANT_RELATIVE_STD * np.abs(mean)), std, 1.0)
 
 
 def shared_tensor(array: np.ndarray) -> torch.Tensor:

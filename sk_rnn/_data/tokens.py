@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .non_finite import raise_at_first
-from .sequences import Sequences, is_list_of_sequences
+from .sequences import Sequences, is_list_of_sequences, sequence_column_items
 
 __all__ = [
     "FIRST_TOKEN_ID",
@@ -44,7 +44,8 @@ def from_token_ids(name: str, X: object) -> Sequences:
     A pandas Series or 1-D object array of such arrays (a column of token
     lists) is read as the list of them, as numeric sequences are.
     """
-    X = _as_list_of_id_arrays(X)
+    items = sequence_column_items(X)
+    X = X if items is None else items
     if is_list_of_sequences(X) and len(X) > 0:
         rows = [np.asarray(s) for s in X]
         # Empty sequences (an empty text) take the padded path too, as one padding step.
@@ -69,15 +70,6 @@ def from_token_ids(name: str, X: object) -> Sequences:
             f"n_timesteps) or a list of 1-D integer arrays, but got an array of shape {values.shape}."
         )
     return _token_layout(name, values, from_list=isinstance(X, (list, tuple)))
-
-
-def _as_list_of_id_arrays(X: object) -> object:
-    """The items of a Series or 1-D object array when they are sequences; otherwise X itself."""
-    if isinstance(X, pd.Series) or (isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype == object):
-        items = list(X)
-        if items and is_list_of_sequences(items):
-            return items
-    return X
 
 
 def _id_array(name: str, X: object) -> np.ndarray:
