@@ -11,7 +11,7 @@ from sklearn.base import OneToOneFeatureMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, _fit_context
-from ._time_ordered import TimeOrderedTransformer
+from ._time_ordered import TimeOrderedTransformer, laid_end_to_end
 
 __all__ = ["Differencer"]
 
@@ -144,10 +144,7 @@ class Differencer(OneToOneFeatureMixin, TimeOrderedTransformer):
 
     def _panel_changes(self, values: np.ndarray, positions: list[np.ndarray]) -> np.ndarray:
         """:meth:`_changes` within every series of a panel at once, in the panel's row order."""
-        order = np.concatenate(positions)
-        lengths = np.fromiter(map(len, positions), dtype=np.int64, count=len(positions))
-        # Position of each row within its series, the series laid end to end.
-        steps = np.arange(len(order)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        order, _, steps = laid_end_to_end(positions)
         changes = self._changes(values[order])
         changes[steps < self.lag] = self.fill_value  # no earlier row of the same series
         result = np.empty_like(changes)

@@ -21,7 +21,7 @@ from .._data.panels import (
 from .._warnings import warn_at_user_code
 from ._series_ends import SeriesEnds, label_key, series_ends, time_codes
 
-__all__ = ["TimeOrderedTransformer", "check_time_index", "raise_on_gaps"]
+__all__ = ["TimeOrderedTransformer", "check_time_index", "laid_end_to_end", "raise_on_gaps"]
 
 # True while fit_transform transforms what its fit has just warned about.
 _WARNED_AT_FIT: ContextVar[bool] = ContextVar("warned_at_fit", default=False)
@@ -65,6 +65,19 @@ def _is_unordered_integer_index(index: Any) -> bool:
         and pd.api.types.is_integer_dtype(index.dtype)
         and not index.is_monotonic_increasing
     )
+
+
+def laid_end_to_end(positions: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A panel's series laid end to end in time order: ``(order, lengths, steps)``.
+
+    ``order`` holds the panel row of each laid-out row, ``lengths`` each
+    series' rows, and ``steps`` each laid-out row's position within its own
+    series, so that a whole panel is transformed in a few numpy operations.
+    """
+    order = np.concatenate(positions)
+    lengths = np.fromiter(map(len, positions), dtype=np.int64, count=len(positions))
+    steps = np.arange(len(order)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return order, lengths, steps
 
 
 def raise_on_gaps(name: str, X: np.ndarray) -> None:

@@ -21,7 +21,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, StrOptions, _fit_context, validate_params
 from .._data.panels import has_panel_index, series_positions
-from ._time_ordered import TimeOrderedTransformer, check_time_index, raise_on_gaps
+from ._time_ordered import TimeOrderedTransformer, check_time_index, laid_end_to_end, raise_on_gaps
 
 __all__ = ["SlidingWindowTransformer", "lead_target", "make_windows"]
 
@@ -35,30 +35,28 @@ def _windows(series: np.ndarray, window_size: int) -> np.ndarray:
 
 
 def _laid_out_windows(
-    values: np.ndarray, positions: list[np.ndarray], window_size: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The windows of every series of a panel at once: ``(view, ends, order, lengths)``.
+    values: np.ndarray, order: np.ndarray, lengths: np.ndarray, window_size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The windows of every series of a panel at once: ``(view, ends)``.
 
-    The series are laid end to end in time order (``order`` holds the panel
-    row of each laid-out row, ``lengths`` each series' rows), each after
-    ``window_size - 1`` rows of NaN, so that no window reaches into the series
-    before it. ``view[ends[i]]`` is the read-only window ending at laid-out
-    row ``i``: one gather copies the windows wanted, instead of a round of
-    numpy operations per series.
+    The series are laid end to end in time order (``order`` and ``lengths``
+    from :func:`laid_end_to_end`), each after ``window_size - 1`` rows of NaN,
+    so that no window reaches into the series before it. ``view[ends[i]]``
+    is the read-only window ending at laid-out row ``i``: one gather copies
+    the windows wanted, instead of a round of numpy operations per series.
     """
-    order = np.concatenate(positions)
-    lengths = np.fromiter(map(len, positions), dtype=np.int64, count=len(positions))
     padding = window_size - 1
-    laid_out = np.arange(len(order)) + padding * np.repeat(np.arange(1, len(positions) + 1), lengths)
-    padded = np.full((len(order) + padding * len(positions), values.shape[1]), np.nan, dtype=values.dtype)
+    laid_out = np.arange(len(order)) + padding * np.repeat(np.arange(1, len(lengths) + 1), lengths)
+    padded = np.full((len(order) + padding * len(lengths), values.shape[1]), np.nan, dtype=values.dtype)
     padded[laid_out] = values[order]
     view = np.lib.stride_tricks.sliding_window_view(padded, window_size, axis=0).transpose(0, 2, 1)
-    return view, laid_out - padding, order, lengths
+    return view, laid_out - padding
 
 
 def _panel_windows(values: np.ndarray, positions: list[np.ndarray], window_size: int) -> np.ndarray:
     """Windows ``(n, window_size, F)`` ending at every row of a panel, each within its own series."""
-    view, ends, order, _ = _laid_out_windows(values, positions, window_size)
+    order, lengths, _ = laid_end_to_end(positions)
+    view, ends = _laid_out_windows(values, order, lengths, window_size)
     by_row = np.empty_like(ends)
     by_row[order] = ends
     return view[by_row]
@@ -403,10 +401,10 @@ def _panel_windows_and_targets(
     values: np.ndarray, positions: list[np.ndarray], window_size: int, horizon: int, steps: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`_windows_and_targets` of every series of a panel, stacked series after series."""
-    view, ends, order, lengths = _laid_out_windows(values, positions, window_size)
-    # Position of each laid-out row within its series: complete windows whose
-    # future the series holds are those from window_size - 1 to len - horizon - 1.
-    step = np.arange(len(order)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    order, lengths, step = laid_end_to_end(positions)
+    view, ends = _laid_out_windows(values, order, lengths, window_size)
+    # Complete windows whose future the series holds: from step window_size - 1
+    # to len - horizon - 1 of each series.
     kept = np.flatnonzero((step >= window_size - 1) & (step < np.repeat(lengths, lengths) - horizon))
     first_column = values[order, 0]
     if steps == "one":
