@@ -402,7 +402,7 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
             np.negative(logits, out=logits)
             np.logaddexp(0.0, logits, out=logits)
             return as_pandas(sequences, np.negative(logits, out=logits), columns=self.classes_)
-        # In place, and the exponentials a block of rows at a time, as in _proba.
+        # In place, as in _proba; the exponentials, a temporary, a block of rows at a time.
         logits -= logits.max(axis=-1, keepdims=True)
         for low in range(0, len(logits), CHUNK_ROWS):
             block = logits[low : low + CHUNK_ROWS]
