@@ -44,15 +44,26 @@ def float32_loses_spread(
         return False
     for low in range(0, len(X), CHUNK_ROWS):
         block = X.take(slice(low, low + CHUNK_ROWS))
-        valid = block.valid_steps()[:, :, np.newaxis]
-        values = np.where(valid, block.values[:, :, features], np.nan)
-        level = np.nanmax(np.abs(values), axis=1)
+        valid = block.valid_steps()
+        # The valid steps only, laid end to end: a block as wide as one very
+        # long sequence would otherwise be copied whole, padding included.
+        values = block.values[valid][:, features]
+        counts = valid.sum(axis=1)
+        starts = np.cumsum(counts) - counts  # every sequence has a valid step
+        level = np.maximum.reduceat(np.abs(values), starts, axis=0)
         spread = np.broadcast_to(scale, level.shape)
         if per_sequence:
-            own = np.nanstd(values, axis=1)
+            own = _own_deviations(values, starts, counts)
             # Constant up to float64 rounding: standardised to zeros whatever float32 does to it.
             own = np.where(own > CONSTANT_RELATIVE_STD * level, own, np.inf)
             spread = np.minimum(spread, own)
         if np.any(level > _SAFE_LEVEL_TO_SPREAD * spread):
             return True
     return False
+
+
+def _own_deviations(values: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Each sequence's standard deviation per feature, from its valid steps laid end to end."""
+    means = np.add.reduceat(values, starts, axis=0) / counts[:, np.newaxis]
+    centred = values - np.repeat(means, counts, axis=0)  # centred first: levels far from zero
+    return np.sqrt(np.add.reduceat(centred**2, starts, axis=0) / counts[:, np.newaxis])
