@@ -354,6 +354,14 @@ def test_unrecognised_device(sequences):
         LSTMClassifier(device="gpu0", **FAST).fit(X, y)
 
 
+def test_the_meta_device_is_refused_before_training(sequences):
+    # torch accepts "meta", but its tensors hold no values: training failed
+    # with "Tensor.item() cannot be called on meta tensors".
+    X, y = sequences
+    with pytest.raises(ValueError, match=r"device='meta', but meta tensors hold no values.*device='cpu'"):
+        LSTMClassifier(device="meta", **FAST).fit(X, y)
+
+
 @pytest.mark.skipif(hasattr(torch, "xpu") and torch.xpu.is_available(), reason="needs a machine without XPU")
 def test_a_device_this_torch_build_lacks(sequences):
     X, y = sequences

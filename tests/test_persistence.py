@@ -451,7 +451,7 @@ def test_a_device_this_machine_lacks_is_refused_or_falls_back_to_the_cpu(tmp_pat
         with pytest.raises(ValueError, match=r"sk_rnn.load got device='cuda', but torch sees no CUDA GPU"):
             sk_rnn.load(path, device="cuda")
     with pytest.raises(
-        ValueError, match=r"got device='meta', whose tensors have shapes but no values.*'cpu'"
+        ValueError, match=r"got device='meta', but meta tensors hold no values.*'cpu'"
     ):
         sk_rnn.load(path, device="meta")
     rewrite(path, lambda document: document["model"]["state"]["net_"].update(device="meta"))

@@ -41,15 +41,8 @@ def encode_network(encoder: Encoder, net: Any, where: str) -> dict:
 
 def load_device(device: str | torch.device) -> torch.device:
     """The device ``device`` names, where this machine can hold weights: checked before any loading."""
-    resolved = resolve_device("sk_rnn.load", device)
-    if resolved.type == "meta":
-        # Its tensors have shapes but no values: the weights would load, and
-        # predict fail inside torch.
-        raise ValueError(
-            f"sk_rnn.load got device={str(device)!r}, whose tensors have shapes but no values: "
-            "a model loaded there cannot predict. Use device='cpu', 'cuda' or 'auto'."
-        )
-    return resolved
+    # resolve_device refuses "meta" too: its weights would load, and predict fail inside torch.
+    return resolve_device("sk_rnn.load", device)
 
 
 def _device_here(saved: str, requested: str | None) -> str:

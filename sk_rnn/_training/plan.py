@@ -429,6 +429,13 @@ def resolve_device(name: str, device: str | torch.device) -> torch.device:
             f"{name} got device={device!r}, which torch does not recognise. Use "
             "'cpu', 'cuda', 'cuda:N' or 'auto'."
         ) from error
+    if resolved.type == "meta":
+        # torch accepts it, but meta tensors hold shapes without values, so
+        # the first loss read in training would fail with a raw torch error.
+        raise ValueError(
+            f"{name} got device={device!r}, but meta tensors hold no values, so a network cannot "
+            "train or predict there. Use device='cpu', 'cuda' or 'auto'."
+        )
     if resolved.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(
             f"{name} got device={device!r}, but torch sees no CUDA GPU on this "
