@@ -450,9 +450,7 @@ def test_a_device_this_machine_lacks_is_refused_or_falls_back_to_the_cpu(tmp_pat
     if not torch.cuda.is_available():
         with pytest.raises(ValueError, match=r"sk_rnn.load got device='cuda', but torch sees no CUDA GPU"):
             sk_rnn.load(path, device="cuda")
-    with pytest.raises(
-        ValueError, match=r"got device='meta', but meta tensors hold no values.*'cpu'"
-    ):
+    with pytest.raises(ValueError, match=r"got device='meta', but meta tensors hold no values.*'cpu'"):
         sk_rnn.load(path, device="meta")
     rewrite(path, lambda document: document["model"]["state"]["net_"].update(device="meta"))
     with pytest.warns(UserWarning, match=r"saved on 'meta', which torch cannot use.*loaded on the CPU"):
