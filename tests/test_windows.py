@@ -98,6 +98,17 @@ def test_make_windows_outside_a_pipeline():
         make_windows(np.arange(10.0), window_size=10, horizon=2)
 
 
+def test_make_windows_keep_float32():
+    # As the window transformers do: a float64 copy doubled the largest array of a fit.
+    series = np.arange(12, dtype=np.float32)
+    panel = pd.Series(series, index=pd.MultiIndex.from_product([["a", "b"], range(6)]))
+    for values, n_windows in [(series, 9), (panel, 6)]:
+        X, y = make_windows(values, window_size=3)
+        assert (X.dtype, y.dtype, len(X)) == (np.float32, np.float32, n_windows)
+    X, y = make_windows(np.arange(12), window_size=3)
+    assert (X.dtype, y.dtype) == (np.float64, np.float64)
+
+
 def test_make_windows_of_a_panel_stay_within_each_series():
     # Rows interleaved by time, as a long table often is; series b is too short for a window.
     rows = [("a", t, float(t)) for t in range(6)] + [("c", t, 100.0 + t) for t in range(5)]

@@ -357,7 +357,9 @@ def make_windows(
     X : ndarray of shape (n_windows, window_size, n_features)
         Complete windows only (no padding): a read-only view of one series;
         for a panel, a copy (``window_size`` times the size of its rows).
+        float32 when ``series`` is float32, float64 otherwise.
     y : ndarray of shape (n_windows,) or (n_windows, horizon)
+        Of the same dtype as ``X``.
 
     Examples
     --------
@@ -368,7 +370,7 @@ def make_windows(
            [2., 3., 4.]]), array([4., 5.]))
     """
     check_time_index("make_windows", series)
-    values = np.asarray(series, dtype=np.float64)
+    values = _float_values(series)
     values = values[:, np.newaxis] if values.ndim == 1 else values
     raise_on_gaps("make_windows", values)
     panel = has_panel_index(series)
@@ -389,12 +391,22 @@ def make_windows(
     return _panel_windows_and_targets(values, positions, window_size, horizon, steps)
 
 
+def _float_values(series: Any) -> np.ndarray:
+    """``series`` as floats, float32 kept as the window transformers keep it, else float64.
+
+    A panel's windows are copies ``window_size`` times the size of its rows,
+    so float32 data turned float64 would double the largest array of a fit.
+    """
+    values = np.asarray(series)
+    return values if values.dtype == np.float32 else np.asarray(values, dtype=np.float64)
+
+
 def _windows_and_targets(
     values: np.ndarray, window_size: int, horizon: int, steps: str
 ) -> tuple[np.ndarray, np.ndarray]:
     windows = _windows(values, window_size)[window_size - 1 : len(values) - horizon]
     target = lead_target(values[:, 0], horizon, steps=steps)[window_size - 1 :]
-    return windows, target
+    return windows, target.astype(values.dtype, copy=False)
 
 
 def _panel_windows_and_targets(
