@@ -27,7 +27,7 @@ from ._data.categories import (
     resolve_categorical_features,
     warn_if_codes_unseen_in_training,
 )
-from ._data.panels import align_target, is_panel, panel_instances
+from ._data.panels import align_target, is_panel, panel_instances, target_names
 from ._data.parsing import check_sequences, check_token_ids
 from ._data.precision import float32_loses_spread
 from ._data.sequences import Sequences, scale_or_one
@@ -382,6 +382,9 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         keep = continuing or (incremental and hasattr(self, "classes_"))
         X = self._validated_sequences(X, reset=not continuing, training=True, incremental=incremental)
         per_step = self.output == "sequence"
+        if not keep:
+            # Predictions on a panel are pandas, named as y was.
+            self._y_names = target_names(y)
         if X.instances is not None:
             y = align_target(name, y, X.instances, X.step_index if per_step else None)
         if X.instances is not None and sample_weight is not None:

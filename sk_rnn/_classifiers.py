@@ -434,11 +434,16 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
                 sequences, (logits > 0).astype(np.dtype(self._label_dtype)), columns=self.classes_
             )
         if self.output_ != "sequence":
-            return as_pandas(sequences, self.classes_[np.argmax(logits, axis=1)])
+            return as_pandas(sequences, self.classes_[np.argmax(logits, axis=1)], name=self._label_name())
         labels = self.classes_[np.argmax(np.nan_to_num(logits, nan=0.0), axis=-1)]
         if getattr(self, "_step_labels_have_axis", False):  # models saved before it was recorded had none
             labels = labels[..., np.newaxis]
-        return as_pandas(sequences, per_step_result(sequences, labels))
+        return as_pandas(sequences, per_step_result(sequences, labels), name=self._label_name())
+
+    def _label_name(self) -> str | int | None:
+        """The name of a Series y, which a panel's predicted labels keep."""
+        name = getattr(self, "_y_names", None)  # models saved before it was recorded have none
+        return None if isinstance(name, list) else name
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         """Accuracy over sequences (or, with ``output="sequence"``, over all valid steps).

@@ -257,9 +257,16 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
         return raw.reshape(*outputs.shape[:-1], self.n_outputs_, -1)
 
     def _shaped(self, sequences: Sequences, y: np.ndarray, columns: pd.Index | None = None) -> Any:
-        """Predictions in the form of X: per step for ``output="sequence"``, pandas for a panel."""
+        """Predictions in the form of X: per step for ``output="sequence"``, pandas for a panel.
+
+        A panel's predictions are named as y was (its columns, or its name).
+        """
+        names = getattr(self, "_y_names", None)  # models saved before it was recorded have none
         return as_pandas(
-            sequences, per_step_result(sequences, y) if self.output_ == "sequence" else y, columns=columns
+            sequences,
+            per_step_result(sequences, y) if self.output_ == "sequence" else y,
+            columns=names if columns is None and isinstance(names, list) else columns,
+            name=None if isinstance(names, list) else names,
         )
 
     def _shaped_quantiles(self, sequences: Sequences, y: np.ndarray, levels: np.ndarray) -> Any:
@@ -272,7 +279,9 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
             return self._shaped(sequences, y[..., 0, :] if self._y_was_1d else y)
         if self._y_was_1d:
             return self._shaped(sequences, y[..., 0, :], pd.Index(levels, name="quantile"))
-        columns = pd.MultiIndex.from_product([range(self.n_outputs_), levels], names=["output", "quantile"])
+        outputs = getattr(self, "_y_names", None)
+        outputs = outputs if isinstance(outputs, list) else range(self.n_outputs_)
+        columns = pd.MultiIndex.from_product([outputs, levels], names=["output", "quantile"])
         return self._shaped(sequences, y.reshape(*y.shape[:-2], -1), columns)
 
     def predict(self, X: Any, return_std: bool = False) -> Any:
@@ -297,7 +306,8 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
             (n_samples, n_timesteps, n_outputs), or a list of per-sequence
             arrays when X is a list or holds padding. For a pandas panel X, a
             Series (or DataFrame) indexed by instance, or by (instance, time)
-            per step.
+            per step, named as ``fit``'s pandas y was (its name, or its
+            columns).
         y_std : ndarray of the shape of y_pred
             The predicted standard deviation, only with ``return_std=True``.
         """
@@ -341,7 +351,8 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
             an array (n_samples, n_timesteps, ...) or a list of per-sequence
             arrays. For a pandas panel X, a DataFrame indexed by instance (or
             by (instance, time) per step) with one column per quantile level,
-            or per (output, quantile) pair when ``fit`` got several targets.
+            or per (output, quantile) pair when ``fit`` got several targets
+            (the outputs named as the columns of a DataFrame y).
 
         Examples
         --------

@@ -61,6 +61,28 @@ def test_classifier_probabilities_on_a_panel_are_labelled():
     assert list(proba.index) == list(instances)
 
 
+def test_predictions_on_a_panel_are_named_as_y_was(tmp_path):
+    # They came back as a nameless Series, or columns 0..k-1, whatever y's names.
+    import sk_rnn
+
+    _, panel = make_panel()
+    instances = panel.index.get_level_values(0).unique()
+    rng = np.random.RandomState(0)
+    y = pd.DataFrame({"sales": rng.normal(size=len(instances)), "returns": 1.0}, index=instances)
+    reg = LSTMRegressor(**FAST).fit(panel, y)
+    assert list(reg.predict(panel).columns) == ["sales", "returns"]
+    quantiles = LSTMRegressor(loss="quantile", quantile=[0.1, 0.9], **FAST).fit(panel, y)
+    assert list(quantiles.predict_quantiles(panel).columns)[:2] == [("sales", 0.1), ("sales", 0.5)]
+    reg = LSTMRegressor(**FAST).fit(panel, y["sales"])
+    assert reg.predict(panel).name == "sales"
+    sk_rnn.save(reg, tmp_path / "model.skrnn")
+    assert sk_rnn.load(tmp_path / "model.skrnn").predict(panel).name == "sales"
+    labels = pd.Series(np.where(y["sales"] > 0, "up", "down"), index=instances, name="direction")
+    assert GRUClassifier(**FAST).fit(panel, labels).predict(panel).name == "direction"
+    # Arrays have no names to keep.
+    assert LSTMRegressor(**FAST).fit(panel, y["sales"].to_numpy()).predict(panel).name is None
+
+
 def test_per_step_predictions_on_a_panel_follow_its_index():
     _, panel = make_panel()
     y = panel["a"].cumsum()

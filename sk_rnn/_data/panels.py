@@ -252,8 +252,26 @@ def align_target(name: str, y: Any, instances: pd.Index, step_index: Any = None,
     )
 
 
-def as_pandas(sequences: Any, result: Any, columns: Any = None) -> Any:
-    """Predictions on a panel, indexed by instance (or by (instance, time) per step)."""
+def target_names(y: Any) -> list | str | int | None:
+    """The names of pandas targets, kept to name predictions on a panel: columns, or a Series' name.
+
+    Only strings and integers are kept (the names a saved model can hold);
+    anything else names the predictions 0, 1, ... as arrays would.
+    """
+    if isinstance(y, pd.DataFrame):
+        names = [name.item() if isinstance(name, np.integer) else name for name in y.columns]
+        return names if all(isinstance(name, (str, int)) for name in names) else None
+    if isinstance(y, pd.Series):
+        name = y.name.item() if isinstance(y.name, np.integer) else y.name
+        return name if isinstance(name, (str, int)) else None
+    return None
+
+
+def as_pandas(sequences: Any, result: Any, columns: Any = None, name: Any = None) -> Any:
+    """Predictions on a panel, indexed by instance (or by (instance, time) per step).
+
+    ``name`` names a Series, ``columns`` a DataFrame's columns.
+    """
     if sequences.instances is None:
         return result
     if isinstance(result, list):  # one prediction per step
@@ -261,5 +279,5 @@ def as_pandas(sequences: Any, result: Any, columns: Any = None) -> Any:
     else:
         values, index = result, sequences.instances
     if values.ndim == 1:
-        return pd.Series(values, index=index)
+        return pd.Series(values, index=index, name=name)
     return pd.DataFrame(values, index=index, columns=columns)
