@@ -730,12 +730,14 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         epoch: the training loss is measured with dropout on, whose noise
         alone makes single epochs look better or worse by about ``1e-4``. A
         shorter fit is judged over all its epochs, as MLPClassifier warns
-        whatever ``max_iter`` is; one epoch has no trend to judge.
+        whatever ``max_iter`` is; one epoch has no trend to judge. A
+        continued fit (``warm_start``) is judged over its own epochs, from the
+        loss it started at: the earlier fit's epochs say nothing about this one.
         """
         curve = self.validation_loss_curve_ if self.early_stopping else self.loss_curve_
         if epochs_run < self.max_epochs_:  # early stopping ended it: converged
             return
-        window = min(self.n_iter_no_change, len(curve) - 1)
+        window = min(self.n_iter_no_change, epochs_run, len(curve) - 1)
         if window < 1:
             return
         per_epoch = (curve[-window - 1] - curve[-1]) / window

@@ -272,6 +272,21 @@ def test_a_convergence_warning_for_fits_shorter_than_n_iter_no_change(max_epochs
         LSTMClassifier(max_epochs=1, **SMALL).fit(X, y)  # one epoch: no trend to judge
 
 
+def test_a_continued_fit_is_judged_by_its_own_epochs():
+    # A first fit cut while improving fast, continued for 2 epochs that barely
+    # move the loss: judged over 10 epochs, 8 of them the first fit's, it warned.
+    model = quietly(LSTMClassifier(max_epochs=12, **SMALL).fit, X, y)
+    model.set_params(warm_start=True, max_epochs=2, learning_rate=1e-9, tol=0.01)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model.fit(X, y)
+    assert model.n_iter_ == 14
+    improving = model.loss_curve_[-11] - model.loss_curve_[-1]
+    assert improving / 10 > 0.01  # the window that reached back would have warned
+    with pytest.warns(ConvergenceWarning, match=r"max_epochs_=12 while .* over the last 10 epochs"):
+        model.set_params(max_epochs=12, learning_rate=0.01, tol=1e-4).fit(X, y)
+
+
 def test_tol_is_what_early_stopping_counts_as_an_improvement():
     # No improvement of the validation loss is larger than 10: stop after n_iter_no_change + 1 epochs.
     model = LSTMClassifier(early_stopping=True, n_iter_no_change=3, tol=10.0, max_epochs=50, **SMALL).fit(
