@@ -39,10 +39,27 @@ def test_vectorizer_cuts_long_texts(keep, expected):
 def test_vectorizer_errors():
     with pytest.raises(ValueError, match=r"got a single string\. Wrap it in a list"):
         SequenceVectorizer().fit("one text")
-    with pytest.raises(ValueError, match=r"item 1 of X is a float \(nan\)"):
+    with pytest.raises(ValueError, match=r"item 1 of X is a float \(nan\)\. Convert missing values"):
         SequenceVectorizer().fit(["fine", float("nan")])
+    with pytest.raises(ValueError, match=r"item 0 of X is a bytes \(b'a'\)\. Decode bytes to str"):
+        SequenceVectorizer().fit([b"a", "fine"])
+    with pytest.raises(ValueError, match=r"item 0 of X is a list \(\['a', 'b'\]\)\. Each item of X must be"):
+        SequenceVectorizer().fit([["a", "b"], ["c"]])
     with pytest.raises(ValueError, match="found no token to keep"):
         SequenceVectorizer().fit(["...", "!!"])
+
+
+def test_vectorizer_refuses_several_text_columns():
+    # Raveled, two columns gave twice as many rows as X: predictions out of step with the samples.
+    import pandas as pd
+
+    frame = pd.DataFrame({"title": ["a b", "c"], "body": ["d", "e f"]})
+    with pytest.raises(ValueError, match=r"one text per sample.*shape \(2, 2\) \(\['title', 'body'\]\)"):
+        SequenceVectorizer().fit(frame)
+    vectorizer = SequenceVectorizer().fit(frame[["title"]])  # one column: one text per row
+    np.testing.assert_array_equal(vectorizer.transform(frame[["title"]]), [[2, 3], [4, 0]])
+    with pytest.raises(ValueError, match=r"shape \(2, 2\)\. Select the text column"):
+        vectorizer.transform(frame.to_numpy())
 
 
 @pytest.mark.slow

@@ -6,6 +6,7 @@ from numbers import Integral
 from typing import Any, ClassVar
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.utils.validation import check_is_fitted
@@ -122,14 +123,31 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
                 f"{type(self).__name__} expects an iterable of texts (a list, array or Series of "
                 "strings), but got a single string. Wrap it in a list: [text]."
             )
-        texts = list(np.asarray(X, dtype=object).ravel()) if hasattr(X, "__array__") else list(X)
+        texts = list(self._one_column(X).ravel()) if hasattr(X, "__array__") else list(X)
         for i, text in enumerate(texts):
             if not isinstance(text, str):
                 raise ValueError(
                     f"{type(self).__name__} expects texts, but item {i} of X is a "
-                    f"{type(text).__name__} ({text!r}). Convert missing values to '' first."
+                    f"{type(text).__name__} ({text!r}). {_text_fix(text)}"
                 )
         return texts
+
+    def _one_column(self, X: Any) -> np.ndarray:
+        """X as an object array of one text per sample: a 1-D array or a table of one column.
+
+        Raveled, a table of several columns would give each sample several
+        texts, and the output more rows than X, silently out of step with y.
+        """
+        values = np.asarray(X, dtype=object)
+        if values.ndim > 2 or (values.ndim == 2 and values.shape[1] != 1):
+            columns = f" ({list(X.columns)})" if hasattr(X, "columns") else ""
+            raise ValueError(
+                f"{type(self).__name__} expects one text per sample (a list, 1-D array or Series of "
+                f"strings, or a table of one column), but got X of shape {values.shape}{columns}. "
+                "Select the text column (X['text']), or join the columns into one text per row "
+                "first (X.agg(' '.join, axis=1))."
+            )
+        return values
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: Any, y: Any = None):
@@ -212,3 +230,12 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
         tags.input_tags.two_d_array = False
         tags.input_tags.string = True
         return tags
+
+
+def _text_fix(item: Any) -> str:
+    """What to do about an item of X that is not a string: a missing value, bytes, or other."""
+    if item is None or (np.ndim(item) == 0 and pd.isna(item)):
+        return "Convert missing values to '' first (for instance X.fillna(''))."
+    if isinstance(item, bytes):
+        return "Decode bytes to str first (for instance text.decode('utf-8'))."
+    return "Each item of X must be one text (a str); convert the others with str() first."
