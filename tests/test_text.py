@@ -62,6 +62,24 @@ def test_vectorizer_refuses_several_text_columns():
         vectorizer.transform(frame.to_numpy())
 
 
+def test_vectorizer_names_its_steps_and_follows_set_output():
+    import pandas as pd
+
+    texts, y = pd.Series(["a b c", "b", "", "c a"], index=[5, 6, 7, 8]), [0, 1, 0, 1]
+    vectorizer = SequenceVectorizer().fit(texts)
+    names = ["sequencevectorizer0", "sequencevectorizer1", "sequencevectorizer2"]
+    assert list(vectorizer.get_feature_names_out()) == names
+    frame = vectorizer.set_output(transform="pandas").transform(texts)
+    assert list(frame.columns) == names and list(frame.index) == [5, 6, 7, 8]
+    np.testing.assert_array_equal(frame, SequenceVectorizer().fit_transform(texts))
+    # A text pipeline could not be set to pandas output: the vectorizer had no set_output.
+    pipe = make_pipeline(SequenceVectorizer(), LSTMClassifier(embedding_dim=4, **FAST))
+    expected = pipe.fit(texts, y).predict_proba(texts)
+    pipe.set_output(transform="pandas")
+    np.testing.assert_allclose(pipe.fit(texts, y).predict_proba(texts), expected, rtol=1e-6)
+    assert list(pipe[:-1].get_feature_names_out()) == names
+
+
 @pytest.mark.slow
 def test_text_pipeline_learns_and_grid_searches():
     rng = np.random.RandomState(0)

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.utils.validation import check_is_fitted
 
@@ -17,7 +17,7 @@ from .._data.tokens import FIRST_TOKEN_ID, PADDING_ID, UNKNOWN_ID
 __all__ = ["SequenceVectorizer"]
 
 
-class SequenceVectorizer(TransformerMixin, BaseEstimator):
+class SequenceVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Turn texts into padded arrays of token ids, word by word or character by character.
 
     Tokenisation is scikit-learn's own (:class:`~sklearn.feature_extraction.text.CountVectorizer`'s
@@ -26,6 +26,9 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
     Id 0 is padding, id 1 stands for every token outside the vocabulary, and
     the vocabulary's tokens get ids 2, 3, ... from the most to the least
     frequent. The output feeds any sk_rnn estimator with ``embedding_dim`` set.
+    Its columns are the steps, named ``sequencevectorizer0``, ... by
+    ``get_feature_names_out``; ``set_output(transform="pandas")`` returns
+    them as a DataFrame, which the estimators read as token ids too.
 
     Parameters
     ----------
@@ -205,6 +208,11 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
             tokens = tokens[: self.max_len_] if self.keep == "first" else tokens[-self.max_len_ :]
             row[: len(tokens)] = [self.vocabulary_.get(token, UNKNOWN_ID) for token in tokens]
         return ids
+
+    @property
+    def _n_features_out(self) -> int:
+        """One output column per step: what ``get_feature_names_out`` names and ``set_output`` wraps."""
+        return self.max_len_
 
     def inverse_transform(self, X: Any) -> list[list[str]]:
         """Tokens of each row of ids, padding dropped and unknown tokens as ``"<unk>"``.
