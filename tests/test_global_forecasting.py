@@ -254,6 +254,43 @@ def test_a_series_too_short_to_tell_its_frequency_takes_that_of_the_others():
         assert list(forecast.loc[name].index.year) == [2008, 2009]
 
 
+def _dated_panel(times_by_series):
+    """A panel of zeros with the given times per series."""
+    labels = [name for name, times in times_by_series.items() for _ in times]
+    times = [time for series_times in times_by_series.values() for time in series_times]
+    index = pd.MultiIndex.from_arrays([labels, times], names=["series", "time"])
+    return pd.DataFrame({"value": np.zeros(len(index))}, index=index)
+
+
+def test_a_short_series_off_the_shared_frequency_gets_steps_ahead_not_wrong_dates():
+    # Extended by the others' "MS", a series of two mid-month dates was forecast for 2020-04-01
+    # and 2020-05-01, a month skipped and dated the 1st; weekly Sundays moved a Wednesday alike.
+    model = DummyRegressor().fit([[0.0]], [0.0])
+    months = {"long": pd.date_range("2020-01-01", periods=4, freq="MS")}
+    mid_month = _dated_panel({**months, "short": pd.to_datetime(["2020-01-15", "2020-02-15"])})
+    forecast = recursive_forecast(model, mid_month, horizon=2)
+    assert forecast.index.names == ["series", "steps ahead"]
+    assert list(forecast.loc["short"].index) == [1, 2]
+    sundays = {"long": pd.date_range("2020-01-05", periods=4, freq="W-SUN")}
+    wednesday = _dated_panel({**sundays, "short": pd.to_datetime(["2020-01-08"])})
+    assert list(recursive_forecast(model, wednesday, horizon=2).loc["short"].index) == [1, 2]
+    # Dates that fit it still take the shared frequency.
+    on_it = _dated_panel({**months, "short": pd.to_datetime(["2020-02-01", "2020-03-01"])})
+    forecast = recursive_forecast(model, on_it, horizon=2)
+    assert list(forecast.loc["short"].index) == list(pd.to_datetime(["2020-04-01", "2020-05-01"]))
+
+
+def test_a_series_of_one_integer_time_takes_the_step_of_the_others():
+    # Years five apart: a new series observed once in 2010 was forecast for 2011 and 2012.
+    model = DummyRegressor().fit([[0.0]], [0.0])
+    panel = _dated_panel({"census": [1995, 2000, 2005], "new": [2010]})
+    two_ahead = DummyRegressor().fit([[0.0]], [[0.0, 0.0]])
+    assert list(direct_forecast(two_ahead, panel).loc["new"].index) == [2015, 2020]
+    assert list(recursive_forecast(model, panel, horizon=2).loc["new"].index) == [2015, 2020]
+    alone = _dated_panel({"new": [2010]})  # nothing to share: by 1, as before
+    assert list(recursive_forecast(model, alone, horizon=2).loc["new"].index) == [2011, 2012]
+
+
 def test_panel_intervals_pool_scaled_errors_and_cover_every_magnitude():
     # 400 random walks, half with steps of 1 and half of 1,000, 30 years each: far too short to
     # calibrate on their own. The naive forecast's pooled, scaled errors give each its interval.
