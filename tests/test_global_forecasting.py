@@ -101,6 +101,16 @@ def test_panel_split_cuts_every_series_at_the_same_times():
     assert plain == [test.tolist() for _, test in TimeSeriesSplit(3).split(np.zeros((8, 1)))]
 
 
+def test_panel_split_says_it_counts_times_when_they_are_too_few():
+    # TimeSeriesSplit's "number of samples=13" read as a miscount of the panel's 21 rows.
+    panel = two_series()
+    message = r"splits a panel by its distinct times, and this one has 13 \(in 21 rows\).*Lower n_splits"
+    with pytest.raises(ValueError, match=message):
+        list(PanelTimeSeriesSplit(n_splits=13).split(panel))
+    with pytest.raises(ValueError, match=message):
+        list(PanelTimeSeriesSplit(n_splits=3, test_size=4, gap=2).split(panel))
+
+
 def test_panel_split_refuses_a_panel_with_its_times_first():
     # stack() of a wide frame gives (month, series): split on its second level,
     # the folds would be series, not months.
