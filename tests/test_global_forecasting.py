@@ -21,7 +21,7 @@ from sk_rnn.forecasting import (
     direct_forecast,
     recursive_forecast,
 )
-from sk_rnn.preprocessing import Differencer, SlidingWindowTransformer, lead_target
+from sk_rnn.preprocessing import Differencer, SlidingWindowTransformer, lead_target, make_windows
 
 
 def two_series(shuffle=True):
@@ -82,6 +82,22 @@ def test_duplicated_times_in_a_series_are_refused_with_the_fix():
     panel = pd.concat([two_series(), two_series().iloc[:1]])
     with pytest.raises(ValueError, match=r"\(large, 1995\) twice.*groupby\(level=\[0, 1\]\)"):
         SlidingWindowTransformer(3).fit_transform(panel)
+
+
+def test_a_gap_in_a_panel_is_named_by_its_series_and_time():
+    # It was named by its row's position in the panel ("row 12 ... of the series"), which in a
+    # panel of many series, rows in any order, does not tell where to look.
+    panel = two_series()
+    panel.loc[("large", 2003), "value"] = np.nan
+    where = r"NaN at series 'large', time 2003, column 'value' of the panel\. .*fill gaps first"
+    with pytest.raises(ValueError, match=where):
+        SlidingWindowTransformer(3).fit(panel)
+    with pytest.raises(ValueError, match=where):
+        Differencer().fit(panel)
+    with pytest.raises(ValueError, match=r"NaN at series 'large', time 2003 of the panel\."):
+        make_windows(panel["value"].rename(None), 3)
+    with pytest.raises(ValueError, match=r"NaN at row 12, column 0 of the series\."):
+        make_windows(panel["value"].to_numpy(), 3)
 
 
 def test_panel_split_cuts_every_series_at_the_same_times():

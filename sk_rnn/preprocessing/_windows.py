@@ -370,7 +370,7 @@ def make_windows(
     check_time_index("make_windows", series)
     values = np.asarray(series, dtype=np.float64)
     values = values[:, np.newaxis] if values.ndim == 1 else values
-    raise_on_gaps("make_windows", values)
+    raise_on_gaps("make_windows", values, series)
     panel = has_panel_index(series)
     positions = series_positions("make_windows", series.index) if panel else None
     longest = max(map(len, positions)) if panel else len(values)
