@@ -100,6 +100,31 @@ def test_a_gap_in_a_panel_is_named_by_its_series_and_time():
         make_windows(panel["value"].to_numpy(), 3)
 
 
+@pytest.mark.parametrize(
+    "model",
+    [
+        make_pipeline(SlidingWindowTransformer(3), LagRidgeRegressor()),
+        make_pipeline(Differencer(), SlidingWindowTransformer(3), LagRidgeRegressor()),
+        DifferencedTargetRegressor(make_pipeline(SlidingWindowTransformer(3), LagRidgeRegressor())),
+        PerSeriesScaledRegressor(make_pipeline(SlidingWindowTransformer(3), LagRidgeRegressor())),
+    ],
+    ids=["windows", "differences", "differenced-target", "per-series-scaled"],
+)
+def test_a_target_in_another_row_order_than_the_panel_is_refused(model):
+    # Sorted by time after its target was taken (as for early stopping), the panel paired each
+    # row with another row's future and fitted without an error.
+    panel = two_series(shuffle=False)
+    target = lead_target(panel["value"])
+    by_time = panel.loc[target.index].sort_index(level="year", sort_remaining=False)
+    message = (
+        r"X and y indexed by \(series, time\) but not row for row: row 0 of X is \('large', 1995\) "
+        r"and of y \('small', 2000\).*X\.loc\[y\.index\]"
+    )
+    with pytest.raises(ValueError, match=message):
+        model.fit(by_time, target)
+    model.fit(by_time, target.loc[by_time.index])  # row for row: fitted
+
+
 def test_panel_split_cuts_every_series_at_the_same_times():
     panel = two_series()
     splits = list(PanelTimeSeriesSplit(n_splits=3).split(panel))
