@@ -24,6 +24,17 @@ def test_vectorizer_character_level_keeps_order_and_spaces():
     assert tokens == [["b", "a", " ", "a", "b"]]
 
 
+def test_vectorizer_character_level_gives_one_step_per_character():
+    # scikit-learn's char analyzer made one space of each run of whitespace: "a  b" gave 3 steps,
+    # out of step with a target of one value per character (as the name generator builds).
+    vectorizer = SequenceVectorizer(analyzer="char").fit(["A  b\tc"])
+    ids = vectorizer.transform(["A  b\tc"])
+    assert ids.shape == (1, 6)
+    assert vectorizer.inverse_transform(ids) == [["a", " ", " ", "b", "\t", "c"]]
+    accents = SequenceVectorizer(analyzer="char", strip_accents="unicode").fit(["Été"])
+    assert list(accents.vocabulary_) == ["e", "t"]
+
+
 def test_vectorizer_limits_the_vocabulary():
     texts = ["x x x y y z", "x y w"]
     assert set(SequenceVectorizer(max_tokens=2).fit(texts).vocabulary_) == {"x", "y"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from numbers import Integral
 from typing import Any, ClassVar
 
@@ -33,7 +35,9 @@ class SequenceVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
     Parameters
     ----------
     analyzer : {"word", "char"}, default="word"
-        Tokens are words (``token_pattern``) or single characters.
+        Tokens are words (``token_pattern``) or single characters, every one
+        of them: unlike scikit-learn's "char" analyzer, runs of whitespace
+        are kept, so a text of n characters gives n steps.
     lowercase : bool, default=True
         Lower-case the texts before tokenising.
     token_pattern : str, default=r"(?u)\\b\\w+\\b"
@@ -111,8 +115,17 @@ class SequenceVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         self.keep = keep
 
     def _counter(self) -> CountVectorizer:
+        analyzer: Any = self.analyzer
+        if analyzer == "char":
+            # scikit-learn's "char" analyzer turns each run of whitespace into
+            # one space: a text of n characters would not give n steps, and
+            # indentation or a double space would be lost without a word.
+            preprocess = CountVectorizer(
+                lowercase=self.lowercase, strip_accents=self.strip_accents
+            ).build_preprocessor()
+            analyzer = partial(_characters, preprocess)
         return CountVectorizer(
-            analyzer=self.analyzer,
+            analyzer=analyzer,
             lowercase=self.lowercase,
             token_pattern=self.token_pattern if self.analyzer == "word" else None,
             strip_accents=self.strip_accents,
@@ -247,3 +260,8 @@ def _text_fix(item: Any) -> str:
     if isinstance(item, bytes):
         return "Decode bytes to str first (for instance text.decode('utf-8'))."
     return "Each item of X must be one text (a str); convert the others with str() first."
+
+
+def _characters(preprocess: Callable[[str], str], text: str) -> list[str]:
+    """Every character of the lower-cased (and unaccented) text, whitespace included."""
+    return list(preprocess(text))
