@@ -21,7 +21,7 @@ from sk_rnn.forecasting import (
     direct_forecast,
     recursive_forecast,
 )
-from sk_rnn.preprocessing import Differencer, SlidingWindowTransformer, lead_target
+from sk_rnn.preprocessing import Differencer, SlidingWindowTransformer, lead_target, make_windows
 
 
 def two_series(shuffle=True):
@@ -84,6 +84,47 @@ def test_duplicated_times_in_a_series_are_refused_with_the_fix():
         SlidingWindowTransformer(3).fit_transform(panel)
 
 
+def test_a_gap_in_a_panel_is_named_by_its_series_and_time():
+    # It was named by its row's position in the panel ("row 12 ... of the series"), which in a
+    # panel of many series, rows in any order, does not tell where to look.
+    panel = two_series()
+    panel.loc[("large", 2003), "value"] = np.nan
+    where = r"NaN at series 'large', time 2003, column 'value' of the panel\. .*fill gaps first"
+    with pytest.raises(ValueError, match=where):
+        SlidingWindowTransformer(3).fit(panel)
+    with pytest.raises(ValueError, match=where):
+        Differencer().fit(panel)
+    with pytest.raises(ValueError, match=r"NaN at series 'large', time 2003 of the panel\."):
+        make_windows(panel["value"].rename(None), 3)
+    with pytest.raises(ValueError, match=r"NaN at row 12, column 0 of the series\."):
+        make_windows(panel["value"].to_numpy(), 3)
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        make_pipeline(SlidingWindowTransformer(3), LagRidgeRegressor()),
+        make_pipeline(Differencer(), SlidingWindowTransformer(3), LagRidgeRegressor()),
+        DifferencedTargetRegressor(make_pipeline(SlidingWindowTransformer(3), LagRidgeRegressor())),
+        PerSeriesScaledRegressor(make_pipeline(SlidingWindowTransformer(3), LagRidgeRegressor())),
+    ],
+    ids=["windows", "differences", "differenced-target", "per-series-scaled"],
+)
+def test_a_target_in_another_row_order_than_the_panel_is_refused(model):
+    # Sorted by time after its target was taken (as for early stopping), the panel paired each
+    # row with another row's future and fitted without an error.
+    panel = two_series(shuffle=False)
+    target = lead_target(panel["value"])
+    by_time = panel.loc[target.index].sort_index(level="year", sort_remaining=False)
+    message = (
+        r"X and y indexed by \(series, time\) but not row for row: row 0 of X is \('large', 1995\) "
+        r"and of y \('small', 2000\).*X\.loc\[y\.index\]"
+    )
+    with pytest.raises(ValueError, match=message):
+        model.fit(by_time, target)
+    model.fit(by_time, target.loc[by_time.index])  # row for row: fitted
+
+
 def test_panel_split_cuts_every_series_at_the_same_times():
     panel = two_series()
     splits = list(PanelTimeSeriesSplit(n_splits=3).split(panel))
@@ -99,6 +140,16 @@ def test_panel_split_cuts_every_series_at_the_same_times():
     # A plain table is split as TimeSeriesSplit splits it.
     plain = [test.tolist() for _, test in PanelTimeSeriesSplit(3).split(np.zeros((8, 1)))]
     assert plain == [test.tolist() for _, test in TimeSeriesSplit(3).split(np.zeros((8, 1)))]
+
+
+def test_panel_split_says_it_counts_times_when_they_are_too_few():
+    # TimeSeriesSplit's "number of samples=13" read as a miscount of the panel's 21 rows.
+    panel = two_series()
+    message = r"splits a panel by its distinct times, and this one has 13 \(in 21 rows\).*Lower n_splits"
+    with pytest.raises(ValueError, match=message):
+        list(PanelTimeSeriesSplit(n_splits=13).split(panel))
+    with pytest.raises(ValueError, match=message):
+        list(PanelTimeSeriesSplit(n_splits=3, test_size=4, gap=2).split(panel))
 
 
 def test_panel_split_refuses_a_panel_with_its_times_first():
@@ -252,6 +303,43 @@ def test_a_series_too_short_to_tell_its_frequency_takes_that_of_the_others():
     # Two dates are too few for pandas to infer a frequency; the other series say yearly.
     for name in ("small", "large", "short"):
         assert list(forecast.loc[name].index.year) == [2008, 2009]
+
+
+def _dated_panel(times_by_series):
+    """A panel of zeros with the given times per series."""
+    labels = [name for name, times in times_by_series.items() for _ in times]
+    times = [time for series_times in times_by_series.values() for time in series_times]
+    index = pd.MultiIndex.from_arrays([labels, times], names=["series", "time"])
+    return pd.DataFrame({"value": np.zeros(len(index))}, index=index)
+
+
+def test_a_short_series_off_the_shared_frequency_gets_steps_ahead_not_wrong_dates():
+    # Extended by the others' "MS", a series of two mid-month dates was forecast for 2020-04-01
+    # and 2020-05-01, a month skipped and dated the 1st; weekly Sundays moved a Wednesday alike.
+    model = DummyRegressor().fit([[0.0]], [0.0])
+    months = {"long": pd.date_range("2020-01-01", periods=4, freq="MS")}
+    mid_month = _dated_panel({**months, "short": pd.to_datetime(["2020-01-15", "2020-02-15"])})
+    forecast = recursive_forecast(model, mid_month, horizon=2)
+    assert forecast.index.names == ["series", "steps ahead"]
+    assert list(forecast.loc["short"].index) == [1, 2]
+    sundays = {"long": pd.date_range("2020-01-05", periods=4, freq="W-SUN")}
+    wednesday = _dated_panel({**sundays, "short": pd.to_datetime(["2020-01-08"])})
+    assert list(recursive_forecast(model, wednesday, horizon=2).loc["short"].index) == [1, 2]
+    # Dates that fit it still take the shared frequency.
+    on_it = _dated_panel({**months, "short": pd.to_datetime(["2020-02-01", "2020-03-01"])})
+    forecast = recursive_forecast(model, on_it, horizon=2)
+    assert list(forecast.loc["short"].index) == list(pd.to_datetime(["2020-04-01", "2020-05-01"]))
+
+
+def test_a_series_of_one_integer_time_takes_the_step_of_the_others():
+    # Years five apart: a new series observed once in 2010 was forecast for 2011 and 2012.
+    model = DummyRegressor().fit([[0.0]], [0.0])
+    panel = _dated_panel({"census": [1995, 2000, 2005], "new": [2010]})
+    two_ahead = DummyRegressor().fit([[0.0]], [[0.0, 0.0]])
+    assert list(direct_forecast(two_ahead, panel).loc["new"].index) == [2015, 2020]
+    assert list(recursive_forecast(model, panel, horizon=2).loc["new"].index) == [2015, 2020]
+    alone = _dated_panel({"new": [2010]})  # nothing to share: by 1, as before
+    assert list(recursive_forecast(model, alone, horizon=2).loc["new"].index) == [2011, 2012]
 
 
 def test_panel_intervals_pool_scaled_errors_and_cover_every_magnitude():

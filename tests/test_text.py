@@ -24,6 +24,17 @@ def test_vectorizer_character_level_keeps_order_and_spaces():
     assert tokens == [["b", "a", " ", "a", "b"]]
 
 
+def test_vectorizer_character_level_gives_one_step_per_character():
+    # scikit-learn's char analyzer made one space of each run of whitespace: "a  b" gave 3 steps,
+    # out of step with a target of one value per character (as the name generator builds).
+    vectorizer = SequenceVectorizer(analyzer="char").fit(["A  b\tc"])
+    ids = vectorizer.transform(["A  b\tc"])
+    assert ids.shape == (1, 6)
+    assert vectorizer.inverse_transform(ids) == [["a", " ", " ", "b", "\t", "c"]]
+    accents = SequenceVectorizer(analyzer="char", strip_accents="unicode").fit(["Été"])
+    assert list(accents.vocabulary_) == ["e", "t"]
+
+
 def test_vectorizer_limits_the_vocabulary():
     texts = ["x x x y y z", "x y w"]
     assert set(SequenceVectorizer(max_tokens=2).fit(texts).vocabulary_) == {"x", "y"}
@@ -39,10 +50,45 @@ def test_vectorizer_cuts_long_texts(keep, expected):
 def test_vectorizer_errors():
     with pytest.raises(ValueError, match=r"got a single string\. Wrap it in a list"):
         SequenceVectorizer().fit("one text")
-    with pytest.raises(ValueError, match=r"item 1 of X is a float \(nan\)"):
+    with pytest.raises(ValueError, match=r"item 1 of X is a float \(nan\)\. Convert missing values"):
         SequenceVectorizer().fit(["fine", float("nan")])
+    with pytest.raises(ValueError, match=r"item 0 of X is a bytes \(b'a'\)\. Decode bytes to str"):
+        SequenceVectorizer().fit([b"a", "fine"])
+    with pytest.raises(ValueError, match=r"item 0 of X is a list \(\['a', 'b'\]\)\. Each item of X must be"):
+        SequenceVectorizer().fit([["a", "b"], ["c"]])
     with pytest.raises(ValueError, match="found no token to keep"):
         SequenceVectorizer().fit(["...", "!!"])
+
+
+def test_vectorizer_refuses_several_text_columns():
+    # Raveled, two columns gave twice as many rows as X: predictions out of step with the samples.
+    import pandas as pd
+
+    frame = pd.DataFrame({"title": ["a b", "c"], "body": ["d", "e f"]})
+    with pytest.raises(ValueError, match=r"one text per sample.*shape \(2, 2\) \(\['title', 'body'\]\)"):
+        SequenceVectorizer().fit(frame)
+    vectorizer = SequenceVectorizer().fit(frame[["title"]])  # one column: one text per row
+    np.testing.assert_array_equal(vectorizer.transform(frame[["title"]]), [[2, 3], [4, 0]])
+    with pytest.raises(ValueError, match=r"shape \(2, 2\)\. Select the text column"):
+        vectorizer.transform(frame.to_numpy())
+
+
+def test_vectorizer_names_its_steps_and_follows_set_output():
+    import pandas as pd
+
+    texts, y = pd.Series(["a b c", "b", "", "c a"], index=[5, 6, 7, 8]), [0, 1, 0, 1]
+    vectorizer = SequenceVectorizer().fit(texts)
+    names = ["sequencevectorizer0", "sequencevectorizer1", "sequencevectorizer2"]
+    assert list(vectorizer.get_feature_names_out()) == names
+    frame = vectorizer.set_output(transform="pandas").transform(texts)
+    assert list(frame.columns) == names and list(frame.index) == [5, 6, 7, 8]
+    np.testing.assert_array_equal(frame, SequenceVectorizer().fit_transform(texts))
+    # A text pipeline could not be set to pandas output: the vectorizer had no set_output.
+    pipe = make_pipeline(SequenceVectorizer(), LSTMClassifier(embedding_dim=4, **FAST))
+    expected = pipe.fit(texts, y).predict_proba(texts)
+    pipe.set_output(transform="pandas")
+    np.testing.assert_allclose(pipe.fit(texts, y).predict_proba(texts), expected, rtol=1e-6)
+    assert list(pipe[:-1].get_feature_names_out()) == names
 
 
 @pytest.mark.slow

@@ -17,6 +17,7 @@ __all__ = [
     "align_target",
     "as_pandas",
     "check_level_order",
+    "check_target_rows",
     "has_panel_index",
     "holds_numbers",
     "is_panel",
@@ -88,6 +89,24 @@ def series_positions(name: str, index: pd.MultiIndex, *, warn: bool = True) -> l
     if isinstance(times, pd.PeriodIndex):
         raise_on_missing_periods(name, times[order], series_codes[order], index.get_level_values(0)[order])
     return np.split(order, boundaries)
+
+
+def check_target_rows(name: str, X: Any, y: Any) -> None:
+    """Refuse a panel X and a panel y whose rows are not the same (series, time) pairs in the same order.
+
+    The target is read row by row, as scikit-learn reads it, so a y in another
+    order (a panel sorted by time after its lead_target was taken) would pair
+    each row with another row's future: fitted without an error, and wrong.
+    """
+    if not (has_panel_index(X) and has_panel_index(y)) or len(X) != len(y) or X.index.equals(y.index):
+        return  # lengths that differ are refused by validate_data, in scikit-learn's words
+    row = next(i for i, (x_row, y_row) in enumerate(zip(X.index, y.index, strict=True)) if x_row != y_row)
+    shown = [f"({', '.join(_shown(level) for level in index[row])})" for index in (X.index, y.index)]
+    raise ValueError(
+        f"{name} got X and y indexed by (series, time) but not row for row: row {row} of X is "
+        f"{shown[0]} and of y {shown[1]}, so rows would be paired with another row's target. "
+        "Select X by y's rows (X.loc[y.index]), or y by X's (y.loc[X.index])."
+    )
 
 
 def _holds_times(level: pd.Index) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -37,19 +38,46 @@ def _inferred_freq(times: pd.Index) -> str | None:
     return pd.infer_freq(times) if isinstance(times, pd.DatetimeIndex) and len(times) >= 3 else None
 
 
-def _next_times(times: pd.Index, horizon: int, freq: str | None = None) -> pd.Index | None:
+def _fitting_freq(times: pd.Index, freq: str | None) -> str | None:
+    """``freq`` if a short series' dates lie on it, one step apart; else None.
+
+    ``date_range`` from a date off the frequency's anchor starts at the next
+    anchor: a mid-month date extended by "MS" would skip a month, and its
+    forecasts would be dated on the 1st.
+    """
+    if freq is None or not isinstance(times, pd.DatetimeIndex):
+        return freq
+    offset = pd.tseries.frequencies.to_offset(freq)
+    on_anchor = all(offset.is_on_offset(time) for time in times)
+    one_step_apart = all(before + offset == after for before, after in pairwise(times))
+    return freq if on_anchor and one_step_apart else None
+
+
+def _shared_integer_step(series_times: list[pd.Index]) -> int:
+    """The step between integer times that the series of two or more times share, else 1."""
+    steps = {
+        int(step)
+        for times in series_times
+        if len(times) > 1 and pd.api.types.is_integer_dtype(times)
+        for step in np.unique(np.diff(times.to_numpy()))
+    }
+    return steps.pop() if len(steps) == 1 else 1
+
+
+def _next_times(times: pd.Index, horizon: int, freq: str | None = None, step: int = 1) -> pd.Index | None:
     """The ``horizon`` times after one series' times, or None when they cannot be told.
 
     Datetime times are extended by ``freq``: their own inferred frequency, or
     for a series too short to tell, the one the panel's other series share.
+    A single integer time is extended by ``step``, the one the others share.
     """
     if isinstance(times, pd.PeriodIndex):
         return pd.period_range(times[-1] + 1, periods=horizon, freq=times.freq)
     if isinstance(times, pd.DatetimeIndex):
         return None if freq is None else pd.date_range(times[-1], periods=horizon + 1, freq=freq)[1:]
     if pd.api.types.is_integer_dtype(times):
-        if len(times) == 1:  # a single time: the next ones by 1
-            return pd.Index(times[-1] + np.arange(1, horizon + 1))
+        if len(times) == 1:
+            return pd.Index(times[-1] + step * np.arange(1, horizon + 1))
         return next_integer_times(times, horizon)
     return None
 
@@ -60,13 +88,16 @@ def future_index(
     """(series, time) of each series' next ``horizon`` steps, series after series."""
     times = index.get_level_values(1)
     # Inferred once per series; the frequency they all share stands in for
-    # series too short to tell (fewer than three times).
+    # series too short to tell (fewer than three times) whose dates fit it,
+    # and the step they share for a series of one integer time (years of a
+    # five-yearly panel do not follow one another by 1).
     series_times = [times[rows] for rows in positions]
     own = [_inferred_freq(series) for series in series_times]
     shared = set(own) - {None}
     panel_freq = shared.pop() if len(shared) == 1 else None
+    step = _shared_integer_step(series_times)
     future = [
-        _next_times(series, horizon, freq if len(series) >= 3 else panel_freq)
+        _next_times(series, horizon, freq if len(series) >= 3 else _fitting_freq(series, panel_freq), step)
         for series, freq in zip(series_times, own, strict=True)
     ]
     if any(times_ahead is None for times_ahead in future):

@@ -86,5 +86,16 @@ class PanelTimeSeriesSplit(TimeSeriesSplit):
         check_level_order(type(self).__name__, X.index, warn=False)
         # The rank of each row's time among the panel's distinct times.
         ranks, times = pd.factorize(X.index.get_level_values(1), sort=True)
-        for train_times, test_times in super().split(np.empty((len(times), 1))):
+        try:
+            # Listed first, so that a refusal is raised here and reworded below.
+            splits = list(super().split(np.empty((len(times), 1))))
+        except ValueError as error:
+            # TimeSeriesSplit counts "samples": here the distinct times, not the panel's rows.
+            raise ValueError(
+                f"{type(self).__name__} splits a panel by its distinct times, and this one has "
+                f"{len(times)} (in {len(X)} rows), too few for n_splits={self.n_splits}, "
+                f"test_size={self.test_size} and gap={self.gap} ({error}). Lower n_splits, "
+                "test_size or gap, or give a panel of more times."
+            ) from error
+        for train_times, test_times in splits:
             yield np.flatnonzero(np.isin(ranks, train_times)), np.flatnonzero(np.isin(ranks, test_times))

@@ -145,8 +145,9 @@ def recursive_forecast(
         with a frequency, a RangeIndex or evenly spaced integer times such as years).
         For a panel, a Series indexed by (series, time): the next times of
         each series (integer, period or regular datetime times; a series of
-        fewer than three dates takes the frequency the others share), else the
-        steps ahead 1 to ``horizon``.
+        fewer than three dates takes the frequency the others share if its
+        dates lie on it, and a series of one integer time the step they share),
+        else the steps ahead 1 to ``horizon``.
     intervals : ndarray of shape (horizon, 2), or DataFrame
         With ``coverage`` only: the lower and upper bound at each step, a
         DataFrame with columns ``lower`` and ``upper`` and the forecast's

@@ -10,7 +10,7 @@ from sklearn.base import clone
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._compat import _fit_context
-from .._data.panels import has_panel_index
+from .._data.panels import check_target_rows, has_panel_index
 from ._columns import ForecastColumnWrapper, column_position
 from ._target import DifferencedTargetRegressor
 
@@ -189,6 +189,7 @@ class PerSeriesScaledRegressor(ForecastColumnWrapper):
         -------
         self : PerSeriesScaledRegressor
         """
+        check_target_rows(type(self).__name__, X, y)
         values, target = validate_data(
             self, X, y, dtype=np.float64, ensure_all_finite=False, multi_output=True, y_numeric=True
         )

@@ -13,6 +13,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._compat import _fit_context
 from .._data.non_finite import raise_on_non_finite
+from .._data.panels import check_target_rows
 from ..preprocessing import Differencer, SlidingWindowTransformer
 from ._columns import ForecastColumnWrapper, column_position
 from ._network import forecasting_regressor
@@ -149,6 +150,7 @@ class DifferencedTargetRegressor(ForecastColumnWrapper):
         -------
         self : DifferencedTargetRegressor
         """
+        check_target_rows(type(self).__name__, X, y)
         values, target = validate_data(
             self, X, y, dtype=np.float64, ensure_all_finite=False, multi_output=True, y_numeric=True
         )

@@ -11,6 +11,7 @@ from sklearn.base import OneToOneFeatureMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, _fit_context
+from .._data.panels import check_target_rows
 from ._time_ordered import TimeOrderedTransformer, laid_end_to_end
 
 __all__ = ["Differencer"]
@@ -90,13 +91,15 @@ class Differencer(OneToOneFeatureMixin, TimeOrderedTransformer):
         ----------
         X : array-like of shape (n_timesteps, n_features)
             Time-ordered table.
-        y : None
-            Ignored.
+        y : None or array-like
+            Not used; a target indexed by (series, time), which a Pipeline
+            passes on to the estimator after this step, must follow X's rows.
 
         Returns
         -------
         self : Differencer
         """
+        check_target_rows(type(self).__name__, X, y)
         values = self._validated(X, reset=True)
         longest = self._fit_series(X, values)
         if longest <= self.lag:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from numbers import Integral
 from typing import Any, ClassVar
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.utils.validation import check_is_fitted
 
@@ -16,7 +19,7 @@ from .._data.tokens import FIRST_TOKEN_ID, PADDING_ID, UNKNOWN_ID
 __all__ = ["SequenceVectorizer"]
 
 
-class SequenceVectorizer(TransformerMixin, BaseEstimator):
+class SequenceVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Turn texts into padded arrays of token ids, word by word or character by character.
 
     Tokenisation is scikit-learn's own (:class:`~sklearn.feature_extraction.text.CountVectorizer`'s
@@ -25,11 +28,16 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
     Id 0 is padding, id 1 stands for every token outside the vocabulary, and
     the vocabulary's tokens get ids 2, 3, ... from the most to the least
     frequent. The output feeds any sk_rnn estimator with ``embedding_dim`` set.
+    Its columns are the steps, named ``sequencevectorizer0``, ... by
+    ``get_feature_names_out``; ``set_output(transform="pandas")`` returns
+    them as a DataFrame, which the estimators read as token ids too.
 
     Parameters
     ----------
     analyzer : {"word", "char"}, default="word"
-        Tokens are words (``token_pattern``) or single characters.
+        Tokens are words (``token_pattern``) or single characters, every one
+        of them: unlike scikit-learn's "char" analyzer, runs of whitespace
+        are kept, so a text of n characters gives n steps.
     lowercase : bool, default=True
         Lower-case the texts before tokenising.
     token_pattern : str, default=r"(?u)\\b\\w+\\b"
@@ -107,8 +115,17 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
         self.keep = keep
 
     def _counter(self) -> CountVectorizer:
+        analyzer: Any = self.analyzer
+        if analyzer == "char":
+            # scikit-learn's "char" analyzer turns each run of whitespace into
+            # one space: a text of n characters would not give n steps, and
+            # indentation or a double space would be lost without a word.
+            preprocess = CountVectorizer(
+                lowercase=self.lowercase, strip_accents=self.strip_accents
+            ).build_preprocessor()
+            analyzer = partial(_characters, preprocess)
         return CountVectorizer(
-            analyzer=self.analyzer,
+            analyzer=analyzer,
             lowercase=self.lowercase,
             token_pattern=self.token_pattern if self.analyzer == "word" else None,
             strip_accents=self.strip_accents,
@@ -122,14 +139,31 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
                 f"{type(self).__name__} expects an iterable of texts (a list, array or Series of "
                 "strings), but got a single string. Wrap it in a list: [text]."
             )
-        texts = list(np.asarray(X, dtype=object).ravel()) if hasattr(X, "__array__") else list(X)
+        texts = list(self._one_column(X).ravel()) if hasattr(X, "__array__") else list(X)
         for i, text in enumerate(texts):
             if not isinstance(text, str):
                 raise ValueError(
                     f"{type(self).__name__} expects texts, but item {i} of X is a "
-                    f"{type(text).__name__} ({text!r}). Convert missing values to '' first."
+                    f"{type(text).__name__} ({text!r}). {_text_fix(text)}"
                 )
         return texts
+
+    def _one_column(self, X: Any) -> np.ndarray:
+        """X as an object array of one text per sample: a 1-D array or a table of one column.
+
+        Raveled, a table of several columns would give each sample several
+        texts, and the output more rows than X, silently out of step with y.
+        """
+        values = np.asarray(X, dtype=object)
+        if values.ndim > 2 or (values.ndim == 2 and values.shape[1] != 1):
+            columns = f" ({list(X.columns)})" if hasattr(X, "columns") else ""
+            raise ValueError(
+                f"{type(self).__name__} expects one text per sample (a list, 1-D array or Series of "
+                f"strings, or a table of one column), but got X of shape {values.shape}{columns}. "
+                "Select the text column (X['text']), or join the columns into one text per row "
+                "first (X.agg(' '.join, axis=1))."
+            )
+        return values
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: Any, y: Any = None):
@@ -188,6 +222,11 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
             row[: len(tokens)] = [self.vocabulary_.get(token, UNKNOWN_ID) for token in tokens]
         return ids
 
+    @property
+    def _n_features_out(self) -> int:
+        """One output column per step: what ``get_feature_names_out`` names and ``set_output`` wraps."""
+        return self.max_len_
+
     def inverse_transform(self, X: Any) -> list[list[str]]:
         """Tokens of each row of ids, padding dropped and unknown tokens as ``"<unk>"``.
 
@@ -212,3 +251,17 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
         tags.input_tags.two_d_array = False
         tags.input_tags.string = True
         return tags
+
+
+def _text_fix(item: Any) -> str:
+    """What to do about an item of X that is not a string: a missing value, bytes, or other."""
+    if item is None or (np.ndim(item) == 0 and pd.isna(item)):
+        return "Convert missing values to '' first (for instance X.fillna(''))."
+    if isinstance(item, bytes):
+        return "Decode bytes to str first (for instance text.decode('utf-8'))."
+    return "Each item of X must be one text (a str); convert the others with str() first."
+
+
+def _characters(preprocess: Callable[[str], str], text: str) -> list[str]:
+    """Every character of the lower-cased (and unaccented) text, whitespace included."""
+    return list(preprocess(text))

@@ -13,6 +13,7 @@ from sklearn.utils.validation import validate_data
 
 from .._data.non_finite import raise_on_non_finite
 from .._data.panels import (
+    _shown,
     has_panel_index,
     raise_on_missing_periods,
     raise_on_non_numeric_columns,
@@ -80,13 +81,24 @@ def laid_end_to_end(positions: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray
     return order, lengths, steps
 
 
-def raise_on_gaps(name: str, X: np.ndarray) -> None:
+def raise_on_gaps(name: str, X: np.ndarray, original: Any = None) -> None:
+    """Refuse NaN or inf in ``X``, the values of ``original`` (a panel's are named by series and time)."""
+
+    def where(position: tuple[int, ...]) -> str:
+        row, column = position
+        if not has_panel_index(original):
+            return f"row {row}, column {column} of the series"
+        # The row's position says little in a panel of many series, in any order.
+        series, time = original.index[row]
+        label = original.columns[column] if isinstance(original, pd.DataFrame) else original.name
+        named = "" if label is None else f", column {_shown(label)}"
+        return f"series {_shown(series)}, time {time}{named} of the panel"
+
     raise_on_non_finite(
         X,
         lambda position, kind: (
-            f"{name} got {kind} at row {position[0]}, column {position[1]} of the series. Windows "
-            "are read as complete sequences, so fill gaps first (for instance frame.interpolate() "
-            "or sklearn.impute.SimpleImputer)."
+            f"{name} got {kind} at {where(position)}. Windows are read as complete sequences, so "
+            "fill gaps first (for instance frame.interpolate() or sklearn.impute.SimpleImputer)."
         ),
     )
 
@@ -192,9 +204,9 @@ class TimeOrderedTransformer(TransformerMixin, BaseEstimator):
         check_time_index(name, X, warn=reset or not _WARNED_AT_FIT.get())
         if isinstance(X, pd.DataFrame):
             raise_on_non_numeric_columns(name, X, "a time-ordered table")
-        X = validate_data(self, X, reset=reset, dtype=[np.float64, np.float32], ensure_all_finite=False)
-        raise_on_gaps(name, X)
-        return X
+        values = validate_data(self, X, reset=reset, dtype=[np.float64, np.float32], ensure_all_finite=False)
+        raise_on_gaps(name, values, X)
+        return values
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

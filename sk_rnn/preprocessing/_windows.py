@@ -20,7 +20,7 @@ import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, StrOptions, _fit_context, validate_params
-from .._data.panels import has_panel_index, series_positions
+from .._data.panels import check_target_rows, has_panel_index, series_positions
 from ._time_ordered import TimeOrderedTransformer, check_time_index, laid_end_to_end, raise_on_gaps
 
 __all__ = ["SlidingWindowTransformer", "lead_target", "make_windows"]
@@ -171,13 +171,15 @@ class SlidingWindowTransformer(TimeOrderedTransformer):
         ----------
         X : array-like of shape (n_timesteps, n_features) or panel DataFrame
             Time-ordered series, or a panel of series indexed by (series, time).
-        y : None
-            Ignored.
+        y : None or array-like
+            Not used; a target indexed by (series, time), which a Pipeline
+            passes on to the estimator after this step, must follow X's rows.
 
         Returns
         -------
         self : SlidingWindowTransformer
         """
+        check_target_rows(type(self).__name__, X, y)
         series = self._validated(X, reset=True)
         longest = self._fit_series(X, series)
         if longest < self.window_size:
@@ -372,7 +374,7 @@ def make_windows(
     check_time_index("make_windows", series)
     values = _float_values(series)
     values = values[:, np.newaxis] if values.ndim == 1 else values
-    raise_on_gaps("make_windows", values)
+    raise_on_gaps("make_windows", values, series)
     panel = has_panel_index(series)
     positions = series_positions("make_windows", series.index) if panel else None
     longest = max(map(len, positions)) if panel else len(values)
