@@ -1,5 +1,7 @@
 """Mixed precision (precision="bfloat16"): it trains and predicts as well as float32, and persists."""
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -147,3 +149,22 @@ def test_exporting_a_model_that_scales_in_float64_warns_that_the_graph_is_coarse
     model = RNNRegressor(hidden_size=8, max_epochs=1, random_state=0).fit(X + FAR_FROM_ZERO, y)
     with pytest.warns(UserWarning, match="subtract a constant from those features"):
         sk_rnn.export_torchscript(model, tmp_path / "model.pt")
+
+
+def test_exporting_a_regressor_of_targets_far_from_zero_warns_and_usual_ones_do_not(tmp_path):
+    # predict adds the targets' mean in float64, the graph in float32: at 1e9
+    # its predictions are rounded to multiples of 64.
+    X, y = sum_task(n=40)
+    model = RNNRegressor(hidden_size=8, max_epochs=1, random_state=0).fit(X, y + FAR_FROM_ZERO)
+    with pytest.warns(
+        UserWarning, match=r"targets lie so far from zero.*up to 59.6.*subtract a constant from y"
+    ):
+        sk_rnn.export_torchscript(model, tmp_path / "far.pt")
+    graph = torch.jit.load(tmp_path / "far.pt")
+    exported = graph(torch.as_tensor(X, dtype=torch.float32))[0].numpy()
+    # What the warning is about: the graph's predictions are all multiples of 64, predict's are not.
+    assert not np.any(np.remainder(exported.astype(np.float64), 64))
+    assert np.all(np.remainder(model.predict(X), 64))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        sk_rnn.export_torchscript(model.fit(X, y + 1000.0), tmp_path / "usual.pt")

@@ -15,7 +15,7 @@ import numpy as np
 
 from .sequences import CHUNK_ROWS, CONSTANT_RELATIVE_STD, Sequences
 
-__all__ = ["float32_loses_spread"]
+__all__ = ["float32_loses_spread", "float32_rounds_levels"]
 
 # Values more than 2**14 times the spread they are standardised by keep
 # fewer than 10 bits of it in float32: rounding errors above a thousandth of
@@ -60,6 +60,16 @@ def float32_loses_spread(
         if np.any(level > _SAFE_LEVEL_TO_SPREAD * spread):
             return True
     return False
+
+
+def float32_rounds_levels(mean: np.ndarray, scale: np.ndarray) -> bool:
+    """Whether float32 outputs ``z * scale + mean`` would round away part of ``scale``.
+
+    A regressor's predictions spread by about its targets' deviation
+    ``scale`` around their ``mean``; far enough from zero, float32 rounds them
+    by more than the limit the inputs are held to.
+    """
+    return bool(np.any(np.abs(mean) > _SAFE_LEVEL_TO_SPREAD * np.asarray(scale)))
 
 
 def _own_deviations(values: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> np.ndarray:

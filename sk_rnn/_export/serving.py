@@ -20,6 +20,7 @@ from torch.nn import functional
 
 from .._base import _BaseRNN
 from .._classifiers import _RNNClassifierBase
+from .._data.precision import float32_rounds_levels
 from .._regressors import _RNNRegressorBase
 from .._warnings import warn_at_user_code
 from ..modules import RecurrentNetwork, UnpackedRecurrence
@@ -171,11 +172,25 @@ class ServingModule(nn.Module):
 
 
 def _warn_if_float32_coarser(estimator: _BaseRNN) -> None:
-    """Warn when the graph's float32 input rounds away digits that ``predict`` keeps."""
+    """Warn when the graph's float32 inputs or outputs round away digits that ``predict`` keeps."""
+    name = type(estimator).__name__
+    if isinstance(estimator, _RNNRegressorBase) and float32_rounds_levels(
+        estimator._y_mean, estimator._y_scale
+    ):
+        # predict adds the target's mean in float64; the graph, in float32.
+        warn_at_user_code(
+            f"The exported graph returns float32, but this {name}'s targets lie so far from zero "
+            "relative to their spread that float32 rounds its predictions by up to "
+            f"{float(np.max(np.abs(estimator._y_mean))) * 2.0**-24:.3g} (predict adds the targets' "
+            "mean in float64), so the graph's predictions will be coarser than predict's. To "
+            "export such a model exactly, subtract a constant from y (its mean, say) before "
+            "fitting it, and add it back to the graph's outputs.",
+            UserWarning,
+        )
     if not getattr(estimator.net_.module_, "scale_in_float64", False):
         return
     warn_at_user_code(
-        f"The exported graph reads X in float32, but this {type(estimator).__name__}'s inputs lie so "
+        f"The exported graph reads X in float32, but this {name}'s inputs lie so "
         "far from zero relative to their spread that float32 rounds away part of it (predict "
         "standardises them in float64 first), so the graph's predictions will be coarser than "
         "predict's. To export such a model exactly, subtract a constant from those features (their "
