@@ -26,6 +26,8 @@ __all__ = [
     "raise_on_missing_periods",
     "raise_on_non_numeric_columns",
     "series_positions",
+    "shown_label",
+    "target_names",
 ]
 
 
@@ -55,7 +57,7 @@ def raise_on_missing_periods(
     if not jumps.any():
         return
     first = int(np.argmax(jumps))
-    where = "" if labels is None else f" (series {_shown(labels[first])})"
+    where = "" if labels is None else f" (series {shown_label(labels[first])})"
     raise ValueError(
         f"{name} got a time index with missing periods{where}: {times[first]} is followed by "
         f"{times[first + 1]}, and rows are read as consecutive steps. Add the missing times first "
@@ -101,7 +103,7 @@ def check_target_rows(name: str, X: Any, y: Any) -> None:
     if not (has_panel_index(X) and has_panel_index(y)) or len(X) != len(y) or X.index.equals(y.index):
         return  # lengths that differ are refused by validate_data, in scikit-learn's words
     row = next(i for i, (x_row, y_row) in enumerate(zip(X.index, y.index, strict=True)) if x_row != y_row)
-    shown = [f"({', '.join(_shown(level) for level in index[row])})" for index in (X.index, y.index)]
+    shown = [f"({', '.join(shown_label(level) for level in index[row])})" for index in (X.index, y.index)]
     raise ValueError(
         f"{name} got X and y indexed by (series, time) but not row for row: row {row} of X is "
         f"{shown[0]} and of y {shown[1]}, so rows would be paired with another row's target. "
@@ -170,8 +172,8 @@ def panel_sequences(
     raise_on_non_finite(
         values,
         lambda position, kind: (
-            f"{name} got {kind} in the panel at instance {_shown(ordered.index[position[0]][0])}, time "
-            f"{ordered.index[position[0]][1]}, column {_shown(X.columns[position[1]])}; every row of a "
+            f"{name} got {kind} in the panel at instance {shown_label(ordered.index[position[0]][0])}, time "
+            f"{ordered.index[position[0]][1]}, column {shown_label(X.columns[position[1]])}; every row of a "
             "panel must hold finite numbers. Impute the missing values, or drop the rows: the "
             "instances of a panel may have different lengths."
         ),
@@ -184,7 +186,7 @@ def panel_sequences(
     return list(np.split(values, boundaries)), instances, step_index
 
 
-def _shown(label: Any) -> str:
+def shown_label(label: Any) -> str:
     """A label as a user wrote it: ``'s03'`` or ``3``, not ``np.int64(3)``."""
     return repr(label.item() if isinstance(label, np.generic) else label)
 
@@ -230,9 +232,9 @@ def align_target(name: str, y: Any, instances: pd.Index, step_index: Any = None,
         duplicate = y.index[y.index.duplicated()][0]
         held = "(instance, time) pair" if isinstance(y.index, pd.MultiIndex) else "instance"
         shown = (
-            f"({', '.join(_shown(part) for part in duplicate)})"
+            f"({', '.join(shown_label(part) for part in duplicate)})"
             if isinstance(duplicate, tuple)
-            else _shown(duplicate)
+            else shown_label(duplicate)
         )
         raise ValueError(
             f"{name} got {what} with the {held} {shown} twice in its index; {what} holds one "
@@ -254,7 +256,7 @@ def align_target(name: str, y: Any, instances: pd.Index, step_index: Any = None,
         extra = y.index.difference(instances)
         raise ValueError(
             f"{name} got {what} for {len(extra)} instance(s) the panel does not hold "
-            f"({', '.join(_shown(label) for label in extra[:3])}). Select the panel's instances first: "
+            f"({', '.join(shown_label(label) for label in extra[:3])}). Select the panel's instances first: "
             f"{what}.loc[X.index.unique(level=0)]."
         )
     if isinstance(y.index, pd.RangeIndex) and len(y) == len(instances):

@@ -13,11 +13,11 @@ from sklearn.utils.validation import validate_data
 
 from .._data.non_finite import raise_on_non_finite
 from .._data.panels import (
-    _shown,
     has_panel_index,
     raise_on_missing_periods,
     raise_on_non_numeric_columns,
     series_positions,
+    shown_label,
 )
 from .._warnings import warn_at_user_code
 from ._series_ends import SeriesEnds, label_key, series_ends, time_codes
@@ -91,8 +91,8 @@ def raise_on_gaps(name: str, X: np.ndarray, original: Any = None) -> None:
         # The row's position says little in a panel of many series, in any order.
         series, time = original.index[row]
         label = original.columns[column] if isinstance(original, pd.DataFrame) else original.name
-        named = "" if label is None else f", column {_shown(label)}"
-        return f"series {_shown(series)}, time {time}{named} of the panel"
+        named = "" if label is None else f", column {shown_label(label)}"
+        return f"series {shown_label(series)}, time {time}{named} of the panel"
 
     raise_on_non_finite(
         X,
