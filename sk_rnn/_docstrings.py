@@ -136,7 +136,9 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         (in the order given, never shuffled: for windows of a time series
         these are the most recent ones, as ``TimeSeriesSplit`` would choose),
         stop when their loss has not improved by ``tol`` for
-        ``n_iter_no_change`` epochs, and keep the weights of the best epoch.
+        ``n_iter_no_change`` epochs, and keep the weights of the epoch with
+        the lowest loss (smaller improvements count there, as in
+        ``MLPClassifier``).
         Shuffle the rows first if their order means nothing.
 
     validation_fraction : float in (0, 1), default=0.1

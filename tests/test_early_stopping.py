@@ -34,6 +34,33 @@ def test_the_kept_weights_are_the_best_on_the_last_rows():
     assert np.mean(other_error**2) != pytest.approx(model.best_validation_loss_, rel=1e-4)
 
 
+def held_out_loss(model, X, y, n_valid):
+    """The validation loss of the weights kept: the mean squared error on the standardised target."""
+    error = (model.predict(X[-n_valid:]) - y[-n_valid:]) / model._y_scale[0]
+    return np.mean(error**2)
+
+
+def test_the_kept_weights_are_the_lowest_loss_whatever_tol():
+    # Improvements smaller than tol restart no patience, but their epoch is
+    # still the best one, as in MLPClassifier: with a tol no epoch beats, the
+    # weights kept had been the first epoch's.
+    X, y = noisy_sequences(40)
+    model = GRURegressor(
+        hidden_size=8,
+        max_epochs=8,
+        early_stopping=True,
+        validation_fraction=0.25,
+        tol=10.0,
+        n_iter_no_change=20,
+        dropout=0.0,
+        random_state=0,
+    ).fit(X, y)
+    assert model.n_iter_ == 8
+    assert min(model.validation_loss_curve_) < model.validation_loss_curve_[0]
+    assert model.best_validation_loss_ == min(model.validation_loss_curve_)
+    assert held_out_loss(model, X, y, 10) == pytest.approx(model.best_validation_loss_, rel=1e-4)
+
+
 def test_without_early_stopping_there_is_no_validation_record():
     X, y = noisy_sequences(40)
     model = RNNRegressor(hidden_size=4, max_epochs=2).fit(X, y)
