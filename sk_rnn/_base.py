@@ -716,8 +716,13 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             self.validation_loss_curve_ = previous_validation + [
                 float(epoch["valid_loss"]) for epoch in history
             ]
+            # The loss of the weights kept: this fit's lowest (a resumed fit's
+            # history holds its epochs before the interruption too), not that of
+            # an earlier fit continued with warm_start, whose weights are gone.
             # None when Ctrl-C came before the first epoch ended.
-            self.best_validation_loss_ = min(self.validation_loss_curve_, default=None)
+            self.best_validation_loss_ = min(
+                (float(epoch["valid_loss"]) for epoch in net.history if "valid_loss" in epoch), default=None
+            )
 
     def _warn_if_not_converged(self, epochs_run: int) -> None:
         """MLPClassifier's ConvergenceWarning: max_epochs reached while the loss still improved by tol.

@@ -363,8 +363,10 @@ SHARED_ATTRIBUTES = """n_features_in_ : int
         ``early_stopping``; None otherwise.
 
     best_validation_loss_ : float or None
-        The lowest validation loss, whose weights the model keeps, with
-        ``early_stopping``; None otherwise.
+        The lowest validation loss of the last ``fit``, whose weights the
+        model keeps, with ``early_stopping``; None otherwise. A fit continued
+        with ``warm_start`` keeps its own best epoch, even when an earlier
+        fit's loss (in ``validation_loss_curve_``) was lower.
 
     history_ : skorch.History
         Per-epoch and per-batch training records of the last ``fit`` (of

@@ -61,6 +61,27 @@ def test_the_kept_weights_are_the_lowest_loss_whatever_tol():
     assert held_out_loss(model, X, y, 10) == pytest.approx(model.best_validation_loss_, rel=1e-4)
 
 
+def test_a_warm_start_reports_the_loss_of_the_weights_it_keeps():
+    X, y = noisy_sequences(40)
+    model = GRURegressor(
+        hidden_size=8,
+        max_epochs=8,
+        early_stopping=True,
+        validation_fraction=0.25,
+        dropout=0.0,
+        random_state=0,
+        warm_start=True,
+    ).fit(X, y)
+    first_fit = model.best_validation_loss_
+    # Targets no model predicts: the continued fit's losses stay above the first fit's best.
+    noise = np.random.default_rng(1).permutation(y)
+    model.set_params(max_epochs=3).fit(X, noise)
+    assert len(model.validation_loss_curve_) == 11
+    assert model.best_validation_loss_ > first_fit
+    assert model.best_validation_loss_ == min(model.validation_loss_curve_[8:])
+    assert held_out_loss(model, X, noise, 10) == pytest.approx(model.best_validation_loss_, rel=1e-4)
+
+
 def test_without_early_stopping_there_is_no_validation_record():
     X, y = noisy_sequences(40)
     model = RNNRegressor(hidden_size=4, max_epochs=2).fit(X, y)
