@@ -303,6 +303,9 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         """What the training weights are made of, for messages: classifiers add ``class_weight``."""
         return "sample_weight"
 
+    def _check_held_out_targets(self, target: np.ndarray, n_train: int) -> None:
+        """With early stopping, classifiers check that training keeps every class; regressors need nothing."""
+
     def _cell_name(self) -> str:
         return self._fixed_cell if self._fixed_cell is not None else self.cell
 
@@ -402,6 +405,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         check_training_weights(name, weights, n_train, weighed_by=self._weights_source(sample_weight))
         if self.early_stopping:
             check_validation_weights(name, weights, n_train)
+            self._check_held_out_targets(target, n_train)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         if incremental:
             # Each call draws other batch orders and dropout masks, reproducibly.

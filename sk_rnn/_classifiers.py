@@ -181,6 +181,32 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         class_weights[valid] = per_class[codes[valid]]
         return class_weights if weights is None else weights * class_weights
 
+    def _check_held_out_targets(self, codes: np.ndarray, n_train: int) -> None:
+        """Warn when early stopping holds out every sequence of a class: training never sees it.
+
+        The held-out sequences are the last ones, unshuffled, so labels sorted
+        by class (data read class by class) leave the last classes out of
+        training: the network cannot predict them, and early stopping scores
+        it on them.
+        """
+        if self._multilabel:
+            return
+        valid = codes != IGNORED_CLASS  # per-step codes mark padding
+        trained = np.unique(codes[:n_train][valid[:n_train]])
+        missing = np.setdiff1d(np.unique(codes[valid]), trained)
+        if not missing.size:
+            return
+        labels = self.classes_[missing].tolist()
+        warn_at_user_code(
+            f"{type(self).__name__} got early_stopping=True, which holds out the last "
+            f"{len(codes) - n_train} sequences (validation_fraction={self.validation_fraction}) in the "
+            f"order given, and only these hold the classes {labels[:5]}: the network never trains on "
+            "them, and cannot predict them. If the order of the sequences means "
+            "nothing (labels sorted by class), shuffle them first, for instance with "
+            "sklearn.utils.shuffle(X, y, random_state=0).",
+            UserWarning,
+        )
+
     def _fit_labels(self, labels: np.ndarray, *, keep: bool = False) -> np.ndarray:
         """Learn ``classes_`` from a 1-D array of labels (or, with keep, use them) and return their codes."""
         labels = check_classification_target(self, labels)

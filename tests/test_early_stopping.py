@@ -1,6 +1,7 @@
 """Early stopping validates on the last training sequences: the most recent rows of a series."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -100,6 +101,20 @@ def test_classifier_with_ragged_sequences_stops_early_and_pickles():
     restored = pickle.loads(pickle.dumps(model))
     np.testing.assert_array_equal(restored.predict_proba(ragged), model.predict_proba(ragged))
     assert clone(model).get_params()["early_stopping"] is True
+
+
+def test_a_class_only_the_held_out_sequences_hold_is_named():
+    # Labels sorted by class: the last sequences, held out, are all of the
+    # last class, which training never sees.
+    X, _ = noisy_sequences(40)
+    y = np.repeat(["cat", "dog", "emu"], [18, 18, 4])
+    model = LSTMClassifier(hidden_size=4, max_epochs=1, early_stopping=True, random_state=0)
+    with pytest.warns(UserWarning, match=r"only these hold the classes \['emu'\]: the network never"):
+        model.fit(X, y)
+    assert model.classes_.tolist() == ["cat", "dog", "emu"]
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*only these hold the classes")
+        model.fit(X, np.roll(y, 2))  # two of the four held out, two in training
 
 
 def test_too_few_sequences_to_hold_some_out():
