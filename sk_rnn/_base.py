@@ -737,10 +737,15 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         alone makes single epochs look better or worse by about ``1e-4``. A
         shorter fit is judged over all its epochs, as MLPClassifier warns
         whatever ``max_iter`` is; one epoch has no trend to judge.
+        ``epochs_run`` counts this fit's epochs (those of the run it resumed
+        included): a fit continued with ``warm_start`` is judged on its own,
+        not by how its first loss compares with the earlier fit's last, which
+        may have read other data.
         """
         curve = self.validation_loss_curve_ if self.early_stopping else self.loss_curve_
         if epochs_run < self.max_epochs_:  # early stopping ended it: converged
             return
+        curve = curve[len(curve) - epochs_run :]
         window = min(self.n_iter_no_change, len(curve) - 1)
         if window < 1:
             return

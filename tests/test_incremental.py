@@ -272,6 +272,19 @@ def test_a_convergence_warning_for_fits_shorter_than_n_iter_no_change(max_epochs
         LSTMClassifier(max_epochs=1, **SMALL).fit(X, y)  # one epoch: no trend to judge
 
 
+def test_a_warm_start_fit_is_judged_on_its_own_epochs():
+    # The earlier fit's last loss, on other targets (in the units of its
+    # target scaling, which continued training keeps), tells nothing of this
+    # fit's trend.
+    model = GRURegressor(max_epochs=2, warm_start=True, **SMALL).fit(X, 100 * X[:, -1, 0] + 5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model.set_params(max_epochs=1).fit(X, X[:, -1, 0])  # one epoch: no trend to judge
+    assert model.n_iter_ == 3
+    with pytest.warns(ConvergenceWarning, match=r"max_epochs_=3 while .* per epoch over the last 2 epochs"):
+        model.set_params(max_epochs=3).fit(X, X[:, -1, 0])
+
+
 def test_tol_is_what_early_stopping_counts_as_an_improvement():
     # No improvement of the validation loss is larger than 10: stop after n_iter_no_change + 1 epochs.
     model = LSTMClassifier(early_stopping=True, n_iter_no_change=3, tol=10.0, max_epochs=50, **SMALL).fit(
