@@ -31,7 +31,13 @@ from ._data.panels import align_target, is_panel, panel_instances
 from ._data.parsing import check_sequences, check_token_ids
 from ._data.precision import float32_loses_spread
 from ._data.sequences import Sequences, scale_or_one
-from ._data.targets import check_consistent_samples, check_sample_weight, per_step_layout, valid_aligned
+from ._data.targets import (
+    check_consistent_samples,
+    check_sample_weight,
+    in_float32_range,
+    per_step_layout,
+    valid_aligned,
+)
 from ._data.tokens import PADDING_ID, check_ids_in_table, table_rows
 from ._defaults import (
     auto_batch_size,
@@ -400,7 +406,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         else:
             target, output_size = self._encode_target(y, keep=keep, weights=sample_weights)
             check_consistent_samples(self, X, target)
-        weights = self._class_weighted(sample_weights, target)
+        weights = in_float32_range(self._class_weighted(sample_weights, target))
         n_train = training_rows(name, self.validation_fraction, len(X), early_stopping=self.early_stopping)
         check_training_weights(name, weights, n_train, weighed_by=self._weights_source(sample_weight))
         if self.early_stopping:

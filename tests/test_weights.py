@@ -35,6 +35,18 @@ def test_a_class_of_weight_zero_is_never_learned():
     assert LSTMClassifier(**FAST).fit(X, y).score(X, y) > 0.9
 
 
+@pytest.mark.parametrize("scale", [1e-50, 1e39])
+def test_weights_of_any_scale_train_as_weights_of_one(scale):
+    # The loss is a weighted mean: only the weights' ratios count. In float32,
+    # 1e-50 had vanished (a loss of 0, nothing learned) and 1e39 overflowed.
+    y = X[:, :, 0].sum(axis=1)
+    settings = {**FAST, "max_epochs": 3}
+    model = GRURegressor(**settings).fit(X, y, sample_weight=np.full(len(X), scale))
+    unweighted = GRURegressor(**settings).fit(X, y)
+    np.testing.assert_allclose(model.loss_curve_, unweighted.loss_curve_, rtol=1e-5)
+    np.testing.assert_allclose(model.predict(X), unweighted.predict(X), rtol=1e-4, atol=1e-5)
+
+
 def test_per_step_weights_decide_between_conflicting_step_targets():
     X_twice = np.concatenate([X[:32], X[:32]])
     y = np.repeat([0.0, 1.0], 32)[:, np.newaxis] * np.ones((1, 5))
