@@ -64,6 +64,26 @@ def _check_class_weight_keys(name: str, class_weight: dict, classes: np.ndarray)
         )
 
 
+def _check_class_weight_values(name: str, class_weight: dict) -> None:
+    """Refuse class weights that are not finite numbers of at least 0, as sample weights are refused.
+
+    A negative weight turns the loss of its class into a gain, which training
+    then maximises without bound; NaN and infinity make every loss NaN, which
+    reads as diverged training.
+    """
+    for label, weight in class_weight.items():
+        try:
+            value = float(weight)
+        except (TypeError, ValueError):
+            value = np.nan
+        if not np.isfinite(value) or value < 0:
+            raise ValueError(
+                f"{name} got class_weight={{{label!r}: {weight!r}}}, but class weights must be "
+                "finite numbers of at least 0 (0 leaves the class out of the loss). Give every "
+                "class a weight of 0 or more, or use class_weight='balanced'."
+            )
+
+
 class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
     """Labels encoded with LabelEncoder, trained on logits with cross-entropy."""
 
@@ -164,6 +184,7 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
             return weights
         if isinstance(self.class_weight, dict):
             _check_class_weight_keys(type(self).__name__, self.class_weight, self.classes_)
+            _check_class_weight_values(type(self).__name__, self.class_weight)
         valid = codes != IGNORED_CLASS  # per-step codes mark padding
         if self.class_weight == "balanced":
             # Counted over the classes this data holds: a partial_fit chunk or

@@ -212,6 +212,15 @@ def test_class_weight_keyed_by_another_type_than_the_labels_is_refused():
         LSTMClassifier(max_epochs=1, class_weight={"1": 2.0}).fit(X, y)
 
 
+@pytest.mark.parametrize("weight", [-1.0, np.nan, np.inf, "high"])
+def test_class_weights_that_are_not_finite_and_non_negative_are_refused(weight):
+    # A negative weight made the loss a gain to maximise (a loss curve of 1e37);
+    # NaN and infinity read as diverged training.
+    y = np.arange(64) % 2
+    with pytest.raises(ValueError, match=r"class_weight=\{0: .*\}, but class weights must be finite numbers"):
+        LSTMClassifier(hidden_size=4, max_epochs=1, class_weight={0: weight}).fit(X, y)
+
+
 def test_class_weight_for_a_class_the_training_data_lacks_is_ignored():
     # A cross-validation fold, a bagging sample or a learning curve's subset
     # may miss a rare class: its weight has nothing to weigh, as in scikit-learn.
