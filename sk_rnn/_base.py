@@ -31,7 +31,13 @@ from ._data.panels import align_target, is_panel, panel_instances, target_names
 from ._data.parsing import check_sequences, check_token_ids
 from ._data.precision import float32_loses_spread
 from ._data.sequences import Sequences, scale_or_one
-from ._data.targets import check_consistent_samples, check_sample_weight, per_step_layout, valid_aligned
+from ._data.targets import (
+    check_consistent_samples,
+    check_sample_weight,
+    in_float32_range,
+    per_step_layout,
+    valid_aligned,
+)
 from ._data.tokens import PADDING_ID, check_ids_in_table, table_rows
 from ._defaults import (
     auto_batch_size,
@@ -303,6 +309,9 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         """What the training weights are made of, for messages: classifiers add ``class_weight``."""
         return "sample_weight"
 
+    def _check_held_out_targets(self, target: np.ndarray, n_train: int) -> None:
+        """With early stopping, classifiers check that training keeps every class; regressors need nothing."""
+
     def _cell_name(self) -> str:
         return self._fixed_cell if self._fixed_cell is not None else self.cell
 
@@ -400,11 +409,12 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         else:
             target, output_size = self._encode_target(y, keep=keep, weights=sample_weights)
             check_consistent_samples(self, X, target)
-        weights = self._class_weighted(sample_weights, target)
+        weights = in_float32_range(self._class_weighted(sample_weights, target))
         n_train = training_rows(name, self.validation_fraction, len(X), early_stopping=self.early_stopping)
         check_training_weights(name, weights, n_train, weighed_by=self._weights_source(sample_weight))
         if self.early_stopping:
             check_validation_weights(name, weights, n_train)
+            self._check_held_out_targets(target, n_train)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         if incremental:
             # Each call draws other batch orders and dropout masks, reproducibly.
@@ -719,8 +729,13 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             self.validation_loss_curve_ = previous_validation + [
                 float(epoch["valid_loss"]) for epoch in history
             ]
+            # The loss of the weights kept: this fit's lowest (a resumed fit's
+            # history holds its epochs before the interruption too), not that of
+            # an earlier fit continued with warm_start, whose weights are gone.
             # None when Ctrl-C came before the first epoch ended.
-            self.best_validation_loss_ = min(self.validation_loss_curve_, default=None)
+            self.best_validation_loss_ = min(
+                (float(epoch["valid_loss"]) for epoch in net.history if "valid_loss" in epoch), default=None
+            )
 
     def _warn_if_not_converged(self, epochs_run: int) -> None:
         """MLPClassifier's ConvergenceWarning: max_epochs reached while the loss still improved by tol.
@@ -730,14 +745,17 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         epoch: the training loss is measured with dropout on, whose noise
         alone makes single epochs look better or worse by about ``1e-4``. A
         shorter fit is judged over all its epochs, as MLPClassifier warns
-        whatever ``max_iter`` is; one epoch has no trend to judge. A
-        continued fit (``warm_start``) is judged over its own epochs, from the
-        loss it started at: the earlier fit's epochs say nothing about this one.
+        whatever ``max_iter`` is; one epoch has no trend to judge.
+        ``epochs_run`` counts this fit's epochs (those of the run it resumed
+        included): a fit continued with ``warm_start`` is judged on its own,
+        not by how its first loss compares with the earlier fit's last, which
+        may have read other data.
         """
         curve = self.validation_loss_curve_ if self.early_stopping else self.loss_curve_
         if epochs_run < self.max_epochs_:  # early stopping ended it: converged
             return
-        window = min(self.n_iter_no_change, epochs_run, len(curve) - 1)
+        curve = curve[len(curve) - epochs_run :]
+        window = min(self.n_iter_no_change, len(curve) - 1)
         if window < 1:
             return
         per_epoch = (curve[-window - 1] - curve[-1]) / window

@@ -64,6 +64,26 @@ def _check_class_weight_keys(name: str, class_weight: dict, classes: np.ndarray)
         )
 
 
+def _check_class_weight_values(name: str, class_weight: dict) -> None:
+    """Refuse class weights that are not finite numbers of at least 0, as sample weights are refused.
+
+    A negative weight turns the loss of its class into a gain, which training
+    then maximises without bound; NaN and infinity make every loss NaN, which
+    reads as diverged training.
+    """
+    for label, weight in class_weight.items():
+        try:
+            value = float(weight)
+        except (TypeError, ValueError):
+            value = np.nan
+        if not np.isfinite(value) or value < 0:
+            raise ValueError(
+                f"{name} got class_weight={{{label!r}: {weight!r}}}, but class weights must be "
+                "finite numbers of at least 0 (0 leaves the class out of the loss). Give every "
+                "class a weight of 0 or more, or use class_weight='balanced'."
+            )
+
+
 class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
     """Labels encoded with LabelEncoder, trained on logits with cross-entropy."""
 
@@ -164,6 +184,7 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
             return weights
         if isinstance(self.class_weight, dict):
             _check_class_weight_keys(type(self).__name__, self.class_weight, self.classes_)
+            _check_class_weight_values(type(self).__name__, self.class_weight)
         valid = codes != IGNORED_CLASS  # per-step codes mark padding
         if self.class_weight == "balanced":
             # Counted over the classes this data holds: a partial_fit chunk or
@@ -180,6 +201,32 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         class_weights = np.zeros(codes.shape)
         class_weights[valid] = per_class[codes[valid]]
         return class_weights if weights is None else weights * class_weights
+
+    def _check_held_out_targets(self, codes: np.ndarray, n_train: int) -> None:
+        """Warn when early stopping holds out every sequence of a class: training never sees it.
+
+        The held-out sequences are the last ones, unshuffled, so labels sorted
+        by class (data read class by class) leave the last classes out of
+        training: the network cannot predict them, and early stopping scores
+        it on them.
+        """
+        if self._multilabel:
+            return
+        valid = codes != IGNORED_CLASS  # per-step codes mark padding
+        trained = np.unique(codes[:n_train][valid[:n_train]])
+        missing = np.setdiff1d(np.unique(codes[valid]), trained)
+        if not missing.size:
+            return
+        labels = self.classes_[missing].tolist()
+        warn_at_user_code(
+            f"{type(self).__name__} got early_stopping=True, which holds out the last "
+            f"{len(codes) - n_train} sequences (validation_fraction={self.validation_fraction}) in the "
+            f"order given, and only these hold the classes {labels[:5]}: the network never trains on "
+            "them, and cannot predict them. If the order of the sequences means "
+            "nothing (labels sorted by class), shuffle them first, for instance with "
+            "sklearn.utils.shuffle(X, y, random_state=0).",
+            UserWarning,
+        )
 
     def _fit_labels(self, labels: np.ndarray, *, keep: bool = False) -> np.ndarray:
         """Learn ``classes_`` from a 1-D array of labels (or, with keep, use them) and return their codes."""

@@ -136,7 +136,9 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         (in the order given, never shuffled: for windows of a time series
         these are the most recent ones, as ``TimeSeriesSplit`` would choose),
         stop when their loss has not improved by ``tol`` for
-        ``n_iter_no_change`` epochs, and keep the weights of the best epoch.
+        ``n_iter_no_change`` epochs, and keep the weights of the epoch with
+        the lowest loss (smaller improvements count there, as in
+        ``MLPClassifier``).
         Shuffle the rows first if their order means nothing.
 
     validation_fraction : float in (0, 1), default=0.1
@@ -361,8 +363,10 @@ SHARED_ATTRIBUTES = """n_features_in_ : int
         ``early_stopping``; None otherwise.
 
     best_validation_loss_ : float or None
-        The lowest validation loss, whose weights the model keeps, with
-        ``early_stopping``; None otherwise.
+        The lowest validation loss of the last ``fit``, whose weights the
+        model keeps, with ``early_stopping``; None otherwise. A fit continued
+        with ``warm_start`` keeps its own best epoch, even when an earlier
+        fit's loss (in ``validation_loss_curve_``) was lower.
 
     history_ : skorch.History
         Per-epoch and per-batch training records of the last ``fit`` (of

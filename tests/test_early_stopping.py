@@ -1,6 +1,7 @@
 """Early stopping validates on the last training sequences: the most recent rows of a series."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -34,6 +35,54 @@ def test_the_kept_weights_are_the_best_on_the_last_rows():
     assert np.mean(other_error**2) != pytest.approx(model.best_validation_loss_, rel=1e-4)
 
 
+def held_out_loss(model, X, y, n_valid):
+    """The validation loss of the weights kept: the mean squared error on the standardised target."""
+    error = (model.predict(X[-n_valid:]) - y[-n_valid:]) / model._y_scale[0]
+    return np.mean(error**2)
+
+
+def test_the_kept_weights_are_the_lowest_loss_whatever_tol():
+    # Improvements smaller than tol restart no patience, but their epoch is
+    # still the best one, as in MLPClassifier: with a tol no epoch beats, the
+    # weights kept had been the first epoch's.
+    X, y = noisy_sequences(40)
+    model = GRURegressor(
+        hidden_size=8,
+        max_epochs=8,
+        early_stopping=True,
+        validation_fraction=0.25,
+        tol=10.0,
+        n_iter_no_change=20,
+        dropout=0.0,
+        random_state=0,
+    ).fit(X, y)
+    assert model.n_iter_ == 8
+    assert min(model.validation_loss_curve_) < model.validation_loss_curve_[0]
+    assert model.best_validation_loss_ == min(model.validation_loss_curve_)
+    assert held_out_loss(model, X, y, 10) == pytest.approx(model.best_validation_loss_, rel=1e-4)
+
+
+def test_a_warm_start_reports_the_loss_of_the_weights_it_keeps():
+    X, y = noisy_sequences(40)
+    model = GRURegressor(
+        hidden_size=8,
+        max_epochs=8,
+        early_stopping=True,
+        validation_fraction=0.25,
+        dropout=0.0,
+        random_state=0,
+        warm_start=True,
+    ).fit(X, y)
+    first_fit = model.best_validation_loss_
+    # Targets no model predicts: the continued fit's losses stay above the first fit's best.
+    noise = np.random.default_rng(1).permutation(y)
+    model.set_params(max_epochs=3).fit(X, noise)
+    assert len(model.validation_loss_curve_) == 11
+    assert model.best_validation_loss_ > first_fit
+    assert model.best_validation_loss_ == min(model.validation_loss_curve_[8:])
+    assert held_out_loss(model, X, noise, 10) == pytest.approx(model.best_validation_loss_, rel=1e-4)
+
+
 def test_without_early_stopping_there_is_no_validation_record():
     X, y = noisy_sequences(40)
     model = RNNRegressor(hidden_size=4, max_epochs=2).fit(X, y)
@@ -52,6 +101,20 @@ def test_classifier_with_ragged_sequences_stops_early_and_pickles():
     restored = pickle.loads(pickle.dumps(model))
     np.testing.assert_array_equal(restored.predict_proba(ragged), model.predict_proba(ragged))
     assert clone(model).get_params()["early_stopping"] is True
+
+
+def test_a_class_only_the_held_out_sequences_hold_is_named():
+    # Labels sorted by class: the last sequences, held out, are all of the
+    # last class, which training never sees.
+    X, _ = noisy_sequences(40)
+    y = np.repeat(["cat", "dog", "emu"], [18, 18, 4])
+    model = LSTMClassifier(hidden_size=4, max_epochs=1, early_stopping=True, random_state=0)
+    with pytest.warns(UserWarning, match=r"only these hold the classes \['emu'\]: the network never"):
+        model.fit(X, y)
+    assert model.classes_.tolist() == ["cat", "dog", "emu"]
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*only these hold the classes")
+        model.fit(X, np.roll(y, 2))  # two of the four held out, two in training
 
 
 def test_too_few_sequences_to_hold_some_out():

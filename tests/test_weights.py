@@ -35,6 +35,18 @@ def test_a_class_of_weight_zero_is_never_learned():
     assert LSTMClassifier(**FAST).fit(X, y).score(X, y) > 0.9
 
 
+@pytest.mark.parametrize("scale", [1e-50, 1e39])
+def test_weights_of_any_scale_train_as_weights_of_one(scale):
+    # The loss is a weighted mean: only the weights' ratios count. In float32,
+    # 1e-50 had vanished (a loss of 0, nothing learned) and 1e39 overflowed.
+    y = X[:, :, 0].sum(axis=1)
+    settings = {**FAST, "max_epochs": 3}
+    model = GRURegressor(**settings).fit(X, y, sample_weight=np.full(len(X), scale))
+    unweighted = GRURegressor(**settings).fit(X, y)
+    np.testing.assert_allclose(model.loss_curve_, unweighted.loss_curve_, rtol=1e-5)
+    np.testing.assert_allclose(model.predict(X), unweighted.predict(X), rtol=1e-4, atol=1e-5)
+
+
 def test_per_step_weights_decide_between_conflicting_step_targets():
     X_twice = np.concatenate([X[:32], X[:32]])
     y = np.repeat([0.0, 1.0], 32)[:, np.newaxis] * np.ones((1, 5))
@@ -198,6 +210,15 @@ def test_class_weight_keyed_by_another_type_than_the_labels_is_refused():
     X, y = rare_positive_class()
     with pytest.raises(ValueError, match=r"class_weight for \['1'\], which cannot be labels of y"):
         LSTMClassifier(max_epochs=1, class_weight={"1": 2.0}).fit(X, y)
+
+
+@pytest.mark.parametrize("weight", [-1.0, np.nan, np.inf, "high"])
+def test_class_weights_that_are_not_finite_and_non_negative_are_refused(weight):
+    # A negative weight made the loss a gain to maximise (a loss curve of 1e37);
+    # NaN and infinity read as diverged training.
+    y = np.arange(64) % 2
+    with pytest.raises(ValueError, match=r"class_weight=\{0: .*\}, but class weights must be finite numbers"):
+        LSTMClassifier(hidden_size=4, max_epochs=1, class_weight={0: weight}).fit(X, y)
 
 
 def test_class_weight_for_a_class_the_training_data_lacks_is_ignored():

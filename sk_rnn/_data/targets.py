@@ -22,6 +22,7 @@ __all__ = [
     "check_consistent_samples",
     "check_regression_target",
     "check_sample_weight",
+    "in_float32_range",
     "per_step_layout",
     "per_step_result",
     "valid_aligned",
@@ -163,6 +164,20 @@ def check_sample_weight(
             "weight to learn from."
         )
     return weights
+
+
+def in_float32_range(weights: np.ndarray | None) -> np.ndarray | None:
+    """The weights times the power of two that brings the largest into [0.5, 1).
+
+    Every loss and statistic they weigh is a ratio (``sum(w * loss) / sum(w)``),
+    which a power of two leaves exactly as it was. But the network computes in
+    float32, where weights above about 3e38 overflow and weights below about
+    1e-45 vanish: a weight of 1e-50 on every sequence trained on a loss of 0.
+    """
+    if weights is None:
+        return None
+    _, exponent = np.frexp(weights.max())  # 0 for all-zero weights, refused later
+    return np.ldexp(weights, -exponent)
 
 
 # -- one target per step ------------------------------------------------------------

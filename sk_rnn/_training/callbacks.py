@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import reprlib
 from collections import Counter
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = [
     "GradientRecorder",
     "HoldOutLast",
+    "KeepLowestLoss",
     "RecordLearningRate",
     "StopOnNonFiniteLoss",
     "ValidationScore",
@@ -47,6 +49,55 @@ class HoldOutLast:
         self, dataset: ArrayBatches, y: Any = None, **fit_params: Any
     ) -> tuple[ArrayBatches, ArrayBatches]:
         return dataset.split_at(self.n_train)
+
+
+class KeepLowestLoss(EarlyStopping):
+    """skorch's ``EarlyStopping`` (lower is better, an absolute threshold), keeping the lowest loss's weights.
+
+    skorch keeps the weights of the last epoch that improved by more than
+    ``threshold``, so an epoch that improved by less (all the later ones,
+    once the loss flattens) is never kept, though its loss is lower. As in
+    ``MLPClassifier``, ``threshold`` (``tol``) decides here only when the
+    patience restarts; the weights kept, ``best_epoch_``, are those of the
+    lowest loss, which ``best_validation_loss_`` reports.
+    """
+
+    def on_train_begin(self, net, **kwargs) -> None:
+        super().on_train_begin(net, **kwargs)
+        self.lowest_score_ = np.inf
+
+    def on_epoch_end(self, net, **kwargs) -> None:
+        score = net.history[-1, self.monitor]
+        if self._is_score_improved(score):
+            self.misses_ = 0
+            self.dynamic_threshold_ = self._calc_new_threshold(score)
+        else:
+            self.misses_ += 1
+        self._keep_if_lowest(net)
+        if self.misses_ == self.patience:
+            if net.verbose:
+                self._sink(
+                    f"Stopping since {self.monitor} has not improved in the last {self.patience} epochs.",
+                    verbose=net.verbose,
+                )
+            raise KeyboardInterrupt
+
+    def on_train_end(self, net, **kwargs) -> None:
+        # An interruption (Ctrl-C, a user's callback) can land after an epoch's
+        # loss is recorded and before on_epoch_end saw it: the module holds
+        # that epoch's weights, which an uninterrupted fit would have kept if
+        # they are the best. An epoch already seen is never lower than the lowest.
+        if len(net.history) and self.monitor in net.history[-1]:
+            self._keep_if_lowest(net)
+        super().on_train_end(net, **kwargs)
+
+    def _keep_if_lowest(self, net) -> None:
+        score = net.history[-1, self.monitor]
+        if score < self.lowest_score_:
+            self.lowest_score_ = score
+            self.best_epoch_ = net.history[-1, "epoch"]
+            if self.load_best:
+                self.best_model_weights_ = copy.deepcopy(net.module_.state_dict())
 
 
 class StopOnNonFiniteLoss(Callback):
@@ -223,7 +274,7 @@ def training_callbacks(plan: TrainingPlan) -> list:
         callbacks.append(
             (
                 "early_stopping",
-                EarlyStopping(
+                KeepLowestLoss(
                     monitor="valid_loss",
                     patience=plan.n_iter_no_change,
                     # MLPClassifier's tol: an absolute improvement of the loss.

@@ -170,16 +170,20 @@ def _cloned(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
 
 
 def replayed_early_stopping(curve: list[float], threshold: float) -> tuple[int, int, float]:
-    """``(best_epoch, misses, dynamic_threshold)`` of skorch's EarlyStopping over a validation curve.
+    """``(best_epoch, misses, dynamic_threshold)`` of sk_rnn's early stopping over a validation curve.
 
-    As sk_rnn configures it: lower is better, an absolute ``threshold``.
+    As :class:`~sk_rnn._training.callbacks.KeepLowestLoss` keeps them: the
+    epoch of the lowest loss, and the patience spent since the last
+    improvement by more than the absolute ``threshold``.
     """
-    best_epoch, misses, dynamic = 0, 0, np.inf
+    best_epoch, misses, dynamic, lowest = 0, 0, np.inf, np.inf
     for epoch, loss in enumerate(curve, start=1):
         if loss < dynamic:
-            best_epoch, misses, dynamic = epoch, 0, loss - threshold
+            misses, dynamic = 0, loss - threshold
         else:
             misses += 1
+        if loss < lowest:
+            best_epoch, lowest = epoch, loss
     return best_epoch, misses, dynamic
 
 
@@ -209,6 +213,7 @@ class ResumeEarlyStopping(Callback):
         # misses here stay below the patience, which skorch tests with ==.
         best_epoch, misses, dynamic = replayed_early_stopping(self.validation_curve, stopping.threshold)
         stopping.best_epoch_, stopping.misses_, stopping.dynamic_threshold_ = best_epoch, misses, dynamic
+        stopping.lowest_score_ = min(self.validation_curve, default=np.inf)
         stopping.best_model_weights_ = _cloned(self.best_weights)
 
 
