@@ -261,9 +261,12 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         ``LRScheduler`` needs ``learning_rate_schedule="constant"``. They
         are copied at ``fit``;
         the trained copies are in ``net_.callbacks_``. They see the inner
-        network, whose outputs are a classifier's logits and a regressor's
-        standardised targets: skorch's ``EpochScoring`` with a metric of
-        units (MAE, say) records it in those units. ``early_stopping=True``
+        network. A classifier's predicts class codes (positions in
+        ``classes_``) and their probabilities, so skorch's
+        ``EpochScoring("accuracy")`` or ``EpochScoring("roc_auc")`` work as
+        with skorch's ``NeuralNetClassifier``; a regressor's predicts
+        standardised targets, so a metric of units (MAE, say) is recorded in
+        those units. ``early_stopping=True``
         records ``valid_score``, the estimator's own ``score``, per epoch
         (not with ``output="sequence"``).
 

@@ -255,6 +255,31 @@ def test_callbacks_pass_through_and_are_not_mutated():
     assert stopper.misses_ == 0  # the user's object was copied, not trained
 
 
+def test_skorch_scoring_callbacks_read_classes_and_probabilities():
+    # The inner net's predict gave logits: EpochScoring("accuracy") failed with
+    # scikit-learn's "mix of binary and continuous-multioutput targets", and
+    # "roc_auc" with "y should be a 1d array".
+    from sklearn.metrics import log_loss, roc_auc_score
+    from skorch.callbacks import EpochScoring
+
+    X, y = sign_task()
+    callbacks = [
+        EpochScoring("accuracy", on_train=True, name="train_accuracy"),
+        EpochScoring("roc_auc", name="valid_auc", lower_is_better=False),
+        EpochScoring("neg_log_loss", name="valid_log_loss", lower_is_better=False),
+    ]
+    clf = LSTMClassifier(callbacks=callbacks, early_stopping=True, validation_fraction=0.25, **FAST)
+    clf.fit(X, y)
+    held_out = slice(len(X) - len(X) // 4, None)
+    proba = clf.predict_proba(X[held_out])[:, 1]
+    assert clf.history_[-1, "valid_auc"] == pytest.approx(roc_auc_score(y[held_out], proba), abs=1e-6)
+    assert clf.history_[-1, "valid_log_loss"] == pytest.approx(-log_loss(y[held_out], proba), abs=1e-5)
+    assert 0 <= clf.history_[-1, "train_accuracy"] <= 1
+    # A regressor's net still gives its raw (standardised) outputs.
+    reg = LSTMRegressor(callbacks=[EpochScoring("r2", on_train=True, name="r2")], **FAST)
+    assert np.isfinite(reg.fit(X, X[:, :, 0].sum(axis=1)).history_[-1, "r2"])
+
+
 def test_custom_optimizer_class():
     X, y = sign_task()
     clf = LSTMClassifier(optimizer=torch.optim.NAdam, weight_decay=1e-4, **FAST).fit(X, y)

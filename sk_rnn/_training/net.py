@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
 import numpy as np
 import torch
+from sklearn.utils import ClassifierTags
 from skorch import NeuralNet
 from skorch.utils import to_tensor
 
 from .._data.sequences import Sequences
+from ..modules.losses import PerStepCrossEntropyLoss
 from .batches import ArrayBatches, BatchIterable, float_dtype, input_dtype
 from .scoped_state import network_numerics
 
@@ -107,6 +110,56 @@ class SequenceNet(NeuralNet):
         self.notify("on_train_end", X=X, y=None)
         return self
 
+    def _is_classifier(self) -> bool:
+        """Whether this is a classifier's net: its outputs are logits of classes (or of labels)."""
+        return _criterion_is(
+            self.criterion, (torch.nn.CrossEntropyLoss, PerStepCrossEntropyLoss, torch.nn.BCEWithLogitsLoss)
+        )
+
+    @property
+    def classes_(self) -> np.ndarray:
+        """The codes a classifier's net predicts, ``0 .. n_classes - 1``: scikit-learn's scorers read them."""
+        if not self._is_classifier() or not hasattr(self, "module_"):
+            raise AttributeError("classes_ is known only for a classifier's initialised net")
+        return np.arange(self.module_.head.out_features)
+
+    def __sklearn_tags__(self):
+        # A scorer such as "roc_auc" asks a classifier for probabilities of
+        # the positive class, and anything else for raw values.
+        tags = super().__sklearn_tags__()
+        if self._is_classifier():
+            tags.estimator_type = "classifier"
+            tags.classifier_tags = ClassifierTags()
+        return tags
+
+    def predict_proba(self, X):
+        """Class probabilities for a classifier's net, raw outputs for a regressor's.
+
+        sk_rnn predicts through :func:`predict_outputs`; this is what a user's
+        skorch scoring callback (``EpochScoring("roc_auc")``) calls, and it
+        must read probabilities, as with skorch's ``NeuralNetClassifier``.
+        """
+        outputs = torch.as_tensor(super().predict_proba(X))
+        if _criterion_is(self.criterion, torch.nn.BCEWithLogitsLoss):  # multilabel: a sigmoid per label
+            return torch.sigmoid(outputs).numpy()
+        if _criterion_is(self.criterion, (torch.nn.CrossEntropyLoss, PerStepCrossEntropyLoss)):
+            return torch.softmax(outputs, dim=-1).numpy()
+        return outputs.numpy()
+
+    def predict(self, X):
+        """Class codes (multilabel: label indicators) for a classifier's net, raw outputs for a regressor's.
+
+        The codes are those of the targets a scoring callback compares them
+        with (the positions in ``classes_``), so ``EpochScoring("accuracy")``
+        works as with skorch's ``NeuralNetClassifier``.
+        """
+        proba = self.predict_proba(X)
+        if _criterion_is(self.criterion, torch.nn.BCEWithLogitsLoss):
+            return (proba > 0.5).astype(np.int64)
+        if _criterion_is(self.criterion, (torch.nn.CrossEntropyLoss, PerStepCrossEntropyLoss)):
+            return proba.argmax(axis=-1)
+        return proba
+
     def get_loss(self, y_pred, y_true, X=None, training=False):
         if not isinstance(y_true, tuple):
             return super().get_loss(y_pred, y_true, X=X, training=training)
@@ -133,6 +186,11 @@ class SequenceNet(NeuralNet):
             self._set_training(False)
         with torch.inference_mode():
             return self.infer(Xi)
+
+
+def _criterion_is(criterion: Any, kinds: type | tuple[type, ...]) -> bool:
+    """Whether a net's ``criterion`` (a class, or an instance) is one of ``kinds``."""
+    return issubclass(criterion, kinds) if isinstance(criterion, type) else isinstance(criterion, kinds)
 
 
 def is_incremental(net: SequenceNet) -> bool:
