@@ -388,7 +388,8 @@ SHARED_ATTRIBUTES = """n_features_in_ : int
         With ``record_gradients``: each layer's mean gradient norm per epoch,
         before ``clip_grad_norm`` rescales it (so that exploding gradients
         show), keyed "recurrent layer 0", "recurrent layer 1", ... (both
-        directions together), "embedding" and "head" (the output layer).
+        directions together), "embedding" (token ids), "categorical" (the
+        embeddings of ``categorical_features``) and "head" (the output layer).
 
     net_ : skorch.NeuralNet
         The trained network; ``net_.module_`` is the
