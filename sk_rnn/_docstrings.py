@@ -418,7 +418,9 @@ CLASSIFIER_NOTES = """The network reads each sequence with the recurrent layers 
     small data sets. The probability of a sure prediction is therefore near
     0.9, not 1: calibrate ``predict_proba`` with
     :class:`~sklearn.calibration.CalibratedClassifierCV` where probabilities
-    must be calibrated."""
+    must be calibrated. A label indicator matrix y (multilabel) is trained
+    with one sigmoid per label and a binary cross-entropy, without
+    smoothing."""
 
 
 REGRESSOR_ATTRIBUTES = """n_outputs_ : int
