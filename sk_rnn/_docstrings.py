@@ -395,7 +395,8 @@ SHARED_ATTRIBUTES = """n_features_in_ : int
         With ``record_gradients``: each layer's mean gradient norm per epoch,
         before ``clip_grad_norm`` rescales it (so that exploding gradients
         show), keyed "recurrent layer 0", "recurrent layer 1", ... (both
-        directions together), "embedding" and "head" (the output layer).
+        directions together), "embedding" (token ids), "categorical" (the
+        embeddings of ``categorical_features``) and "head" (the output layer).
 
     net_ : skorch.NeuralNet
         The trained network; ``net_.module_`` is the
@@ -424,7 +425,9 @@ CLASSIFIER_NOTES = """The network reads each sequence with the recurrent layers 
     small data sets. The probability of a sure prediction is therefore near
     0.9, not 1: calibrate ``predict_proba`` with
     :class:`~sklearn.calibration.CalibratedClassifierCV` where probabilities
-    must be calibrated."""
+    must be calibrated. A label indicator matrix y (multilabel) is trained
+    with one sigmoid per label and a binary cross-entropy, without
+    smoothing."""
 
 
 REGRESSOR_ATTRIBUTES = """n_outputs_ : int

@@ -78,7 +78,8 @@ class DifferencedTargetRegressor(ForecastColumnWrapper):
         Fitted on X and the changes. None means
         :func:`default_forecasting_pipeline()`: ``Differencer`` ->
         ``StandardScaler`` -> ``SlidingWindowTransformer(24)`` ->
-        ``LSTMRegressor``.
+        :func:`forecasting_regressor()` (an ``RNNRegressor`` with
+        ``cell="lstm"``, set up for windows of one series).
     column : int or str, default=0
         The column of X that holds the series being forecast: its position, or
         its name when X is a DataFrame.
