@@ -90,6 +90,17 @@ def test_codes_by_column_name_in_a_panel():
         ({"categorical_features": [1]}, np.full((10, 4, 2), 1.5), "got 1.5 in categorical feature 1"),
         ({"categorical_features": [0]}, np.ones((10, 4)), "X is a 2-D table"),
         ({"categorical_features": [False, True]}, np.ones((10, 4, 3)), "a boolean mask of 2 flags, but each"),
+        # Database ids: float32 reads 16777216 and 16777217 as one code, so they would share a row.
+        (
+            {"categorical_features": [1]},
+            np.dstack([np.ones((10, 4)), np.full((10, 4), 123456789)]),
+            "between -16777215",
+        ),
+        (
+            {"categorical_features": [1]},
+            np.dstack([np.ones((10, 4)), np.arange(40).reshape(10, 4) % 2 + 2**24]).astype(np.int64),
+            "float32, which cannot tell larger whole numbers apart",
+        ),
     ],
 )
 def test_bad_categorical_features_are_refused_with_the_fix(params, X, message):

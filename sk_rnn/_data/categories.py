@@ -13,6 +13,7 @@ from .sequences import CHUNK_ROWS, Sequences
 __all__ = [
     "category_codes",
     "check_category_codes",
+    "check_codes_exact_in_float32",
     "resolve_categorical_features",
     "warn_if_codes_unseen_in_training",
 ]
@@ -86,6 +87,33 @@ def check_category_codes(estimator: Any, X: Sequences, positions: Sequence[int])
                 f"{position} of X; categorical features hold integer codes. Encode the categories "
                 "first, for instance with sklearn.preprocessing.OrdinalEncoder or pandas' "
                 "factorize."
+            )
+
+
+# float32, in which the network reads every step, holds each whole number up
+# to 2**24 exactly; beyond it neighbouring codes round to one value.
+_LARGEST_CODE = 2**24 - 1
+
+
+def check_codes_exact_in_float32(
+    estimator: Any, codes: Sequence[Sequence[float]], positions: Sequence[int]
+) -> None:
+    """Refuse training codes too large for float32 to tell apart: distinct categories would share a row.
+
+    Large codes are usually database ids (a store number, a customer id); an
+    integer X is converted to float32 before it is read, so 16777217 is
+    already 16777216 by the time it is seen here, hence the bound is checked
+    on the codes' magnitude, not on their rounding.
+    """
+    for position, known in zip(positions, codes, strict=True):
+        large = [code for code in known if abs(code) > _LARGEST_CODE]
+        if large:
+            raise ValueError(
+                f"{type(estimator).__name__} got the code {large[0]:.0f} in categorical feature {position} "
+                f"of X; codes must lie between -{_LARGEST_CODE} and {_LARGEST_CODE}, since the network "
+                "reads them in float32, which cannot tell larger whole numbers apart (distinct codes "
+                "would share one embedding). Re-encode them as 0, 1, 2, ... first, for instance with "
+                "sklearn.preprocessing.OrdinalEncoder or pandas' factorize."
             )
 
 
