@@ -24,8 +24,10 @@ from ._compat import Interval, StrOptions, _fit_context
 from ._data.categories import (
     category_codes,
     check_category_codes,
+    check_codes_exact_in_float32,
     resolve_categorical_features,
     warn_if_codes_unseen_in_training,
+    warn_if_single_code,
 )
 from ._data.panels import align_target, is_panel, panel_instances, target_names
 from ._data.parsing import check_sequences, check_token_ids
@@ -642,6 +644,8 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             return {}
         check_category_codes(self, X, positions)
         codes = category_codes(X, positions)
+        check_codes_exact_in_float32(self, codes, positions)
+        warn_if_single_code(self, codes, positions)
         if self.categorical_embedding_dim == "auto":
             # fastai's rule of thumb for the size of a categorical embedding, capped.
             dim = min(16, max(2, round(1.6 * max(len(c) for c in codes) ** 0.56)))

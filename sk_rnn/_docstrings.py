@@ -69,8 +69,9 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         mask with one flag per step feature: each is read
         through a learned embedding instead of as a number, and is left out
         of the input scaling. Codes unseen in ``fit`` (a new series) read as
-        a zero vector. Codes must be whole numbers; encode labels first with
-        ``OrdinalEncoder`` or ``pandas.factorize``.
+        a zero vector. Codes must be whole numbers, within +-16777215 in
+        ``fit`` (float32 cannot tell larger ones apart); encode labels or
+        database ids first with ``OrdinalEncoder`` or ``pandas.factorize``.
 
     categorical_embedding_dim : int or "auto", default="auto"
         Size of each categorical feature's embedding. "auto": ``round(1.6 *

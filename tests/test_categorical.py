@@ -6,9 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import r2_score
+from sklearn.pipeline import make_pipeline
 
 import sk_rnn
 from sk_rnn import GRURegressor, LSTMClassifier, RNNRegressor
+from sk_rnn.forecasting import PerSeriesScaledRegressor
+from sk_rnn.preprocessing import SlidingWindowTransformer, lead_target
 
 
 def offsets_task(n=600, steps=12, n_codes=40, seed=0):
@@ -90,6 +93,17 @@ def test_codes_by_column_name_in_a_panel():
         ({"categorical_features": [1]}, np.full((10, 4, 2), 1.5), "got 1.5 in categorical feature 1"),
         ({"categorical_features": [0]}, np.ones((10, 4)), "X is a 2-D table"),
         ({"categorical_features": [False, True]}, np.ones((10, 4, 3)), "a boolean mask of 2 flags, but each"),
+        # Database ids: float32 reads 16777216 and 16777217 as one code, so they would share a row.
+        (
+            {"categorical_features": [1]},
+            np.dstack([np.ones((10, 4)), np.full((10, 4), 123456789)]),
+            "between -16777215",
+        ),
+        (
+            {"categorical_features": [1]},
+            np.dstack([np.ones((10, 4)), np.arange(40).reshape(10, 4) % 2 + 2**24]).astype(np.int64),
+            "float32, which cannot tell larger whole numbers apart",
+        ),
     ],
 )
 def test_bad_categorical_features_are_refused_with_the_fix(params, X, message):
@@ -147,3 +161,25 @@ def test_continued_training_on_codes_the_first_fit_did_not_see_warns_that_they_s
         warnings.simplefilter("error")  # predict reads unseen codes as unknown, as documented
         warm.predict(X)
         model.partial_fit(X[first], y[first])  # codes it knows
+
+
+def test_a_series_code_scaled_to_a_single_value_upstream_warns_instead_of_fitting_without_it():
+    rng = np.random.RandomState(0)
+    index = pd.MultiIndex.from_product([["a", "b", "c"], range(20)], names=["series", "t"])
+    panel = pd.DataFrame({"value": rng.normal(size=60), "code": np.repeat([0.0, 1.0, 2.0], 20)}, index=index)
+    target = lead_target(panel["value"])
+
+    def model(passthrough):
+        network = GRURegressor(categorical_features=[1], **{**FAST, "max_epochs": 1})
+        inner = make_pipeline(SlidingWindowTransformer(4), network)
+        return PerSeriesScaledRegressor(inner, column="value", passthrough=passthrough)
+
+    # Scaled by its own series' statistics, every series' code became 0: one embedding for all.
+    with pytest.warns(
+        UserWarning, match=r"single code \(0\) in categorical feature 1.*passthrough=\[\.\.\.\]"
+    ):
+        model(None).fit(panel.loc[target.index], target)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*single code")
+        fitted = model(["code"]).fit(panel.loc[target.index], target)
+    assert fitted.regressor_[-1].categories_[0].tolist() == [0.0, 1.0, 2.0]

@@ -5,6 +5,7 @@ import re
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from sklearn.exceptions import NotFittedError
@@ -168,6 +169,26 @@ def test_x_and_y_of_different_lengths(sequences):
         ValueError, match="one target per sequence, but X has 20 sequences and y has 19 targets"
     ):
         LSTMClassifier(**FAST).fit(X, y[:-1])
+
+
+@pytest.mark.parametrize(
+    ("make_x", "message"),
+    [
+        # numpy cast these to ticks since 1970, or dropped the imaginary part, without a word.
+        (lambda X: X.astype("datetime64[s]"), r"dates \(datetime64\) in X, but it reads numbers"),
+        (lambda X: X[:, :, 0].astype("timedelta64[s]"), r"durations \(timedelta64\) in X.*np.timedelta64"),
+        (lambda X: X.astype(np.complex64), r"complex numbers in X.*np.concatenate\(\[X.real, X.imag\]"),
+        # pandas raised a DTypePromotionError on a table that mixed dates and numbers.
+        (
+            lambda X: pd.DataFrame(X[:, :, 0]).assign(when=pd.Timestamp("2024-01-01")),
+            r"dates \(datetime64\) in column 'when' of X.*calendar features",
+        ),
+    ],
+)
+def test_dates_durations_and_complex_numbers_in_x_are_refused_with_the_fix(sequences, make_x, message):
+    X, y = sequences
+    with pytest.raises(ValueError, match="LSTMClassifier got " + message):
+        LSTMClassifier(**FAST).fit(make_x(X * 100), y)
 
 
 def test_ragged_sequences_with_different_features_per_step():

@@ -96,6 +96,10 @@ def test_panel_errors():
     _, panel = make_panel()
     with pytest.raises(ValueError, match=r"non-numeric columns \['c'\]"):
         LSTMRegressor(**FAST).fit(panel.assign(c="x"), np.zeros(24))
+    # Labels of a category (a store's name) are what categorical_features embeds, once encoded.
+    labels = pd.Categorical(np.resize(["north", "south"], len(panel)))
+    with pytest.raises(ValueError, match=r"\['store'\].*OrdinalEncoder.*named in categorical_features"):
+        LSTMRegressor(categorical_features=["store"], **FAST).fit(panel.assign(store=labels), np.zeros(24))
     with pytest.raises(ValueError, match=r"pair .* twice"):
         LSTMRegressor(**FAST).fit(pd.concat([panel, panel.iloc[:1]]), np.zeros(24))
     with pytest.raises(ValueError, match="index y by the panel's instances"):

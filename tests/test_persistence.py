@@ -8,6 +8,7 @@ import warnings
 import zipfile
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from sklearn.compose import TransformedTargetRegressor
@@ -180,6 +181,23 @@ def test_saving_a_random_state_instance_asks_for_an_int_seed(tmp_path):
         TypeError, match=r"cannot store Pipeline.steps\[1\]\[1\].random_state, a numpy RandomState.*int seed"
     ):
         sk_rnn.save(model, tmp_path / "model.skrnn")
+
+
+def test_saving_columns_named_by_a_pandas_index_asks_for_a_list_and_needs_no_new_fit(tmp_path):
+    index = pd.MultiIndex.from_product([range(12), range(5)], names=["id", "t"])
+    panel = pd.DataFrame(
+        {"value": np.random.RandomState(0).normal(size=60), "store": np.arange(60) // 5 % 3}, index=index
+    )
+    y = np.arange(12) % 3 * 1.0
+    model = GRURegressor(categorical_features=panel.columns[panel.dtypes == "int64"], **SMALL).fit(panel, y)
+    with pytest.raises(
+        TypeError,
+        match=r"GRURegressor.categorical_features, a pandas Index.*set_params\(categorical_features=list",
+    ):
+        sk_rnn.save(model, tmp_path / "model.skrnn")
+    model.set_params(categorical_features=["store"])
+    sk_rnn.save(model, tmp_path / "model.skrnn")
+    np.testing.assert_array_equal(sk_rnn.load(tmp_path / "model.skrnn").predict(panel), model.predict(panel))
 
 
 def test_saving_a_search_points_to_the_model_it_chose(tmp_path):

@@ -13,9 +13,19 @@ from .sequences import CHUNK_ROWS, Sequences
 __all__ = [
     "category_codes",
     "check_category_codes",
+    "check_codes_exact_in_float32",
     "resolve_categorical_features",
     "warn_if_codes_unseen_in_training",
+    "warn_if_single_code",
 ]
+
+# Codes come out of pipelines: a scaler or a difference upstream turns a
+# column of codes into fractions or into a constant.
+_UPSTREAM_FIX = (
+    "If a step before the network (a scaler, a Differencer, PerSeriesScaledRegressor) transformed the "
+    "codes, let the column pass through it unchanged: a ColumnTransformer's 'passthrough', "
+    "PerSeriesScaledRegressor(passthrough=[...])."
+)
 
 
 def resolve_categorical_features(estimator: Any, X: Sequences, requested: Sequence[Any]) -> list[int]:
@@ -85,7 +95,52 @@ def check_category_codes(estimator: Any, X: Sequences, positions: Sequence[int])
                 f"{type(estimator).__name__} got {float(values[fractional][0])!r} in categorical feature "
                 f"{position} of X; categorical features hold integer codes. Encode the categories "
                 "first, for instance with sklearn.preprocessing.OrdinalEncoder or pandas' "
-                "factorize."
+                f"factorize. {_UPSTREAM_FIX}"
+            )
+
+
+# float32, in which the network reads every step, holds each whole number up
+# to 2**24 exactly; beyond it neighbouring codes round to one value.
+_LARGEST_CODE = 2**24 - 1
+
+
+def check_codes_exact_in_float32(
+    estimator: Any, codes: Sequence[Sequence[float]], positions: Sequence[int]
+) -> None:
+    """Refuse training codes too large for float32 to tell apart: distinct categories would share a row.
+
+    Large codes are usually database ids (a store number, a customer id); an
+    integer X is converted to float32 before it is read, so 16777217 is
+    already 16777216 by the time it is seen here, hence the bound is checked
+    on the codes' magnitude, not on their rounding.
+    """
+    for position, known in zip(positions, codes, strict=True):
+        large = [code for code in known if abs(code) > _LARGEST_CODE]
+        if large:
+            raise ValueError(
+                f"{type(estimator).__name__} got the code {large[0]:.0f} in categorical feature {position} "
+                f"of X; codes must lie between -{_LARGEST_CODE} and {_LARGEST_CODE}, since the network "
+                "reads them in float32, which cannot tell larger whole numbers apart (distinct codes "
+                "would share one embedding). Re-encode them as 0, 1, 2, ... first, for instance with "
+                "sklearn.preprocessing.OrdinalEncoder or pandas' factorize."
+            )
+
+
+def warn_if_single_code(estimator: Any, codes: Sequence[Sequence[float]], positions: Sequence[int]) -> None:
+    """Warn when a categorical feature holds one code in training: its embedding tells nothing apart.
+
+    Not refused, as one store in a first ``partial_fit`` batch is possible;
+    but the usual cause is a pipeline step that made every code 0 (a series
+    id scaled by its series' own statistics, or differenced), and the
+    model then fits without a word and without the information.
+    """
+    for position, known in zip(positions, codes, strict=True):
+        if len(known) == 1:
+            warn_at_user_code(
+                f"{type(estimator).__name__} got a single code ({known[0]:g}) in categorical feature "
+                f"{position} of X: its embedding tells nothing apart, and any other code is read as "
+                f"unknown (a zero vector) in predict and continued training. {_UPSTREAM_FIX}",
+                UserWarning,
             )
 
 

@@ -194,11 +194,27 @@ def shown_label(label: Any) -> str:
 def raise_on_non_numeric_columns(name: str, X: pd.DataFrame, what: str) -> None:
     """Name the columns that are not numbers: each column of a panel or time-ordered table is a value."""
     non_numeric = [column for column, values in X.items() if not holds_numbers(values)]
-    if non_numeric:
-        raise ValueError(
-            f"{name} got {what} with non-numeric columns {non_numeric}; every column of {what} is a "
-            "value per step and must be numeric. Encode or drop those columns first."
+    if not non_numeric:
+        return
+    hint = ""
+    if any(_holds_categories(X[column]) for column in non_numeric):
+        # Labels (a store's name) are what categorical_features embeds, once they are codes.
+        hint = (
+            " Categories become integer codes with sklearn.preprocessing.OrdinalEncoder (with "
+            'set_output(transform="pandas"), or pandas\' factorize); a network reads such a column '
+            "through a learned embedding when it is named in categorical_features."
         )
+    raise ValueError(
+        f"{name} got {what} with non-numeric columns {non_numeric}; every column of {what} is a "
+        f"value per step and must be numeric. Encode or drop those columns first.{hint}"
+    )
+
+
+def _holds_categories(column: pd.Series) -> bool:
+    """A pandas category column, or one of text labels."""
+    if isinstance(column.dtype, (pd.CategoricalDtype, pd.StringDtype)):
+        return True
+    return column.dtype.kind == "O" and column.map(lambda value: isinstance(value, str)).any()
 
 
 def holds_numbers(column: pd.Series) -> bool:

@@ -244,6 +244,39 @@ def _check_panel(estimator: Any, X: Any, *, reset: bool) -> Sequences:
     return dataclasses.replace(sequences, instances=instances, step_index=step_index)
 
 
+def _raise_on_times_or_complex(name: str, X: Any) -> None:
+    """Refuse dates, durations and complex numbers, which numpy would cast to numbers without a word.
+
+    numpy reads datetime64 as ticks since 1970 in its own unit (a float32 date
+    in nanoseconds keeps about a minute's resolution) and pandas refuses a
+    table mixing dates and floats with a DTypePromotionError; complex values
+    would lose their imaginary part. Each needs a choice only the user can make.
+    """
+    if isinstance(X, pd.DataFrame):
+        kinds = {column: dtype.kind for column, dtype in X.dtypes.items()}
+    elif isinstance(getattr(X, "dtype", None), np.dtype):
+        kinds = {None: X.dtype.kind}
+    else:
+        return
+    for column, kind in kinds.items():
+        if kind not in "mMc":
+            continue
+        where = "X" if column is None else f"column {column!r} of X"
+        if kind == "c":
+            raise ValueError(
+                f"{name} got complex numbers in {where}, but it reads real numbers. Give the real and "
+                "imaginary parts (or magnitude and phase) as features of their own, for instance "
+                "np.concatenate([X.real, X.imag], axis=-1)."
+            )
+        what = "dates (datetime64)" if kind == "M" else "durations (timedelta64)"
+        raise ValueError(
+            f"{name} got {what} in {where}, but it reads numbers. Turn them into numeric features "
+            "first: the time elapsed in a unit of your choice (for instance (t - t0) / "
+            "np.timedelta64(1, 'D') for days), or calendar features (hour, day of the week). "
+            "Steps of a sequence need no time column: their order is their time."
+        )
+
+
 def _is_plain_float_array(X: Any) -> bool:
     """A non-empty 3-D float32/float64 ndarray: what check_array would hand back unchanged."""
     return type(X) is np.ndarray and X.ndim == 3 and X.dtype in _KEPT_DTYPES and X.size > 0
@@ -271,6 +304,7 @@ def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -
         _record_or_check_step_features(estimator, X.shape[2], reset=reset)
         _warn_if_one_step(name, X.shape, reset=reset)
         return from_padded_array(name, X)
+    _raise_on_times_or_complex(name, X)
     if is_panel(X):
         return _check_panel(estimator, X, reset=reset)
     if isinstance(X, pd.DataFrame) and isinstance(X.index, pd.MultiIndex):

@@ -15,6 +15,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import torch
 from sklearn.base import BaseEstimator
 from skorch.history import History
@@ -177,6 +178,16 @@ class Encoder:
                 "holds no generator state. Set an int seed in its place (random_state=0, say, "
                 "through set_params: a fitted estimator predicts without it), or use pickle or "
                 "joblib for files you trust."
+            )
+        if isinstance(value, (pd.Index, pd.Series)):
+            # categorical_features=X.columns[...] is the usual way to name columns: fit
+            # takes it, and only the list of its labels is data the format holds.
+            parameter = where.rsplit(".", 1)[-1]
+            raise UnsafeToSaveError(
+                f"sk_rnn.save cannot store {where}, a pandas {type(value).__name__}: the safe format "
+                f"holds lists and arrays, not pandas objects. Set it as a list, "
+                f"set_params({parameter}=list(...)), before saving (a fitted estimator keeps what it "
+                "resolved from it: no need to fit again), or use pickle or joblib for files you trust."
             )
         raise UnsafeToSaveError(
             f"sk_rnn.save cannot store {where}, a {type(value).__module__}.{type(value).__qualname__}: "
