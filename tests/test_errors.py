@@ -240,6 +240,23 @@ def test_sequence_without_valid_step(sequences):
         LSTMClassifier(**FAST).fit(X, y)
 
 
+@pytest.mark.parametrize(
+    ("y", "message"),
+    [
+        # A raw "could not convert string to float: 'high'" before.
+        (np.array([1.5, "high"] * 10, dtype=object), r"got 'high' in y.*use a classifier for labels"),
+        (np.arange(20).astype("datetime64[D]"), r"got dates or durations in y.*elapsed time"),
+        (np.arange(20) * 1j, r"got complex numbers in y.*real and imaginary parts"),
+    ],
+    ids=["text", "dates", "complex"],
+)
+def test_a_regression_target_of_other_than_real_numbers_is_refused_with_the_fix(sequences, y, message):
+    X, _ = sequences
+    with pytest.raises(ValueError, match=rf"LSTMRegressor {message}"):
+        LSTMRegressor(**FAST).fit(X, y)
+    LSTMRegressor(**FAST).fit(X, np.arange(20).astype(str))  # numbers written as text are numbers
+
+
 def test_regression_target_with_three_dimensions(sequences):
     X, _ = sequences
     with pytest.raises(ValueError, match="Found array with dim 3"):

@@ -87,6 +87,10 @@ def test_a_panel_takes_weights_indexed_by_instance():
         (np.zeros(64), r"weight.*zero|zero.*weight"),
         (np.ones(63), r"sample_weight.shape == \(63,\), expected \(64,\)"),
         (np.full(64, np.nan), r"Input sample_weight contains NaN"),
+        # numpy read dates as ticks since 1970 and dropped imaginary parts silently.
+        (np.arange(64).astype("datetime64[D]"), r"got dates or durations in sample_weight.*a number"),
+        (np.ones(64) + 1j, r"got complex numbers in sample_weight"),
+        (["1"] * 63 + ["heavy"], r"got 'heavy' in sample_weight.*weight of 0 or more"),
     ],
 )
 def test_bad_weights_are_refused_with_what_was_expected(weights, message):

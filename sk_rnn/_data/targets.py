@@ -58,9 +58,43 @@ def _check_target_present(estimator: Any, y: Any, fix: str = "Pass the targets a
         raise ValueError(f"{_name(estimator)} requires y to be passed, but the target y is None. {fix}")
 
 
+def _raise_unless_real_numbers(name: str, values: Any, what: str, fix: str) -> None:
+    """Refuse dates, durations, complex numbers and text where real numbers are needed.
+
+    numpy casts dates to ticks since 1970 without a word and drops imaginary
+    parts, and text that is not a number fails deep inside with "could not
+    convert string to float"; each needs the user's choice, which ``fix`` names.
+    """
+    kinds = (
+        [values.dtypes.iloc[i].kind for i in range(values.shape[1])]
+        if isinstance(values, pd.DataFrame)
+        else []
+    )
+    kind = getattr(getattr(values, "dtype", None), "kind", None)
+    kinds = kinds or [kind if kind is not None else np.asarray(values, dtype=object).dtype.kind]
+    if any(k in "mM" for k in kinds):
+        raise ValueError(f"{name} got dates or durations in {what}, which takes real numbers. {fix}")
+    if any(k == "c" for k in kinds):
+        raise ValueError(f"{name} got complex numbers in {what}, which takes real numbers. {fix}")
+    if not any(k in "OUS" for k in kinds) or is_list_of_sequences(values):
+        return  # per-step values of ragged sequences are checked once laid out
+    for item in np.asarray(values, dtype=object).ravel():
+        try:
+            float(item)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name} got {item!r} in {what}, which takes real numbers. {fix}") from None
+
+
 def check_regression_target(estimator: Any, y: Any) -> np.ndarray:
     """Return y as a finite float64 array of shape (n_samples,) or (n_samples, n_outputs)."""
     _check_target_present(estimator, y)
+    _raise_unless_real_numbers(
+        _name(estimator),
+        y,
+        "y",
+        "A regressor predicts numbers: convert y to numbers (elapsed time in a unit for dates, the "
+        "real and imaginary parts as two targets for complex values), or use a classifier for labels.",
+    )
     y = check_array(
         y, ensure_2d=False, dtype=np.float64, ensure_all_finite=False, input_name="y", estimator=estimator
     )
@@ -136,6 +170,9 @@ def check_sample_weight(
     if sample_weight is None:
         return None
     name = _name(estimator)
+    _raise_unless_real_numbers(
+        name, sample_weight, "sample_weight", "Give each sample a weight of 0 or more, as a number."
+    )
     per_sequence = not per_step or (
         not is_list_of_sequences(sample_weight) and np.asarray(sample_weight).ndim == 1
     )
