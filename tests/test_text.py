@@ -1,5 +1,7 @@
 """Token sequences: SequenceVectorizer and the estimators' embedding_dim path."""
 
+import warnings
+
 import numpy as np
 import pytest
 from sklearn.model_selection import GridSearchCV, KFold
@@ -45,6 +47,21 @@ def test_vectorizer_limits_the_vocabulary():
 def test_vectorizer_cuts_long_texts(keep, expected):
     vectorizer = SequenceVectorizer(max_len=2, keep=keep).fit(["a b c d"])
     assert vectorizer.inverse_transform(vectorizer.transform(["a b c d"])) == [expected]
+
+
+def test_vectorizer_warns_when_one_long_text_would_pad_all_the_others():
+    # 5,000 one-word texts and one of 7,000 words: 280 MB of ids, nearly all
+    # padding, built silently by transform (and read step by step by a network).
+    texts = ["word"] * 5000 + [" ".join(["word"] * 7000)]
+    with pytest.warns(
+        UserWarning, match=r"longest, 7000 tokens.*hold 2 on average.*0.3 GiB.*max_len=1 keeps 99%"
+    ):
+        vectorizer = SequenceVectorizer().fit(texts)
+    assert vectorizer.max_len_ == 7000
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        SequenceVectorizer(max_len=100).fit(texts)  # chosen by the user
+        SequenceVectorizer().fit(texts[:100] + texts[-1:])  # 5.6 MB: no cause for alarm
 
 
 def test_vectorizer_errors():

@@ -15,8 +15,14 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, StrOptions, _fit_context
 from .._data.tokens import FIRST_TOKEN_ID, PADDING_ID, UNKNOWN_ID
+from .._warnings import warn_at_user_code
 
 __all__ = ["SequenceVectorizer"]
+
+# Without max_len, a fit warns when the ids would take at least this much
+# memory and the longest text is this many times the mean length.
+_LARGE_OUTPUT_BYTES = 256 * 2**20
+_MOSTLY_PADDING = 10
 
 
 class SequenceVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
@@ -51,7 +57,10 @@ class SequenceVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
     min_df : int, default=1
         Ignore tokens that occur in fewer texts than this (they map to id 1).
     max_len : int or None, default=None
-        Number of steps of the output; None uses the longest text seen in ``fit``.
+        Number of steps of the output; None uses the longest text seen in ``fit``,
+        and ``fit`` warns when that makes the ids mostly padding and large
+        (over 256 MiB, the longest text over ten times the mean length),
+        with a ``max_len`` that keeps 99% of the texts whole.
     keep : {"first", "last"}, default="first"
         Which tokens of a text longer than ``max_len_`` to keep.
 
@@ -194,9 +203,31 @@ class SequenceVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         order = sorted(range(len(tokens)), key=lambda i: (-counts[i], tokens[i]))
         self.vocabulary_ = {str(tokens[i]): FIRST_TOKEN_ID + rank for rank, i in enumerate(order)}
         analyzer = counter.build_analyzer()
-        longest = max((len(analyzer(text)) for text in texts), default=1)
-        self.max_len_ = self.max_len if self.max_len is not None else max(longest, 1)
+        lengths = np.array([len(analyzer(text)) for text in texts])
+        self.max_len_ = self.max_len if self.max_len is not None else max(int(lengths.max(initial=1)), 1)
+        if self.max_len is None:
+            self._warn_if_padding_dominates(lengths)
         return self
+
+    def _warn_if_padding_dominates(self, lengths: np.ndarray) -> None:
+        """Warn when padding every text to the longest makes the ids mostly padding, and large.
+
+        Text lengths have long tails: one document of 50,000 words among ten
+        thousand of a few hundred pads the output (and every batch a network
+        reads) to 50,000 steps, gigabytes of zeros.
+        """
+        padded_bytes = len(lengths) * self.max_len_ * np.dtype(np.int64).itemsize
+        if padded_bytes < _LARGE_OUTPUT_BYTES or self.max_len_ < _MOSTLY_PADDING * max(lengths.mean(), 1):
+            return
+        suggested = int(np.ceil(np.quantile(lengths, 0.99)))
+        warn_at_user_code(
+            f"{type(self).__name__} pads every text to the longest, {self.max_len_} tokens, while they "
+            f"hold {lengths.mean():.0f} on average: the ids of these {len(lengths)} texts take "
+            f"{padded_bytes / 2**30:.1f} GiB, mostly padding, and a network reads every padded step. "
+            f"Set max_len to cut the longest texts (max_len={suggested} keeps 99% of them whole; "
+            "keep='last' keeps their ends).",
+            UserWarning,
+        )
 
     def transform(self, X: Any) -> np.ndarray:
         """Token ids of each text, padded with 0 (and cut) to ``max_len_`` steps.
