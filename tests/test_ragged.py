@@ -1,5 +1,7 @@
 """Sequences of different lengths: ragged lists and NaN-padded arrays, never reading the padding."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -116,3 +118,25 @@ def test_padding_to_a_larger_width_gives_the_same_model(cell):
     np.testing.assert_allclose(
         from_list.predict_proba(sequences), from_padded.predict_proba(sequences), rtol=1e-5, atol=1e-6
     )
+
+
+def test_a_list_that_one_long_sequence_pads_into_mostly_padding_warns(monkeypatch):
+    # Held padded to the longest, one sequence of 4,000 steps among 20,000 of
+    # 3 made 0.6 GiB of padding, and larger lists a raw MemoryError. The limit
+    # (256 MiB) is lowered here so that the test stays small.
+    monkeypatch.setattr("sk_rnn._data.sequences.LARGE_PADDED_BYTES", 10_000)
+    rng = np.random.RandomState(0)
+    sequences = [rng.normal(size=(3, 1)) for _ in range(60)] + [rng.normal(size=(400, 1))]
+    target = rng.normal(size=len(sequences))
+    model = RNNRegressor(hidden_size=4, max_epochs=1, random_state=0)
+    message = r"padded to the longest, sequence 60 of 400 steps.*have 10 on average.*at most 3 steps"
+    with pytest.warns(UserWarning, match=message):
+        model.fit(sequences, target)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        # As large, but the longest is 4 times the mean length, not mostly padding.
+        model.fit([rng.normal(size=(100, 1)) for _ in range(60)] + sequences[-1:], target)
+    # Lists of token ids are padded the same way.
+    ids = [np.array([2, 3, 4])] * 60 + [np.arange(2, 402)]
+    with pytest.warns(UserWarning, match=r"sequence 60 of 400 steps.*at most 3 steps"):
+        GRUClassifier(embedding_dim=4, hidden_size=4, max_epochs=1).fit(ids, np.arange(61) % 2)

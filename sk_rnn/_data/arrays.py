@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .non_finite import raise_at_first, raise_on_non_finite
-from .sequences import CHUNK_ROWS, Sequences
+from .sequences import CHUNK_ROWS, Sequences, warn_if_mostly_padding
 
 __all__ = ["from_padded_array", "from_ragged_list"]
 
@@ -54,6 +54,7 @@ def from_ragged_list(name: str, sequences: Sequence) -> Sequences:
     lengths = np.array([len(a) for a in arrays], dtype=np.int64)
     # float64 input stays float64 (batches are cast one at a time); the rest is float32.
     dtype = np.float64 if any(a.dtype == np.float64 for a in arrays) else np.float32
+    warn_if_mostly_padding(name, lengths, arrays[0].shape[1] * np.dtype(dtype).itemsize)
     values = np.zeros((len(arrays), int(lengths.max()), arrays[0].shape[1]), dtype=dtype)
     for row, array in zip(values, arrays, strict=True):
         row[: len(array)] = array

@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 import torch
 
+from .._warnings import warn_at_user_code
+
 __all__ = [
     "CHUNK_ROWS",
     "CONSTANT_RELATIVE_STD",
@@ -27,9 +29,11 @@ __all__ = [
     "gather_steps",
     "is_list_of_sequences",
     "is_sequence_item",
+    "padded_bytes_if_mostly_padding",
     "scale_or_one",
     "sequence_column_items",
     "shared_tensor",
+    "warn_if_mostly_padding",
 ]
 
 # Rows validated or copied at a time: bounds the temporaries on huge (windowed) inputs.
@@ -65,6 +69,42 @@ def is_list_of_sequences(X: Any) -> bool:
     """A list or tuple whose items all have a length (arrays, lists), strings excepted."""
     return isinstance(X, (list, tuple)) and all(
         hasattr(item, "__len__") and not isinstance(item, str) for item in X
+    )
+
+
+# Sequences padded to the longest are worth a warning when the padded array
+# takes at least this much memory and the longest is this many times the mean
+# length: one long sequence among many short ones (a long tail of text or
+# recording lengths) then makes the array gigabytes of padding.
+LARGE_PADDED_BYTES = 256 * 2**20
+MOSTLY_PADDING = 10
+
+
+def padded_bytes_if_mostly_padding(lengths: np.ndarray, bytes_per_step: int) -> int | None:
+    """The bytes of sequences padded to the longest, when that is large and mostly padding; else None."""
+    longest = int(lengths.max(initial=0))
+    padded = len(lengths) * longest * bytes_per_step
+    if padded < LARGE_PADDED_BYTES or longest < MOSTLY_PADDING * max(float(lengths.mean()), 1.0):
+        return None
+    return padded
+
+
+def warn_if_mostly_padding(name: str, lengths: np.ndarray, bytes_per_step: int) -> None:
+    """Warn before padding a list to its longest sequence makes an array of gigabytes of padding.
+
+    ``bytes_per_step`` is what one step of the padded array takes.
+    """
+    padded = padded_bytes_if_mostly_padding(lengths, bytes_per_step)
+    if padded is None:
+        return
+    longest = int(lengths.argmax())
+    most = int(np.quantile(lengths, 0.99, method="lower"))  # a length some sequence has
+    warn_at_user_code(
+        f"{name} holds the {len(lengths)} sequences of X padded to the longest, sequence {longest} of "
+        f"{lengths[longest]} steps, while they have {lengths.mean():.0f} on average: "
+        f"{padded / 2**30:.1f} GiB, mostly padding. Cut the longest sequences into windows, or "
+        f"leave them out (99% of the sequences have at most {most} steps).",
+        UserWarning,
     )
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .non_finite import raise_at_first
-from .sequences import Sequences, is_list_of_sequences, sequence_column_items
+from .sequences import Sequences, is_list_of_sequences, sequence_column_items, warn_if_mostly_padding
 
 __all__ = [
     "FIRST_TOKEN_ID",
@@ -58,6 +58,7 @@ def from_token_ids(name: str, X: object) -> Sequences:
                         "embedding_dim set, each sequence is a 1-D array of integer ids."
                     )
             width = max(max(len(r) for r in rows), 1)
+            warn_if_mostly_padding(name, np.array([len(r) for r in rows]), np.dtype(np.int64).itemsize)
             values = np.zeros((len(rows), width), dtype=np.int64)
             for out, row in zip(values, rows, strict=True):
                 out[: len(row)] = row

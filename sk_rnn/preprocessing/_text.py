@@ -14,15 +14,11 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, StrOptions, _fit_context
+from .._data.sequences import padded_bytes_if_mostly_padding
 from .._data.tokens import FIRST_TOKEN_ID, PADDING_ID, UNKNOWN_ID
 from .._warnings import warn_at_user_code
 
 __all__ = ["SequenceVectorizer"]
-
-# Without max_len, a fit warns when the ids would take at least this much
-# memory and the longest text is this many times the mean length.
-_LARGE_OUTPUT_BYTES = 256 * 2**20
-_MOSTLY_PADDING = 10
 
 
 class SequenceVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
@@ -216,10 +212,10 @@ class SequenceVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         thousand of a few hundred pads the output (and every batch a network
         reads) to 50,000 steps, gigabytes of zeros.
         """
-        padded_bytes = len(lengths) * self.max_len_ * np.dtype(np.int64).itemsize
-        if padded_bytes < _LARGE_OUTPUT_BYTES or self.max_len_ < _MOSTLY_PADDING * max(lengths.mean(), 1):
+        padded_bytes = padded_bytes_if_mostly_padding(lengths, np.dtype(np.int64).itemsize)
+        if padded_bytes is None:
             return
-        suggested = int(np.ceil(np.quantile(lengths, 0.99)))
+        suggested = int(np.quantile(lengths, 0.99, method="lower"))  # a length some text has
         warn_at_user_code(
             f"{type(self).__name__} pads every text to the longest, {self.max_len_} tokens, while they "
             f"hold {lengths.mean():.0f} on average: the ids of these {len(lengths)} texts take "
