@@ -35,6 +35,17 @@ def test_the_kept_weights_are_the_best_on_the_last_rows():
     assert np.mean(other_error**2) != pytest.approx(model.best_validation_loss_, rel=1e-4)
 
 
+# Eight epochs without dropout, whose validation losses are the held-out quarter's.
+HELD_OUT_QUARTER = {
+    "hidden_size": 8,
+    "max_epochs": 8,
+    "early_stopping": True,
+    "validation_fraction": 0.25,
+    "dropout": 0.0,
+    "random_state": 0,
+}
+
+
 def held_out_loss(model, X, y, n_valid):
     """The validation loss of the weights kept: the mean squared error on the standardised target."""
     error = (model.predict(X[-n_valid:]) - y[-n_valid:]) / model._y_scale[0]
@@ -46,16 +57,7 @@ def test_the_kept_weights_are_the_lowest_loss_whatever_tol():
     # still the best one, as in MLPClassifier: with a tol no epoch beats, the
     # weights kept had been the first epoch's.
     X, y = noisy_sequences(40)
-    model = GRURegressor(
-        hidden_size=8,
-        max_epochs=8,
-        early_stopping=True,
-        validation_fraction=0.25,
-        tol=10.0,
-        n_iter_no_change=20,
-        dropout=0.0,
-        random_state=0,
-    ).fit(X, y)
+    model = GRURegressor(tol=10.0, n_iter_no_change=20, **HELD_OUT_QUARTER).fit(X, y)
     assert model.n_iter_ == 8
     assert min(model.validation_loss_curve_) < model.validation_loss_curve_[0]
     assert model.best_validation_loss_ == min(model.validation_loss_curve_)
@@ -64,15 +66,7 @@ def test_the_kept_weights_are_the_lowest_loss_whatever_tol():
 
 def test_a_warm_start_reports_the_loss_of_the_weights_it_keeps():
     X, y = noisy_sequences(40)
-    model = GRURegressor(
-        hidden_size=8,
-        max_epochs=8,
-        early_stopping=True,
-        validation_fraction=0.25,
-        dropout=0.0,
-        random_state=0,
-        warm_start=True,
-    ).fit(X, y)
+    model = GRURegressor(warm_start=True, **HELD_OUT_QUARTER).fit(X, y)
     first_fit = model.best_validation_loss_
     # Targets no model predicts: the continued fit's losses stay above the first fit's best.
     noise = np.random.default_rng(1).permutation(y)
