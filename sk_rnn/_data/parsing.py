@@ -264,7 +264,8 @@ def _raise_on_times_or_complex(name: str, X: Any) -> None:
         where = "X" if column is None else f"column {column!r} of X"
         if kind == "c":
             raise ValueError(
-                f"{name} got complex numbers in {where}, but it reads real numbers. Give the real and "
+                # "Complex data not supported" is scikit-learn's wording, which its checks expect.
+                f"{name} got complex numbers in {where}: Complex data not supported. Give the real and "
                 "imaginary parts (or magnitude and phase) as features of their own, for instance "
                 "np.concatenate([X.real, X.imag], axis=-1)."
             )

@@ -75,7 +75,8 @@ def _raise_unless_real_numbers(name: str, values: Any, what: str, fix: str) -> N
     if any(k in "mM" for k in kinds):
         raise ValueError(f"{name} got dates or durations in {what}, which takes real numbers. {fix}")
     if any(k == "c" for k in kinds):
-        raise ValueError(f"{name} got complex numbers in {what}, which takes real numbers. {fix}")
+        # "Complex data not supported" is scikit-learn's wording, which its checks expect.
+        raise ValueError(f"{name} got complex numbers in {what}: Complex data not supported. {fix}")
     if not any(k in "OUS" for k in kinds) or is_list_of_sequences(values):
         return  # per-step values of ragged sequences are checked once laid out
     for item in np.asarray(values, dtype=object).ravel():
