@@ -47,6 +47,14 @@ def _label_kind(label: Any) -> str:
     return type(label).__name__
 
 
+def _sorted_by_class(codes: np.ndarray) -> bool:
+    """Whether one label per sequence comes class by class, each class in one run of sequences."""
+    if codes.ndim != 1:
+        return False
+    changes = np.count_nonzero(codes[1:] != codes[:-1])
+    return changes == np.unique(codes).size - 1
+
+
 def _check_class_weight_keys(name: str, class_weight: dict, classes: np.ndarray) -> None:
     """Refuse class_weight keys that cannot be labels of y, such as "1" for the label 1.
 
@@ -203,26 +211,38 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         return class_weights if weights is None else weights * class_weights
 
     def _check_held_out_targets(self, codes: np.ndarray, n_train: int) -> None:
-        """Warn when early stopping holds out every sequence of a class: training never sees it.
+        """Warn when early stopping holds out the last classes of labels sorted by class.
 
         The held-out sequences are the last ones, unshuffled, so labels sorted
-        by class (data read class by class) leave the last classes out of
-        training: the network cannot predict them, and early stopping scores
-        it on them.
+        by class (data read class by class, as many archive files are) leave
+        the last classes out of training, or all but a few of their sequences:
+        the network cannot predict them well, and early stopping scores it on
+        them alone.
         """
         if self._multilabel:
             return
         valid = codes != IGNORED_CLASS  # per-step codes mark padding
         trained = np.unique(codes[:n_train][valid[:n_train]])
         missing = np.setdiff1d(np.unique(codes[valid]), trained)
-        if not missing.size:
+        held_out = np.unique(codes[n_train:][valid[n_train:]])
+        if missing.size:
+            labels = self.classes_[missing].tolist()
+            what = (
+                f"only these hold the classes {labels[:5]}: the network never trains on them, and "
+                "cannot predict them"
+            )
+        elif _sorted_by_class(codes) and held_out.size < trained.size:
+            labels = self.classes_[held_out].tolist()
+            what = (
+                f"y is sorted by class, so these hold only the classes {labels[:5]}: early stopping "
+                "scores the network on them alone, and training sees few of them"
+            )
+        else:
             return
-        labels = self.classes_[missing].tolist()
         warn_at_user_code(
             f"{type(self).__name__} got early_stopping=True, which holds out the last "
             f"{len(codes) - n_train} sequences (validation_fraction={self.validation_fraction}) in the "
-            f"order given, and only these hold the classes {labels[:5]}: the network never trains on "
-            "them, and cannot predict them. If the order of the sequences means "
+            f"order given, and {what}. If the order of the sequences means "
             "nothing (labels sorted by class), shuffle them first, for instance with "
             "sklearn.utils.shuffle(X, y, random_state=0).",
             UserWarning,

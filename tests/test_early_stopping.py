@@ -111,6 +111,20 @@ def test_a_class_only_the_held_out_sequences_hold_is_named():
         model.fit(X, np.roll(y, 2))  # two of the four held out, two in training
 
 
+def test_labels_sorted_by_class_are_named_when_a_class_is_larger_than_the_held_out_part():
+    # As archive files often come (JapaneseVowels: 30 per class, 27 held
+    # out): the held-out sequences are nearly all of the last class, whose few
+    # other sequences are all that training sees of it.
+    X, _ = noisy_sequences(40)
+    y = np.repeat(["cat", "dog", "emu"], [13, 13, 14])
+    model = LSTMClassifier(hidden_size=4, max_epochs=1, early_stopping=True, random_state=0)
+    with pytest.warns(UserWarning, match=r"y is sorted by class, so these hold only the classes \['emu'\]"):
+        model.fit(X, y)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*sorted by class")
+        model.fit(X, np.resize(["cat", "dog", "emu"], 40))
+
+
 def test_too_few_sequences_to_hold_some_out():
     X, y = noisy_sequences(4)
     with pytest.raises(

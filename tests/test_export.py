@@ -93,6 +93,20 @@ def test_ragged_classifier_matches_predict_proba(cell, bidirectional, runner, tm
 
 
 @pytest.mark.parametrize("runner", sorted(RUNNERS))
+def test_padding_values_never_count(runner, tmp_path):
+    # SequencePadder pads with NaN: served after pipeline[:-1].transform, the
+    # graph must read those steps as the padding that lengths says they are.
+    sequences = ragged()
+    clf = GRUClassifier(output="mean", bidirectional=True, **SMALL)
+    clf.fit(sequences, np.arange(len(sequences)) % 2)
+    new = ragged(n=9, seed=1)
+    X, lengths = padded(new)
+    X[np.arange(X.shape[1]) >= lengths[:, None]] = np.nan
+    _, proba = RUNNERS[runner](clf, tmp_path, {"X": X, "lengths": lengths}, lengths=True)
+    np.testing.assert_allclose(proba, clf.predict_proba(new), atol=ATOL)
+
+
+@pytest.mark.parametrize("runner", sorted(RUNNERS))
 @pytest.mark.parametrize("batch", [1, 7, 1024])
 def test_any_batch_size_and_length(batch, runner, tmp_path):
     rng = np.random.RandomState(0)

@@ -155,14 +155,20 @@ class ServingModule(nn.Module):
         self.eval()
 
     def forward(self, X: torch.Tensor, lengths: torch.Tensor | None = None) -> tuple[torch.Tensor, ...]:
+        valid = None
+        if lengths is not None:
+            # Whatever the padding holds (the NaN steps of SequencePadder's
+            # output, say) must not count: a NaN times a zero mask is NaN, so
+            # a sum or maximum over the steps would carry it into every output.
+            valid = torch.arange(X.shape[1]).unsqueeze(0) < lengths.unsqueeze(1)
+            X = torch.where(valid.view(*valid.shape, *([1] * (X.dim() - 2))), X, torch.zeros_like(X))
         if self.vocab_size is not None:
             # Ids never seen in fit read as padding's zero vector, as in predict.
             X = torch.where(X.ge(self.vocab_size), torch.zeros_like(X), X).unsqueeze(2)
         results = self.outputs(self.network(X, lengths))
-        if not self.per_step or lengths is None:
+        if not self.per_step or valid is None:
             return results
         # Padding steps hold NaN, as predict's per-step arrays do (labels: the first class).
-        valid = torch.arange(X.shape[1]).unsqueeze(0) < lengths.unsqueeze(1)
         return tuple(
             value
             if not value.is_floating_point()
