@@ -54,6 +54,7 @@ from ._training.batches import ArrayBatches, float_dtype, input_dtype
 from ._training.callbacks import check_schedule_callbacks, check_user_callbacks
 from ._training.checkpoints import (
     check_checkpoint_dir,
+    checkpoint_directory,
     fingerprint,
     has_unsaved_epochs,
     read_resumption,
@@ -489,7 +490,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
                     "checkpoint cannot hold, and by which a resumed fit could not tell it continues "
                     "the same fit. Pass an int seed (random_state=0, say) or None."
                 )
-            directory = Path(self.checkpoint_dir)
+            directory = checkpoint_directory(self.checkpoint_dir)
             check_checkpoint_dir(name, directory)
             digest = fingerprint(
                 self.get_params(deep=False), X, target, weights, self.n_iter_ if continuing else 0

@@ -280,3 +280,30 @@ def test_a_checkpoint_dir_this_user_cannot_write_is_refused_before_training(tmp_
                 LSTMClassifier(checkpoint_dir=directory, callbacks=[InterruptAt(1)], **SETTINGS).fit(X, y)
     finally:
         locked.chmod(0o755)
+
+
+class ChangeDirectoryAt(Callback):
+    """Move the working directory during training, as ``%cd`` in another notebook cell does."""
+
+    def __init__(self, epoch, to):
+        self.epoch = epoch
+        self.to = to
+
+    def on_epoch_end(self, net, **kwargs):
+        if len(net.history) == self.epoch:
+            os.chdir(self.to)
+
+
+def test_a_checkpoint_dir_under_home_or_relative_names_one_directory(tmp_path, monkeypatch):
+    home, work, elsewhere = tmp_path / "home", tmp_path / "work", tmp_path / "elsewhere"
+    for directory in (home, work, elsewhere):
+        directory.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(work)
+    # "~" is the home directory, as in a shell: no directory named "~" in the working one.
+    LSTMClassifier(checkpoint_dir="~/run", callbacks=[InterruptAt(2)], **SETTINGS).fit(X, y)
+    assert (home / "run" / "checkpoint.skrnn").is_file() and not (work / "~").exists()
+    # A relative path is read once, when fit starts: every epoch is saved in one place.
+    moving = [InterruptAt(3), ChangeDirectoryAt(1, elsewhere)]
+    LSTMClassifier(checkpoint_dir="run", callbacks=moving, **SETTINGS).fit(X, y)
+    assert not (elsewhere / "run").exists() and sk_rnn.load(work / "run" / "checkpoint.skrnn").n_iter_ == 3

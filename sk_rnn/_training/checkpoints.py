@@ -39,6 +39,7 @@ __all__ = [
     "Resumption",
     "SaveCheckpoint",
     "check_checkpoint_dir",
+    "checkpoint_directory",
     "fingerprint",
     "has_unsaved_epochs",
     "read_resumption",
@@ -228,6 +229,18 @@ class Resumption:
     @property
     def epochs_done(self) -> int:
         return int(self.model.n_iter_)
+
+
+def checkpoint_directory(checkpoint_dir: str | os.PathLike) -> Path:
+    """The directory ``checkpoint_dir`` names, made absolute once, when fit starts.
+
+    ``~`` is the user's home, as in a shell, not a directory named ``~`` in
+    the working directory. A relative path is read against the working
+    directory of that moment: a fit whose working directory changes while it
+    trains (``os.chdir`` in a notebook cell, a callback) keeps saving every
+    epoch in one place, where a new fit from there finds it.
+    """
+    return Path(checkpoint_dir).expanduser().absolute()
 
 
 def check_checkpoint_dir(name: str, directory: Path) -> None:
