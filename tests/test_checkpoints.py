@@ -307,3 +307,19 @@ def test_a_checkpoint_dir_under_home_or_relative_names_one_directory(tmp_path, m
     moving = [InterruptAt(3), ChangeDirectoryAt(1, elsewhere)]
     LSTMClassifier(checkpoint_dir="run", callbacks=moving, **SETTINGS).fit(X, y)
     assert not (elsewhere / "run").exists() and sk_rnn.load(work / "run" / "checkpoint.skrnn").n_iter_ == 3
+
+
+def test_a_model_file_another_fit_saved_over_this_ones_is_not_resumed(tmp_path):
+    # Two fits saving to one directory at once (a GridSearchCV with n_jobs, say)
+    # can leave one's model beside the other's training state, from the same epoch.
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    LSTMClassifier(checkpoint_dir=ours, callbacks=[InterruptAt(3)], **SETTINGS).fit(X, y)
+    LSTMClassifier(checkpoint_dir=theirs, callbacks=[InterruptAt(3)], **SETTINGS).fit(X, 1 - y)
+    (ours / "checkpoint.skrnn").write_bytes((theirs / "checkpoint.skrnn").read_bytes())
+    with pytest.warns(UserWarning, match=r"checkpoint.skrnn in .*ours was saved by another fit"):
+        model = LSTMClassifier(checkpoint_dir=ours, **SETTINGS).fit(X, y)
+    assert model.net_.epochs_run == 8  # anew: not from the other fit's weights
+    # A checkpoint whose model names no fit (saved by an earlier release) is resumed as before.
+    LSTMClassifier(checkpoint_dir=ours, callbacks=[InterruptAt(3)], **SETTINGS).fit(X, y)
+    sk_rnn.save(sk_rnn.load(ours / "checkpoint.skrnn"), ours / "checkpoint.skrnn")
+    assert LSTMClassifier(checkpoint_dir=ours, **SETTINGS).fit(X, y).net_.epochs_run == 5

@@ -3,7 +3,7 @@
 A checkpoint directory holds two files in sk_rnn's safe format:
 
 - ``checkpoint.skrnn``: the model as trained so far, which ``sk_rnn.load``
-  reads like any saved model;
+  reads like any saved model, and the fingerprint of its fit;
 - ``training_state.skrnn``: what resuming needs besides the weights: the
   fingerprint of the fit (hyperparameters and data), the epochs done, the
   optimizer's state and, with early stopping, the best epoch's weights.
@@ -278,8 +278,9 @@ def write_checkpoint(
 ) -> None:
     """The model so far, then the state that resuming it needs."""
     # Imported here: `import sk_rnn` must not load safetensors (tests/test_persistence.py).
-    from .._persistence.archive import FORMAT_VERSION, TRAINING_STATE_FORMAT, save, write_archive
+    from .._persistence.archive import FORMAT_VERSION, TRAINING_STATE_FORMAT, write_archive, write_model
     from .._persistence.codec import Encoder
+    from .._persistence.files import check_writable_file
     from .._persistence.networks import encode_network
 
     directory.mkdir(parents=True, exist_ok=True)
@@ -292,7 +293,10 @@ def write_checkpoint(
         restored = _cloned(net.module_.state_dict())
         net.module_.load_state_dict(last.weights_)
     try:
-        save(snapshot, directory / CHECKPOINT)
+        check_writable_file(directory / CHECKPOINT, "sk_rnn.save", CHECKPOINT)
+        # The model names its fit too: two fits saving here at once can leave
+        # one's model beside the other's training state.
+        write_model(snapshot, directory / CHECKPOINT, fingerprint=digest)
         encoder = Encoder(encode_network)
         whole = last.optimizer_state_ if restored is not None else net.optimizer_.state_dict()
         optimizer = _numpy_state(whole)
@@ -331,7 +335,7 @@ def _best_weights(net: Any, snapshot: Any) -> dict | None:
 
 def read_resumption(directory: Path, digest: str, name: str) -> Resumption | None:
     """The checkpoint in ``directory`` if it belongs to this fit and is unfinished, else None."""
-    from .._persistence.archive import TRAINING_STATE_FORMAT, load, read_archive
+    from .._persistence.archive import TRAINING_STATE_FORMAT, model_from_archive, read_archive
     from .._persistence.codec import Decoder
     from .._persistence.networks import decode_network
 
@@ -349,9 +353,19 @@ def read_resumption(directory: Path, digest: str, name: str) -> Resumption | Non
             return None
         if document.get("complete"):
             return None  # that fit finished: a new fit trains anew
+        model_document, model_arrays = read_archive(model_path)
+        # Checkpoints written before models named their fit hold none: taken as this fit's.
+        if model_document.get("fingerprint", digest) != digest:
+            warn_at_user_code(
+                f"{name} found that {CHECKPOINT} in {directory} was saved by another fit than its "
+                f"training state, as when two fits save to one checkpoint_dir at once; it starts "
+                "anew and replaces both. Give fits that run at the same time a checkpoint_dir each.",
+                UserWarning,
+            )
+            return None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # library versions: the same run
-            model = load(model_path)
+            model = model_from_archive(model_document, model_arrays, CHECKPOINT)
         optimizer = best_weights = None
         if document.get("epochs_done") == model.n_iter_:  # both files from the same epoch
             decoder = Decoder(arrays, decode_network)
