@@ -1,6 +1,7 @@
 """checkpoint_dir: the model saved every epoch, and an interrupted fit resumed from it."""
 
 import contextlib
+import errno
 import os
 import warnings
 
@@ -323,3 +324,32 @@ def test_a_model_file_another_fit_saved_over_this_ones_is_not_resumed(tmp_path):
     LSTMClassifier(checkpoint_dir=ours, callbacks=[InterruptAt(3)], **SETTINGS).fit(X, y)
     sk_rnn.save(sk_rnn.load(ours / "checkpoint.skrnn"), ours / "checkpoint.skrnn")
     assert LSTMClassifier(checkpoint_dir=ours, **SETTINGS).fit(X, y).net_.epochs_run == 5
+
+
+def test_a_full_disk_stops_the_fit_saying_what_is_saved_and_how_to_resume(tmp_path, monkeypatch):
+    from sk_rnn._persistence import archive
+
+    write = archive.write_archive
+
+    def fill_the_disk_after(files):
+        def write_until_full(path, document, arrays):
+            files.append(path)
+            if len(files) > full_after:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            write(path, document, arrays)
+
+        return write_until_full
+
+    full_after = 4  # two files an epoch: epoch 3's are not written
+    monkeypatch.setattr(archive, "write_archive", fill_the_disk_after([]))
+    with pytest.raises(
+        OSError, match=r"could not save the checkpoint of epoch 3 in .*: No space left"
+    ) as caught:
+        LSTMClassifier(checkpoint_dir=tmp_path / "run", **SETTINGS).fit(X, y)
+    assert caught.value.errno == errno.ENOSPC
+    assert "The checkpoint of epoch 2 saved there is intact" in str(caught.value)
+    full_after = 0
+    with pytest.raises(OSError, match=r"epoch 1 in .*other.: No space left.*No epoch of this fit is saved"):
+        LSTMClassifier(checkpoint_dir=tmp_path / "other", **SETTINGS).fit(X, y)
+    monkeypatch.undo()
+    assert LSTMClassifier(checkpoint_dir=tmp_path / "run", **SETTINGS).fit(X, y).net_.epochs_run == 6

@@ -276,7 +276,44 @@ def write_checkpoint(
     *,
     from_last_whole_epoch: bool = False,
 ) -> None:
-    """The model so far, then the state that resuming it needs."""
+    """The model so far, then the state that resuming it needs.
+
+    A write that fails (a full disk, a lost network drive) stops training
+    with an error that says what the directory still holds: each file is
+    replaced only once its new version is complete, so the last epoch saved
+    stays resumable.
+    """
+    try:
+        _write_files(directory, snapshot, net, digest, complete, from_last_whole_epoch)
+    except OSError as error:
+        raise _save_failed(directory, snapshot, net, error) from error
+
+
+def _save_failed(directory: Path, snapshot: Any, net: Any, error: OSError) -> OSError:
+    """The write's error (its type and errno kept), saying which epoch failed and what is kept."""
+    saver = dict(net.callbacks_).get("save_checkpoint")
+    saved = getattr(saver, "saved_epochs_", 0)
+    if saved:
+        kept = (
+            f"The checkpoint of epoch {saved} saved there is intact: once this is fixed (free disk "
+            "space, say), fit again with the same data and hyperparameters to resume from it."
+        )
+    else:
+        kept = (
+            "No epoch of this fit is saved: fix this (free disk space, say), or pass another checkpoint_dir."
+        )
+    reason = str(error.strerror or error).rstrip(".")  # the operating system's, or sk_rnn's own check
+    failure = type(error)(
+        f"{type(snapshot).__name__} could not save the checkpoint of epoch {int(snapshot.n_iter_)} in "
+        f"{str(directory)!r}: {reason}. Training stopped. {kept}"
+    )
+    failure.errno = error.errno
+    return failure
+
+
+def _write_files(
+    directory: Path, snapshot: Any, net: Any, digest: str, complete: bool, from_last_whole_epoch: bool
+) -> None:
     # Imported here: `import sk_rnn` must not load safetensors (tests/test_persistence.py).
     from .._persistence.archive import FORMAT_VERSION, TRAINING_STATE_FORMAT, write_archive, write_model
     from .._persistence.codec import Encoder
