@@ -35,6 +35,24 @@ def test_ctrl_c_leaves_a_usable_model_with_the_epochs_trained_so_far():
     assert model.predict(X).shape == (96,)
 
 
+def test_an_interrupted_fit_says_so(tmp_path):
+    # Inside GridSearchCV, Ctrl-C ends one fit and the search goes on: the
+    # truncated model would otherwise be scored as a whole fit without a word.
+    with pytest.warns(
+        UserWarning, match=r"fit was interrupted .* after 3 of max_epochs_=8 epochs.*checkpoint_dir"
+    ):
+        LSTMClassifier(callbacks=[InterruptAt(3)], **SETTINGS).fit(X, y)
+    with pytest.warns(UserWarning, match=r"after 2 of max_epochs_=8 epochs.*Fit again .* to resume"):
+        LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[InterruptInsideEpoch(3)], **SETTINGS).fit(X, y)
+    # Early stopping, sk_rnn's or a user's, ends a fit: nothing was interrupted.
+    stop = EarlyStopping(monitor="train_loss", patience=1, threshold=10.0, threshold_mode="abs")
+    settings = {**SETTINGS, "early_stopping": True, "n_iter_no_change": 1, "tol": 10.0}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert LSTMClassifier(**settings).fit(X, y).n_iter_ == 2
+        assert LSTMClassifier(callbacks=[stop], **SETTINGS).fit(X, y).n_iter_ == 2
+
+
 class InterruptInsideEpoch(Callback):
     """Ctrl-C after the first batch of an epoch, where most presses land."""
 
