@@ -54,6 +54,7 @@ from ._training.batches import ArrayBatches, float_dtype, input_dtype
 from ._training.callbacks import check_schedule_callbacks, check_user_callbacks
 from ._training.checkpoints import (
     check_checkpoint_dir,
+    checkpoint_directory,
     fingerprint,
     has_unsaved_epochs,
     read_resumption,
@@ -489,7 +490,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
                     "checkpoint cannot hold, and by which a resumed fit could not tell it continues "
                     "the same fit. Pass an int seed (random_state=0, say) or None."
                 )
-            directory = Path(self.checkpoint_dir)
+            directory = checkpoint_directory(self.checkpoint_dir)
             check_checkpoint_dir(name, directory)
             digest = fingerprint(
                 self.get_params(deep=False), X, target, weights, self.n_iter_ if continuing else 0
@@ -536,8 +537,35 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             if finished or has_unsaved_epochs(net):
                 checkpoint(net, complete=finished, from_last_whole_epoch=not finished)
         if not incremental:
+            self._warn_if_interrupted(net, epochs_of_fit, checkpointed=checkpoint is not None)
             self._warn_if_not_converged(epochs_of_fit)
         return self
+
+    def _warn_if_interrupted(self, net: Any, epochs_of_fit: int, *, checkpointed: bool) -> None:
+        """Say that a KeyboardInterrupt ended the fit before ``max_epochs_``; the model keeps its epochs.
+
+        skorch stops training quietly on it, and fit returns the model so far:
+        Ctrl-C inside a GridSearchCV would otherwise leave one fit shorter than
+        the others, scored among them without a word. Early stopping (sk_rnn's,
+        or a user's EarlyStopping) ends a fit by the same exception, and is no
+        interruption.
+        """
+        curve = self.validation_loss_curve_ or []
+        # This fit's curve: a fit continued with warm_start follows the earlier fits' epochs.
+        if epochs_of_fit >= self.max_epochs_ or stopped_early(net, curve[len(curve) - epochs_of_fit :]):
+            return
+        if checkpointed:
+            again = "Fit again with the same checkpoint_dir, hyperparameters and data to resume."
+        else:
+            again = (
+                "Fit again to train anew; with checkpoint_dir set, a fit resumes where it was interrupted."
+            )
+        warn_at_user_code(
+            f"{type(self).__name__}.fit was interrupted (KeyboardInterrupt: Ctrl-C, or a callback "
+            f"that raised it) after {epochs_of_fit} of max_epochs_={self.max_epochs_} epochs; the "
+            f"model holds those whole epochs. {again}",
+            UserWarning,
+        )
 
     def _record_gradient_flow(self, net: Any, incremental: bool = False, earlier: Any = None) -> None:
         """``gradient_norms_by_distance_`` and ``layer_gradient_norms_`` from the run's recorder.

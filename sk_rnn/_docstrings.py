@@ -274,7 +274,9 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
     checkpoint_dir : str, path or None, default=None
         A directory where ``fit`` saves the model after every epoch, in the
         format of :func:`sk_rnn.save` (``checkpoint.skrnn``, which
-        :func:`sk_rnn.load` reads), with what resuming needs. When a fit is
+        :func:`sk_rnn.load` reads), with what resuming needs (``~`` is the
+        home directory; a relative path is read against the working
+        directory when ``fit`` starts). When a fit is
         interrupted (Ctrl-C, a crash, a lost machine), a new ``fit`` with the
         same directory, hyperparameters and data continues from the last
         completed epoch: weights, optimizer state, learning-rate schedule,

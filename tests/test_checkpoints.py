@@ -1,6 +1,7 @@
 """checkpoint_dir: the model saved every epoch, and an interrupted fit resumed from it."""
 
 import contextlib
+import errno
 import os
 import warnings
 
@@ -32,6 +33,24 @@ def test_ctrl_c_leaves_a_usable_model_with_the_epochs_trained_so_far():
     model = LSTMClassifier(callbacks=[InterruptAt(3)], **SETTINGS).fit(X, y)
     assert model.n_iter_ == 3
     assert model.predict(X).shape == (96,)
+
+
+def test_an_interrupted_fit_says_so(tmp_path):
+    # Inside GridSearchCV, Ctrl-C ends one fit and the search goes on: the
+    # truncated model would otherwise be scored as a whole fit without a word.
+    with pytest.warns(
+        UserWarning, match=r"fit was interrupted .* after 3 of max_epochs_=8 epochs.*checkpoint_dir"
+    ):
+        LSTMClassifier(callbacks=[InterruptAt(3)], **SETTINGS).fit(X, y)
+    with pytest.warns(UserWarning, match=r"after 2 of max_epochs_=8 epochs.*Fit again .* to resume"):
+        LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[InterruptInsideEpoch(3)], **SETTINGS).fit(X, y)
+    # Early stopping, sk_rnn's or a user's, ends a fit: nothing was interrupted.
+    stop = EarlyStopping(monitor="train_loss", patience=1, threshold=10.0, threshold_mode="abs")
+    settings = {**SETTINGS, "early_stopping": True, "n_iter_no_change": 1, "tol": 10.0}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert LSTMClassifier(**settings).fit(X, y).n_iter_ == 2
+        assert LSTMClassifier(callbacks=[stop], **SETTINGS).fit(X, y).n_iter_ == 2
 
 
 class InterruptInsideEpoch(Callback):
@@ -280,3 +299,75 @@ def test_a_checkpoint_dir_this_user_cannot_write_is_refused_before_training(tmp_
                 LSTMClassifier(checkpoint_dir=directory, callbacks=[InterruptAt(1)], **SETTINGS).fit(X, y)
     finally:
         locked.chmod(0o755)
+
+
+class ChangeDirectoryAt(Callback):
+    """Move the working directory during training, as ``%cd`` in another notebook cell does."""
+
+    def __init__(self, epoch, to):
+        self.epoch = epoch
+        self.to = to
+
+    def on_epoch_end(self, net, **kwargs):
+        if len(net.history) == self.epoch:
+            os.chdir(self.to)
+
+
+def test_a_checkpoint_dir_under_home_or_relative_names_one_directory(tmp_path, monkeypatch):
+    home, work, elsewhere = tmp_path / "home", tmp_path / "work", tmp_path / "elsewhere"
+    for directory in (home, work, elsewhere):
+        directory.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(work)
+    # "~" is the home directory, as in a shell: no directory named "~" in the working one.
+    LSTMClassifier(checkpoint_dir="~/run", callbacks=[InterruptAt(2)], **SETTINGS).fit(X, y)
+    assert (home / "run" / "checkpoint.skrnn").is_file() and not (work / "~").exists()
+    # A relative path is read once, when fit starts: every epoch is saved in one place.
+    moving = [InterruptAt(3), ChangeDirectoryAt(1, elsewhere)]
+    LSTMClassifier(checkpoint_dir="run", callbacks=moving, **SETTINGS).fit(X, y)
+    assert not (elsewhere / "run").exists() and sk_rnn.load(work / "run" / "checkpoint.skrnn").n_iter_ == 3
+
+
+def test_a_model_file_another_fit_saved_over_this_ones_is_not_resumed(tmp_path):
+    # Two fits saving to one directory at once (a GridSearchCV with n_jobs, say)
+    # can leave one's model beside the other's training state, from the same epoch.
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    LSTMClassifier(checkpoint_dir=ours, callbacks=[InterruptAt(3)], **SETTINGS).fit(X, y)
+    LSTMClassifier(checkpoint_dir=theirs, callbacks=[InterruptAt(3)], **SETTINGS).fit(X, 1 - y)
+    (ours / "checkpoint.skrnn").write_bytes((theirs / "checkpoint.skrnn").read_bytes())
+    with pytest.warns(UserWarning, match=r"checkpoint.skrnn in .*ours was saved by another fit"):
+        model = LSTMClassifier(checkpoint_dir=ours, **SETTINGS).fit(X, y)
+    assert model.net_.epochs_run == 8  # anew: not from the other fit's weights
+    # A checkpoint whose model names no fit (saved by an earlier release) is resumed as before.
+    LSTMClassifier(checkpoint_dir=ours, callbacks=[InterruptAt(3)], **SETTINGS).fit(X, y)
+    sk_rnn.save(sk_rnn.load(ours / "checkpoint.skrnn"), ours / "checkpoint.skrnn")
+    assert LSTMClassifier(checkpoint_dir=ours, **SETTINGS).fit(X, y).net_.epochs_run == 5
+
+
+def test_a_full_disk_stops_the_fit_saying_what_is_saved_and_how_to_resume(tmp_path, monkeypatch):
+    from sk_rnn._persistence import archive
+
+    write = archive.write_archive
+
+    def fill_the_disk_after(files):
+        def write_until_full(path, document, arrays):
+            files.append(path)
+            if len(files) > full_after:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            write(path, document, arrays)
+
+        return write_until_full
+
+    full_after = 4  # two files an epoch: epoch 3's are not written
+    monkeypatch.setattr(archive, "write_archive", fill_the_disk_after([]))
+    with pytest.raises(
+        OSError, match=r"could not save the checkpoint of epoch 3 in .*: No space left"
+    ) as caught:
+        LSTMClassifier(checkpoint_dir=tmp_path / "run", **SETTINGS).fit(X, y)
+    assert caught.value.errno == errno.ENOSPC
+    assert "The checkpoint of epoch 2 saved there is intact" in str(caught.value)
+    full_after = 0
+    with pytest.raises(OSError, match=r"epoch 1 in .*other.: No space left.*No epoch of this fit is saved"):
+        LSTMClassifier(checkpoint_dir=tmp_path / "other", **SETTINGS).fit(X, y)
+    monkeypatch.undo()
+    assert LSTMClassifier(checkpoint_dir=tmp_path / "run", **SETTINGS).fit(X, y).net_.epochs_run == 6

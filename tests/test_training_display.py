@@ -1,5 +1,6 @@
 """Seeing training: verbose levels and TrainingCurveDisplay."""
 
+import re
 import sys
 
 import matplotlib
@@ -11,6 +12,7 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LinearRegression
 from sklearn.pipeline import make_pipeline
+from skorch.callbacks import Callback
 
 from sk_rnn import GRURegressor, LSTMClassifier
 from sk_rnn.inspection import TrainingCurveDisplay
@@ -27,6 +29,37 @@ def test_verbose_one_prints_a_row_per_epoch_with_the_learning_rate(capsys):
     header = table.splitlines()[0].split()
     assert header == ["epoch", "lr", "train_loss", "valid_loss", "valid_score", "dur"]
     assert len([line for line in table.splitlines() if line.strip()[:1].isdigit()]) == 3
+
+
+class InterruptAt(Callback):
+    """Ctrl-C at the end of a given epoch."""
+
+    def __init__(self, epoch):
+        self.epoch = epoch
+
+    def on_epoch_end(self, net, **kwargs):
+        if len(net.history) == self.epoch:
+            raise KeyboardInterrupt
+
+
+def _table(printed):
+    """The lines of the printed table without its colours."""
+    return [re.sub(r"\x1b\[\d+m", "", line) for line in printed.splitlines()]
+
+
+def test_the_epoch_that_stopped_training_has_its_row(capsys):
+    # Early stopping ends training at an epoch's end (every epoch after the
+    # first misses by tol here): the model holds that epoch, and so does the table.
+    settings = {"hidden_size": 4, "max_epochs": 10, "early_stopping": True, "verbose": 1, "random_state": 0}
+    model = LSTMClassifier(n_iter_no_change=2, tol=10.0, **settings).fit(X, y)
+    lines = _table(capsys.readouterr().out)
+    rows = [line for line in lines if line.strip()[:1].isdigit()]
+    assert model.n_iter_ == 3 and [int(row.split()[0]) for row in rows] == [1, 2, 3]
+    assert lines.index(rows[-1]) < next(i for i, line in enumerate(lines) if line.startswith("Stopping"))
+    # Ctrl-C before the validation score is recorded: the row keeps its columns under their headers.
+    model = LSTMClassifier(callbacks=[InterruptAt(2)], **settings).fit(X, y)
+    header, _, *rows = _table(capsys.readouterr().out)
+    assert model.n_iter_ == len(rows) == 2 and len(rows[1]) == len(rows[0]) == len(header)
 
 
 def test_per_step_outputs_print_the_validation_loss_without_a_score(capsys):

@@ -8,6 +8,7 @@ import os
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Any
 
 import sklearn
 from safetensors import SafetensorError
@@ -24,9 +25,11 @@ __all__ = [
     "FORMAT_VERSION",
     "TRAINING_STATE_FORMAT",
     "load",
+    "model_from_archive",
     "read_archive",
     "save",
     "write_archive",
+    "write_model",
 ]
 
 FORMAT = "sk_rnn model"
@@ -93,6 +96,15 @@ def save(estimator: BaseEstimator, path: str | os.PathLike) -> None:
     if not isinstance(estimator, BaseEstimator):
         raise TypeError(f"sk_rnn.save saves scikit-learn estimators, but got a {type(estimator).__name__}.")
     check_writable_file(Path(path), "sk_rnn.save", "model.skrnn")
+    write_model(estimator, Path(path))
+
+
+def write_model(estimator: BaseEstimator, path: Path, **extra: Any) -> None:
+    """Write ``estimator`` to ``path`` as :func:`save` does, with ``extra`` entries in the document.
+
+    A checkpoint adds the fingerprint of the fit that saved it (see
+    sk_rnn/_training/checkpoints.py); :func:`load` ignores such entries.
+    """
     encoder = Encoder(encode_network)
     document = {
         "format": FORMAT,
@@ -100,8 +112,9 @@ def save(estimator: BaseEstimator, path: str | os.PathLike) -> None:
         "sk_rnn_version": _version(),
         "sklearn_version": sklearn.__version__,
         "model": encoder.encode(estimator, type(estimator).__name__),
+        **extra,
     }
-    write_archive(Path(path), document, encoder.arrays)
+    write_archive(path, document, encoder.arrays)
 
 
 def write_archive(path: Path, document: dict, arrays: dict) -> None:
@@ -152,7 +165,13 @@ def load(path: str | os.PathLike, *, device: str | None = None) -> BaseEstimator
         # Checked first: torch's own error would come from deep inside the network's rebuilding.
         device = str(load_device(device))
     document, arrays = read_archive(Path(path))
-    name = Path(path).name
+    return model_from_archive(document, arrays, Path(path).name, device=device)
+
+
+def model_from_archive(
+    document: dict, arrays: dict, name: str, *, device: str | None = None
+) -> BaseEstimator:
+    """The estimator in the document and arrays that :func:`read_archive` read from the file ``name``."""
     saved_by = document.get("sklearn_version")
     if saved_by != sklearn.__version__:
         warn_at_user_code(

@@ -75,14 +75,14 @@ class KeepLowestLoss(EarlyStopping):
             self.misses_ += 1
         self._keep_if_lowest(net)
         if self.misses_ == self.patience:
-            if net.verbose:
-                self._sink(
-                    f"Stopping since {self.monitor} has not improved in the last {self.patience} epochs.",
-                    verbose=net.verbose,
-                )
-            raise KeyboardInterrupt
+            raise KeyboardInterrupt  # said in on_train_end: after the log's row of this epoch
 
     def on_train_end(self, net, **kwargs) -> None:
+        if self.misses_ >= self.patience and net.verbose:
+            self._sink(
+                f"Stopping since {self.monitor} has not improved in the last {self.patience} epochs.",
+                verbose=net.verbose,
+            )
         # An interruption (Ctrl-C, a user's callback) can land after an epoch's
         # loss is recorded and before on_epoch_end saw it: the module holds
         # that epoch's weights, which an uninterrupted fit would have kept if

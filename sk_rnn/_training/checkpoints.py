@@ -3,7 +3,7 @@
 A checkpoint directory holds two files in sk_rnn's safe format:
 
 - ``checkpoint.skrnn``: the model as trained so far, which ``sk_rnn.load``
-  reads like any saved model;
+  reads like any saved model, and the fingerprint of its fit;
 - ``training_state.skrnn``: what resuming needs besides the weights: the
   fingerprint of the fit (hyperparameters and data), the epochs done, the
   optimizer's state and, with early stopping, the best epoch's weights.
@@ -39,6 +39,7 @@ __all__ = [
     "Resumption",
     "SaveCheckpoint",
     "check_checkpoint_dir",
+    "checkpoint_directory",
     "fingerprint",
     "has_unsaved_epochs",
     "read_resumption",
@@ -230,6 +231,18 @@ class Resumption:
         return int(self.model.n_iter_)
 
 
+def checkpoint_directory(checkpoint_dir: str | os.PathLike) -> Path:
+    """The directory ``checkpoint_dir`` names, made absolute once, when fit starts.
+
+    ``~`` is the user's home, as in a shell, not a directory named ``~`` in
+    the working directory. A relative path is read against the working
+    directory of that moment: a fit whose working directory changes while it
+    trains (``os.chdir`` in a notebook cell, a callback) keeps saving every
+    epoch in one place, where a new fit from there finds it.
+    """
+    return Path(checkpoint_dir).expanduser().absolute()
+
+
 def check_checkpoint_dir(name: str, directory: Path) -> None:
     """``checkpoint_dir`` must be a directory, or a path where one can be made: checked before training.
 
@@ -263,10 +276,48 @@ def write_checkpoint(
     *,
     from_last_whole_epoch: bool = False,
 ) -> None:
-    """The model so far, then the state that resuming it needs."""
+    """The model so far, then the state that resuming it needs.
+
+    A write that fails (a full disk, a lost network drive) stops training
+    with an error that says what the directory still holds: each file is
+    replaced only once its new version is complete, so the last epoch saved
+    stays resumable.
+    """
+    try:
+        _write_files(directory, snapshot, net, digest, complete, from_last_whole_epoch)
+    except OSError as error:
+        raise _save_failed(directory, snapshot, net, error) from error
+
+
+def _save_failed(directory: Path, snapshot: Any, net: Any, error: OSError) -> OSError:
+    """The write's error (its type and errno kept), saying which epoch failed and what is kept."""
+    saver = dict(net.callbacks_).get("save_checkpoint")
+    saved = getattr(saver, "saved_epochs_", 0)
+    if saved:
+        kept = (
+            f"The checkpoint of epoch {saved} saved there is intact: once this is fixed (free disk "
+            "space, say), fit again with the same data and hyperparameters to resume from it."
+        )
+    else:
+        kept = (
+            "No epoch of this fit is saved: fix this (free disk space, say), or pass another checkpoint_dir."
+        )
+    reason = str(error.strerror or error).rstrip(".")  # the operating system's, or sk_rnn's own check
+    failure = type(error)(
+        f"{type(snapshot).__name__} could not save the checkpoint of epoch {int(snapshot.n_iter_)} in "
+        f"{str(directory)!r}: {reason}. Training stopped. {kept}"
+    )
+    failure.errno = error.errno
+    return failure
+
+
+def _write_files(
+    directory: Path, snapshot: Any, net: Any, digest: str, complete: bool, from_last_whole_epoch: bool
+) -> None:
     # Imported here: `import sk_rnn` must not load safetensors (tests/test_persistence.py).
-    from .._persistence.archive import FORMAT_VERSION, TRAINING_STATE_FORMAT, save, write_archive
+    from .._persistence.archive import FORMAT_VERSION, TRAINING_STATE_FORMAT, write_archive, write_model
     from .._persistence.codec import Encoder
+    from .._persistence.files import check_writable_file
     from .._persistence.networks import encode_network
 
     directory.mkdir(parents=True, exist_ok=True)
@@ -279,7 +330,10 @@ def write_checkpoint(
         restored = _cloned(net.module_.state_dict())
         net.module_.load_state_dict(last.weights_)
     try:
-        save(snapshot, directory / CHECKPOINT)
+        check_writable_file(directory / CHECKPOINT, "sk_rnn.save", CHECKPOINT)
+        # The model names its fit too: two fits saving here at once can leave
+        # one's model beside the other's training state.
+        write_model(snapshot, directory / CHECKPOINT, fingerprint=digest)
         encoder = Encoder(encode_network)
         whole = last.optimizer_state_ if restored is not None else net.optimizer_.state_dict()
         optimizer = _numpy_state(whole)
@@ -318,7 +372,7 @@ def _best_weights(net: Any, snapshot: Any) -> dict | None:
 
 def read_resumption(directory: Path, digest: str, name: str) -> Resumption | None:
     """The checkpoint in ``directory`` if it belongs to this fit and is unfinished, else None."""
-    from .._persistence.archive import TRAINING_STATE_FORMAT, load, read_archive
+    from .._persistence.archive import TRAINING_STATE_FORMAT, model_from_archive, read_archive
     from .._persistence.codec import Decoder
     from .._persistence.networks import decode_network
 
@@ -336,9 +390,19 @@ def read_resumption(directory: Path, digest: str, name: str) -> Resumption | Non
             return None
         if document.get("complete"):
             return None  # that fit finished: a new fit trains anew
+        model_document, model_arrays = read_archive(model_path)
+        # Checkpoints written before models named their fit hold none: taken as this fit's.
+        if model_document.get("fingerprint", digest) != digest:
+            warn_at_user_code(
+                f"{name} found that {CHECKPOINT} in {directory} was saved by another fit than its "
+                f"training state, as when two fits save to one checkpoint_dir at once; it starts "
+                "anew and replaces both. Give fits that run at the same time a checkpoint_dir each.",
+                UserWarning,
+            )
+            return None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # library versions: the same run
-            model = load(model_path)
+            model = model_from_archive(model_document, model_arrays, CHECKPOINT)
         optimizer = best_weights = None
         if document.get("epochs_done") == model.n_iter_:  # both files from the same epoch
             decoder = Decoder(arrays, decode_network)

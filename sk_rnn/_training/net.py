@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 from typing import Any
 
 import numpy as np
 import torch
 from sklearn.utils import ClassifierTags
 from skorch import NeuralNet
+from skorch.callbacks import PrintLog
 from skorch.utils import to_tensor
 
 from .._data.sequences import Sequences
@@ -18,6 +20,7 @@ from .scoped_state import network_numerics
 
 __all__ = [
     "MODULE_PREFIX",
+    "EpochLog",
     "SequenceNet",
     "drop_unfinished_epoch",
     "is_incremental",
@@ -47,6 +50,45 @@ _PREDICT_BATCH_FLOATS = 2**22
 _MAX_PREDICT_BATCH = 128 * _ROW_BLOCK
 
 
+class EpochLog(PrintLog):
+    """skorch's ``PrintLog`` (``verbose=1``'s table), which can also print an epoch that stopped training.
+
+    skorch runs it after every other callback, so an epoch at whose end one
+    stops training (early stopping, a user's Ctrl-C) was left out of the
+    table, though the model holds it. :meth:`SequenceNet.notify` prints it.
+    """
+
+    def initialize(self) -> EpochLog:
+        super().initialize()
+        self.printed_epoch_ = None  # the epoch number of the last row printed
+        self.columns_ = []
+        return self
+
+    def on_epoch_end(self, net, **kwargs) -> None:
+        super().on_epoch_end(net, **kwargs)
+        self.printed_epoch_ = net.history[-1, "epoch"]
+        self.columns_ = list(net.history[-1])
+
+    def print_stopped_epoch(self, net) -> None:
+        """The row of the last epoch, unless printed or cut short (it has no training loss then)."""
+        row = dict(net.history[-1])
+        if "train_loss" not in row or row["epoch"] == self.printed_epoch_:
+            return
+        # Callbacks after the one that stopped training recorded nothing (a
+        # validation score): blank cells keep the columns under their headers.
+        row.update({key: None for key in self.columns_ if key not in row})
+        tabulated = self.table(row)
+        if self.first_iteration_:
+            header, lines = tabulated.split("\n", 2)[:2]
+            self._sink(header, net.verbose)
+            self._sink(lines, net.verbose)
+            self.first_iteration_ = False
+        self._sink(tabulated.rsplit("\n", 1)[-1], net.verbose)
+        if self.sink is print:
+            sys.stdout.flush()
+        self.printed_epoch_ = row["epoch"]
+
+
 class SequenceNet(NeuralNet):
     """skorch ``NeuralNet`` with array-sliced batches and module weight constraints.
 
@@ -65,6 +107,22 @@ class SequenceNet(NeuralNet):
         # What its callbacks were built from (see plan.callback_settings): partial_fit
         # builds them again only when these change, so that the user's keep their state.
         self.callback_settings = None
+
+    @property
+    def _default_callbacks(self) -> list:
+        return [
+            (name, EpochLog() if name == "print_log" else callback)
+            for name, callback in super()._default_callbacks
+        ]
+
+    def notify(self, method_name: str, **cb_kwargs) -> None:
+        try:
+            super().notify(method_name, **cb_kwargs)
+        except KeyboardInterrupt:
+            log = dict(getattr(self, "callbacks_", [])).get("print_log")
+            if method_name == "on_epoch_end" and isinstance(log, EpochLog):
+                log.print_stopped_epoch(self)  # the log, last, never saw this epoch end
+            raise
 
     @property
     def epochs_run(self) -> int:
