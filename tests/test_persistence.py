@@ -496,3 +496,19 @@ def test_save_and_load_are_reachable_without_importing_safetensors_first():
 
     code = "import sys, sk_rnn; assert 'safetensors' not in sys.modules; sk_rnn.save; print('ok')"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "ok"
+
+
+def test_a_path_under_home_is_the_home_directory(tmp_path, monkeypatch):
+    # "~/model.skrnn" made (or looked for) a directory named "~" in the working directory.
+    home, elsewhere = tmp_path / "home", tmp_path / "work"
+    home.mkdir()
+    elsewhere.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(elsewhere)
+    target = SEQUENCES[:, :, 0].sum(axis=1)
+    model = GRURegressor(**SMALL).fit(SEQUENCES, target)
+    sk_rnn.save(model, "~/model.skrnn")
+    assert (home / "model.skrnn").is_file()
+    np.testing.assert_array_equal(sk_rnn.load("~/model.skrnn").predict(SEQUENCES), model.predict(SEQUENCES))
+    sk_rnn.export_torchscript(model, "~/model.pt")
+    assert (home / "model.pt").is_file() and not list(elsewhere.iterdir())

@@ -153,7 +153,7 @@ def export_torchscript(estimator: Any, path: str | os.PathLike, *, lengths: bool
     True
     """
     check_exportable(estimator, "export_torchscript")
-    path = Path(path)
+    path = Path(path).expanduser()  # "~" is the home directory, as in a shell
     check_writable_file(path, "export_torchscript", "model.pt")
     module = ServingModule(estimator)
     example = _example_inputs(module, features_per_step(estimator), lengths)
@@ -239,7 +239,7 @@ def export_onnx(
         import onnx
     except ImportError as error:
         raise ImportError("export_onnx needs the onnx package: pip install onnx onnxruntime") from error
-    path = Path(path)
+    path = Path(path).expanduser()  # "~" is the home directory, as in a shell
     check_writable_file(path, "export_onnx", "model.onnx")
     module = ServingModule(estimator)
     example = _example_inputs(module, features_per_step(estimator), lengths)

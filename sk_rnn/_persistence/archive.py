@@ -74,7 +74,8 @@ def save(estimator: BaseEstimator, path: str | os.PathLike) -> None:
     estimator : estimator
         What to save.
     path : str or path-like
-        The file to write (the ``.skrnn`` suffix is a convention, not a rule).
+        The file to write (the ``.skrnn`` suffix is a convention, not a rule);
+        a leading ``~`` is the home directory.
 
     See Also
     --------
@@ -95,8 +96,9 @@ def save(estimator: BaseEstimator, path: str | os.PathLike) -> None:
     """
     if not isinstance(estimator, BaseEstimator):
         raise TypeError(f"sk_rnn.save saves scikit-learn estimators, but got a {type(estimator).__name__}.")
-    check_writable_file(Path(path), "sk_rnn.save", "model.skrnn")
-    write_model(estimator, Path(path))
+    path = Path(path).expanduser()  # "~/model.skrnn" is in the home directory, as in a shell
+    check_writable_file(path, "sk_rnn.save", "model.skrnn")
+    write_model(estimator, path)
 
 
 def write_model(estimator: BaseEstimator, path: Path, **extra: Any) -> None:
@@ -136,7 +138,7 @@ def load(path: str | os.PathLike, *, device: str | None = None) -> BaseEstimator
     Parameters
     ----------
     path : str or path-like
-        A file written by :func:`save`.
+        A file written by :func:`save`; a leading ``~`` is the home directory.
     device : str, default=None
         Where the networks predict: "cpu", "cuda", "cuda:1", ..., or "auto"
         (the GPU when torch sees one, else the CPU). None means where they
@@ -164,8 +166,9 @@ def load(path: str | os.PathLike, *, device: str | None = None) -> BaseEstimator
     if device is not None:
         # Checked first: torch's own error would come from deep inside the network's rebuilding.
         device = str(load_device(device))
-    document, arrays = read_archive(Path(path))
-    return model_from_archive(document, arrays, Path(path).name, device=device)
+    path = Path(path).expanduser()
+    document, arrays = read_archive(path)
+    return model_from_archive(document, arrays, path.name, device=device)
 
 
 def model_from_archive(
