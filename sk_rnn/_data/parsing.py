@@ -375,6 +375,12 @@ def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -
     if ndim == 3:
         # float32 and float64 arrays are kept as they are (views of long series
         # stay views); batches are converted to float32 one at a time.
+        if isinstance(X, list | tuple):
+            # check_array casts a list to the first dtype offered, float32: a
+            # list of float64 sequences of one length lost the digits that the
+            # same list of other lengths, or a 3-D array, keeps (see
+            # float32_loses_spread). As an array it keeps its own dtype.
+            X = np.asarray(X)
         X = check_array(
             X,
             dtype=list(_KEPT_DTYPES),
