@@ -180,6 +180,21 @@ def test_long_to_panel_validates_its_parameters():
         long_to_panel([[1, 2, 3]], "id", "time")
 
 
+def test_long_to_panel_refuses_columns_that_cannot_make_a_panel():
+    long, _ = make_panel()
+    # The same column twice indexed the panel by instance twice and kept the
+    # times as a feature; the index columns among the values raised pandas'
+    # KeyError; no value column gave a panel without features.
+    with pytest.raises(ValueError, match=r"'id' as both id_column and time_column.*Pass the time column"):
+        long_to_panel(long, "id", "id")
+    with pytest.raises(ValueError, match=r"value_columns \['a', 't'\], which include \['t'\]"):
+        long_to_panel(long, "id", "t", ["a", "t"])
+    with pytest.raises(ValueError, match="no value columns: a panel needs at least one feature"):
+        long_to_panel(long, "id", "t", [])
+    with pytest.raises(ValueError, match="no value columns"):
+        long_to_panel(long[["id", "t"]], "id", "t")
+
+
 def test_sequences_held_in_pandas_containers_read_as_lists():
     # sktime's "nested_univ" frame (one column per channel, each cell a series)
     # and a pandas column of arrays, as users of other libraries hold them.

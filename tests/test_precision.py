@@ -117,6 +117,23 @@ def test_an_offset_far_beyond_float32_digits_changes_nothing(settings):
     np.testing.assert_allclose(flat(far.predict(X + FAR_FROM_ZERO)), flat(near.predict(X)), atol=1e-4)
 
 
+def test_a_list_of_float64_sequences_of_one_length_keeps_its_digits():
+    # Read as float32 (check_array's first dtype for a list), the list lost the
+    # spread that the 3-D array and a ragged list of the same sequences keep.
+    X, y = sum_task(n=60)
+    far = X + FAR_FROM_ZERO
+    base = {"cell": "gru", "hidden_size": 4, "max_epochs": 2, "random_state": 0}
+    from_array = RNNRegressor(**base).fit(far, y)
+    from_list = RNNRegressor(**base).fit(list(far), y)
+    assert from_list.net_.module_.scale_in_float64
+    np.testing.assert_array_equal(from_list.predict(list(far)), from_array.predict(far))
+    padded = sk_rnn.preprocessing.SequencePadder().fit_transform(list(far))
+    assert padded.dtype == np.float64
+    np.testing.assert_array_equal(padded, far)
+    float32_list = [sequence.astype(np.float32) for sequence in X]
+    assert sk_rnn.preprocessing.SequencePadder().fit_transform(float32_list).dtype == np.float32
+
+
 def test_far_from_zero_inputs_keep_their_digits_through_save_categorical_and_partial_fit(tmp_path):
     X, y = sum_task(n=90)
     X[:, :, 1] = np.random.RandomState(1).randint(0, 3, size=X.shape[:2])  # category codes

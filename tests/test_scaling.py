@@ -107,6 +107,11 @@ def test_a_panel_comes_back_as_a_panel_with_its_index_and_columns():
     assert isinstance(out, pd.DataFrame)
     assert out.index.equals(panel.index) and list(out.columns) == ["x", "z"]
     np.testing.assert_allclose(out["x"], (panel["x"] - 2.0) / panel["x"].std(ddof=0))
+    # A float32 panel stays float32, as a float32 array does (it came back float64).
+    float32_panel = panel.astype(np.float32)
+    scaler = SequenceScaler().fit(float32_panel)
+    assert set(scaler.transform(float32_panel).dtypes) == {np.dtype(np.float32)}
+    assert set(scaler.inverse_transform(scaler.transform(float32_panel)).dtypes) == {np.dtype(np.float32)}
 
 
 def test_nan_inside_a_sequence_and_wrong_features_are_refused():

@@ -168,6 +168,27 @@ def test_gaps_and_bad_horizons_are_refused():
         lead_target(np.zeros((5, 2)))
 
 
+def test_series_that_are_not_numbers_are_refused_with_the_fix():
+    # numpy cast dates to nanoseconds and complex numbers to their real part
+    # without a word, and failed on text and 3-D input with its own messages.
+    dates = pd.Series(pd.date_range("2024-01-01", periods=6))
+    for call in (lambda: lead_target(dates), lambda: make_windows(dates, 2)):
+        with pytest.raises(ValueError, match=r"got dates \(datetime64\) in (y|series).*numeric features"):
+            call()
+    complex_series = np.arange(6.0) + 1j
+    with pytest.raises(ValueError, match=r"lead_target got complex numbers in y: Complex data not supported"):
+        lead_target(complex_series)
+    with pytest.raises(ValueError, match=r"make_windows got complex numbers in series"):
+        make_windows(complex_series, 2)
+    with pytest.raises(ValueError, match=r"lead_target got values that are not numbers in y.*pd.to_numeric"):
+        lead_target(["a", "b", "c"])
+    text = pd.DataFrame({"sales": np.arange(6.0), "store": list("abcdef")})
+    with pytest.raises(ValueError, match=r"make_windows got a series with non-numeric columns \['store'\]"):
+        make_windows(text, 2)
+    with pytest.raises(ValueError, match=r"make_windows expects a series of shape .* shape \(10, 2, 1\)"):
+        make_windows(np.zeros((10, 2, 1)), 3)
+
+
 def test_transformed_target_regressor_scales_y_around_the_window_pipeline():
     X = series(240)
     y = 5000.0 + 1000.0 * lead_target(X[:, 0])  # a target in other units than X

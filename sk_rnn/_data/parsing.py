@@ -29,7 +29,13 @@ from .tokens import from_token_ids, holds_strings
 # views); batches are converted to float32 one at a time.
 _KEPT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
-__all__ = ["as_list_of_sequences", "check_sequences", "check_token_ids", "features_per_step"]
+__all__ = [
+    "as_list_of_sequences",
+    "check_sequences",
+    "check_token_ids",
+    "features_per_step",
+    "raise_on_times_or_complex",
+]
 
 _SHAPES = (
     "a 2-D array (n_samples, n_timesteps) of univariate sequences, a 3-D array "
@@ -244,13 +250,14 @@ def _check_panel(estimator: Any, X: Any, *, reset: bool) -> Sequences:
     return dataclasses.replace(sequences, instances=instances, step_index=step_index)
 
 
-def _raise_on_times_or_complex(name: str, X: Any) -> None:
+def raise_on_times_or_complex(name: str, X: Any, argument: str = "X") -> None:
     """Refuse dates, durations and complex numbers, which numpy would cast to numbers without a word.
 
     numpy reads datetime64 as ticks since 1970 in its own unit (a float32 date
     in nanoseconds keeps about a minute's resolution) and pandas refuses a
     table mixing dates and floats with a DTypePromotionError; complex values
     would lose their imaginary part. Each needs a choice only the user can make.
+    ``argument`` names X in the message, as the caller's signature does.
     """
     if isinstance(X, pd.DataFrame):
         kinds = {column: dtype.kind for column, dtype in X.dtypes.items()}
@@ -261,7 +268,7 @@ def _raise_on_times_or_complex(name: str, X: Any) -> None:
     for column, kind in kinds.items():
         if kind not in "mMc":
             continue
-        where = "X" if column is None else f"column {column!r} of X"
+        where = argument if column is None else f"column {column!r} of {argument}"
         if kind == "c":
             raise ValueError(
                 # "Complex data not supported" is scikit-learn's wording, which its checks expect.
@@ -305,7 +312,7 @@ def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -
         _record_or_check_step_features(estimator, X.shape[2], reset=reset)
         _warn_if_one_step(name, X.shape, reset=reset)
         return from_padded_array(name, X)
-    _raise_on_times_or_complex(name, X)
+    raise_on_times_or_complex(name, X)
     if is_panel(X):
         return _check_panel(estimator, X, reset=reset)
     if isinstance(X, pd.DataFrame) and isinstance(X.index, pd.MultiIndex):
@@ -368,6 +375,12 @@ def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -
     if ndim == 3:
         # float32 and float64 arrays are kept as they are (views of long series
         # stay views); batches are converted to float32 one at a time.
+        if isinstance(X, list | tuple):
+            # check_array casts a list to the first dtype offered, float32: a
+            # list of float64 sequences of one length lost the digits that the
+            # same list of other lengths, or a 3-D array, keeps (see
+            # float32_loses_spread). As an array it keeps its own dtype.
+            X = np.asarray(X)
         X = check_array(
             X,
             dtype=list(_KEPT_DTYPES),

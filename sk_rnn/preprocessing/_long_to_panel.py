@@ -58,6 +58,30 @@ def long_to_panel(
             raise ValueError(
                 f"long_to_panel: column {column!r} is not in the frame; it has {list(frame.columns)}."
             )
+    if id_column == time_column:
+        # pandas would index by the column twice and keep the real times as a feature.
+        raise ValueError(
+            f"long_to_panel got {id_column!r} as both id_column and time_column; a panel is indexed "
+            "by two columns, the instance and the time of each row. Pass the time column as "
+            "time_column."
+        )
     if value_columns is None:
         value_columns = [c for c in frame.columns if c not in (id_column, time_column)]
+    _check_value_columns(value_columns, id_column, time_column)
     return frame.set_index([id_column, time_column])[value_columns].sort_index()
+
+
+def _check_value_columns(value_columns: list[str], id_column: str, time_column: str) -> None:
+    """Refuse no features, or the index columns among them: they leave the frame's columns for its index."""
+    in_index = [column for column in value_columns if column in (id_column, time_column)]
+    if in_index:
+        raise ValueError(
+            f"long_to_panel got value_columns {value_columns}, which include {in_index}: the id and "
+            "time columns become the panel's index, not features. Leave them out of value_columns, "
+            "or copy a column under another name to use it as a feature as well."
+        )
+    if not value_columns:
+        raise ValueError(
+            "long_to_panel found no value columns: a panel needs at least one feature per step "
+            "besides its id and time columns. Pass value_columns, or a frame with feature columns."
+        )

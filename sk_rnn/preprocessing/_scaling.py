@@ -189,7 +189,10 @@ class SequenceScaler(_TablesFollowSetOutput):
             return out.astype(dtype, copy=False)
 
         if is_panel(X):
-            return pd.DataFrame(apply(X.to_numpy(dtype=np.float64)), index=X.index, columns=X.columns)
+            # float32 columns stay float32, as a float32 array's values do.
+            values = X.to_numpy()
+            values = values if values.dtype == np.float32 else X.to_numpy(dtype=np.float64)
+            return pd.DataFrame(apply(values), index=X.index, columns=X.columns)
         if sequences.from_list:
             # The sequences as the parser read them: a nested DataFrame's rows, not its columns.
             return [apply(sequence) for sequence in as_list_of_sequences(type(self).__name__, X)]

@@ -20,7 +20,8 @@ import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, StrOptions, _fit_context, validate_params
-from .._data.panels import check_target_rows, has_panel_index, series_positions
+from .._data.panels import check_target_rows, has_panel_index, raise_on_non_numeric_columns, series_positions
+from .._data.parsing import raise_on_times_or_complex
 from ._time_ordered import TimeOrderedTransformer, check_time_index, laid_end_to_end, raise_on_gaps
 
 __all__ = ["SlidingWindowTransformer", "lead_target", "make_windows"]
@@ -275,7 +276,7 @@ def lead_target(y: Any, horizon: int = 1, *, steps: str = "one") -> np.ndarray:
     if has_panel_index(y):
         return _panel_lead(y, horizon, steps)
     check_time_index("lead_target", y)
-    values = np.asarray(y, dtype=np.float64)
+    values = _float_values("lead_target", y, "y").astype(np.float64, copy=False)
     if values.ndim == 2 and values.shape[1] == 1:
         values = values[:, 0]
     if values.ndim != 1:
@@ -304,7 +305,7 @@ def _panel_lead(y: pd.Series | pd.DataFrame, horizon: int, steps: str) -> pd.Ser
                 "columns; pass panel[column]."
             )
         y = y.iloc[:, 0]
-    values = y.to_numpy(dtype=np.float64)
+    values = _float_values("lead_target", y, "y").astype(np.float64, copy=False)
     kept, ahead = [], []
     for positions in series_positions("lead_target", y.index):
         if len(positions) <= horizon:
@@ -372,7 +373,13 @@ def make_windows(
            [2., 3., 4.]]), array([4., 5.]))
     """
     check_time_index("make_windows", series)
-    values = _float_values(series)
+    values = _float_values("make_windows", series, "series")
+    if values.ndim not in (1, 2):
+        raise ValueError(
+            f"make_windows expects a series of shape (n_timesteps,) or (n_timesteps, n_features), but "
+            f"got an array of shape {values.shape}. Pass the series itself, one row per time step: "
+            "the windows are cut from it."
+        )
     values = values[:, np.newaxis] if values.ndim == 1 else values
     raise_on_gaps("make_windows", values, series)
     panel = has_panel_index(series)
@@ -393,14 +400,32 @@ def make_windows(
     return _panel_windows_and_targets(values, positions, window_size, horizon, steps)
 
 
-def _float_values(series: Any) -> np.ndarray:
+def _float_values(name: str, series: Any, argument: str) -> np.ndarray:
     """``series`` as floats, float32 kept as the window transformers keep it, else float64.
 
     A panel's windows are copies ``window_size`` times the size of its rows,
     so float32 data turned float64 would double the largest array of a fit.
+    Dates and complex numbers are refused before numpy casts them without a
+    word (to ticks since 1970, to their real part), and text before numpy's
+    own message, which names neither the function nor the fix.
     """
     values = np.asarray(series)
-    return values if values.dtype == np.float32 else np.asarray(values, dtype=np.float64)
+    raise_on_times_or_complex(
+        name, series if isinstance(series, pd.DataFrame | pd.Series) else values, argument
+    )
+    if isinstance(series, pd.DataFrame | pd.Series):
+        frame = series.to_frame() if isinstance(series, pd.Series) else series
+        raise_on_non_numeric_columns(name, frame, "a series")
+    if values.dtype == np.float32:
+        return values
+    try:
+        return np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{name} got values that are not numbers in {argument} (dtype {values.dtype}); every "
+            "value of the series must be a number. Convert them first (for instance with pd.to_numeric), or "
+            "encode categories as integer codes."
+        ) from None
 
 
 def _windows_and_targets(
