@@ -820,9 +820,13 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
                     "vocab_size sizes the embedding table of token ids, which embedding_dim enables. "
                     "Set embedding_dim (32, say) for token ids, or leave vocab_size=None for numbers."
                 )
-            # float64 networks read a 2-D table as given; float32 ones convert it once here.
-            table_dtype = [np.float64, np.float32] if self.precision == "float64" else np.float32
-            sequences = check_sequences(self, X, reset=reset, table_dtype=table_dtype)
+            # A 2-D table is kept float32 or float64 as given, and anything else
+            # (integers) read as float64, as 3-D arrays and lists are: batches are
+            # cast one at a time, and values far from zero relative to their
+            # spread keep the digits their float64 scaling reads (see
+            # _data/precision.py). Cast to float32 here, a table of Unix times
+            # or of integer ids above 2**24 lost them.
+            sequences = check_sequences(self, X, reset=reset, table_dtype=[np.float64, np.float32])
             if not reset and getattr(self, "categorical_features_", None) is not None:
                 check_category_codes(self, sequences, self.categorical_features_)
                 if training:

@@ -185,3 +185,24 @@ def test_exporting_a_regressor_of_targets_far_from_zero_warns_and_usual_ones_do_
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
         sk_rnn.export_torchscript(model.fit(X, y + 1000.0), tmp_path / "usual.pt")
+
+
+@pytest.mark.parametrize("form", ["table", "int64 table", "int64 list"])
+def test_tables_and_integers_far_from_zero_keep_their_digits(form):
+    # A 2-D table was cast to float32 before the float64 scaling could read it,
+    # and integers (Unix times, ids beyond 2**24) were read as float32 in every
+    # form: a GRU's training RMSE was 5.9 on such a table against 0.35 near zero.
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 10)).cumsum(axis=1)
+    y = X[:, -1] + X[:, -2]
+    if form == "table":
+        far, near = X + FAR_FROM_ZERO, X
+    else:
+        near = np.round(10 * X).astype(np.int64)
+        far = near + 2**31
+        far, near = (far, near) if form == "int64 table" else (list(far[:, :, None]), list(near[:, :, None]))
+    settings = {"hidden_size": 8, "max_epochs": 5, "random_state": 0}
+    near_model = GRURegressor(**settings).fit(near, y)
+    model = GRURegressor(**settings).fit(far, y)
+    assert model.net_.module_.scale_in_float64
+    np.testing.assert_allclose(model.predict(far), near_model.predict(near), atol=1e-4)

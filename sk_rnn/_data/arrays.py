@@ -52,8 +52,9 @@ def from_ragged_list(name: str, sequences: Sequence) -> Sequences:
     if not arrays:
         raise ValueError(f"{name} got an empty list as X; at least one sequence is required.")
     lengths = np.array([len(a) for a in arrays], dtype=np.int64)
-    # float64 input stays float64 (batches are cast one at a time); the rest is float32.
-    dtype = np.float64 if any(a.dtype == np.float64 for a in arrays) else np.float32
+    # float32 input stays float32; the rest is float64 (batches are cast one at a
+    # time), so that integers beyond float32's 2**24 keep their digits.
+    dtype = np.float32 if all(a.dtype == np.float32 for a in arrays) else np.float64
     warn_if_mostly_padding(name, lengths, arrays[0].shape[1] * np.dtype(dtype).itemsize)
     values = np.zeros((len(arrays), int(lengths.max()), arrays[0].shape[1]), dtype=dtype)
     for row, array in zip(values, arrays, strict=True):

@@ -383,7 +383,9 @@ def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -
             X = np.asarray(X)
         X = check_array(
             X,
-            dtype=list(_KEPT_DTYPES),
+            # Kept if float32 or float64; anything else (integers: ids, Unix
+            # times beyond float32's 2**24) is read as float64.
+            dtype=[np.float64, np.float32],
             allow_nd=True,
             ensure_all_finite=False,
             input_name="X",
