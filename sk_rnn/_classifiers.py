@@ -11,7 +11,6 @@ import torch
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelEncoder
-from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_array
 
@@ -90,6 +89,23 @@ def _check_class_weight_values(name: str, class_weight: dict) -> None:
                 "finite numbers of at least 0 (0 leaves the class out of the loss). Give every "
                 "class a weight of 0 or more, or use class_weight='balanced'."
             )
+
+
+def _balanced_class_weights(codes: np.ndarray, weights: np.ndarray | None, n_classes: int) -> np.ndarray:
+    """``class_weight="balanced"``: ``total / (n_present * total of the class)``, 1 for absent classes.
+
+    A class's total is the sum of its samples' (or steps') weights, as
+    scikit-learn's ``compute_class_weight`` counts it given ``sample_weight``:
+    a weight of 2 balances as a repeated sequence, and a weight of 0 as a
+    removed one. ``n_present`` counts the classes of positive total only: a
+    partial_fit chunk, a warm-start refit or zero weights may leave some of
+    ``classes_`` with nothing to weigh (a total of 0 would divide by zero).
+    """
+    totals = np.bincount(codes, weights=weights, minlength=n_classes)
+    present = totals > 0
+    per_class = np.ones(n_classes)
+    per_class[present] = totals.sum() / (present.sum() * totals[present])
+    return per_class
 
 
 class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
@@ -195,12 +211,9 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
             _check_class_weight_values(type(self).__name__, self.class_weight)
         valid = codes != IGNORED_CLASS  # per-step codes mark padding
         if self.class_weight == "balanced":
-            # Counted over the classes this data holds: a partial_fit chunk or
-            # a warm-start refit may lack some of classes_, which have no
-            # sample to weigh (scikit-learn refuses to count them).
-            per_class = np.ones(len(self.classes_))
-            present = np.unique(codes[valid])
-            per_class[present] = compute_class_weight("balanced", classes=present, y=codes[valid])
+            per_class = _balanced_class_weights(
+                codes[valid], None if weights is None else weights[valid], len(self.classes_)
+            )
         else:
             # Looked up here rather than by compute_class_weight, which refuses a
             # dict naming a label this y lacks once it also leaves one out.

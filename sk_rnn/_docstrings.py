@@ -302,8 +302,11 @@ CLASS_WEIGHT_PARAMETER = """class_weight : dict, "balanced" or None, default=Non
         ``n_samples / (n_classes * count of the class)``, which makes rare
         classes count as much as common ones, ``n_classes`` counting the
         classes present in the data trained on (each chunk of
-        ``partial_fit``). Per-step targets count their labels over the valid
-        steps. None: every class weighs 1."""
+        ``partial_fit``). With ``sample_weight`` the samples are counted by
+        their weights, as scikit-learn's ``compute_class_weight`` counts them:
+        a weight of 2 as a repeated sequence, 0 as a removed one. Per-step
+        targets count their labels over the valid steps. None: every class
+        weighs 1."""
 
 SHARED_ATTRIBUTES = """n_features_in_ : int
         Columns of X when ``fit`` got a 2-D X (one per time step), features

@@ -42,6 +42,19 @@ def _clean_level(levels: np.ndarray) -> np.ndarray:
     return np.round(levels, 7)
 
 
+def _as_levels(value: Any) -> np.ndarray | None:
+    """Quantile levels as a flat float array, cleaned; None when they are not numbers.
+
+    None lets the caller say what a level must be: numpy's own error for
+    ``["a"]`` or ``[[0.1], [0.2, 0.3]]`` names neither the parameter nor the fix.
+    """
+    try:
+        levels = np.asarray(value, dtype=float).ravel()
+    except (TypeError, ValueError):
+        return None
+    return _clean_level(levels)
+
+
 class _RNNRegressorBase(RegressorMixin, _BaseRNN):
     """Targets standardised for training, mean squared error, predictions mapped back."""
 
@@ -141,8 +154,8 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
             )
         if self.quantile is None:
             return None
-        values = _clean_level(np.asarray(self.quantile, dtype=float).ravel())
-        if values.size == 0 or not np.all((values > 0) & (values < 1)):
+        values = _as_levels(self.quantile)
+        if values is None or values.size == 0 or not np.all((values > 0) & (values < 1)):
             raise ValueError(
                 f"{name} got quantile={self.quantile!r}; each quantile must lie strictly between 0 "
                 "and 1, for instance quantile=[0.1, 0.5, 0.9]."
@@ -398,8 +411,13 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
                     "quantiles to return, for instance quantiles=[0.05, 0.5, 0.95]."
                 )
             return self.quantiles_
-        wanted = _clean_level(np.asarray(quantiles, dtype=float).ravel())
-        if wanted.size == 0 or not np.all((wanted > 0) & (wanted < 1)) or np.any(np.diff(wanted) <= 0):
+        wanted = _as_levels(quantiles)
+        if (
+            wanted is None
+            or wanted.size == 0
+            or not np.all((wanted > 0) & (wanted < 1))
+            or np.any(np.diff(wanted) <= 0)
+        ):
             raise ValueError(
                 f"{name}.predict_quantiles got quantiles={quantiles!r}; pass increasing numbers "
                 "strictly between 0 and 1, for instance [0.05, 0.5, 0.95]."

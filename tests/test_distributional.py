@@ -174,6 +174,16 @@ def test_quantiles_outside_zero_one_are_refused():
         GRURegressor(loss="quantile", quantile=[0.5, 1.2], max_epochs=1).fit(X[:20], y[:20])
 
 
+@pytest.mark.parametrize("levels", [["a", 0.9], [[0.1], [0.5, 0.9]], [None]])
+def test_quantile_levels_that_are_not_numbers_are_refused_with_what_they_must_be(levels):
+    # numpy's own "could not convert string to float" named neither the parameter nor the fix.
+    with pytest.raises(ValueError, match=r"got quantile=.*; each quantile must lie strictly between 0"):
+        GRURegressor(loss="quantile", quantile=levels, max_epochs=1).fit(X[:20], y[:20])
+    model = GRURegressor(loss="normal", hidden_size=4, max_epochs=1).fit(X[:20], y[:20])
+    with pytest.raises(ValueError, match=r"predict_quantiles got quantiles=.*; pass increasing numbers"):
+        model.predict_quantiles(X[:2], levels)
+
+
 def test_quantile_levels_are_looked_up_by_the_decimal_the_user_meant():
     fast = {"hidden_size": 4, "max_epochs": 1, "random_state": 0}
     levels = np.linspace(0.1, 0.9, 5)  # holds 0.30000000000000004 and 0.7000000000000001

@@ -210,6 +210,20 @@ def test_balanced_weights_count_the_classes_a_chunk_holds():
     assert refit.fit(X[y == 0][:50], y[y == 0][:50]).classes_.tolist() == [0, 1]
 
 
+def test_balanced_weights_count_each_sample_by_its_weight():
+    # As scikit-learn's compute_class_weight counts them: a weight of 2 balances
+    # as a repeated sequence, 0 as a removed one. The counts once ignored the
+    # weights, so the sequences a weight of 0 removed still set the balance.
+    X, y = rare_positive_class()
+    settings = {"hidden_size": 8, "max_epochs": 1, "random_state": 0}
+    weights = np.where(np.arange(300) < 150, 0.0, 2.0) + (y == 1)
+    totals = np.bincount(y, weights=weights)
+    as_dict = {0: totals.sum() / (2 * totals[0]), 1: totals.sum() / (2 * totals[1])}
+    balanced = LSTMClassifier(class_weight="balanced", **settings).fit(X, y, sample_weight=weights)
+    explicit = LSTMClassifier(class_weight=as_dict, **settings).fit(X, y, sample_weight=weights)
+    np.testing.assert_allclose(balanced.predict_proba(X), explicit.predict_proba(X), atol=1e-6)
+
+
 def test_class_weight_keyed_by_another_type_than_the_labels_is_refused():
     X, y = rare_positive_class()
     with pytest.raises(ValueError, match=r"class_weight for \['1'\], which cannot be labels of y"):
