@@ -105,10 +105,11 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         ``output="sequence"`` (a sequence's statistics summarise its later
         steps too, so an explicit "sequence" there warns). None: the values
         as given. Token ids are never scaled. The network computes in
-        float32, which keeps about 7 significant digits: float64 values that
-        lie more than 2**14 times their spread from zero (Unix times in
-        seconds, a level of 1e9 that varies by units) are standardised in
-        float64 before that, so that their digits are not rounded away.
+        float32, which keeps about 7 significant digits: float64 or integer
+        values that lie more than 2**14 times their spread from zero (Unix
+        times in seconds, a level of 1e9 that varies by units) are
+        standardised in float64 before that, so that their digits are not
+        rounded away, in every form of X (a 2-D table included).
 
     cell_params : dict or None, default=None
         Options of the cell beyond the hyperparameters above. IndRNN
