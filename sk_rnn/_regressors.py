@@ -158,7 +158,8 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
         if values is None or values.size == 0 or not np.all((values > 0) & (values < 1)):
             raise ValueError(
                 f"{name} got quantile={self.quantile!r}; each quantile must lie strictly between 0 "
-                "and 1, for instance quantile=[0.1, 0.5, 0.9]."
+                "and 1, for instance quantile=[0.1, 0.5, 0.9] (levels are kept to 7 decimals: from "
+                "1e-07 to 0.9999999)."
             )
         if np.ndim(self.quantile) == 0:  # one number, a numpy scalar or 0-d array included
             return float(values[0])
@@ -420,7 +421,8 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
         ):
             raise ValueError(
                 f"{name}.predict_quantiles got quantiles={quantiles!r}; pass increasing numbers "
-                "strictly between 0 and 1, for instance [0.05, 0.5, 0.95]."
+                "strictly between 0 and 1, for instance [0.05, 0.5, 0.95] (levels are kept to 7 "
+                "decimals: from 1e-07 to 0.9999999)."
             )
         if loss == "quantile":
             missing = wanted[~np.isin(wanted, self.quantiles_)]

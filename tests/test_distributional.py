@@ -172,6 +172,9 @@ def test_asking_for_what_the_network_does_not_predict_is_refused(params, call, m
 def test_quantiles_outside_zero_one_are_refused():
     with pytest.raises(ValueError, match=r"each quantile must lie strictly between 0 and 1"):
         GRURegressor(loss="quantile", quantile=[0.5, 1.2], max_epochs=1).fit(X[:20], y[:20])
+    # Inside (0, 1), but kept to 7 decimals it is 0: the message says why it is refused.
+    with pytest.raises(ValueError, match=r"kept to 7 decimals: from 1e-07 to 0.9999999"):
+        GRURegressor(loss="quantile", quantile=[1e-8, 0.5], max_epochs=1).fit(X[:20], y[:20])
 
 
 @pytest.mark.parametrize("levels", [["a", 0.9], [[0.1], [0.5, 0.9]], [None]])
