@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LinearRegression
 from sklearn.pipeline import make_pipeline
-from skorch.callbacks import Callback
+from test_checkpoints import InterruptAt  # Ctrl-C at the end of a given epoch
 
 from sk_rnn import GRURegressor, LSTMClassifier
 from sk_rnn.inspection import TrainingCurveDisplay
@@ -29,17 +29,6 @@ def test_verbose_one_prints_a_row_per_epoch_with_the_learning_rate(capsys):
     header = table.splitlines()[0].split()
     assert header == ["epoch", "lr", "train_loss", "valid_loss", "valid_score", "dur"]
     assert len([line for line in table.splitlines() if line.strip()[:1].isdigit()]) == 3
-
-
-class InterruptAt(Callback):
-    """Ctrl-C at the end of a given epoch."""
-
-    def __init__(self, epoch):
-        self.epoch = epoch
-
-    def on_epoch_end(self, net, **kwargs):
-        if len(net.history) == self.epoch:
-            raise KeyboardInterrupt
 
 
 def _table(printed):
