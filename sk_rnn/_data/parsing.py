@@ -22,7 +22,13 @@ from .._warnings import warn_at_user_code
 from .arrays import from_padded_array, from_ragged_list
 from .non_finite import raise_on_non_finite
 from .panels import is_panel, panel_sequences
-from .sequences import Sequences, is_list_of_sequences, is_sequence_item, sequence_column_items
+from .sequences import (
+    Sequences,
+    dtype_kinds,
+    is_list_of_sequences,
+    is_sequence_item,
+    sequence_column_items,
+)
 from .tokens import from_token_ids, holds_strings
 
 # 3-D arrays of these dtypes are kept as given (views of long series stay
@@ -259,13 +265,7 @@ def raise_on_times_or_complex(name: str, X: Any, argument: str = "X") -> None:
     would lose their imaginary part. Each needs a choice only the user can make.
     ``argument`` names X in the message, as the caller's signature does.
     """
-    if isinstance(X, pd.DataFrame):
-        kinds = {column: dtype.kind for column, dtype in X.dtypes.items()}
-    elif isinstance(getattr(X, "dtype", None), np.dtype):
-        kinds = {None: X.dtype.kind}
-    else:
-        return
-    for column, kind in kinds.items():
+    for column, kind in dtype_kinds(X).items():
         if kind not in "mMc":
             continue
         where = argument if column is None else f"column {column!r} of {argument}"

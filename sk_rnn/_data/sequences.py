@@ -26,6 +26,7 @@ __all__ = [
     "CHUNK_ROWS",
     "CONSTANT_RELATIVE_STD",
     "Sequences",
+    "dtype_kinds",
     "gather_steps",
     "is_list_of_sequences",
     "is_sequence_item",
@@ -42,6 +43,17 @@ CHUNK_ROWS = 4096
 # constant up to the rounding of the float64 moments: dividing by it would blow
 # rounding noise up to unit variance.
 CONSTANT_RELATIVE_STD = 1e-12
+
+
+def dtype_kinds(values: Any) -> dict[Any, str]:
+    """numpy's kind letter of each column of a DataFrame, or (key None) of an array's or Series' values.
+
+    Empty for what has no dtype (a list): its kind shows only once converted.
+    """
+    if isinstance(values, pd.DataFrame):
+        return {column: dtype.kind for column, dtype in values.dtypes.items()}
+    kind = getattr(getattr(values, "dtype", None), "kind", None)
+    return {} if kind is None else {None: kind}
 
 
 def is_sequence_item(item: Any) -> bool:

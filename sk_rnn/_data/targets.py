@@ -15,7 +15,7 @@ from sklearn.utils.validation import check_array, column_or_1d
 
 from .._compat import _check_sample_weight_allowing_zeros
 from .non_finite import raise_on_non_finite
-from .sequences import Sequences, is_list_of_sequences
+from .sequences import Sequences, dtype_kinds, is_list_of_sequences
 
 __all__ = [
     "check_classification_target",
@@ -65,13 +65,7 @@ def _raise_unless_real_numbers(name: str, values: Any, what: str, fix: str) -> N
     parts, and text that is not a number fails deep inside with "could not
     convert string to float"; each needs the user's choice, which ``fix`` names.
     """
-    kinds = (
-        [values.dtypes.iloc[i].kind for i in range(values.shape[1])]
-        if isinstance(values, pd.DataFrame)
-        else []
-    )
-    kind = getattr(getattr(values, "dtype", None), "kind", None)
-    kinds = kinds or [kind if kind is not None else np.asarray(values, dtype=object).dtype.kind]
+    kinds = list(dtype_kinds(values).values()) or ["O"]  # a list: its items are checked below
     if any(k in "mM" for k in kinds):
         raise ValueError(f"{name} got dates or durations in {what}, which takes real numbers. {fix}")
     if any(k == "c" for k in kinds):
