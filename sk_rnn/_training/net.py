@@ -168,11 +168,16 @@ class SequenceNet(NeuralNet):
         self.notify("on_train_end", X=X, y=None)
         return self
 
+    def _logits_of(self) -> str | None:
+        """What the outputs are logits of: "classes", "labels" (multilabel), or None for a regressor's net."""
+        if _criterion_is(self.criterion, torch.nn.BCEWithLogitsLoss):  # a sigmoid per label
+            return "labels"
+        if _criterion_is(self.criterion, (torch.nn.CrossEntropyLoss, PerStepCrossEntropyLoss)):
+            return "classes"
+        return None
+
     def _is_classifier(self) -> bool:
-        """Whether this is a classifier's net: its outputs are logits of classes (or of labels)."""
-        return _criterion_is(
-            self.criterion, (torch.nn.CrossEntropyLoss, PerStepCrossEntropyLoss, torch.nn.BCEWithLogitsLoss)
-        )
+        return self._logits_of() is not None
 
     @property
     def classes_(self) -> np.ndarray:
@@ -198,9 +203,10 @@ class SequenceNet(NeuralNet):
         must read probabilities, as with skorch's ``NeuralNetClassifier``.
         """
         outputs = torch.as_tensor(super().predict_proba(X))
-        if _criterion_is(self.criterion, torch.nn.BCEWithLogitsLoss):  # multilabel: a sigmoid per label
+        logits_of = self._logits_of()
+        if logits_of == "labels":
             return torch.sigmoid(outputs).numpy()
-        if _criterion_is(self.criterion, (torch.nn.CrossEntropyLoss, PerStepCrossEntropyLoss)):
+        if logits_of == "classes":
             return torch.softmax(outputs, dim=-1).numpy()
         return outputs.numpy()
 
@@ -212,9 +218,10 @@ class SequenceNet(NeuralNet):
         works as with skorch's ``NeuralNetClassifier``.
         """
         proba = self.predict_proba(X)
-        if _criterion_is(self.criterion, torch.nn.BCEWithLogitsLoss):
+        logits_of = self._logits_of()
+        if logits_of == "labels":
             return (proba > 0.5).astype(np.int64)
-        if _criterion_is(self.criterion, (torch.nn.CrossEntropyLoss, PerStepCrossEntropyLoss)):
+        if logits_of == "classes":
             return proba.argmax(axis=-1)
         return proba
 
