@@ -526,6 +526,15 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             epochs_run = net.epochs_run
         if drop_unfinished_epoch(net):  # Ctrl-C inside an epoch: only whole epochs count
             epochs_run -= 1
+            if incremental:
+                # skorch swallowed the interrupt. A loop of partial_fit calls over
+                # chunks would then go on to its next chunk, with this chunk's epoch
+                # half trained and uncounted: the call is undone (see _partial_fit)
+                # and the interrupt raised again, so the loop stops.
+                raise KeyboardInterrupt(
+                    f"{type(self).__name__}.partial_fit was interrupted inside its epoch; the model "
+                    "is as it was before the call."
+                )
         self._record_training(net, epochs_run, previous_losses, previous_validation)
         self._record_gradient_flow(net, incremental, earlier=None if resume is None else resume.model)
         # The epochs of this fit, counting those of the run it resumed.

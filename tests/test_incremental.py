@@ -158,6 +158,51 @@ def test_a_failed_partial_fit_leaves_the_model_as_it_was():
     np.testing.assert_array_equal(model.predict(X), untroubled.predict(X))
 
 
+class CtrlCInsideEpoch(Callback):
+    """Ctrl-C after the second batch of the given epoch, once per test: as a user would press it."""
+
+    pressed = False
+
+    def __init__(self, epoch):
+        self.epoch = epoch
+
+    def on_batch_end(self, net, **kwargs):
+        if (
+            not CtrlCInsideEpoch.pressed
+            and len(net.history) == self.epoch
+            and len(net.history[-1]["batches"]) == 2
+        ):
+            CtrlCInsideEpoch.pressed = True
+            raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("interrupted_call", [1, 3])
+def test_ctrl_c_inside_partial_fit_undoes_the_call_and_stops_the_loop(interrupted_call):
+    # skorch swallows the interrupt: a loop over chunks went on to the next chunk,
+    # with this chunk's epoch half trained and left out of n_iter_.
+    CtrlCInsideEpoch.pressed = False
+    model = GRUClassifier(batch_size=16, callbacks=[CtrlCInsideEpoch(interrupted_call)], **SMALL)
+    for _ in range(interrupted_call - 1):
+        model.partial_fit(X, y, classes=[0, 1])
+    before = model.predict_proba(X) if interrupted_call > 1 else None
+    with pytest.raises(
+        KeyboardInterrupt, match=r"GRUClassifier.partial_fit was interrupted inside its epoch"
+    ):
+        model.partial_fit(X, y, classes=[0, 1])
+    if before is None:
+        assert not hasattr(model, "net_")  # the first call left nothing behind
+    else:
+        np.testing.assert_array_equal(model.predict_proba(X), before)
+        assert model.n_iter_ == len(model.loss_curve_) == interrupted_call - 1
+    # Calling again continues as if the interrupted call had never been made.
+    model.partial_fit(X, y, classes=[0, 1])
+    untroubled = GRUClassifier(batch_size=16, **SMALL)
+    for _ in range(interrupted_call):
+        untroubled.partial_fit(X, y, classes=[0, 1])
+    assert model.loss_curve_ == untroubled.loss_curve_
+    np.testing.assert_array_equal(model.predict_proba(X), untroubled.predict_proba(X))
+
+
 class CountBatches(Callback):
     """Records the size of every training batch."""
 
