@@ -281,6 +281,33 @@ def test_recursive_forecast_of_a_panel_forecasts_every_series_as_one_series_woul
         recursive_forecast(model, panel, 2, future=np.zeros((2, 1)))
 
 
+def test_a_gap_in_a_recursive_forecasts_history_is_named_by_its_series_and_time():
+    # Inside the forecast every step's rows are renumbered from 0: the model's
+    # own refusal named a row of that table, not a time of the user's.
+    panel = two_series()  # rows interleaved by time
+    target = lead_target(panel["value"])
+    inner = DifferencedTargetRegressor(make_pipeline(SlidingWindowTransformer(3), LagRidgeRegressor()))
+    model = PerSeriesScaledRegressor(inner).fit(panel.loc[target.index], target)
+    gap = panel.copy()
+    gap.loc[("large", 2005), "value"] = np.nan
+    with pytest.raises(
+        ValueError, match=r"got NaN in the history of series 'large' at time 2005 .*Fill the gaps"
+    ):
+        recursive_forecast(model, gap, horizon=2)
+    gap = panel.copy()
+    gap.loc[("small", 2003), "value"] = np.inf
+    with pytest.raises(
+        ValueError, match=r"got an infinite value in the history of series 'small' at time 2003"
+    ):
+        recursive_forecast(model, gap, horizon=2)
+    # A gap older than the rows context= reads does not stop the forecast.
+    old_gap = panel.copy()
+    old_gap.loc[("large", 1996), "value"] = np.nan
+    np.testing.assert_allclose(
+        recursive_forecast(model, old_gap, 2, context=4), recursive_forecast(model, panel, 2, context=4)
+    )
+
+
 def test_a_series_too_short_to_tell_its_frequency_takes_that_of_the_others():
     panel = two_series(shuffle=False)
     dated = panel.set_index(

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._data.panels import series_positions
+from .._data.panels import series_positions, shown_label
 from .._data.times import next_integer_times
 from ._conformal import conformal_rank, forecast_with_intervals, smallest_calibration_size
 
@@ -110,6 +110,34 @@ def future_index(
         [np.repeat(labels, horizon), np.concatenate([np.asarray(times_ahead) for times_ahead in future])],
         names=[index.names[0], time_name],
     )
+
+
+def _check_complete(
+    name: str,
+    index: pd.MultiIndex,
+    positions: list[np.ndarray],
+    histories: list[np.ndarray],
+    reach: int | None,
+) -> None:
+    """Refuse a NaN or inf in each series' last ``reach`` rows (all, for None), named by series and time.
+
+    The model would refuse it too, but inside the forecast, where the rows of
+    every step are renumbered from 0 and its message names no real time.
+    """
+    for rows, history in zip(positions, histories, strict=True):
+        read = history if reach is None else history[-reach:]
+        missing = np.flatnonzero(~np.isfinite(read))
+        if len(missing):
+            series, time = index[rows[len(history) - len(read) + missing[0]]][:2]
+            first = read[missing[0]]
+            kind = "NaN" if np.isnan(first) else "an infinite value"
+            raise ValueError(
+                f"{name} got {kind} in the history of series {shown_label(series)} at time {time} "
+                f"({len(missing)} missing or infinite among the rows the forecast reads of it); a "
+                "recursive forecast continues each series from its latest values, which must be "
+                "complete. Fill the gaps first (for instance with each series' interpolate()), or "
+                "start the history after them."
+            )
 
 
 def _paths(
@@ -240,6 +268,8 @@ def panel_recursive_forecast(
     positions = series_positions(name, panel.index)
     labels = np.asarray([panel.index[rows[0]][0] for rows in positions], dtype=object)
     histories = [values[rows] for rows in positions]
+    reach = None if context is None else context + (0 if coverage is None else horizon + calibration_size)
+    _check_complete(name, panel.index, positions, histories, reach)
     names, column = list(panel.index.names), panel.columns[0]
     forecasts = _paths(estimator, histories, labels, names, column, horizon, context)
     index = future_index(panel.index, positions, labels, horizon)
