@@ -22,6 +22,7 @@ import contextlib
 import functools
 import os
 import sys
+import threading
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -84,10 +85,21 @@ def each_warning_once(function: Callable[..., Any]) -> Callable[..., Any]:
     that raised them and through the filters in force: a warning the user
     turned into an error still raises at once, and an ignored one is never
     collected.
+
+    Only in the main thread: ``catch_warnings`` swaps process-wide state, and
+    before Python 3.14 two threads that enter and leave it interleaved leave
+    the other's state behind (every later warning recorded into a list nobody
+    reads). A forecast run in a worker thread (a web server's, a thread pool's)
+    therefore shows its warnings as they come, repeats included. A forecast in
+    the main thread while other threads validate input (scikit-learn's checks
+    enter ``catch_warnings`` too) can still meet that race; Python offers no
+    thread-local warning state before 3.14.
     """
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if threading.current_thread() is not threading.main_thread():
+            return function(*args, **kwargs)
         caught: list[warnings.WarningMessage] = []
         try:
             with warnings.catch_warnings(record=True) as caught:

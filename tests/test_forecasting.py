@@ -1,5 +1,6 @@
 """Forecasting: changes as targets, recursive and direct multi-step forecasts, exogenous columns, plots."""
 
+import threading
 import warnings
 
 import matplotlib
@@ -284,6 +285,35 @@ def test_recursive_forecast_shows_a_warning_about_its_history_once(airline):
         warnings.simplefilter("error")
         with pytest.raises(UserWarning, match="X has feature names"):
             recursive_forecast(model, airline, 3)
+
+
+class PausingDummy(DummyRegressor):
+    """Predicts as DummyRegressor, after telling that it started and waiting to be let go."""
+
+    started, release = threading.Event(), threading.Event()
+
+    def predict(self, X):
+        PausingDummy.started.set()
+        PausingDummy.release.wait(timeout=30)
+        return super().predict(X)
+
+
+def test_recursive_forecast_in_a_worker_thread_leaves_the_warning_machinery_alone():
+    # catch_warnings swaps process-wide state: had the worker collected its
+    # warnings with it while the main thread entered and left a catch_warnings
+    # of its own around the worker's exit (as scikit-learn's input checks do),
+    # every later warning would have gone into the worker's dead list.
+    model = DifferencedTargetRegressor(PausingDummy(strategy="constant", constant=1.0)).fit([[0.0]], [1.0])
+    shown = (warnings.showwarning, warnings._showwarnmsg_impl)
+    PausingDummy.started.clear()
+    PausingDummy.release.clear()
+    worker = threading.Thread(target=recursive_forecast, args=(model, [1.0, 2.0], 1))
+    worker.start()
+    assert PausingDummy.started.wait(timeout=30)
+    with warnings.catch_warnings():
+        PausingDummy.release.set()
+        worker.join(timeout=30)
+    assert (warnings.showwarning, warnings._showwarnmsg_impl) == shown
 
 
 @pytest.mark.filterwarnings("ignore:X has feature names")
