@@ -315,13 +315,16 @@ class Encoder:
 
 def _check_column_selectors(columns: Any, where: str) -> None:
     """Refuse a ColumnTransformer whose columns a function chooses, saying what to name instead."""
-    for i, (name, _, selected) in enumerate(columns.transformers):
+    # At fit, ColumnTransformer resolves each function to the columns it returned.
+    chosen = {fitted[0]: fitted[2] for fitted in getattr(columns, "transformers_", [])}
+    for i, entry in enumerate(columns.transformers):
+        name, selected = (entry[0], entry[-1]) if isinstance(entry, (tuple, list)) and entry else (i, None)
         if not callable(selected) or type(selected) is make_column_selector:
             continue
-        chosen = dict((entry[0], entry[2]) for entry in getattr(columns, "transformers_", []))
         resolved = (
-            f"The fitted one lists the columns it chose in transformers_ (here {chosen[name]!r}): "
-            f"set those with set_params(transformers=...) before saving, no need to fit again"
+            f"The fitted ColumnTransformer lists the columns it chose in transformers_ (here "
+            f"{chosen[name]!r}): set those with set_params(transformers=...) before saving, no need "
+            "to fit again"
             if name in chosen
             else "Set them with set_params(transformers=...)"
         )
@@ -360,7 +363,7 @@ def _named_dtype(name: Any) -> np.dtype:
     """A dtype of booleans, numbers, strings or objects, from its ``dtype.str``."""
     try:
         dtype = np.dtype(name) if isinstance(name, str) else None
-    except TypeError:
+    except (TypeError, ValueError):  # numpy's own parser rejects it
         dtype = None
     if dtype is None or dtype.kind not in _DTYPE_KINDS or dtype.fields is not None:
         raise ValueError(f"{name!r} is not a dtype of numbers, strings or objects")
