@@ -11,10 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from sklearn.compose import TransformedTargetRegressor
+from sklearn.compose import ColumnTransformer, TransformedTargetRegressor, make_column_selector
+from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import FunctionTransformer, StandardScaler
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, OrdinalEncoder, StandardScaler
 from skorch.callbacks import EpochScoring
 
 import sk_rnn
@@ -26,12 +27,15 @@ from sk_rnn import (
     RNNClassifier,
     RNNRegressor,
 )
+from sk_rnn.datasets import load_airline
 from sk_rnn.forecasting import (
     DifferencedTargetRegressor,
     ExponentialSmoothingRegressor,
     LagRidgeRegressor,
+    PerSeriesScaledRegressor,
     SeasonalNaiveRegressor,
     default_forecasting_pipeline,
+    forecasting_regressor,
 )
 from sk_rnn.preprocessing import (
     Differencer,
@@ -154,6 +158,139 @@ def test_loading_leaves_torch_global_random_state_alone(tmp_path):
     assert torch.equal(torch.rand(3), expected)
 
 
+# -- ColumnTransformer and the encoders of the docs' pipelines ------------------------------
+
+
+def test_the_exogenous_columns_forecaster_of_the_docs_round_trips_with_its_pandas_output(tmp_path):
+    # docs/forecasting.rst, "Exogenous columns": the log of one column, the calendar passed through.
+    passengers = load_airline(as_frame=True).frame["passengers"].iloc[:60]
+    month = passengers.index.month.to_numpy()
+    frame = pd.DataFrame(
+        {
+            "passengers": passengers.to_numpy(),
+            "month_sin": np.sin(2 * np.pi * month / 12),
+            "month_cos": np.cos(2 * np.pi * month / 12),
+        },
+        index=passengers.index,
+    )
+    log_passengers = ColumnTransformer(
+        [("log", FunctionTransformer(np.log, np.exp), ["passengers"])],
+        remainder="passthrough",
+        verbose_feature_names_out=False,
+    ).set_output(transform="pandas")
+    model = TransformedTargetRegressor(
+        make_pipeline(
+            log_passengers,
+            DifferencedTargetRegressor(
+                default_forecasting_pipeline(6, RNNRegressor(**SMALL)), column="passengers"
+            ),
+        ),
+        func=np.log,
+        inverse_func=np.exp,
+    )
+    X, y = frame.iloc[:-1], lead_target(passengers)
+    model.fit(X, y)
+    loaded = round_trip(model, tmp_path)
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+    columns = loaded.regressor_.steps[0][1]
+    assert columns._sklearn_output_config == {"transform": "pandas"}
+    pd.testing.assert_frame_equal(columns.transform(X), model.regressor_.steps[0][1].transform(X))
+
+
+def test_the_global_forecaster_with_series_codes_of_the_docs_round_trips(tmp_path):
+    # docs/forecasting.rst, "Many series, one model": the codes bypass the differences and scaling.
+    index = pd.MultiIndex.from_product([["a", "b", "c"], range(20)], names=["series", "time"])
+    values = np.cumsum(RNG.randn(60)) + np.repeat([10.0, 100.0, 1000.0], 20)
+    panel = pd.DataFrame({"value": values, "code": np.repeat([0.0, 1.0, 2.0], 20)}, index=index)
+    target = lead_target(panel["value"])
+    columns = ColumnTransformer(
+        [
+            ("value", make_pipeline(Differencer(), StandardScaler()), ["value"]),
+            ("code", "passthrough", ["code"]),
+        ],
+        verbose_feature_names_out=False,
+    ).set_output(transform="pandas")
+    network = forecasting_regressor(
+        "gru", categorical_features=[1], hidden_size=6, max_epochs=2, random_state=0
+    )
+    model = PerSeriesScaledRegressor(
+        DifferencedTargetRegressor(
+            make_pipeline(columns, SlidingWindowTransformer(6), network), column="value"
+        ),
+        column="value",
+        passthrough=["code"],
+    ).fit(panel.loc[target.index], target)
+    np.testing.assert_array_equal(round_trip(model, tmp_path).predict(panel), model.predict(panel))
+
+
+def test_column_transformers_keep_every_way_of_naming_columns(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "a": RNG.rand(12) + 1,
+            "b": RNG.randn(12),
+            "c": list("xyz") * 4,
+            "d": RNG.randn(12),
+            "e": RNG.randn(12),
+            "f": RNG.randn(12),
+        }
+    )
+    by_names = ColumnTransformer(
+        [
+            ("log", FunctionTransformer(np.log, np.exp), ["a"]),
+            ("scaled", make_pipeline(Differencer(), StandardScaler()), ["b"]),
+            ("codes", OneHotEncoder(sparse_output=False), make_column_selector("^c$")),
+            ("mask", StandardScaler(), np.array([False, False, False, True, False, False])),
+            ("numbers", StandardScaler(), make_column_selector("e", dtype_include=[np.number])),
+        ],
+        remainder=StandardScaler(),
+    ).set_output(transform="pandas")
+    by_positions = ColumnTransformer(
+        [("first", StandardScaler(), [0]), ("none", "drop", slice(1, 3)), ("last", "passthrough", [4])],
+        remainder="drop",
+    )
+    for columns, X in ((by_names, frame), (by_positions, frame[["a", "b", "d", "e", "f"]].to_numpy())):
+        expected = columns.fit_transform(X)
+        loaded = round_trip(columns, tmp_path)
+        assert loaded.output_indices_ == columns.output_indices_
+        np.testing.assert_array_equal(np.asarray(loaded.transform(X)), np.asarray(expected))
+        # The hyperparameters, the selector's settings among them, fit again alike.
+        np.testing.assert_array_equal(np.asarray(loaded.fit_transform(X)), np.asarray(expected))
+    assert loaded.transformers[1][2] == slice(1, 3)
+    pd.testing.assert_frame_equal(round_trip(by_names, tmp_path).transform(frame), by_names.transform(frame))
+
+
+def test_encoders_and_imputers_keep_string_number_and_missing_categories(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "colour": ["red", "blue", None, "red", "green", "blue", "red", "red"],
+            "size": [1, 2, 2, 3, 1, 1, 2, 3],
+            "weight": [1.5, np.nan, 2.0, 2.0, 1.5, 3.0, np.nan, 2.0],
+        }
+    )
+    transformers = [
+        OneHotEncoder(
+            sparse_output=False, drop="if_binary", min_frequency=2, handle_unknown="infrequent_if_exist"
+        ),
+        OneHotEncoder(dtype=np.float32, handle_unknown="ignore", sparse_output=False).set_output(
+            transform="pandas"
+        ),
+        OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1),
+        make_pipeline(SimpleImputer(strategy="most_frequent"), OneHotEncoder(sparse_output=False)),
+    ]
+    for transformer in transformers:
+        transformer.fit(frame)
+        loaded = round_trip(transformer, tmp_path)
+        np.testing.assert_array_equal(
+            np.asarray(loaded.transform(frame)), np.asarray(transformer.transform(frame))
+        )
+    assert loaded.steps[1][1].categories_[0].dtype == object
+    numbers = frame[["size", "weight"]]
+    imputer = SimpleImputer(strategy="median", add_indicator=True).fit(numbers)
+    np.testing.assert_array_equal(
+        round_trip(imputer, tmp_path).transform(numbers), imputer.transform(numbers)
+    )
+
+
 # -- what the safe format refuses to save -----------------------------------------------
 
 
@@ -214,6 +351,44 @@ def test_saving_a_search_points_to_the_model_it_chose(tmp_path):
     unrefitted = RandomizedSearchCV(LagRidgeRegressor(), {"n_lags": [2, 3]}, n_iter=2, cv=2, refit=False)
     with pytest.raises(TypeError, match=r"RandomizedSearchCV: .*refit=False, so it holds no model"):
         sk_rnn.save(unrefitted.fit(X, y), tmp_path / "model.skrnn")
+
+
+def first_two(X):
+    return list(X.columns[:2])
+
+
+def test_a_function_choosing_columns_is_refused_with_the_columns_it_chose(tmp_path):
+    frame = pd.DataFrame(RNG.randn(10, 3), columns=["a", "b", "c"])
+    columns = ColumnTransformer([("scaled", StandardScaler(), first_two)], remainder="passthrough")
+    with pytest.raises(
+        TypeError,
+        match=r"cannot store ColumnTransformer.transformers\[0\] \('scaled'\): a function chooses its "
+        r"columns \(.*first_two\), and the safe format holds no code\. Name the columns instead.*"
+        r"make_column_selector.*Set them with set_params",
+    ):
+        sk_rnn.save(columns, tmp_path / "model.skrnn")
+    columns.fit(frame)
+    model = make_pipeline(columns, LagRidgeRegressor())
+    with pytest.raises(
+        TypeError, match=r"Pipeline.steps\[0\]\[1\].transformers\[0\].*in transformers_ \(here \['a', 'b'\]\)"
+    ):
+        sk_rnn.save(model, tmp_path / "model.skrnn")
+    # The fix the message gives needs no new fit.
+    columns.set_params(transformers=[("scaled", StandardScaler(), ["a", "b"])])
+    sk_rnn.save(columns, tmp_path / "model.skrnn")
+    np.testing.assert_array_equal(
+        sk_rnn.load(tmp_path / "model.skrnn").transform(frame), columns.transform(frame)
+    )
+
+
+def test_categories_that_are_neither_strings_nor_numbers_are_refused(tmp_path):
+    dates = pd.DataFrame({"day": pd.to_datetime(["2020-01-01", "2020-01-02"]).astype(object)})
+    with pytest.raises(
+        TypeError,
+        match=r"OneHotEncoder.categories_\[0\], an object array holding a pandas.Timestamp.*strings, numbers "
+        r"and missing values.*astype\(str\)",
+    ):
+        sk_rnn.save(OneHotEncoder().fit(dates), tmp_path / "model.skrnn")
 
 
 def test_a_refused_save_leaves_the_existing_file_intact(tmp_path):
@@ -283,6 +458,51 @@ def test_a_file_naming_a_class_outside_the_allow_list_is_refused(tmp_path):
     sk_rnn.save(SequenceScaler().fit(SEQUENCES), path)
     rewrite(path, lambda document: document["model"]["state"].update(transform=1))
     with pytest.raises(ValueError, match=r"'transform' would replace a method"):
+        sk_rnn.load(path)
+
+
+def forged(document, kind, value):
+    """An entry of ``kind`` in the document (its first key says its kind), given ``value``."""
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict) and next(iter(node), None) == kind:
+            node[kind] = value
+            return
+        stack.extend(node.values() if isinstance(node, dict) else node if isinstance(node, list) else [])
+    raise AssertionError(f"no {kind} entry")
+
+
+@pytest.mark.parametrize(
+    "kind, value, message",
+    [
+        (
+            "estimator",
+            "builtins.eval",
+            r"the file names the class 'builtins.eval', which sk_rnn does not load",
+        ),
+        ("type", "numpy.load", r"'numpy.load' is not a numpy or builtin scalar type"),
+        ("type", "builtins.type", r"'builtins.type' is not a numpy or builtin scalar type"),
+        ("dtype", "V8", r"'V8' is not a dtype of numbers, strings or objects"),
+        ("slice", [0, {"path": "/"}, None], r"a slice is bounded by positions or names"),
+        ("object_array", [{"estimator": "os.system"}], r"the file names the class 'os.system'"),
+        ("column_selector", {"pattern": [1]}, r"a column selector has a pattern and dtypes"),
+    ],
+)
+def test_the_entries_a_column_transformer_needs_hold_only_data(kind, value, message, tmp_path):
+    frame = pd.DataFrame({"size": [1.0, 2.0, 2.0], "colour": ["red", None, "blue"]})
+    columns = ColumnTransformer(
+        [
+            ("sizes", make_pipeline(SimpleImputer(), OneHotEncoder(dtype=np.float32)), slice(0, 1)),
+            ("colours", OneHotEncoder(sparse_output=False), make_column_selector("colour")),
+        ]
+    ).fit(frame)
+    path = tmp_path / "model.skrnn"
+    sk_rnn.save(columns, path)
+    # The fitted transformers hold every kind of entry but the selector, which the hyperparameters do.
+    entries = ("params", "transformers") if kind == "column_selector" else ("state", "transformers_")
+    rewrite(path, lambda document: forged(document["model"][entries[0]][entries[1]], kind, value))
+    with pytest.raises(ValueError, match=rf"damaged or was not written by sk_rnn.save: {message}"):
         sk_rnn.load(path)
 
 

@@ -58,10 +58,13 @@ def save(estimator: BaseEstimator, path: str | os.PathLike) -> None:
     estimators and a few scikit-learn ones, and gives them only data.
 
     Every public sk_rnn estimator and transformer can be saved, and so can a
-    ``Pipeline`` or ``TransformedTargetRegressor`` made of them, scikit-learn's
-    scalers (``StandardScaler``, ``MinMaxScaler``, ``MaxAbsScaler``,
-    ``RobustScaler``) and ``FunctionTransformer`` with numpy functions such
-    as ``np.log``. Anything else (a custom callback, a lambda, another
+    ``Pipeline``, ``ColumnTransformer`` or ``TransformedTargetRegressor`` made
+    of them, scikit-learn's scalers (``StandardScaler``, ``MinMaxScaler``,
+    ``MaxAbsScaler``, ``RobustScaler``), ``FunctionTransformer`` with numpy
+    functions such as ``np.log``, ``OneHotEncoder``, ``OrdinalEncoder`` and
+    ``SimpleImputer``. A ``ColumnTransformer``'s columns may be named by
+    lists, slices, boolean masks or ``make_column_selector``, not by a
+    function. Anything else (a custom callback, a lambda, another
     scikit-learn estimator) is refused with a ``TypeError`` that names it:
     use skops or pickle for those, and only for files you trust. An existing
     file at ``path`` is replaced only once the new one is complete and on

@@ -2,9 +2,10 @@
 
 Loading builds objects only from an allow-list of classes (sk_rnn's own and a
 few scikit-learn ones whose fitted state is plain data), and gives their
-parameters and attributes only data: numbers, strings, lists, dicts, arrays,
-numpy ufuncs and torch optimizer classes looked up by name. Nothing in a file
-names code to import or run.
+parameters and attributes only data: numbers, strings, slices, lists, dicts,
+arrays, and, looked up by name, numpy ufuncs, numpy and builtin scalar types,
+dtypes and torch optimizer classes; a ``make_column_selector`` is rebuilt from
+its pattern and dtypes. Nothing in a file names code to import or run.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 import torch
 from sklearn.base import BaseEstimator
+from sklearn.compose import make_column_selector
 from skorch.history import History
 
 __all__ = ["Decoder", "Encoder", "UnsafeToSaveError", "allowed_classes"]
@@ -29,6 +31,7 @@ _KINDS = (
     "scalar",
     "array",
     "text_array",
+    "object_array",
     "history",
     "tuple",
     "dict",
@@ -36,8 +39,20 @@ _KINDS = (
     "optimizer",
     "device",
     "path",
+    "slice",
+    "type",
+    "dtype",
+    "column_selector",
     "estimator",
 )
+
+# Scalar types a file may name (a OneHotEncoder's dtype, a column selector's
+# dtype_include): these builtins, and numpy's scalar types (np.float64, np.number).
+_BUILTIN_TYPES = {cls.__name__: cls for cls in (bool, int, float, str, object)}
+# Dtype kinds a file may name: booleans, numbers, strings and object.
+_DTYPE_KINDS = "biufUSO"
+# What an object array may hold: strings, numbers and missing values (None, NaN).
+_OBJECT_ITEMS = (type(None), bool, int, float, str, np.bool_, np.integer, np.floating, np.str_)
 
 
 class UnsafeToSaveError(TypeError):
@@ -46,13 +61,16 @@ class UnsafeToSaveError(TypeError):
 
 def allowed_classes() -> dict[str, type]:
     """Every class a file may name, by its public import path."""
-    from sklearn.compose import TransformedTargetRegressor
+    from sklearn.compose import ColumnTransformer, TransformedTargetRegressor
+    from sklearn.impute import MissingIndicator, SimpleImputer
     from sklearn.linear_model import RidgeCV
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import (
         FunctionTransformer,
         MaxAbsScaler,
         MinMaxScaler,
+        OneHotEncoder,
+        OrdinalEncoder,
         RobustScaler,
         StandardScaler,
     )
@@ -90,12 +108,15 @@ def allowed_classes() -> dict[str, type]:
             SlidingWindowTransformer,
         ],
         "sklearn.pipeline": [Pipeline],
-        "sklearn.compose": [TransformedTargetRegressor],
+        "sklearn.compose": [ColumnTransformer, TransformedTargetRegressor],
+        "sklearn.impute": [MissingIndicator, SimpleImputer],  # SimpleImputer(add_indicator=True) fits both
         "sklearn.linear_model": [RidgeCV],  # LagRidgeRegressor's model
         "sklearn.preprocessing": [
             FunctionTransformer,
             MaxAbsScaler,
             MinMaxScaler,
+            OneHotEncoder,
+            OrdinalEncoder,
             RobustScaler,
             StandardScaler,
         ],
@@ -151,6 +172,9 @@ class Encoder:
             return [self.encode(item, f"{where}[{i}]") for i, item in enumerate(value)]
         if isinstance(value, tuple):
             return {"tuple": [self.encode(item, f"{where}[{i}]") for i, item in enumerate(value)]}
+        if isinstance(value, slice):  # a ColumnTransformer's columns, its output_indices_
+            bounds = (value.start, value.stop, value.step)
+            return {"slice": [self._slice_bound(bound, where) for bound in bounds]}
         if isinstance(value, dict):
             return {
                 "dict": [
@@ -166,6 +190,17 @@ class Encoder:
             and getattr(torch.optim, value.__name__, None) is value
         ):
             return {"optimizer": value.__name__}
+        if isinstance(value, type) and _type_name(value) is not None:
+            return {"type": _type_name(value)}
+        if isinstance(value, np.dtype) and value.kind in _DTYPE_KINDS and value.fields is None:
+            return {"dtype": value.str}
+        if type(value) is make_column_selector:  # exactly: a subclass could choose columns by code
+            return {
+                "column_selector": {
+                    name: self.encode(getattr(value, name), f"{where}.{name}")
+                    for name in ("pattern", "dtype_include", "dtype_exclude")
+                }
+            }
         if isinstance(value, torch.device):
             return {"device": str(value)}
         if isinstance(value, PurePath):
@@ -204,6 +239,14 @@ class Encoder:
             item = {"float": repr(item)}
         return {"scalar": item, "dtype": value.dtype.str}
 
+    def _slice_bound(self, bound: Any, where: str) -> Any:
+        if bound is None or (isinstance(bound, (int, str, np.integer)) and not isinstance(bound, bool)):
+            return self.encode(bound, where)
+        raise UnsafeToSaveError(
+            f"sk_rnn.save cannot store {where}, a slice bounded by a {type(bound).__name__}; slices "
+            "of positions or of column names are stored."
+        )
+
     def _array(self, value: np.ndarray, where: str) -> dict:
         if value.dtype.kind in "biuf":
             return {"array": self.array(value)}
@@ -211,9 +254,27 @@ class Encoder:
             return {"text_array": value.tolist(), "dtype": value.dtype.str}
         if value.dtype.kind == "O" and all(isinstance(item, str) for item in value.ravel()):
             return {"text_array": value.tolist(), "dtype": "object"}
+        if value.dtype.kind == "O":
+            # A OneHotEncoder's categories_ with a missing value, its drop_idx_ (None
+            # where nothing is dropped): each item is stored as the scalar it is.
+            items = value.ravel()
+            for i, item in enumerate(items):
+                if not isinstance(item, _OBJECT_ITEMS):
+                    raise UnsafeToSaveError(
+                        f"sk_rnn.save cannot store {where}, an object array holding a "
+                        f"{type(item).__module__}.{type(item).__qualname__} ({item!r}, item {i}): "
+                        "the safe format stores object arrays of strings, numbers and missing "
+                        "values (None, NaN). Convert the column to strings or numbers before "
+                        "fitting (df[column].astype(str), say), or use pickle or joblib for "
+                        "files you trust."
+                    )
+            return {
+                "object_array": [self.encode(item, f"{where}[{i}]") for i, item in enumerate(items)],
+                "shape": list(value.shape),
+            }
         raise UnsafeToSaveError(
             f"sk_rnn.save cannot store {where}, an array of dtype {value.dtype}; arrays of numbers "
-            "and of strings are stored."
+            "and of strings (an object array may mix them with None and NaN) are stored."
         )
 
     def _estimator(self, estimator: BaseEstimator, where: str) -> dict:
@@ -224,11 +285,14 @@ class Encoder:
             raise UnsafeToSaveError(
                 f"sk_rnn.save cannot store {where}, a {type(estimator).__module__}."
                 f"{type(estimator).__qualname__}: the safe format stores sk_rnn's estimators, "
-                "Pipeline, TransformedTargetRegressor and scikit-learn's scalers and "
-                "FunctionTransformer. Save the sk_rnn estimator on its own, or use skops "
-                "(skops.io.dump) or pickle for files you trust."
+                "Pipeline, ColumnTransformer, TransformedTargetRegressor, scikit-learn's scalers, "
+                "FunctionTransformer, OneHotEncoder, OrdinalEncoder and SimpleImputer. Save the "
+                "sk_rnn estimator on its own, or use skops (skops.io.dump) or pickle for files "
+                "you trust."
             )
         params = estimator.get_params(deep=False)
+        if path == "sklearn.compose.ColumnTransformer":
+            _check_column_selectors(estimator, where)
         state = {
             key: value
             for key, value in vars(estimator).items()
@@ -247,6 +311,63 @@ class Encoder:
             "params": {key: self.encode(value, f"{where}.{key}") for key, value in params.items()},
             "state": encoded_state,
         }
+
+
+def _check_column_selectors(columns: Any, where: str) -> None:
+    """Refuse a ColumnTransformer whose columns a function chooses, saying what to name instead."""
+    # At fit, ColumnTransformer resolves each function to the columns it returned.
+    chosen = {fitted[0]: fitted[2] for fitted in getattr(columns, "transformers_", [])}
+    for i, entry in enumerate(columns.transformers):
+        name, selected = (entry[0], entry[-1]) if isinstance(entry, (tuple, list)) and entry else (i, None)
+        if not callable(selected) or type(selected) is make_column_selector:
+            continue
+        resolved = (
+            f"The fitted ColumnTransformer lists the columns it chose in transformers_ (here "
+            f"{chosen[name]!r}): set those with set_params(transformers=...) before saving, no need "
+            "to fit again"
+            if name in chosen
+            else "Set them with set_params(transformers=...)"
+        )
+        function = getattr(selected, "__qualname__", type(selected).__qualname__)
+        raise UnsafeToSaveError(
+            f"sk_rnn.save cannot store {where}.transformers[{i}] ({name!r}): a function chooses its "
+            f"columns ({getattr(selected, '__module__', '?')}.{function}), and the safe format "
+            "holds no code. Name the columns instead, by a list of names "
+            "or positions, a slice or a boolean mask, or choose them with "
+            f"make_column_selector(pattern=..., dtype_include=...), which is stored as its settings. "
+            f"{resolved}; or use pickle or joblib for files you trust."
+        )
+
+
+def _type_name(cls: type) -> str | None:
+    """``builtins.float``, ``numpy.float64``: the name a file gives a scalar type, if it may name it."""
+    if _BUILTIN_TYPES.get(cls.__name__) is cls:
+        return f"builtins.{cls.__name__}"
+    if issubclass(cls, np.generic) and getattr(np, cls.__name__, None) is cls:
+        return f"numpy.{cls.__name__}"
+    return None
+
+
+def _named_type(name: Any) -> type:
+    """The scalar type a file names as :func:`_type_name` does, and nothing else."""
+    module, _, short = name.partition(".") if isinstance(name, str) else ("", "", "")
+    found = _BUILTIN_TYPES.get(short) if module == "builtins" else None
+    if module == "numpy" and short.isidentifier():
+        found = getattr(np, short, None)
+    if not (isinstance(found, type) and _type_name(found) == name):
+        raise ValueError(f"{name!r} is not a numpy or builtin scalar type")
+    return found
+
+
+def _named_dtype(name: Any) -> np.dtype:
+    """A dtype of booleans, numbers, strings or objects, from its ``dtype.str``."""
+    try:
+        dtype = np.dtype(name) if isinstance(name, str) else None
+    except (TypeError, ValueError):  # numpy's own parser rejects it
+        dtype = None
+    if dtype is None or dtype.kind not in _DTYPE_KINDS or dtype.fields is not None:
+        raise ValueError(f"{name!r} is not a dtype of numbers, strings or objects")
+    return dtype
 
 
 def _is_search(estimator: BaseEstimator) -> bool:
@@ -312,6 +433,8 @@ class Decoder:
             return self.array(node["array"]).copy()
         if kind == "text_array":
             return np.array(node["text_array"], dtype=object if node["dtype"] == "object" else node["dtype"])
+        if kind == "object_array":
+            return self._object_array(node)
         if kind == "history":
             return History(self.decode(node["history"]))
         if kind == "tuple":
@@ -329,9 +452,56 @@ class Decoder:
             return torch.device(node["device"])
         if kind == "path":
             return Path(node["path"])
+        if kind == "slice":
+            return self._slice(node["slice"])
+        if kind == "type":
+            return _named_type(node["type"])
+        if kind == "dtype":
+            return _named_dtype(node["dtype"])
+        if kind == "column_selector":
+            return self._column_selector(node["column_selector"])
         if kind == "estimator":
             return self._estimator(node)
         raise ValueError(f"unexpected entry of kind {kind!r}")
+
+    def _object_array(self, node: dict) -> np.ndarray:
+        items = [self.decode(item) for item in node["object_array"]]
+        shape = node["shape"]
+        if not (
+            isinstance(shape, list)
+            and all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape)
+            and math.prod(shape) == len(items)
+        ):
+            raise ValueError(f"an object array of {len(items)} items cannot have the shape {shape!r}")
+        array = np.empty(len(items), dtype=object)
+        for i, item in enumerate(items):
+            if not isinstance(item, _OBJECT_ITEMS):
+                raise ValueError(f"an object array holds strings, numbers and None, not {item!r}")
+            array[i] = item
+        return array.reshape(shape)
+
+    def _slice(self, bounds: Any) -> slice:
+        if not isinstance(bounds, list) or len(bounds) != 3:
+            raise ValueError(f"a slice has three bounds, not {bounds!r}")
+        bounds = [self.decode(bound) for bound in bounds]
+        for bound in bounds:
+            if not (bound is None or isinstance(bound, (int, str, np.integer))) or isinstance(bound, bool):
+                raise ValueError(f"a slice is bounded by positions or names, not {bound!r}")
+        return slice(*bounds)
+
+    def _column_selector(self, settings: Any) -> make_column_selector:
+        if not isinstance(settings, dict) or set(settings) != {"pattern", "dtype_include", "dtype_exclude"}:
+            raise ValueError(f"a column selector has a pattern and dtypes, not {settings!r}")
+        pattern, include, exclude = (
+            self.decode(settings[name]) for name in ("pattern", "dtype_include", "dtype_exclude")
+        )
+        if not (pattern is None or isinstance(pattern, str)):
+            raise ValueError(f"a column selector's pattern is a string, not {pattern!r}")
+        for dtypes in (include, exclude):
+            for dtype in dtypes if isinstance(dtypes, (list, tuple)) else [dtypes]:
+                if not (dtype is None or isinstance(dtype, (str, type, np.dtype))):
+                    raise ValueError(f"a column selector selects dtypes, not {dtype!r}")
+        return make_column_selector(pattern, dtype_include=include, dtype_exclude=exclude)
 
     @staticmethod
     def _key(key: Any) -> Any:
