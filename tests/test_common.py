@@ -14,6 +14,7 @@ stopped declaring 2-D input would be handed a single check instead of about
 fifty, and the suite would still pass.
 """
 
+import importlib.util
 from collections import Counter
 
 import pytest
@@ -76,11 +77,14 @@ ESTIMATORS = [
     # check of their own) are windows wide enough.
     SeasonalNaiveRegressor(season=2, horizon=2),
     LagRidgeRegressor(),
-    # Simple exponential smoothing (one parameter) keeps the checks quick; every row is a fit.
-    ExponentialSmoothingRegressor(trend=None),
     # The checks' tables are not panels (one series); a row-wise inner model tests the wrapper.
     PerSeriesScaledRegressor(Ridge()),
 ]
+# It fits statsmodels' exponential smoothing, an optional dependency; without
+# it every check would stop at the ImportError that says how to install it.
+if importlib.util.find_spec("statsmodels") is not None:
+    # Simple exponential smoothing (one parameter) keeps the checks quick; every row is a fit.
+    ESTIMATORS.append(ExponentialSmoothingRegressor(trend=None))
 
 # Checks scikit-learn 1.6.0, the oldest release pyproject.toml allows,
 # collects for each estimator with these tags (1.6.1 added one,
