@@ -24,7 +24,7 @@ from sk_rnn.preprocessing import Differencer, SlidingWindowTransformer, lead_tar
 VALUES = np.arange(30.0) ** 1.5
 INDEXES = {
     "PeriodIndex": pd.period_range("2000-01", periods=30, freq="M"),
-    "DatetimeIndex with a frequency": pd.date_range("2000-01-31", periods=30, freq="ME"),
+    "DatetimeIndex with a frequency": pd.date_range("2000-01-31", periods=30, freq=pd.offsets.MonthEnd()),
     "DatetimeIndex without one": pd.DatetimeIndex(
         pd.date_range("2000-01-01", periods=30, freq="D").to_list()
     ),
@@ -138,7 +138,7 @@ def test_times_are_compared_as_times_not_as_text():
 
 def test_a_panel_series_with_one_time_in_the_fit_continues_with_the_panels_step():
     # A young series (one month of training history) continues as the others do.
-    times = pd.date_range("2000-01-31", periods=6, freq="ME")  # dates: the step is inferred
+    times = pd.date_range("2000-01-31", periods=6, freq=pd.offsets.MonthEnd())  # dates: the step is inferred
     index = pd.MultiIndex.from_tuples(
         [("old", t) for t in times] + [("young", t) for t in times[3:]], names=["series", "month"]
     )
@@ -165,7 +165,7 @@ def _continues(fitted_frame, new_frame, window_size=3):
     [
         pd.period_range("2020-01", periods=6, freq="2M"),  # ordinals step by 2
         pd.period_range("2020-01-01", periods=6, freq="15min"),
-        pd.date_range("2024-01-31", periods=6, freq="ME"),
+        pd.date_range("2024-01-31", periods=6, freq=pd.offsets.MonthEnd()),
         pd.date_range("2024-01-01", periods=6, freq="B"),
         pd.date_range("2024-03-28", periods=6, freq="D", tz="Europe/Paris"),  # across the clock change
     ],
@@ -199,7 +199,7 @@ def test_each_panel_series_continues_by_its_own_step():
         return pd.DataFrame({"value": np.arange(len(rows), dtype=float)}, index=index)
 
     days = pd.date_range("2024-01-01", periods=10, freq="D")
-    months = pd.date_range("2024-01-31", periods=6, freq="ME")
+    months = pd.date_range("2024-01-31", periods=6, freq=pd.offsets.MonthEnd())
     fitted = panel({"daily": days[:7], "monthly": months[:4]})
     windows = SlidingWindowTransformer(3).fit(fitted)
     new = panel({"daily": days[7:], "monthly": months[4:]}) + 100

@@ -13,7 +13,7 @@ from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, Transfo
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.utils.validation import check_is_fitted
 
-from .._compat import Interval, StrOptions, _fit_context
+from .._compat import Interval, StrOptions, _fit_context, _on_the_index_of_a_series
 from .._data.sequences import padded_bytes_if_mostly_padding
 from .._data.tokens import FIRST_TOKEN_ID, PADDING_ID, UNKNOWN_ID
 from .._warnings import warn_at_user_code
@@ -247,7 +247,7 @@ class SequenceVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
             tokens = analyzer(text)
             tokens = tokens[: self.max_len_] if self.keep == "first" else tokens[-self.max_len_ :]
             row[: len(tokens)] = [self.vocabulary_.get(token, UNKNOWN_ID) for token in tokens]
-        return ids
+        return _on_the_index_of_a_series(ids, X, self)
 
     @property
     def _n_features_out(self) -> int:
