@@ -70,8 +70,11 @@ def test_ctrl_c_inside_an_epoch_keeps_the_model_with_its_whole_epochs(tmp_path):
     assert model.predict(X).shape == (96,)
     resumed = LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X, y)
     assert resumed.n_iter_ == 8 and resumed.loss_curve_[:2] == model.loss_curve_
+    # partial_fit undoes the interrupted call and raises again (tests/test_incremental.py).
     incremental = LSTMClassifier(callbacks=[InterruptInsideEpoch(2)], **SETTINGS)
-    incremental.partial_fit(X, y, classes=[0, 1]).partial_fit(X, y)
+    incremental.partial_fit(X, y, classes=[0, 1])
+    with pytest.raises(KeyboardInterrupt, match="partial_fit was interrupted inside its epoch"):
+        incremental.partial_fit(X, y)
     assert incremental.n_iter_ == 1 and len(incremental.history_) == 1
 
 
