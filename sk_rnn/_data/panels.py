@@ -12,6 +12,7 @@ import pandas as pd
 
 from .._warnings import warn_at_user_code
 from .non_finite import raise_on_non_finite
+from .times import as_pandas_times
 
 __all__ = [
     "align_target",
@@ -129,7 +130,7 @@ def check_level_order(
     (at ``fit`` only), as is (date, number) everywhere. Steps given as time
     offsets (Timedelta) are never questioned.
     """
-    first, second = index.levels[0], index.levels[1]
+    first, second = as_pandas_times(index.levels[0]), as_pandas_times(index.levels[1])
     if not _holds_times(first) or _holds_times(second) or pd.api.types.is_timedelta64_dtype(second):
         return
     fix = (

@@ -19,6 +19,7 @@ from .._data.panels import (
     series_positions,
     shown_label,
 )
+from .._data.times import as_pandas_times
 from .._warnings import warn_at_user_code
 from ._series_ends import SeriesEnds, label_key, series_ends, time_codes
 
@@ -30,7 +31,7 @@ _WARNED_AT_FIT: ContextVar[bool] = ContextVar("warned_at_fit", default=False)
 
 def check_time_index(name: str, X: Any, *, warn: bool = True) -> None:
     """Refuse unsorted or duplicated times, and missing periods; warn about unordered integers."""
-    index = getattr(X, "index", None)
+    index = as_pandas_times(getattr(X, "index", None))
     if warn and _is_unordered_integer_index(index):
         # Integers may be times or mere row labels, so this is not refused; but
         # rows shuffled by a split would silently make windows of unrelated rows.

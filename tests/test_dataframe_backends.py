@@ -1,0 +1,85 @@
+"""Data as pandas users hold it beyond NumPy dtypes: nullable dtypes, pyarrow-backed frames, polars.
+
+pandas reads files into pyarrow-backed columns and indexes with
+``dtype_backend="pyarrow"``, and nullable dtypes (``Float64``, ``Int64``) mark
+missing values with ``pd.NA``. The same data in any of these forms must give
+the same model as in NumPy dtypes, and a missing value must be refused as a
+NaN is, never read as a number. Tests that need pyarrow or polars skip
+where they are not installed.
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.pipeline import make_pipeline
+
+from sk_rnn import GRURegressor
+from sk_rnn.forecasting import recursive_forecast
+from sk_rnn.preprocessing import SlidingWindowTransformer, lead_target, long_to_panel
+
+TINY = {"hidden_size": 4, "max_epochs": 2, "random_state": 0}
+
+
+def _arrow_times(index):
+    """The same dates as pandas reads them with dtype_backend="pyarrow"."""
+    pa = pytest.importorskip("pyarrow")
+    return pd.Index(index, dtype=pd.ArrowDtype(pa.timestamp("ns")), name=index.name)
+
+
+def test_pyarrow_dates_must_be_in_time_order():
+    # An index of pyarrow timestamps is no DatetimeIndex: rows in reverse
+    # order were windowed as they came, each window reading the future.
+    days = _arrow_times(pd.date_range("2020-01-01", periods=10, freq="D"))
+    frame = pd.DataFrame({"value": np.arange(10.0)}, index=days).iloc[::-1]
+    with pytest.raises(ValueError, match=r"time index that is not sorted.*sort_index"):
+        SlidingWindowTransformer(3).fit_transform(frame)
+
+
+def test_rows_after_pyarrow_dates_continue_the_fitted_series():
+    days = pd.date_range("2020-01-01", periods=10, freq="D")
+    values = np.arange(10.0)
+    for index in (days, _arrow_times(days)):
+        frame = pd.DataFrame({"value": values}, index=index)
+        windows = SlidingWindowTransformer(3).fit(frame.iloc[:7]).transform(frame.iloc[7:])
+        # The first new row reads the last fitted rows, not padding.
+        np.testing.assert_array_equal(windows[0, :, 0], [5.0, 6.0, 7.0])
+
+
+def test_recursive_forecast_dates_forecasts_after_pyarrow_dates():
+    days = pd.date_range("2020-01-01", periods=12, freq="D", name="day")
+    series = pd.Series(np.sin(np.arange(12.0)), index=days, name="value")
+    arrow_series = series.set_axis(_arrow_times(days))
+    forecasts = []
+    for history in (series, arrow_series):
+        model = make_pipeline(SlidingWindowTransformer(3), GRURegressor(**TINY))
+        model.fit(history.iloc[:-1].to_frame(), history.to_numpy()[1:])
+        forecasts.append(recursive_forecast(model, history, 2))
+    # Dated as after the NumPy dates (pandas may keep another unit of time).
+    assert isinstance(forecasts[1], pd.Series)
+    assert forecasts[1].index.equals(forecasts[0].index)
+    np.testing.assert_array_equal(forecasts[1], forecasts[0])
+
+
+def _long_table():
+    rng = np.random.default_rng(0)
+    return pd.DataFrame(
+        {
+            "store": np.repeat(["north", "south"], 12),
+            "day": np.tile(pd.date_range("2020-01-01", periods=12, freq="D"), 2),
+            "sales": rng.normal(size=24),
+        }
+    )
+
+
+def test_a_pyarrow_panel_forecasts_as_its_numpy_twin():
+    pytest.importorskip("pyarrow")
+    long = _long_table()
+    forecasts = []
+    for table in (long, long.convert_dtypes(dtype_backend="pyarrow")):
+        panel = long_to_panel(table, "store", "day")
+        target = lead_target(panel["sales"])
+        model = make_pipeline(SlidingWindowTransformer(3), GRURegressor(**TINY))
+        model.fit(panel.loc[target.index], target)
+        forecasts.append(recursive_forecast(model, panel, 2))
+    assert forecasts[1].index.equals(forecasts[0].index)
+    np.testing.assert_array_equal(forecasts[1], forecasts[0])
