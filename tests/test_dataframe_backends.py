@@ -83,3 +83,31 @@ def test_a_pyarrow_panel_forecasts_as_its_numpy_twin():
         forecasts.append(recursive_forecast(model, panel, 2))
     assert forecasts[1].index.equals(forecasts[0].index)
     np.testing.assert_array_equal(forecasts[1], forecasts[0])
+
+
+def _ragged():
+    rng = np.random.default_rng(0)
+    sequences = [rng.normal(size=length) for length in (3, 5, 4, 6, 2, 5)]
+    return sequences, rng.normal(size=len(sequences))
+
+
+def test_a_polars_column_of_lists_is_a_list_of_sequences():
+    pl = pytest.importorskip("polars")
+    sequences, y = _ragged()
+    expected = GRURegressor(**TINY).fit(sequences, y).predict(sequences)
+    # numpy read the column as an array of lists: "setting an array element with a sequence".
+    frame = pl.DataFrame({"signal": [sequence.tolist() for sequence in sequences]})
+    model = GRURegressor(**TINY).fit(frame, y)
+    np.testing.assert_allclose(model.predict(frame), expected, rtol=1e-6)
+    assert list(model.feature_names_in_) == ["signal"]
+    np.testing.assert_allclose(model.predict(frame["signal"]), expected, rtol=1e-6)
+    two_channels = frame.with_columns(twice=pl.col("signal").list.eval(pl.element() * 2))
+    assert GRURegressor(**TINY).fit(two_channels, y).n_features_in_ == 2
+
+
+def test_a_missing_polars_sequence_is_refused_with_its_row():
+    pl = pytest.importorskip("polars")
+    sequences, y = _ragged()
+    frame = pl.DataFrame({"signal": [None] + [sequence.tolist() for sequence in sequences[1:]]})
+    with pytest.raises(ValueError, match=r"missing value \(null\) in row 0 of column 'signal'.*drop_nulls"):
+        GRURegressor(**TINY).fit(frame, y)

@@ -25,6 +25,7 @@ from .panels import is_panel, panel_sequences
 from .sequences import (
     Sequences,
     dtype_kinds,
+    from_polars_sequences,
     is_list_of_sequences,
     is_sequence_item,
     sequence_column_items,
@@ -134,6 +135,7 @@ def as_list_of_sequences(name: str, X: Any) -> Any:
     sequences (sktime's "nested_univ": one column per channel, one row per
     case) is one ``(T_i, n_columns)`` array per row.
     """
+    X = from_polars_sequences(name, X)
     items = sequence_column_items(X)
     if items is not None:
         return items
@@ -312,6 +314,7 @@ def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -
         _record_or_check_step_features(estimator, X.shape[2], reset=reset)
         _warn_if_one_step(name, X.shape, reset=reset)
         return from_padded_array(name, X)
+    X = from_polars_sequences(name, X)
     raise_on_times_or_complex(name, X)
     if is_panel(X):
         return _check_panel(estimator, X, reset=reset)
@@ -413,7 +416,7 @@ def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -
 
 def check_token_ids(estimator: Any, X: Any, *, reset: bool) -> Sequences:
     """Validate integer token ids (``embedding_dim`` set): one id per step, 0 for padding."""
-    sequences = from_token_ids(_name(estimator), X)
+    sequences = from_token_ids(_name(estimator), from_polars_sequences(_name(estimator), X))
     if reset:
         # One id per step, as a univariate 3-D X: any length is accepted at predict.
         _record_or_check_step_features(estimator, 1, reset=True)
