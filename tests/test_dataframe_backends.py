@@ -15,7 +15,7 @@ from sklearn.pipeline import make_pipeline
 
 from sk_rnn import GRURegressor
 from sk_rnn.forecasting import recursive_forecast
-from sk_rnn.preprocessing import SlidingWindowTransformer, lead_target, long_to_panel
+from sk_rnn.preprocessing import SequenceVectorizer, SlidingWindowTransformer, lead_target, long_to_panel
 
 TINY = {"hidden_size": 4, "max_epochs": 2, "random_state": 0}
 
@@ -111,3 +111,11 @@ def test_a_missing_polars_sequence_is_refused_with_its_row():
     frame = pl.DataFrame({"signal": [None] + [sequence.tolist() for sequence in sequences[1:]]})
     with pytest.raises(ValueError, match=r"missing value \(null\) in row 0 of column 'signal'.*drop_nulls"):
         GRURegressor(**TINY).fit(frame, y)
+
+
+def test_a_missing_polars_text_is_refused_with_the_polars_fix():
+    pl = pytest.importorskip("polars")
+    texts = pl.Series("review", ["good", None, "bad"])
+    # pandas' fillna, which polars does not have, was the fix given.
+    with pytest.raises(ValueError, match=r"item 1 of X is a NoneType.*X\.fill_null\(''\)"):
+        SequenceVectorizer().fit(texts)
