@@ -119,3 +119,33 @@ def test_a_missing_polars_text_is_refused_with_the_polars_fix():
     # pandas' fillna, which polars does not have, was the fix given.
     with pytest.raises(ValueError, match=r"item 1 of X is a NoneType.*X\.fill_null\(''\)"):
         SequenceVectorizer().fit(texts)
+
+
+def _nullable_ragged_frames():
+    rng = np.random.default_rng(0)
+    frames = [pd.DataFrame(rng.normal(size=(length, 2)), columns=["a", "b"]) for length in (3, 5, 4)]
+    return [frame.astype("Float64") for frame in frames]
+
+
+@pytest.mark.parametrize("lengths", ["different", "equal"])
+def test_a_list_of_nullable_frames_is_read_as_their_numbers(lengths):
+    frames = _nullable_ragged_frames()
+    if lengths == "equal":
+        frames = [frame.iloc[:3] for frame in frames]
+    y = np.array([0.5, -1.0, 2.0])
+    numbers = [frame.to_numpy(dtype=np.float64) for frame in frames]
+    expected = GRURegressor(**TINY).fit(numbers, y).predict(numbers)
+    # numpy read such a frame as objects: "a sequence of dtype object ... Encode text".
+    np.testing.assert_array_equal(GRURegressor(**TINY).fit(frames, y).predict(frames), expected)
+
+
+def test_pd_na_in_a_list_of_nullable_frames_is_refused_as_nan():
+    frames = _nullable_ragged_frames()
+    frames[1].iloc[2, 0] = pd.NA
+    with pytest.raises(ValueError, match=r"got NaN in sequence 1 of X at step 2, feature 0"):
+        GRURegressor(**TINY).fit(frames, [0.5, -1.0, 2.0])
+    equal = [frame.iloc[:3].copy() for frame in _nullable_ragged_frames()]
+    equal[1].iloc[1] = pd.NA  # a whole step, between valid ones
+    # float() of NAType stopped inside pandas with a TypeError.
+    with pytest.raises(ValueError, match=r"all-NaN step in X at sample 1, step 1, between valid steps"):
+        GRURegressor(**TINY).fit(equal, [0.5, -1.0, 2.0])
