@@ -149,3 +149,13 @@ def test_pd_na_in_a_list_of_nullable_frames_is_refused_as_nan():
     # float() of NAType stopped inside pandas with a TypeError.
     with pytest.raises(ValueError, match=r"all-NaN step in X at sample 1, step 1, between valid steps"):
         GRURegressor(**TINY).fit(equal, [0.5, -1.0, 2.0])
+
+
+def test_a_pyarrow_string_column_of_a_panel_is_refused_with_how_to_encode_it():
+    pytest.importorskip("pyarrow")
+    long = _long_table().assign(region=["coast", "inland"] * 12)
+    panel = long_to_panel(long.convert_dtypes(dtype_backend="pyarrow"), "store", "day")
+    # The hint was given for pandas' own strings and categories only.
+    expected = r"non-numeric columns \[.region.\].*OrdinalEncoder.*categorical_features"
+    with pytest.raises(ValueError, match=expected):
+        GRURegressor(**TINY).fit(panel, pd.Series([1.0, 2.0], index=["north", "south"]))

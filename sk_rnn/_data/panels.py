@@ -213,7 +213,8 @@ def raise_on_non_numeric_columns(name: str, X: pd.DataFrame, what: str) -> None:
 
 def _holds_categories(column: pd.Series) -> bool:
     """A pandas category column, or one of text labels."""
-    if isinstance(column.dtype, (pd.CategoricalDtype, pd.StringDtype)):
+    # Strings read with dtype_backend="pyarrow" are an ArrowDtype of kind "U", no StringDtype.
+    if isinstance(column.dtype, (pd.CategoricalDtype, pd.StringDtype)) or column.dtype.kind == "U":
         return True
     return column.dtype.kind == "O" and column.map(lambda value: isinstance(value, str)).any()
 
