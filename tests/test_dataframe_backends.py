@@ -13,9 +13,16 @@ import pandas as pd
 import pytest
 from sklearn.pipeline import make_pipeline
 
-from sk_rnn import GRURegressor
+from sk_rnn import GRUClassifier, GRURegressor
 from sk_rnn.forecasting import recursive_forecast
-from sk_rnn.preprocessing import SequenceVectorizer, SlidingWindowTransformer, lead_target, long_to_panel
+from sk_rnn.preprocessing import (
+    Differencer,
+    SequenceScaler,
+    SequenceVectorizer,
+    SlidingWindowTransformer,
+    lead_target,
+    long_to_panel,
+)
 
 TINY = {"hidden_size": 4, "max_epochs": 2, "random_state": 0}
 
@@ -159,3 +166,82 @@ def test_a_pyarrow_string_column_of_a_panel_is_refused_with_how_to_encode_it():
     expected = r"non-numeric columns \[.region.\].*OrdinalEncoder.*categorical_features"
     with pytest.raises(ValueError, match=expected):
         GRURegressor(**TINY).fit(panel, pd.Series([1.0, 2.0], index=["north", "south"]))
+
+
+def _table():
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame(rng.normal(size=(12, 5)), columns=[f"t{step}" for step in range(5)])
+    return X, rng.normal(size=12), np.array(["low", "high", "mid"] * 4)
+
+
+@pytest.mark.parametrize("dtype", ["Float64", "Float32"])
+def test_a_nullable_table_gives_the_numpy_model(dtype):
+    X, y, _ = _table()
+    expected = GRURegressor(**TINY).fit(X, y).predict(X)
+    nullable = X.astype(dtype)
+    predictions = GRURegressor(**TINY).fit(nullable, pd.Series(y, dtype="Float64")).predict(nullable)
+    np.testing.assert_allclose(predictions, expected, rtol=1e-6)
+
+
+def test_pd_na_is_refused_where_nan_is():
+    X, y, labels = _table()
+    table = X.astype("Float64")
+    table.iloc[2, 3] = pd.NA
+    with pytest.raises(ValueError, match=r"got NaN in X at sample 2, step 3.*impute"):
+        GRURegressor(**TINY).fit(table, y)
+    missing_target = pd.Series(y, dtype="Float64")
+    missing_target[4] = pd.NA
+    with pytest.raises(ValueError, match=r"got NaN in y at sample 4.*Drop the samples"):
+        GRURegressor(**TINY).fit(X, missing_target)
+    missing_label = pd.Series(labels, dtype="string")
+    missing_label[5] = pd.NA
+    with pytest.raises(ValueError, match=r"missing label \(<NA>\) in y at sample 5"):
+        GRUClassifier(**TINY).fit(X, missing_label)
+    panel = long_to_panel(_long_table(), "store", "day").astype("Float64")
+    panel.iloc[13, 0] = pd.NA
+    with pytest.raises(ValueError, match=r"got NaN in the panel at instance 'south', time 2020-01-02"):
+        GRURegressor(**TINY).fit(panel, pd.Series([1.0, 2.0], index=["north", "south"]))
+
+
+def test_a_nullable_panel_gives_the_numpy_model():
+    panel = long_to_panel(_long_table(), "store", "day")
+    y = pd.Series([1.0, 2.0], index=["north", "south"])
+    expected = GRURegressor(**TINY).fit(panel, y).predict(panel)
+    nullable = panel.astype("Float64")
+    predictions = GRURegressor(**TINY).fit(nullable, y.astype("Float64")).predict(nullable)
+    pd.testing.assert_series_equal(predictions, expected)
+
+
+def test_a_pyarrow_table_gives_the_numpy_model():
+    pa = pytest.importorskip("pyarrow")
+    X, y, labels = _table()
+    arrow_X = X.convert_dtypes(dtype_backend="pyarrow")
+    expected = GRURegressor(**TINY).fit(X, y).predict(X)
+    predictions = GRURegressor(**TINY).fit(arrow_X, pd.Series(y, dtype="double[pyarrow]")).predict(arrow_X)
+    np.testing.assert_allclose(predictions, expected, rtol=1e-6)
+    expected = GRUClassifier(**TINY).fit(X, labels)
+    model = GRUClassifier(**TINY).fit(arrow_X, pd.Series(labels, dtype=pd.ArrowDtype(pa.string())))
+    assert list(model.classes_) == list(expected.classes_)
+    np.testing.assert_allclose(model.predict_proba(arrow_X), expected.predict_proba(X), rtol=1e-6)
+
+
+def test_a_polars_table_gives_the_numpy_model():
+    pl = pytest.importorskip("polars")
+    X, y, labels = _table()
+    polars_X = pl.from_numpy(X.to_numpy(), schema=list(X.columns))
+    expected = GRURegressor(**TINY).fit(X, y).predict(X)
+    model = GRURegressor(**TINY).fit(polars_X, pl.Series("y", y))
+    np.testing.assert_allclose(model.predict(polars_X), expected, rtol=1e-6)
+    assert list(model.feature_names_in_) == list(X.columns)
+    expected = GRUClassifier(**TINY).fit(X, labels).predict_proba(X)
+    model = GRUClassifier(**TINY).fit(polars_X, pl.Series("y", labels, dtype=pl.Categorical))
+    np.testing.assert_allclose(model.predict_proba(polars_X), expected, rtol=1e-6)
+
+
+def test_transformers_follow_set_output_polars():
+    pl = pytest.importorskip("polars")
+    X, _, _ = _table()
+    polars_X = pl.from_numpy(X.to_numpy(), schema=list(X.columns))
+    for transformer in (SequenceScaler(), Differencer()):
+        out = transformer.set_output(transform="polars").fit_transform(polars_X)
+        assert isinstance(out, pl.DataFrame) and out.columns == list(X.columns)
