@@ -22,6 +22,7 @@ from sk_rnn.preprocessing import (
     SlidingWindowTransformer,
     lead_target,
     long_to_panel,
+    make_windows,
 )
 
 TINY = {"hidden_size": 4, "max_epochs": 2, "random_state": 0}
@@ -245,3 +246,20 @@ def test_transformers_follow_set_output_polars():
     for transformer in (SequenceScaler(), Differencer()):
         out = transformer.set_output(transform="polars").fit_transform(polars_X)
         assert isinstance(out, pl.DataFrame) and out.columns == list(X.columns)
+
+
+def test_pd_na_among_numbers_of_an_object_column_is_refused_as_nan():
+    # pandas stores [1.0, pd.NA] as objects: numpy stopped with "float() argument
+    # must be ... not 'NAType'", and a panel called the column non-numeric.
+    X = pd.DataFrame({"t0": [1.0, pd.NA, 2.0, 3.0], "t1": [1.0, 2.0, 3.0, 4.0]})
+    assert X["t0"].dtype == object
+    with pytest.raises(ValueError, match=r"got NaN in X at sample 1, step 0"):
+        GRURegressor(**TINY).fit(X, [1.0, 2.0, 3.0, 4.0])
+    long = pd.DataFrame({"id": ["a", "a", "b", "b"], "t": [1, 2, 1, 2], "v": [1.0, pd.NA, 2.0, 3.0]})
+    with pytest.raises(ValueError, match=r"got NaN in the panel at instance 'a', time 2, column 'v'"):
+        GRURegressor(**TINY).fit(long_to_panel(long, "id", "t"), [1.0, 2.0])
+    for transformer in (SlidingWindowTransformer(2), Differencer()):
+        with pytest.raises(ValueError, match=r"got NaN at row 1, column 0 of the series.*fill gaps"):
+            transformer.fit(X[["t0"]])
+    with pytest.raises(ValueError, match=r"make_windows got NaN at row 1"):
+        make_windows(X["t0"], 2)

@@ -22,6 +22,7 @@ __all__ = [
     "has_panel_index",
     "holds_numbers",
     "is_panel",
+    "object_numbers_as_floats",
     "panel_instances",
     "panel_sequences",
     "raise_on_missing_periods",
@@ -226,10 +227,31 @@ def holds_numbers(column: pd.Series) -> bool:
     if column.dtype.kind != "O":
         return False
     try:
-        column.to_numpy(dtype=np.float64)
+        # pd.NA among numbers (pandas infers object for [1.0, pd.NA]) is a missing number.
+        column.to_numpy(dtype=np.float64, na_value=np.nan)
     except (TypeError, ValueError):
         return False
     return True
+
+
+def object_numbers_as_floats(X: Any) -> Any:
+    """A DataFrame whose object columns of numbers and ``pd.NA`` become floats, ``pd.NA`` NaN.
+
+    pandas stores ``[1.0, pd.NA]`` as objects, which numpy cannot cast to
+    floats ("float() argument must be ... not 'NAType'"); converted, the
+    missing value is refused with its position as a NaN is. Anything else
+    comes back unchanged.
+    """
+    if not isinstance(X, pd.DataFrame):
+        return X
+    converted = None
+    for position, (_, column) in enumerate(X.items()):
+        if column.dtype.kind != "O" or not column.map(lambda value: value is pd.NA).any():
+            continue
+        if holds_numbers(column):
+            converted = X.copy() if converted is None else converted
+            converted.isetitem(position, column.to_numpy(dtype=np.float64, na_value=np.nan))
+    return X if converted is None else converted
 
 
 def panel_instances(X: pd.DataFrame) -> pd.Index:

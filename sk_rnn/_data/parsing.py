@@ -21,7 +21,7 @@ from .._compat import _check_feature_names, _check_n_features
 from .._warnings import warn_at_user_code
 from .arrays import as_array, from_padded_array, from_ragged_list
 from .non_finite import raise_on_non_finite
-from .panels import is_panel, panel_sequences
+from .panels import is_panel, object_numbers_as_floats, panel_sequences
 from .sequences import (
     Sequences,
     dtype_kinds,
@@ -314,7 +314,7 @@ def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -
         _record_or_check_step_features(estimator, X.shape[2], reset=reset)
         _warn_if_one_step(name, X.shape, reset=reset)
         return from_padded_array(name, X)
-    X = from_polars_sequences(name, X)
+    X = object_numbers_as_floats(from_polars_sequences(name, X))
     raise_on_times_or_complex(name, X)
     if is_panel(X):
         return _check_panel(estimator, X, reset=reset)

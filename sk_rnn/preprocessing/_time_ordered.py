@@ -14,6 +14,7 @@ from sklearn.utils.validation import validate_data
 from .._data.non_finite import raise_on_non_finite
 from .._data.panels import (
     has_panel_index,
+    object_numbers_as_floats,
     raise_on_missing_periods,
     raise_on_non_numeric_columns,
     series_positions,
@@ -205,7 +206,9 @@ class TimeOrderedTransformer(TransformerMixin, BaseEstimator):
         check_time_index(name, X, warn=reset or not _WARNED_AT_FIT.get())
         if isinstance(X, pd.DataFrame):
             raise_on_non_numeric_columns(name, X, "a time-ordered table")
-        values = validate_data(self, X, reset=reset, dtype=[np.float64, np.float32], ensure_all_finite=False)
+        numbers = object_numbers_as_floats(X)
+        dtypes = [np.float64, np.float32]
+        values = validate_data(self, numbers, reset=reset, dtype=dtypes, ensure_all_finite=False)
         raise_on_gaps(name, values, X)
         return values
 
