@@ -86,7 +86,9 @@ def test_a_panel_takes_weights_indexed_by_instance():
         (-np.ones(64), r"Negative values in data passed to .?sample_weight"),
         (np.zeros(64), r"weight.*zero|zero.*weight"),
         (np.ones(63), r"sample_weight.shape == \(63,\), expected \(64,\)"),
-        (np.full(64, np.nan), r"Input sample_weight contains NaN"),
+        # scikit-learn's "Input sample_weight contains NaN." named neither estimator nor sample.
+        (np.full(64, np.nan), r"LSTMClassifier got NaN in sample_weight at sample 0.*0 leaves a sample out"),
+        (pd.Series([1.0] * 63 + [None], dtype="Float64"), r"got NaN in sample_weight at sample 63"),
         # numpy read dates as ticks since 1970 and dropped imaginary parts silently.
         (np.arange(64).astype("datetime64[D]"), r"got dates or durations in sample_weight.*a number"),
         (np.ones(64) + 1j, r"got complex numbers in sample_weight"),

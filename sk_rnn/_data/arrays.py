@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 
 from .non_finite import raise_at_first, raise_on_non_finite
-from .sequences import CHUNK_ROWS, Sequences, warn_if_mostly_padding
+from .sequences import CHUNK_ROWS, Sequences, dtype_kinds, warn_if_mostly_padding
 
-__all__ = ["from_padded_array", "from_ragged_list"]
+__all__ = ["as_array", "from_padded_array", "from_ragged_list"]
 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
@@ -22,7 +23,7 @@ def from_ragged_list(name: str, sequences: Sequence) -> Sequences:
     """Pad a list of ``(T_i, F)`` or ``(T_i,)`` arrays into :class:`Sequences`."""
     arrays = []
     for i, sequence in enumerate(sequences):
-        array = np.asarray(sequence)
+        array = as_array(sequence)
         if array.dtype.kind not in "biuf":
             raise ValueError(
                 f"{name} got a sequence of dtype {array.dtype} at position {i} of X; every "
@@ -63,6 +64,20 @@ def from_ragged_list(name: str, sequences: Sequence) -> Sequences:
     if (lengths == values.shape[1]).all():
         return Sequences(values, from_list=True)
     return Sequences(values, lengths, np.zeros_like(lengths), from_list=True)
+
+
+def as_array(sequence: object) -> np.ndarray:
+    """A sequence as an array: a pandas one of nullable or pyarrow numbers as floats, NA as NaN.
+
+    numpy reads a DataFrame of such columns (``Float64``, ``Int64``,
+    ``double[pyarrow]``) as an array of objects, which is no sequence of numbers.
+    """
+    array = np.asarray(sequence)
+    kinds = list(dtype_kinds(sequence).values())
+    numbers = bool(kinds) and all(kind in "biuf" for kind in kinds)
+    if array.dtype.kind == "O" and isinstance(sequence, (pd.DataFrame, pd.Series)) and numbers:
+        return sequence.to_numpy(dtype=np.float64, na_value=np.nan)
+    return array
 
 
 def _raise_on_non_finite(name: str, array: np.ndarray, where: str) -> None:

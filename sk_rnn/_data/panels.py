@@ -12,6 +12,7 @@ import pandas as pd
 
 from .._warnings import warn_at_user_code
 from .non_finite import raise_on_non_finite
+from .times import as_pandas_times
 
 __all__ = [
     "align_target",
@@ -21,6 +22,7 @@ __all__ = [
     "has_panel_index",
     "holds_numbers",
     "is_panel",
+    "object_numbers_as_floats",
     "panel_instances",
     "panel_sequences",
     "raise_on_missing_periods",
@@ -129,7 +131,7 @@ def check_level_order(
     (at ``fit`` only), as is (date, number) everywhere. Steps given as time
     offsets (Timedelta) are never questioned.
     """
-    first, second = index.levels[0], index.levels[1]
+    first, second = as_pandas_times(index.levels[0]), as_pandas_times(index.levels[1])
     if not _holds_times(first) or _holds_times(second) or pd.api.types.is_timedelta64_dtype(second):
         return
     fix = (
@@ -212,7 +214,8 @@ def raise_on_non_numeric_columns(name: str, X: pd.DataFrame, what: str) -> None:
 
 def _holds_categories(column: pd.Series) -> bool:
     """A pandas category column, or one of text labels."""
-    if isinstance(column.dtype, (pd.CategoricalDtype, pd.StringDtype)):
+    # Strings read with dtype_backend="pyarrow" are an ArrowDtype of kind "U", no StringDtype.
+    if isinstance(column.dtype, (pd.CategoricalDtype, pd.StringDtype)) or column.dtype.kind == "U":
         return True
     return column.dtype.kind == "O" and column.map(lambda value: isinstance(value, str)).any()
 
@@ -224,10 +227,31 @@ def holds_numbers(column: pd.Series) -> bool:
     if column.dtype.kind != "O":
         return False
     try:
-        column.to_numpy(dtype=np.float64)
+        # pd.NA among numbers (pandas infers object for [1.0, pd.NA]) is a missing number.
+        column.to_numpy(dtype=np.float64, na_value=np.nan)
     except (TypeError, ValueError):
         return False
     return True
+
+
+def object_numbers_as_floats(X: Any) -> Any:
+    """A DataFrame whose object columns of numbers and ``pd.NA`` become floats, ``pd.NA`` NaN.
+
+    pandas stores ``[1.0, pd.NA]`` as objects, which numpy cannot cast to
+    floats ("float() argument must be ... not 'NAType'"); converted, the
+    missing value is refused with its position as a NaN is. Anything else
+    comes back unchanged.
+    """
+    if not isinstance(X, pd.DataFrame):
+        return X
+    converted = None
+    for position, (_, column) in enumerate(X.items()):
+        if column.dtype.kind != "O" or not column.map(lambda value: value is pd.NA).any():
+            continue
+        if holds_numbers(column):
+            converted = X.copy() if converted is None else converted
+            converted.isetitem(position, column.to_numpy(dtype=np.float64, na_value=np.nan))
+    return X if converted is None else converted
 
 
 def panel_instances(X: pd.DataFrame) -> pd.Index:

@@ -19,12 +19,13 @@ from sklearn.utils.validation import check_array, validate_data
 
 from .._compat import _check_feature_names, _check_n_features
 from .._warnings import warn_at_user_code
-from .arrays import from_padded_array, from_ragged_list
+from .arrays import as_array, from_padded_array, from_ragged_list
 from .non_finite import raise_on_non_finite
-from .panels import is_panel, panel_sequences
+from .panels import is_panel, object_numbers_as_floats, panel_sequences
 from .sequences import (
     Sequences,
     dtype_kinds,
+    from_polars_sequences,
     is_list_of_sequences,
     is_sequence_item,
     sequence_column_items,
@@ -134,6 +135,7 @@ def as_list_of_sequences(name: str, X: Any) -> Any:
     sequences (sktime's "nested_univ": one column per channel, one row per
     case) is one ``(T_i, n_columns)`` array per row.
     """
+    X = from_polars_sequences(name, X)
     items = sequence_column_items(X)
     if items is not None:
         return items
@@ -312,6 +314,7 @@ def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -
         _record_or_check_step_features(estimator, X.shape[2], reset=reset)
         _warn_if_one_step(name, X.shape, reset=reset)
         return from_padded_array(name, X)
+    X = object_numbers_as_floats(from_polars_sequences(name, X))
     raise_on_times_or_complex(name, X)
     if is_panel(X):
         return _check_panel(estimator, X, reset=reset)
@@ -380,7 +383,7 @@ def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -
             # list of float64 sequences of one length lost the digits that the
             # same list of other lengths, or a 3-D array, keeps (see
             # float32_loses_spread). As an array it keeps its own dtype.
-            X = np.asarray(X)
+            X = np.asarray([as_array(sequence) for sequence in X])
         X = check_array(
             X,
             # Kept if float32 or float64; anything else (integers: ids, Unix
@@ -413,7 +416,7 @@ def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -
 
 def check_token_ids(estimator: Any, X: Any, *, reset: bool) -> Sequences:
     """Validate integer token ids (``embedding_dim`` set): one id per step, 0 for padding."""
-    sequences = from_token_ids(_name(estimator), X)
+    sequences = from_token_ids(_name(estimator), from_polars_sequences(_name(estimator), X))
     if reset:
         # One id per step, as a univariate 3-D X: any length is accepted at predict.
         _record_or_check_step_features(estimator, 1, reset=True)

@@ -27,6 +27,7 @@ __all__ = [
     "CONSTANT_RELATIVE_STD",
     "Sequences",
     "dtype_kinds",
+    "from_polars_sequences",
     "gather_steps",
     "is_list_of_sequences",
     "is_sequence_item",
@@ -63,6 +64,51 @@ def is_sequence_item(item: Any) -> bool:
         and not isinstance(item, (str, bytes, dict))
         and getattr(item, "ndim", 1) >= 1
     )
+
+
+def _is_polars(X: Any) -> bool:
+    """A polars DataFrame or Series, told apart without importing polars."""
+    return type(X).__module__.startswith("polars.") and type(X).__name__ in ("DataFrame", "Series")
+
+
+def _holds_sequences(column: Any) -> bool:
+    """A polars column of lists or arrays: one sequence per row."""
+    return type(column.dtype).__name__ in ("List", "Array")
+
+
+def from_polars_sequences(name: str, X: Any) -> Any:
+    """A polars column of lists (or frame of such columns) as the pandas form of the same sequences.
+
+    A polars ``List`` or ``Array`` column holds one sequence per row, as a
+    pandas column of arrays does (numpy reads it as an array of lists and
+    fails with "setting an array element with a sequence"): it becomes a
+    pandas Series of arrays, and a DataFrame with such columns a pandas
+    DataFrame of them, which every estimator reads as a list of sequences.
+    Anything else is returned unchanged.
+    """
+    if not _is_polars(X):
+        return X
+    columns = [X] if type(X).__name__ == "Series" else X.get_columns()
+    if not any(_holds_sequences(column) for column in columns):
+        return X
+    for column in columns:
+        if column.null_count():
+            row = column.is_null().arg_true()[0]
+            raise ValueError(
+                f"{name} got a missing value (null) in row {row} of column {column.name!r}, a column "
+                "of sequences; every row needs its sequence. Drop the rows with missing sequences "
+                "first (for instance X.drop_nulls())."
+            )
+    converted = {
+        column.name: pd.Series(
+            [np.asarray(item) for item in column.to_list()] if _holds_sequences(column) else column.to_list(),
+            dtype=object if _holds_sequences(column) else None,
+        )
+        for column in columns
+    }
+    if type(X).__name__ == "Series":
+        return converted[X.name].rename(X.name)
+    return pd.DataFrame(converted)
 
 
 def sequence_column_items(X: Any) -> list | None:

@@ -185,6 +185,23 @@ def check_sample_weight(
         if (weights < 0).any():
             raise ValueError(f"{name} got negative sample weights; weights must be at least 0.")
     else:
+        if not np.isscalar(sample_weight):
+            # scikit-learn's "Input sample_weight contains NaN." names neither
+            # the estimator nor the sample (a pd.NA of a Float64 column reads as NaN).
+            sample_weight = check_array(
+                sample_weight,
+                ensure_2d=False,
+                dtype=np.float64,
+                ensure_all_finite=False,
+                input_name="sample_weight",
+            )
+            raise_on_non_finite(
+                sample_weight,
+                lambda position, kind: (
+                    f"{name} got {kind} in sample_weight at sample {position[0]}; every sample needs a "
+                    "finite weight of 0 or more. Give the missing weights a value (0 leaves a sample out)."
+                ),
+            )
         weights = _check_sample_weight_allowing_zeros(
             sample_weight, np.empty((len(X), 1)), dtype=np.float64, ensure_non_negative=True
         )

@@ -2,10 +2,35 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
-__all__ = ["future_times", "next_integer_times"]
+__all__ = ["as_pandas_times", "future_times", "next_integer_times"]
+
+
+def as_pandas_times(index: Any) -> Any:
+    """An index of pyarrow dates or durations as pandas' own DatetimeIndex or TimedeltaIndex.
+
+    pandas reads dates with ``dtype_backend="pyarrow"`` (``read_csv``,
+    ``convert_dtypes``) into an index of ``ArrowDtype`` timestamps, which is
+    no DatetimeIndex: without this, its times were neither checked for order
+    nor extended into future times. The levels of a MultiIndex are converted
+    alike; any other index (or None) comes back unchanged.
+    """
+    if isinstance(index, pd.MultiIndex):
+        levels = [as_pandas_times(level) for level in index.levels]
+        if all(new is old for new, old in zip(levels, index.levels, strict=True)):
+            return index
+        return index.set_levels(levels)
+    if not isinstance(index, pd.Index) or not isinstance(index.dtype, pd.ArrowDtype):
+        return index
+    if index.dtype.kind == "M":
+        return pd.DatetimeIndex(index, name=index.name)
+    if index.dtype.kind == "m":
+        return pd.TimedeltaIndex(index, name=index.name)
+    return index
 
 
 def future_times(index: pd.Index, horizon: int) -> pd.Index | None:
@@ -15,6 +40,7 @@ def future_times(index: pd.Index, horizon: int) -> pd.Index | None:
     one pandas infers from three or more times), a RangeIndex, and integer
     times of one step.
     """
+    index = as_pandas_times(index)
     if isinstance(index, pd.PeriodIndex):
         return pd.period_range(index[-1] + 1, periods=horizon, freq=index.freq)
     if isinstance(index, pd.DatetimeIndex):

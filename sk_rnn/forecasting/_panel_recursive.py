@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .._data.panels import series_positions, shown_label
-from .._data.times import next_integer_times
+from .._data.times import as_pandas_times, next_integer_times
 from ._conformal import conformal_rank, forecast_with_intervals, smallest_calibration_size
 
 __all__ = [
@@ -86,7 +86,7 @@ def future_index(
     index: pd.MultiIndex, positions: list[np.ndarray], labels: np.ndarray, horizon: int
 ) -> pd.MultiIndex:
     """(series, time) of each series' next ``horizon`` steps, series after series."""
-    times = index.get_level_values(1)
+    times = as_pandas_times(index.get_level_values(1))
     # Inferred once per series; the frequency they all share stands in for
     # series too short to tell (fewer than three times) whose dates fit it,
     # and the step they share for a series of one integer time (years of a

@@ -12,7 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._compat import HasMethods, Interval, validate_params
 from .._data.non_finite import raise_on_non_finite
 from .._data.panels import has_panel_index
-from .._data.times import future_times
+from .._data.times import as_pandas_times, future_times
 from .._warnings import each_warning_once
 from ..preprocessing._time_ordered import check_time_index
 from ._columns import column_position
@@ -24,9 +24,10 @@ __all__ = ["recursive_forecast"]
 
 def _as_table(history: Any) -> pd.DataFrame | np.ndarray:
     if isinstance(history, pd.Series):
-        return history.to_frame()
+        history = history.to_frame()
     if isinstance(history, pd.DataFrame):
-        return history
+        # Forecasts are appended as rows of pandas' own times (future_times).
+        return history.set_axis(as_pandas_times(history.index))
     values = np.asarray(history, dtype=np.float64)
     if values.ndim == 1:
         return values[:, np.newaxis]

@@ -22,6 +22,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._data.times import as_pandas_times
+
 __all__ = ["SeriesEnds", "label_key", "series_ends", "time_codes"]
 
 # Fitted ends: (kind of times, {series key: (code of the next time, last rows)}).
@@ -45,6 +47,7 @@ def label_key(label: Any) -> Any:
 
 def time_codes(times: pd.Index) -> tuple[str, np.ndarray] | None:
     """``(kind, int64 codes)`` of times whose steps can be counted; None for other times."""
+    times = as_pandas_times(times)
     if isinstance(times, pd.PeriodIndex):
         return f"period[{times.freqstr}]", times.asi8
     if isinstance(times, pd.DatetimeIndex):
@@ -67,6 +70,7 @@ def series_ends(
     ``labels`` is None). Series whose next time cannot be told are left out;
     None when no series has one.
     """
+    times = as_pandas_times(times)
     coded = time_codes(times)
     if coded is None:
         return None

@@ -149,7 +149,7 @@ class SequenceVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
             if not isinstance(text, str):
                 raise ValueError(
                     f"{type(self).__name__} expects texts, but item {i} of X is a "
-                    f"{type(text).__name__} ({text!r}). {_text_fix(text)}"
+                    f"{type(text).__name__} ({text!r}). {_text_fix(text, X)}"
                 )
         return texts
 
@@ -280,10 +280,12 @@ class SequenceVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         return tags
 
 
-def _text_fix(item: Any) -> str:
+def _text_fix(item: Any, X: Any) -> str:
     """What to do about an item of X that is not a string: a missing value, bytes, or other."""
     if item is None or (np.ndim(item) == 0 and pd.isna(item)):
-        return "Convert missing values to '' first (for instance X.fillna(''))."
+        # polars names pandas' fillna fill_null.
+        fill = "fill_null" if type(X).__module__.startswith("polars.") else "fillna"
+        return f"Convert missing values to '' first (for instance X.{fill}(''))."
     if isinstance(item, bytes):
         return "Decode bytes to str first (for instance text.decode('utf-8'))."
     return "Each item of X must be one text (a str); convert the others with str() first."

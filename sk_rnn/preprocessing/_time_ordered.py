@@ -14,11 +14,13 @@ from sklearn.utils.validation import validate_data
 from .._data.non_finite import raise_on_non_finite
 from .._data.panels import (
     has_panel_index,
+    object_numbers_as_floats,
     raise_on_missing_periods,
     raise_on_non_numeric_columns,
     series_positions,
     shown_label,
 )
+from .._data.times import as_pandas_times
 from .._warnings import warn_at_user_code
 from ._series_ends import SeriesEnds, label_key, series_ends, time_codes
 
@@ -30,7 +32,7 @@ _WARNED_AT_FIT: ContextVar[bool] = ContextVar("warned_at_fit", default=False)
 
 def check_time_index(name: str, X: Any, *, warn: bool = True) -> None:
     """Refuse unsorted or duplicated times, and missing periods; warn about unordered integers."""
-    index = getattr(X, "index", None)
+    index = as_pandas_times(getattr(X, "index", None))
     if warn and _is_unordered_integer_index(index):
         # Integers may be times or mere row labels, so this is not refused; but
         # rows shuffled by a split would silently make windows of unrelated rows.
@@ -204,7 +206,9 @@ class TimeOrderedTransformer(TransformerMixin, BaseEstimator):
         check_time_index(name, X, warn=reset or not _WARNED_AT_FIT.get())
         if isinstance(X, pd.DataFrame):
             raise_on_non_numeric_columns(name, X, "a time-ordered table")
-        values = validate_data(self, X, reset=reset, dtype=[np.float64, np.float32], ensure_all_finite=False)
+        numbers = object_numbers_as_floats(X)
+        dtypes = [np.float64, np.float32]
+        values = validate_data(self, numbers, reset=reset, dtype=dtypes, ensure_all_finite=False)
         raise_on_gaps(name, values, X)
         return values
 

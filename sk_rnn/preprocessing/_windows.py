@@ -20,7 +20,13 @@ import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, StrOptions, _fit_context, validate_params
-from .._data.panels import check_target_rows, has_panel_index, raise_on_non_numeric_columns, series_positions
+from .._data.panels import (
+    check_target_rows,
+    has_panel_index,
+    object_numbers_as_floats,
+    raise_on_non_numeric_columns,
+    series_positions,
+)
 from .._data.parsing import raise_on_times_or_complex
 from ._time_ordered import TimeOrderedTransformer, check_time_index, laid_end_to_end, raise_on_gaps
 
@@ -416,6 +422,9 @@ def _float_values(name: str, series: Any, argument: str) -> np.ndarray:
     if isinstance(series, pd.DataFrame | pd.Series):
         frame = series.to_frame() if isinstance(series, pd.Series) else series
         raise_on_non_numeric_columns(name, frame, "a series")
+        if values.dtype == object:  # numbers and pd.NA: the missing ones become NaN
+            numbers = object_numbers_as_floats(frame).to_numpy()
+            values = numbers[:, 0] if isinstance(series, pd.Series) else numbers
     if values.dtype == np.float32:
         return values
     try:
