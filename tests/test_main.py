@@ -9,8 +9,10 @@ import warnings
 
 import numpy as np
 import pytest
+import torch
 from sklearn.exceptions import ConvergenceWarning
 
+import sk_rnn._cli
 from sk_rnn._cli import _check_windows_fit_folds, main
 
 
@@ -73,6 +75,35 @@ def test_other_dataset_and_horizon(tmp_path, capsys):
     assert "sunspots: 309 steps from 1700 to 2008; forecasting 3 step(s) ahead." in out
     assert re.search(r"Ridge on lags +11 (log|raw) ", out)
     assert plot.exists()
+
+
+@pytest.mark.parametrize("omp_num_threads", [None, "2"])
+def test_the_job_trains_on_one_torch_thread_unless_told_otherwise(omp_num_threads, monkeypatch, tmp_path):
+    # Its networks are small: a second thread gains nothing on idle cores and
+    # slows every fit several times while another process holds a core.
+    if omp_num_threads is None:
+        monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("OMP_NUM_THREADS", omp_num_threads)
+    seen = []
+    search_cell = sk_rnn._cli._search_cell
+
+    def recording(*args, **kwargs):
+        seen.append(torch.get_num_threads())
+        return search_cell(*args, **kwargs)
+
+    monkeypatch.setattr(sk_rnn._cli, "_search_cell", recording)
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        arguments = ["--cells", "rnn", "--windows", "12", "--folds", "2", "--max-epochs", "1"]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            assert main([*arguments, "--output", str(tmp_path / "plot.png")]) == 0
+        assert seen == [1 if omp_num_threads is None else 2]
+        assert torch.get_num_threads() == 2  # the caller's setting, back after the job
+    finally:
+        torch.set_num_threads(before)
 
 
 def test_help_and_bad_options():
