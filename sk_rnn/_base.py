@@ -332,8 +332,8 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets: class labels for classifiers, numbers for regressors.
             With ``output="sequence"``, one target per step: shape
-            (n_samples, n_timesteps[, n_outputs]) or a list of (T_i[, n_outputs])
-            arrays. For a pandas panel, y is indexed by instance.
+            (n_samples, n_timesteps[, n_outputs]) or a list (or pandas Series) of
+            (T_i[, n_outputs]) arrays. For a pandas panel, y is indexed by instance.
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each sequence in the loss: the loss of a batch is
             ``sum(w * loss) / sum(w)`` over its sequences, so a weight of 2
@@ -342,7 +342,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             target are standardised with count it exactly twice (and a weight
             of 0 not at all). With ``output="sequence"`` the weights may
             also be given per step, shaped like y without its output axis:
-            (n_samples, n_timesteps) or a list of (T_i,) arrays. Non-negative,
+            (n_samples, n_timesteps) or a list (or pandas Series) of (T_i,) arrays. Non-negative,
             not all zero; None weighs every sequence (and step) equally.
 
         Returns

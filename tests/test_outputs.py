@@ -141,6 +141,26 @@ def test_per_step_targets_at_padding_steps_are_ignored():
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
 
 
+def test_per_step_targets_and_weights_may_be_pandas_columns_of_arrays():
+    # One row per sequence, as a DataFrame column of arrays often holds them.
+    import pandas as pd
+
+    X = ragged(n=20, features=1)
+    y = [np.cumsum(s[:, 0]) for s in X]
+    weights = [np.linspace(0.5, 1.0, len(s)) for s in X]
+    from_lists = LSTMRegressor(output="sequence", **FAST).fit(X, y, sample_weight=weights)
+    from_columns = LSTMRegressor(output="sequence", **FAST).fit(
+        X, pd.Series(y, index=range(100, 120)), sample_weight=pd.Series(weights)
+    )
+    for a, b in zip(from_lists.predict(X), from_columns.predict(X), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert from_columns.score(X, pd.Series(y)) == from_lists.score(X, y)
+    labels = [np.where(target > 0, "up", "down") for target in y]
+    tagger = GRUClassifier(output="sequence", **FAST).fit(X, pd.Series(labels))
+    assert list(tagger.classes_) == ["down", "up"]
+    assert [len(tags) for tags in tagger.predict(X)] == [len(s) for s in X]
+
+
 def test_per_step_predictions_follow_the_form_of_x():
     X = ragged(n=12, features=1)
     y = [np.cumsum(s[:, 0]) for s in X]

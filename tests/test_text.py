@@ -162,6 +162,11 @@ def test_a_column_of_token_lists_reads_as_a_list():
     np.testing.assert_allclose(clf.predict_proba(np.array(X, dtype=object)), expected, rtol=1e-6)
     again = LSTMClassifier(embedding_dim=4, **FAST).fit(column, ["a", "b", "a"])
     np.testing.assert_allclose(again.predict_proba(X), expected, rtol=1e-6)
+    # A table of that one column (a dataset's frame, say) reads as the column.
+    table = column.to_frame()
+    np.testing.assert_allclose(clf.predict_proba(table), expected, rtol=1e-6)
+    from_table = LSTMClassifier(embedding_dim=4, **FAST).fit(table, ["a", "b", "a"])
+    np.testing.assert_allclose(from_table.predict_proba(X), expected, rtol=1e-6)
 
 
 def test_padded_and_ragged_token_ids_predict_alike():

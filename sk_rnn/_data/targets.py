@@ -15,7 +15,7 @@ from sklearn.utils.validation import check_array, column_or_1d
 
 from .._compat import _check_sample_weight_allowing_zeros
 from .non_finite import raise_on_non_finite
-from .sequences import Sequences, dtype_kinds, is_list_of_sequences
+from .sequences import Sequences, dtype_kinds, is_list_of_sequences, sequence_column_items
 
 __all__ = [
     "check_classification_target",
@@ -165,6 +165,8 @@ def check_sample_weight(
     if sample_weight is None:
         return None
     name = _name(estimator)
+    if per_step and (items := sequence_column_items(sample_weight)) is not None:
+        sample_weight = items  # a pandas column of per-step weights, as y may be given
     _raise_unless_real_numbers(
         name, sample_weight, "sample_weight", "Give each sample a weight of 0 or more, as a number."
     )
@@ -248,6 +250,8 @@ def per_step_layout(estimator: Any, y: Any, X: Sequences, *, what: str = "y") ->
     n, n_steps = len(X), X.n_steps
     lengths, starts = X.step_counts(), X.first_steps()
     noun = "target" if what == "y" else what  # as the messages name it
+    # A pandas column of per-step arrays (one row per sequence) is the list of them, as X's is.
+    y = y if (items := sequence_column_items(y)) is None else items
     if is_list_of_sequences(y) and (X.from_list or X.lengths is not None):
         if len(y) != n:
             raise ValueError(

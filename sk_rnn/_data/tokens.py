@@ -44,6 +44,8 @@ def from_token_ids(name: str, X: object) -> Sequences:
     A pandas Series or 1-D object array of such arrays (a column of token
     lists) is read as the list of them, as numeric sequences are.
     """
+    if isinstance(X, pd.DataFrame) and X.shape[1] == 1 and sequence_column_items(X.iloc[:, 0]) is not None:
+        X = X.iloc[:, 0]  # a table of one column of token lists: that column
     items = sequence_column_items(X)
     X = X if items is None else items
     if is_list_of_sequences(X) and len(X) > 0:
