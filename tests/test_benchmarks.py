@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import torch
 
 BENCHMARKS = Path(__file__).parents[1] / "benchmarks"
 SCRIPTS = sorted(BENCHMARKS.glob("*.py"))
@@ -47,7 +48,8 @@ def exit_code(name: str, *arguments: str) -> int | str | None:
     saved_argv = sys.argv
     sys.argv = [str(path), *map(str, arguments)]
     try:
-        with optional_packages_skipped():
+        # Some scripts seed torch's global generator: the tests after them keep theirs.
+        with optional_packages_skipped(), torch.random.fork_rng(devices=[]):
             runpy.run_path(str(path), run_name="__main__")
     except SystemExit as exit:
         return exit.code
@@ -100,8 +102,6 @@ def test_bench_recursive_runs(capsys):
 
 @pytest.mark.filterwarnings("error")
 def test_bench_gpu_without_a_gpu_says_so(capsys):
-    import torch
-
     if torch.cuda.is_available():
         pytest.skip("a GPU is visible: the script would run its full measurement")
     run_script("bench_gpu.py")
