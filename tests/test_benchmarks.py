@@ -12,11 +12,13 @@ fraction of a fresh interpreter's second of imports.
 import contextlib
 import importlib.util
 import runpy
+import subprocess
 import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
@@ -201,3 +203,17 @@ def test_bench_inference_and_precision_estimators_fit():
         warnings.simplefilter("ignore", pytest.importorskip("sklearn.exceptions").ConvergenceWarning)
         for build in precision["NETWORKS"].values():
             build(precision="bfloat16", max_epochs=1, hidden_size=4, random_state=0).fit(X[:40], y[:40])
+
+
+def test_run_all_memory_worker_reads_its_own_peak_not_its_parents():
+    if not Path("/proc/self/status").exists():
+        pytest.skip("reads /proc (Linux)")
+    run_all = load("run_all.py")
+    # The report's own process is this large after its training sections.
+    ballast = np.ones(256 * 2**20 // 8)
+    script = (
+        f"import runpy; print(runpy.run_path({str(BENCHMARKS / 'run_all.py')!r})['_peak_resident_kib']())"
+    )
+    child = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert run_all["_resident_kib"]() > ballast.nbytes // 1024
+    assert int(child.stdout) < 128 * 1024, "a worker's peak should not count its parent's memory"
