@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._data.non_finite import raise_on_non_finite
 from .._data.panels import series_positions, shown_label
 from .._data.times import as_pandas_times, next_integer_times
 from ._conformal import conformal_rank, forecast_with_intervals, smallest_calibration_size
@@ -126,18 +127,24 @@ def _check_complete(
     """
     for rows, history in zip(positions, histories, strict=True):
         read = history if reach is None else history[-reach:]
-        missing = np.flatnonzero(~np.isfinite(read))
-        if len(missing):
-            series, time = index[rows[len(history) - len(read) + missing[0]]][:2]
-            first = read[missing[0]]
-            kind = "NaN" if np.isnan(first) else "an infinite value"
-            raise ValueError(
-                f"{name} got {kind} in the history of series {shown_label(series)} at time {time} "
-                f"({len(missing)} missing or infinite among the rows the forecast reads of it); a "
-                "recursive forecast continues each series from its latest values, which must be "
-                "complete. Fill the gaps first (for instance with each series' interpolate()), or "
-                "start the history after them."
-            )
+        _raise_on_gap(name, index, rows[len(history) - len(read) :], read)
+
+
+def _raise_on_gap(name: str, index: pd.MultiIndex, rows: np.ndarray, values: np.ndarray) -> None:
+    """Refuse a NaN or inf among one series' ``values``, at panel ``rows``, named by series and time."""
+
+    def message(position: tuple[int, ...], kind: str) -> str:
+        series, time = index[rows[position[0]]][:2]
+        shown = "NaN" if kind == "NaN" else "an infinite value"
+        return (
+            f"{name} got {shown} in the history of series {shown_label(series)} at time {time} "
+            f"({np.count_nonzero(~np.isfinite(values))} missing or infinite among the rows the "
+            "forecast reads of it); a recursive forecast continues each series from its latest "
+            "values, which must be complete. Fill the gaps first (for instance with each series' "
+            "interpolate()), or start the history after them."
+        )
+
+    raise_on_non_finite(values, message)
 
 
 def _paths(
