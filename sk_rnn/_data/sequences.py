@@ -30,6 +30,7 @@ __all__ = [
     "from_polars_sequences",
     "gather_steps",
     "is_list_of_sequences",
+    "is_polars",
     "is_sequence_item",
     "padded_bytes_if_mostly_padding",
     "scale_or_one",
@@ -66,7 +67,7 @@ def is_sequence_item(item: Any) -> bool:
     )
 
 
-def _is_polars(X: Any) -> bool:
+def is_polars(X: Any) -> bool:
     """A polars DataFrame or Series, told apart without importing polars."""
     return type(X).__module__.startswith("polars.") and type(X).__name__ in ("DataFrame", "Series")
 
@@ -86,7 +87,7 @@ def from_polars_sequences(name: str, X: Any) -> Any:
     DataFrame of them, which every estimator reads as a list of sequences.
     Anything else is returned unchanged.
     """
-    if not _is_polars(X):
+    if not is_polars(X):
         return X
     columns = [X] if type(X).__name__ == "Series" else X.get_columns()
     if not any(_holds_sequences(column) for column in columns):

@@ -14,7 +14,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, StrOptions, _fit_context, _on_the_index_of_a_series
-from .._data.sequences import padded_bytes_if_mostly_padding
+from .._data.sequences import is_polars, padded_bytes_if_mostly_padding
 from .._data.tokens import FIRST_TOKEN_ID, PADDING_ID, UNKNOWN_ID
 from .._warnings import warn_at_user_code
 
@@ -284,7 +284,7 @@ def _text_fix(item: Any, X: Any) -> str:
     """What to do about an item of X that is not a string: a missing value, bytes, or other."""
     if item is None or (np.ndim(item) == 0 and pd.isna(item)):
         # polars names pandas' fillna fill_null.
-        fill = "fill_null" if type(X).__module__.startswith("polars.") else "fillna"
+        fill = "fill_null" if is_polars(X) else "fillna"
         return f"Convert missing values to '' first (for instance X.{fill}(''))."
     if isinstance(item, bytes):
         return "Decode bytes to str first (for instance text.decode('utf-8'))."
