@@ -153,9 +153,9 @@ def test_pd_na_in_a_list_of_nullable_frames_is_refused_as_nan():
     with pytest.raises(ValueError, match=r"got NaN in sequence 1 of X at step 2, feature 0"):
         GRURegressor(**TINY).fit(frames, [0.5, -1.0, 2.0])
     equal = [frame.iloc[:3].copy() for frame in _nullable_ragged_frames()]
-    equal[1].iloc[1] = pd.NA  # a whole step, between valid ones
+    equal[1].iloc[1] = pd.NA  # a whole step, in a list of equal lengths
     # float() of NAType stopped inside pandas with a TypeError.
-    with pytest.raises(ValueError, match=r"all-NaN step in X at sample 1, step 1, between valid steps"):
+    with pytest.raises(ValueError, match=r"got NaN in sequence 1 of X at step 1, feature 0"):
         GRURegressor(**TINY).fit(equal, [0.5, -1.0, 2.0])
 
 

@@ -216,6 +216,28 @@ def test_nan_inside_a_ragged_sequence():
         LSTMClassifier(**FAST).fit(X, [0, 1])
 
 
+def test_nan_last_step_of_an_equal_length_list_is_missing_not_padding():
+    # A list's sequences carry their lengths: stacked, an all-NaN last step
+    # was taken for padding and the sequence silently trained one step short,
+    # while the same list with other lengths was refused.
+    X = [np.zeros((3, 2)), np.array([[0.0, 1.0], [1.0, 2.0], [np.nan, np.nan]])]
+    with pytest.raises(ValueError, match=r"got NaN in sequence 1 of X at step 2, feature 0.*already mark"):
+        LSTMClassifier(**FAST).fit(X, [0, 1])
+    nested = [sequence.tolist() for sequence in X]
+    with pytest.raises(ValueError, match="got NaN in sequence 1 of X at step 2, feature 0"):
+        LSTMClassifier(**FAST).fit(nested, [0, 1])
+
+
+@pytest.mark.parametrize("shape", [(4, 3, 2), (4, 3)])
+def test_pd_na_in_an_object_array_is_refused_as_nan(shape):
+    # numpy cannot cast pd.NA to a float: a raw "float() argument must be ...
+    # not 'NAType'" TypeError came out of check_array.
+    X = np.ones(shape, dtype=object)
+    X[(1, 2, 0)[: len(shape)]] = pd.NA  # one feature only: missing, not padding
+    with pytest.raises(ValueError, match=r"got NaN in X at sample 1, step 2"):
+        LSTMClassifier(**FAST).fit(X, [0, 1, 0, 1])
+
+
 def test_partial_nan_step_in_a_padded_array(sequences):
     X, y = sequences
     X = X.copy()

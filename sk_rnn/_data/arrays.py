@@ -14,7 +14,7 @@ import pandas as pd
 from .non_finite import raise_at_first, raise_on_non_finite
 from .sequences import CHUNK_ROWS, Sequences, dtype_kinds, warn_if_mostly_padding
 
-__all__ = ["as_array", "from_padded_array", "from_ragged_list"]
+__all__ = ["as_array", "from_padded_array", "from_ragged_list", "raise_on_non_finite_in_list"]
 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
@@ -82,12 +82,29 @@ def as_array(sequence: object) -> np.ndarray:
 
 def _raise_on_non_finite(name: str, array: np.ndarray, where: str) -> None:
     raise_on_non_finite(
-        array,
-        lambda position, kind: (
-            f"{name} got {kind} in {where} at step {position[0]}, feature {position[1]}; the sequences "
-            "of a list must hold finite numbers (their lengths already mark the padding). Impute or "
-            "drop missing values first."
+        array, lambda position, kind: _non_finite_in_list(name, kind, where, position[0], position[1])
+    )
+
+
+def raise_on_non_finite_in_list(name: str, values: np.ndarray) -> None:
+    """Refuse NaN and inf in the 3-D array of a list of equal-length sequences.
+
+    A list's sequences carry their own lengths, so an all-NaN last step is a
+    missing value, as in a list of different lengths, not padding.
+    """
+    raise_on_non_finite(
+        values,
+        lambda position, kind: _non_finite_in_list(
+            name, kind, f"sequence {position[0]} of X", position[1], position[2]
         ),
+    )
+
+
+def _non_finite_in_list(name: str, kind: str, where: str, step: int, feature: int) -> str:
+    return (
+        f"{name} got {kind} in {where} at step {step}, feature {feature}; the sequences of a list "
+        "must hold finite numbers (their lengths already mark the padding). Impute or drop missing "
+        "values first."
     )
 
 

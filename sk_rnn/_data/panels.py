@@ -235,13 +235,15 @@ def holds_numbers(column: pd.Series) -> bool:
 
 
 def object_numbers_as_floats(X: Any) -> Any:
-    """A DataFrame whose object columns of numbers and ``pd.NA`` become floats, ``pd.NA`` NaN.
+    """A DataFrame or object array whose numbers and ``pd.NA`` become floats, ``pd.NA`` NaN.
 
     pandas stores ``[1.0, pd.NA]`` as objects, which numpy cannot cast to
     floats ("float() argument must be ... not 'NAType'"); converted, the
     missing value is refused with its position as a NaN is. Anything else
     comes back unchanged.
     """
+    if isinstance(X, np.ndarray):
+        return _object_array_as_floats(X)
     if not isinstance(X, pd.DataFrame):
         return X
     converted = None
@@ -252,6 +254,22 @@ def object_numbers_as_floats(X: Any) -> Any:
             converted = X.copy() if converted is None else converted
             converted.isetitem(position, column.to_numpy(dtype=np.float64, na_value=np.nan))
     return X if converted is None else converted
+
+
+def _object_array_as_floats(X: np.ndarray) -> np.ndarray:
+    """A 2-D or 3-D object array of numbers and ``pd.NA`` as floats; any other array unchanged.
+
+    A 1-D object array is left alone: its items may be whole sequences.
+    """
+    if X.dtype.kind != "O" or X.ndim < 2:
+        return X
+    missing = np.frompyfunc(lambda value: value is pd.NA, 1, 1)(X).astype(bool)
+    if not missing.any():
+        return X
+    try:
+        return np.where(missing, np.nan, X).astype(np.float64)
+    except (TypeError, ValueError):
+        return X  # not all numbers: the usual checks name what is wrong
 
 
 def panel_instances(X: pd.DataFrame) -> pd.Index:

@@ -19,7 +19,7 @@ from sklearn.utils.validation import check_array, validate_data
 
 from .._compat import _check_feature_names, _check_n_features
 from .._warnings import warn_at_user_code
-from .arrays import as_array, from_padded_array, from_ragged_list
+from .arrays import as_array, from_padded_array, from_ragged_list, raise_on_non_finite_in_list
 from .non_finite import raise_on_non_finite
 from .panels import is_panel, object_numbers_as_floats, panel_sequences
 from .sequences import (
@@ -384,6 +384,7 @@ def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -
             # same list of other lengths, or a 3-D array, keeps (see
             # float32_loses_spread). As an array it keeps its own dtype.
             X = np.asarray([as_array(sequence) for sequence in X])
+            raise_on_non_finite_in_list(name, X)
         X = check_array(
             X,
             # Kept if float32 or float64; anything else (integers: ids, Unix
