@@ -280,7 +280,9 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         directory when ``fit`` starts). When a fit is
         interrupted (Ctrl-C, a crash, a lost machine), a new ``fit`` with the
         same directory, hyperparameters and data continues from the last
-        completed epoch: weights, optimizer state, learning-rate schedule,
+        completed epoch (``device``, ``verbose``, ``callbacks`` and
+        ``record_gradients`` may differ: a fit begun on a GPU that was lost
+        resumes on the CPU): weights, optimizer state, learning-rate schedule,
         batch order and early stopping's record (the best epoch's weights,
         the patience spent) carry over (dropout draws differ, so the result is
         close to an uninterrupted fit, not identical to it). A checkpoint of

@@ -7,6 +7,7 @@ import warnings
 
 import numpy as np
 import pytest
+import torch
 from skorch.callbacks import Callback, EarlyStopping
 
 import sk_rnn
@@ -218,6 +219,21 @@ def test_a_resumed_fit_keeps_the_gradient_record_of_all_its_epochs(tmp_path):
     )
     for layer, norms in uninterrupted.layer_gradient_norms_.items():
         np.testing.assert_allclose(resumed.layer_gradient_norms_[layer], norms, rtol=1e-4)
+
+
+def test_a_fit_resumes_on_another_device_or_with_its_gradient_record_turned_on(tmp_path):
+    # Neither changes what the fit computes: both restarted it, overwriting its epochs.
+    LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[InterruptAt(3)], **SETTINGS).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*from another fit")
+        resumed = LSTMClassifier(
+            checkpoint_dir=tmp_path, device=torch.device("cpu"), record_gradients=True, **SETTINGS
+        ).fit(X, y)
+    assert resumed.n_iter_ == 8 and resumed.net_.epochs_run == 5
+    # Rows still count the fit's epochs: those trained before the record began are NaN.
+    record = resumed.gradient_norms_by_distance_
+    assert record.shape == (8, 6)
+    assert np.isnan(record[:3]).all() and np.isfinite(record[3:]).all()
 
 
 def test_a_finished_or_foreign_checkpoint_is_not_resumed(tmp_path):

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import torch
 from sklearn.model_selection import GridSearchCV, KFold
+from skorch.callbacks import Callback
 
 import sk_rnn
 from sk_rnn import LSTMClassifier, LSTMRegressor, RNNClassifier, RNNRegressor
@@ -143,6 +144,24 @@ def test_gradient_records_and_warm_start_on_the_gpu():
     clf.fit(X, y)  # continues from the first fit's weights, on the GPU
     assert network_device(clf).type == GPU
     assert clf.history_[0]["train_loss"] < first_loss
+
+
+class _InterruptAfterThirdEpoch(Callback):
+    def on_epoch_end(self, net, **kwargs):
+        if len(net.history) == 3:
+            raise KeyboardInterrupt
+
+
+def test_a_fit_checkpointed_on_the_gpu_resumes_on_the_cpu(tmp_path):
+    # A lost GPU machine: the same fit, run again on the CPU, carries on from the GPU's epochs.
+    X, y = ragged_sign_task()
+    settings = {**ON_GPU, "max_epochs": 6, "checkpoint_dir": tmp_path}
+    LSTMClassifier(callbacks=[_InterruptAfterThirdEpoch()], **settings).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*from another fit")
+        resumed = LSTMClassifier(**{**settings, "device": "cpu"}).fit(X, y)
+    assert resumed.n_iter_ == 6 and resumed.net_.epochs_run == 3
+    assert network_device(resumed).type == "cpu"
 
 
 def test_grid_search_and_pickle_on_the_gpu():

@@ -47,8 +47,12 @@ __all__ = [
 
 CHECKPOINT = "checkpoint.skrnn"
 STATE = "training_state.skrnn"
-# Hyperparameters that do not change what a fit computes.
-_IRRELEVANT = ("checkpoint_dir", "verbose", "callbacks", "warm_start")
+# Hyperparameters that do not change what a fit computes. The device only
+# changes where: a fit checkpointed on a GPU that was lost resumes on the CPU
+# (or the other way), instead of starting anew and overwriting its epochs.
+# The gradient record only watches; a record turned on at the resume is NaN
+# for the epochs before it.
+_IRRELEVANT = ("checkpoint_dir", "verbose", "callbacks", "warm_start", "device", "record_gradients")
 
 
 def fingerprint(
