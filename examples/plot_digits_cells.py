@@ -29,7 +29,7 @@ print(f"{len(X_train)} training and {len(X_test)} test sequences of shape {X.sha
 # %%
 # One estimator, four cells: ``cell`` is an ordinary hyperparameter. Twenty
 # epochs keep the example quick; the default (``max_epochs="auto"``: 118
-# epochs here, for 2,000 updates) scores 0.95 to 0.97.
+# epochs here, for 2,000 updates) scores 0.957 to 0.977 (seed 0).
 fig, ax = plt.subplots(figsize=(6, 4))
 for cell in ["rnn", "lstm", "gru", "indrnn"]:
     clf = RNNClassifier(cell=cell, max_epochs=20, random_state=0).fit(X_train, y_train)

@@ -46,6 +46,7 @@ from ._defaults import (
     auto_learning_rate,
     auto_max_epochs,
     auto_num_layers,
+    auto_optimizer,
     auto_output,
     auto_patch_size,
     auto_weight_decay,
@@ -183,7 +184,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "learning_rate": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "learning_rate_schedule": [StrOptions(set(SCHEDULES))],
-        "optimizer": [StrOptions(set(OPTIMIZERS)), type],
+        "optimizer": [StrOptions({"auto", *OPTIMIZERS}), type],
         "weight_decay": [Interval(Real, 0, None, closed="left"), StrOptions({"auto"})],
         "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
         "device": [str, torch.device],
@@ -219,7 +220,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         batch_size: int | str = "auto",
         learning_rate: float | str = "auto",
         learning_rate_schedule: str = "cosine",
-        optimizer: str | type = "adamw",
+        optimizer: str | type = "auto",
         weight_decay: float | str = "auto",
         clip_grad_norm: float | None = 1.0,
         device: str = "cpu",
@@ -428,7 +429,11 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             if continuing
             else self._new_network(X, output_size, weights)
         )
-        optimizer = resolve_optimizer(name, self.optimizer)
+        if self.optimizer == "auto":
+            self.optimizer_ = auto_optimizer(cell, self.learning_rate)
+        else:
+            self.optimizer_ = self.optimizer
+        optimizer = resolve_optimizer(name, self.optimizer_)
         if self.learning_rate == "auto":
             self.learning_rate_ = auto_learning_rate(cell, optimizer)
         else:
@@ -450,7 +455,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             # Weighted losses are reduced by the net, sample by sample (or step by step).
             criterion_params={**criterion_params, **({} if weights is None else {"reduction": "none"})},
             optimizer=optimizer,
-            optimizer_params=optimizer_settings(self.optimizer),
+            optimizer_params=optimizer_settings(self.optimizer_),
             learning_rate=self.learning_rate_,
             # partial_fit trains one epoch per call, with no end to schedule towards.
             learning_rate_schedule="constant" if incremental else self.learning_rate_schedule,

@@ -98,6 +98,11 @@ def test_partial_fit_refuses_what_the_first_call_did_not_allow():
     with pytest.raises(ValueError, match=r"trained by AdamW, but optimizer now gives SGD.*call fit"):
         model.partial_fit(X, y)
     assert model.n_iter_ == 1 and model.learning_rate_ == 0.01 and model.weight_decay_ == 0.2
+    # A learning rate set on an Elman network trained with SGD by "auto" makes "auto" AdamW.
+    elman = RNNClassifier(cell="rnn", hidden_size=4, random_state=0).partial_fit(X, y, classes=[0, 1])
+    elman.set_params(learning_rate=0.001)
+    with pytest.raises(ValueError, match=r"trained by SGD, but optimizer now gives AdamW \(optimizer='auto'"):
+        elman.partial_fit(X, y)
 
 
 @pytest.mark.parametrize(

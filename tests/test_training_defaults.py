@@ -5,7 +5,7 @@ import pytest
 import torch
 from skorch.callbacks import LRScheduler
 
-from sk_rnn import GRUClassifier, LSTMClassifier, LSTMRegressor, RNNClassifier
+from sk_rnn import GRUClassifier, LSTMClassifier, LSTMRegressor, RNNClassifier, RNNRegressor
 from sk_rnn._defaults import auto_batch_size, auto_max_epochs, auto_patch_size
 
 
@@ -175,6 +175,34 @@ def test_every_named_optimizer_learns_with_its_auto_settings(
     settings = model.net_.optimizer_.param_groups[0]
     assert settings["weight_decay"] == weight_decay and settings.get("momentum") == momentum
     assert model.score(X_test, y_test) > 0.85
+
+
+@pytest.mark.parametrize(
+    ("cell", "optimizer", "optimizer_class", "learning_rate", "weight_decay"),
+    [
+        ("rnn", "sgd", torch.optim.SGD, 0.03, 0.0),
+        ("rnn_relu", "adamw", torch.optim.AdamW, 0.003, 0.2),
+        ("indrnn", "adamw", torch.optim.AdamW, 0.003, 0.2),
+        ("lstm", "adamw", torch.optim.AdamW, 0.01, 0.2),
+    ],
+)
+def test_the_auto_optimizer_is_sgd_for_the_elman_network_and_adamw_for_the_others(
+    cell, optimizer, optimizer_class, learning_rate, weight_decay
+):
+    X, y = noisy_sequences(n=32)
+    model = RNNRegressor(cell=cell, hidden_size=4, max_epochs=1, random_state=0).fit(X, y)
+    assert model.optimizer == "auto" and model.optimizer_ == optimizer
+    assert type(model.net_.optimizer_) is optimizer_class
+    assert model.learning_rate_ == pytest.approx(learning_rate) and model.weight_decay_ == weight_decay
+    if optimizer == "sgd":  # "sgd"'s own settings, not torch.optim.SGD's bare defaults
+        settings = model.net_.optimizer_.param_groups[0]
+        assert settings["momentum"] == 0.9 and settings["nesterov"]
+    # A learning rate of the user's is an AdamW rate: SGD at it would crawl.
+    rated = RNNRegressor(cell=cell, learning_rate=0.002, hidden_size=4, max_epochs=1).fit(X, y)
+    assert rated.optimizer_ == "adamw" and type(rated.net_.optimizer_) is torch.optim.AdamW
+    # A named optimizer is kept as given.
+    named = RNNRegressor(cell=cell, optimizer="adam", hidden_size=4, max_epochs=1).fit(X, y)
+    assert named.optimizer_ == "adam"
 
 
 def test_per_step_outputs_and_token_ids_read_one_step_at_a_time():

@@ -228,10 +228,16 @@ def _same_device(trained: torch.device, wanted: torch.device) -> bool:
 def _check_same_optimizer(net: SequenceNet, plan: TrainingPlan) -> None:
     """Refuse another optimizer, or the same with other settings: the moments it gathered fit no other."""
     if type(net.optimizer_) is not plan.optimizer:
+        # optimizer="auto" gives the Elman network SGD only with learning_rate="auto".
+        auto_switch = type(net.optimizer_) is torch.optim.SGD and plan.optimizer is torch.optim.AdamW
+        hint = (
+            " (optimizer='auto' trains the Elman network with SGD only while learning_rate is 'auto'; "
+            "set optimizer='sgd' to keep SGD at a rate of your own)"
+        )
         raise ValueError(
             f"{plan.estimator_name}.partial_fit continues a network trained by "
-            f"{type(net.optimizer_).__name__}, but optimizer now gives {plan.optimizer.__name__}. "
-            "Set it back, or call fit to train a new network."
+            f"{type(net.optimizer_).__name__}, but optimizer now gives {plan.optimizer.__name__}"
+            f"{hint if auto_switch else ''}. Set it back, or call fit to train a new network."
         )
     # The settings the optimizer was built with, beside its class: "sgd"
     # (momentum 0.9, Nesterov) and the class torch.optim.SGD (no momentum)
