@@ -79,6 +79,19 @@ def _long_table():
     )
 
 
+def test_long_to_panel_reads_a_polars_table_as_its_pandas_twin():
+    pl = pytest.importorskip("polars")
+    long = _long_table()
+    expected = long_to_panel(long, "store", "day")
+    # It stopped at the parameter check, printing the whole table; polars' own
+    # to_pandas needs pyarrow, which sk_rnn does not require.
+    reversed_rows = long.iloc[::-1]
+    polars_long = pl.DataFrame({name: reversed_rows[name].to_numpy() for name in long.columns})
+    panel = long_to_panel(polars_long, "store", "day")
+    pd.testing.assert_frame_equal(panel, expected, check_index_type=False)
+    assert isinstance(panel.index.get_level_values("day"), pd.DatetimeIndex)
+
+
 def test_a_pyarrow_panel_forecasts_as_its_numpy_twin():
     pytest.importorskip("pyarrow")
     long = _long_table()

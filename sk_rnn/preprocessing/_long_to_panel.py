@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
+from sklearn.utils._param_validation import HasMethods
 
 from .._compat import validate_params
+from .._data.sequences import is_polars
 
 __all__ = ["long_to_panel"]
 
 
 @validate_params(
     {
-        "frame": [pd.DataFrame],
+        # polars and pyarrow tables are read as pandas (see _as_pandas).
+        "frame": [pd.DataFrame, HasMethods("to_pandas")],
         "id_column": [str],
         "time_column": [str],
         "value_columns": [list, None],
@@ -19,14 +24,15 @@ __all__ = ["long_to_panel"]
     prefer_skip_nested_validation=True,
 )
 def long_to_panel(
-    frame: pd.DataFrame, id_column: str, time_column: str, value_columns: list[str] | None = None
+    frame: Any, id_column: str, time_column: str, value_columns: list[str] | None = None
 ) -> pd.DataFrame:
     """Turn a long table (one row per instance and time) into a panel.
 
     Parameters
     ----------
     frame : DataFrame
-        One row per (instance, time) pair.
+        One row per (instance, time) pair: pandas, or a polars DataFrame or
+        pyarrow Table, which are read as pandas.
     id_column : str
         Column naming the instance (a sequence).
     time_column : str
@@ -53,6 +59,7 @@ def long_to_panel(
             2    37.9
     b       1    36.8
     """
+    frame = _as_pandas(frame)
     for column in (id_column, time_column, *(value_columns or [])):
         if column not in frame.columns:
             raise ValueError(
@@ -85,3 +92,16 @@ def _check_value_columns(value_columns: list[str], id_column: str, time_column: 
             "long_to_panel found no value columns: a panel needs at least one feature per step "
             "besides its id and time columns. Pass value_columns, or a frame with feature columns."
         )
+
+
+def _as_pandas(frame: Any) -> pd.DataFrame:
+    """A polars or pyarrow table as pandas; a pandas DataFrame as it is.
+
+    polars' own ``to_pandas`` needs pyarrow, which sk_rnn does not require:
+    its columns are read one by one, as numpy arrays, instead.
+    """
+    if isinstance(frame, pd.DataFrame):
+        return frame
+    if is_polars(frame):
+        return pd.DataFrame({name: frame[name].to_numpy() for name in frame.columns})
+    return frame.to_pandas()
