@@ -190,8 +190,9 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         0.01 higher in every scaling, seeds 0-2), and "adamw" for the other
         cells, which learned less with SGD. SGD needs rates ten times
         Adam's, so with a ``learning_rate`` of your own "auto" is "adamw"
-        for every cell. The choice is ``optimizer_``. "sgd" has Nesterov momentum 0.9, as
-        scikit-learn's ``MLPClassifier(solver="sgd")``. A class (for instance
+        for every cell. The choice is ``optimizer_``. "sgd" has Nesterov
+        momentum 0.9, as scikit-learn's ``MLPClassifier(solver="sgd")``.
+        A class (for instance
         ``torch.optim.NAdam``, or ``torch.optim.SGD`` for SGD without
         momentum) is built with ``lr=learning_rate``,
         ``weight_decay=weight_decay`` (when it takes one:
@@ -204,8 +205,8 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         added to the gradient with the other optimizers, where Adam and
         RMSprop then divide it by the gradient's running size, so the same
         number is far stronger. "auto": 0.2 with AdamW (the default
-        optimizer of every cell but the Elman network), 0 with the others (at 0.2, Adam, RMSprop and SGD left
-        the LSTM near chance on digits). An optimizer class without a
+        optimizer of every cell but the Elman network), 0 with the others
+        (at 0.2, Adam, RMSprop and SGD left the LSTM near chance on digits). An optimizer class without a
         ``weight_decay`` argument (``torch.optim.Rprop``, ``LBFGS``) takes
         0 or "auto" only.
 
