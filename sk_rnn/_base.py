@@ -456,6 +456,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             criterion_params={**criterion_params, **({} if weights is None else {"reduction": "none"})},
             optimizer=optimizer,
             optimizer_params=optimizer_settings(self.optimizer_),
+            optimizer_from_auto=self.optimizer == "auto",
             learning_rate=self.learning_rate_,
             # partial_fit trains one epoch per call, with no end to schedule towards.
             learning_rate_schedule="constant" if incremental else self.learning_rate_schedule,

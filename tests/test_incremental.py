@@ -103,6 +103,10 @@ def test_partial_fit_refuses_what_the_first_call_did_not_allow():
     elman.set_params(learning_rate=0.001)
     with pytest.raises(ValueError, match=r"trained by SGD, but optimizer now gives AdamW \(optimizer='auto'"):
         elman.partial_fit(X, y)
+    # A switch the user made names no "auto".
+    elman.set_params(optimizer="adamw")
+    with pytest.raises(ValueError, match=r"trained by SGD, but optimizer now gives AdamW\. Set it back"):
+        elman.partial_fit(X, y)
 
 
 @pytest.mark.parametrize(

@@ -91,6 +91,8 @@ class TrainingPlan:
     validation_point: Callable[[np.ndarray], np.ndarray] | None = None
     # "float32", "float64", or "bfloat16" for mixed precision (see SequenceNet.infer).
     precision: str = "float32"
+    # Whether optimizer="auto" chose the optimizer (it depends on learning_rate).
+    optimizer_from_auto: bool = False
 
     @property
     def updates_per_epoch(self) -> int:
@@ -229,7 +231,7 @@ def _check_same_optimizer(net: SequenceNet, plan: TrainingPlan) -> None:
     """Refuse another optimizer, or the same with other settings: the moments it gathered fit no other."""
     if type(net.optimizer_) is not plan.optimizer:
         # optimizer="auto" gives the Elman network SGD only with learning_rate="auto".
-        auto_switch = type(net.optimizer_) is torch.optim.SGD and plan.optimizer is torch.optim.AdamW
+        auto_switch = plan.optimizer_from_auto and type(net.optimizer_) is torch.optim.SGD
         hint = (
             " (optimizer='auto' trains the Elman network with SGD only while learning_rate is 'auto'; "
             "set optimizer='sgd' to keep SGD at a rate of your own)"
