@@ -144,7 +144,10 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         Shuffle the rows first if their order means nothing.
 
     validation_fraction : float in (0, 1), default=0.1
-        Share of the training sequences held out for early stopping.
+        Share of the training sequences held out for early stopping:
+        ``round(validation_fraction * n_samples)`` of them, the last ones
+        (``MLPClassifier`` rounds up instead). Both parts need at least one
+        sequence, or ``fit`` says so.
 
     n_iter_no_change : int, default=10
         Epochs without improvement of the validation loss before stopping.
