@@ -92,6 +92,12 @@ def test_long_to_panel_reads_a_polars_table_as_its_pandas_twin():
     assert isinstance(panel.index.get_level_values("day"), pd.DatetimeIndex)
 
 
+def test_long_to_panel_refuses_a_polars_series():
+    pl = pytest.importorskip("polars")
+    with pytest.raises(TypeError, match="got a polars Series, which is one column"):
+        long_to_panel(pl.Series("temp", [1.0, 2.0]), "id", "time")
+
+
 def test_a_pyarrow_panel_forecasts_as_its_numpy_twin():
     pytest.importorskip("pyarrow")
     long = _long_table()

@@ -180,6 +180,20 @@ def test_long_to_panel_validates_its_parameters():
         long_to_panel([[1, 2, 3]], "id", "time")
 
 
+class _OneArrowColumn:
+    """Stands for a pyarrow ChunkedArray: it has to_pandas, which gives a Series."""
+
+    def to_pandas(self):
+        return pd.Series([1.0, 2.0], name="temp")
+
+
+def test_long_to_panel_refuses_one_column_that_converts_to_pandas():
+    # It passed the parameter check (it has to_pandas) and then failed with a
+    # raw AttributeError on the Series' missing columns.
+    with pytest.raises(TypeError, match=r"_OneArrowColumn, which is one column\. Pass the whole table"):
+        long_to_panel(_OneArrowColumn(), "id", "time")
+
+
 def test_long_to_panel_refuses_columns_that_cannot_make_a_panel():
     long, _ = make_panel()
     # The same column twice indexed the panel by instance twice and kept the

@@ -102,6 +102,15 @@ def _as_pandas(frame: Any) -> pd.DataFrame:
     """
     if isinstance(frame, pd.DataFrame):
         return frame
-    if is_polars(frame):
+    # A polars Series or a pyarrow Array also has to_pandas, but one column
+    # holds no id and time columns to index by.
+    if is_polars(frame) and hasattr(frame, "columns"):
         return pd.DataFrame({name: frame[name].to_numpy() for name in frame.columns})
-    return frame.to_pandas()
+    converted = None if is_polars(frame) else frame.to_pandas()
+    if not isinstance(converted, pd.DataFrame):
+        raise TypeError(
+            f"long_to_panel needs a table with an id, a time and value columns; got a "
+            f"{type(frame).__module__.split('.')[0]} {type(frame).__name__}, which is one column. "
+            "Pass the whole table (a pandas or polars DataFrame, or a pyarrow Table)."
+        )
+    return converted
