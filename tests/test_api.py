@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 import torch
 from sklearn.base import clone
+from sklearn.inspection import permutation_importance
 from sklearn.metrics import r2_score
 from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
 from sklearn.pipeline import make_pipeline
@@ -166,6 +167,36 @@ def test_pandas_frames_keep_feature_names():
     np.testing.assert_array_equal(reg.predict(frame), from_array)
     with pytest.raises(ValueError, match="The feature names should match"):
         reg.predict(frame.rename(columns={"lag_0": "other"}))
+
+
+def test_permutation_importance_finds_the_feature_that_decides():
+    # scikit-learn's permutation_importance refuses 3-D X but leaves a
+    # DataFrame to the estimator: one column per feature, one sequence per
+    # cell, shuffled across samples as whole sequences (the user guide's recipe).
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 6, 3))
+    y = (X[:, :, 1].sum(axis=1) > 0).astype(int)
+    by_feature = pd.DataFrame({name: list(X[:, :, j]) for j, name in enumerate("abc")})
+    model = GRUClassifier(hidden_size=16, max_epochs=30, random_state=0).fit(by_feature[:150], y[:150])
+    np.testing.assert_array_equal(model.predict(by_feature[150:]), model.predict(X[150:]))
+    result = permutation_importance(model, by_feature[150:], y[150:], n_repeats=5, random_state=0)
+    decisive, others = result.importances_mean[1], np.delete(result.importances_mean, 1)
+    assert decisive > 0.2
+    assert np.all(np.abs(others) < 0.1)
+
+
+def test_permutation_importance_of_steps_and_refusal_of_ragged_features():
+    rng = np.random.RandomState(0)
+    steps = pd.DataFrame(rng.normal(size=(200, 8)), columns=[f"t{i}" for i in range(8)])
+    y = 2 * steps["t2"] + steps["t5"]
+    reg = GRURegressor(hidden_size=16, max_epochs=30, random_state=0).fit(steps[:150], y[:150])
+    importance = permutation_importance(reg, steps[150:], y[150:], n_repeats=3, random_state=0)
+    assert list(np.argsort(importance.importances_mean)[-2:]) == [5, 2]
+    # Shuffled across sequences of different lengths, a feature no longer
+    # fits its row: refused with a message, not read misaligned.
+    ragged = pd.DataFrame({"a": [np.zeros(3), np.zeros(5)], "b": [np.zeros(5), np.zeros(3)]})
+    with pytest.raises(ValueError, match="cells of row 0 are not sequences of one length"):
+        reg.predict(ragged)
 
 
 def test_pipeline_with_a_scaler():
