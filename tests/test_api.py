@@ -183,6 +183,16 @@ def test_permutation_importance_finds_the_feature_that_decides():
     decisive, others = result.importances_mean[1], np.delete(result.importances_mean, 1)
     assert decisive > 0.2
     assert np.all(np.abs(others) < 0.1)
+    # A panel becomes that frame by grouping its rows by instance.
+    ids = pd.Index([f"s{i:03d}" for i in range(200)], name="id")
+    panel = pd.DataFrame(
+        X.reshape(-1, 3),
+        index=pd.MultiIndex.from_product([ids, range(6)], names=["id", "t"]),
+        columns=list("abc"),
+    )
+    grouped = panel.sort_index().groupby(level=0).agg(list)
+    np.testing.assert_array_equal(grouped.index, ids)
+    np.testing.assert_array_equal(model.predict(grouped), model.predict(panel))
 
 
 def test_permutation_importance_of_steps_and_refusal_of_ragged_features():
