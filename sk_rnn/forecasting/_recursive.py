@@ -27,7 +27,12 @@ def _as_table(history: Any) -> pd.DataFrame | np.ndarray:
         history = history.to_frame()
     if isinstance(history, pd.DataFrame):
         # Forecasts are appended as rows of pandas' own times (future_times).
-        return history.set_axis(as_pandas_times(history.index))
+        # A shallow copy takes them without copying the history's values,
+        # which set_axis does before pandas' copy-on-write (pandas < 3); the
+        # table is never written to in place, only read, sliced and concatenated.
+        table = history.copy(deep=False)
+        table.index = as_pandas_times(history.index)
+        return table
     values = np.asarray(history, dtype=np.float64)
     if values.ndim == 1:
         return values[:, np.newaxis]
