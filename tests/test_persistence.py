@@ -7,6 +7,7 @@ import pickle
 import stat
 import warnings
 import zipfile
+from collections import UserList
 
 import numpy as np
 import pandas as pd
@@ -384,12 +385,28 @@ def test_a_function_choosing_columns_is_refused_with_the_columns_it_chose(tmp_pa
     )
 
 
+def test_remainder_columns_kept_in_a_userlist_are_saved_as_their_list(tmp_path):
+    # scikit-learn 1.5 and 1.6 keep a ColumnTransformer's remainder columns in
+    # a UserList (_RemainderColsList), which sk_rnn.save refused as an unknown
+    # object: every model with remainder="passthrough" failed to save there.
+    frame = pd.DataFrame({"a": [1.0, 2.0, 4.0], "b": [4.0, 5.0, 7.0]})
+    columns = ColumnTransformer([("scaled", StandardScaler(), ["a"])], remainder="passthrough").fit(frame)
+    name, transformer, selected = columns._remainder
+    selected = list(getattr(selected, "data", selected))  # read without the 1.6 list's warning
+    columns._remainder = (name, transformer, UserList(selected))
+    sk_rnn.save(columns, tmp_path / "model.skrnn")
+    loaded = sk_rnn.load(tmp_path / "model.skrnn")
+    assert loaded._remainder[2] == selected
+    np.testing.assert_array_equal(loaded.transform(frame), columns.transform(frame))
+
+
 def test_categories_that_are_neither_strings_nor_numbers_are_refused(tmp_path):
     dates = pd.DataFrame({"day": pd.to_datetime(["2020-01-01", "2020-01-02"]).astype(object)})
+    # scikit-learn 1.6 keeps these categories as datetime64, later versions as Timestamps.
     with pytest.raises(
         TypeError,
-        match=r"OneHotEncoder.categories_\[0\], an object array holding a pandas.Timestamp.*strings, numbers "
-        r"and missing values.*astype\(str\)",
+        match=r"OneHotEncoder.categories_\[0\], an (object array holding a pandas.Timestamp.*strings, "
+        r"numbers and missing values|array of dtype datetime64).*astype\(str\)",
     ):
         sk_rnn.save(OneHotEncoder().fit(dates), tmp_path / "model.skrnn")
 

@@ -11,6 +11,7 @@ its pattern and dtypes. Nothing in a file names code to import or run.
 from __future__ import annotations
 
 import math
+from collections import UserList
 from collections.abc import Callable
 from pathlib import Path, PurePath
 from typing import Any
@@ -168,6 +169,10 @@ class Encoder:
             return self._array(value, where)
         if isinstance(value, History):
             return {"history": self.encode(list(value), where)}
+        if isinstance(value, UserList):
+            # scikit-learn 1.5 and 1.6 keep a ColumnTransformer's remainder columns in
+            # a UserList that warns when read; its data is the plain list later versions keep.
+            value = list(value.data)
         if isinstance(value, list):
             return [self.encode(item, f"{where}[{i}]") for i, item in enumerate(value)]
         if isinstance(value, tuple):
@@ -274,7 +279,9 @@ class Encoder:
             }
         raise UnsafeToSaveError(
             f"sk_rnn.save cannot store {where}, an array of dtype {value.dtype}; arrays of numbers "
-            "and of strings (an object array may mix them with None and NaN) are stored."
+            "and of strings (an object array may mix them with None and NaN) are stored. Convert "
+            "the column to strings or numbers before fitting (df[column].astype(str), say), or use "
+            "pickle or joblib for files you trust."
         )
 
     def _estimator(self, estimator: BaseEstimator, where: str) -> dict:
