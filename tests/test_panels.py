@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.model_selection import KFold, cross_val_score
 
 from sk_rnn import GRUClassifier, LSTMRegressor
 from sk_rnn.preprocessing import long_to_panel
@@ -169,6 +170,25 @@ def test_an_index_of_three_levels_is_refused_with_the_way_to_join_them():
     )
     n_sequences = joined.index.get_level_values(0).nunique()
     assert LSTMRegressor(**FAST).fit(joined, np.zeros(n_sequences)).predict(joined).shape == (n_sequences,)
+
+
+def test_a_panel_grouped_by_instance_cross_validates_as_the_panel_fits():
+    # scikit-learn splits a panel's rows, its steps; grouped one row per
+    # instance (a list per feature, any length), the same sequences split by
+    # instance, and a model fitted on them is the panel's model.
+    _, panel = make_panel(n=30)
+    by_instance = panel.sort_index().groupby(level=0).agg(list)
+    y = pd.Series([sum(a) > 0 for a in by_instance["a"]], index=by_instance.index).map(
+        {True: "up", False: "down"}
+    )
+    assert len({len(a) for a in by_instance["a"]}) > 1
+    from_rows = GRUClassifier(**FAST).fit(by_instance, y)
+    from_panel = GRUClassifier(**FAST).fit(panel, y)
+    np.testing.assert_allclose(
+        from_rows.predict_proba(by_instance), np.asarray(from_panel.predict_proba(panel))
+    )
+    scores = cross_val_score(GRUClassifier(**FAST), by_instance, y, cv=KFold(3))
+    assert scores.shape == (3,)
 
 
 def test_long_to_panel_validates_its_parameters():
