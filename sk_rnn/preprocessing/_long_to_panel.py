@@ -102,11 +102,14 @@ def _as_pandas(frame: Any) -> pd.DataFrame:
     """
     if isinstance(frame, pd.DataFrame):
         return frame
+    if is_polars(frame):
+        # A polars Series has no columns.
+        columns = getattr(frame, "columns", None)
+        converted = None if columns is None else pd.DataFrame({c: frame[c].to_numpy() for c in columns})
+    else:
+        converted = frame.to_pandas()
     # A polars Series or a pyarrow Array also has to_pandas, but one column
     # holds no id and time columns to index by.
-    if is_polars(frame) and hasattr(frame, "columns"):
-        return pd.DataFrame({name: frame[name].to_numpy() for name in frame.columns})
-    converted = None if is_polars(frame) else frame.to_pandas()
     if not isinstance(converted, pd.DataFrame):
         raise TypeError(
             f"long_to_panel needs a table with an id, a time and value columns; got a "
