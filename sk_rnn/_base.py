@@ -54,9 +54,11 @@ from ._defaults import (
 from ._training.batches import ArrayBatches, float_dtype, input_dtype
 from ._training.callbacks import check_schedule_callbacks, check_user_callbacks
 from ._training.checkpoints import (
+    CHECKPOINT,
     check_checkpoint_dir,
     checkpoint_directory,
     fingerprint,
+    fit_directory,
     has_unsaved_epochs,
     read_resumption,
     stopped_early,
@@ -488,6 +490,8 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         previous_losses = list(self.loss_curve_) if continuing else []
         previous_validation = list(self.validation_loss_curve_ or []) if continuing else []
         resume = checkpoint = None
+        if not incremental:
+            self.checkpoint_path_ = None
         if self.checkpoint_dir is not None and not incremental:
             if isinstance(self.random_state, np.random.RandomState):
                 # Checked before any training: the checkpoint is written after the first epoch.
@@ -496,13 +500,23 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
                     "checkpoint cannot hold, and by which a resumed fit could not tell it continues "
                     "the same fit. Pass an int seed (random_state=0, say) or None."
                 )
-            directory = checkpoint_directory(self.checkpoint_dir)
-            check_checkpoint_dir(name, directory)
+            root = checkpoint_directory(self.checkpoint_dir)
+            check_checkpoint_dir(name, root)
             digest = fingerprint(
-                self.get_params(deep=False), X, target, weights, self.n_iter_ if continuing else 0
+                type(self), self.get_params(deep=False), X, target, weights, self.n_iter_ if continuing else 0
             )
+            directory = fit_directory(root, name, digest)
             if not continuing:
-                resume = read_resumption(directory, digest, name)
+                resume = read_resumption(
+                    directory,
+                    digest,
+                    name,
+                    finished_too=isinstance(self.random_state, Integral),
+                    device=str(plan.device),
+                )
+            if resume is not None and resume.finished:
+                return self._read_back(resume.model, directory / CHECKPOINT)
+            self.checkpoint_path_ = str(directory / CHECKPOINT)
             if resume is not None:
                 previous_losses = list(resume.model.loss_curve_)
                 previous_validation = list(resume.model.validation_loss_curve_ or [])
@@ -554,6 +568,23 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         if not incremental:
             self._warn_if_interrupted(net, epochs_of_fit, checkpointed=checkpoint is not None)
             self._warn_if_not_converged(epochs_of_fit)
+        return self
+
+    def _read_back(self, finished: Any, path: Path):
+        """Take a finished checkpoint of this very fit as the fit's result: nothing is left to train.
+
+        ``finished`` was fitted by this class with these hyperparameters on
+        these values, with the same int seed: its fitted attributes are the
+        ones training again would give. The hyperparameters stay this
+        estimator's own (the checkpoint holds no callbacks, and the device
+        may differ).
+        """
+        params = self.get_params(deep=False)
+        for key, value in vars(finished).items():
+            if key not in params:
+                setattr(self, key, value)
+        self.checkpoint_path_ = str(path)
+        self._warn_if_not_converged(self.n_iter_)
         return self
 
     def _warn_if_interrupted(self, net: Any, epochs_of_fit: int, *, checkpointed: bool) -> None:

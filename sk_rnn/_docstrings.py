@@ -284,10 +284,14 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
 
     checkpoint_dir : str, path or None, default=None
         A directory where ``fit`` saves the model after every epoch, in the
-        format of :func:`sk_rnn.save` (``checkpoint.skrnn``, which
-        :func:`sk_rnn.load` reads), with what resuming needs (``~`` is the
+        format of :func:`sk_rnn.save`, with what resuming needs (``~`` is the
         home directory; a relative path is read against the working
-        directory when ``fit`` starts). When a fit is
+        directory when ``fit`` starts). Each fit has a folder of its own
+        there, named by the estimator and a fingerprint of the fit
+        (hyperparameters and data), holding ``checkpoint.skrnn``, which
+        :func:`sk_rnn.load` reads (``checkpoint_path_`` names it), so that
+        the fits of a search, one after another or at the same time, keep
+        theirs. When a fit is
         interrupted (Ctrl-C, a crash, a lost machine), a new ``fit`` with the
         same directory, hyperparameters and data continues from the last
         completed epoch (``device``, ``verbose``, ``callbacks`` and
@@ -295,10 +299,13 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         resumes on the CPU): weights, optimizer state, learning-rate schedule,
         batch order and early stopping's record (the best epoch's weights,
         the patience spent) carry over (dropout draws differ, so the result is
-        close to an uninterrupted fit, not identical to it). A checkpoint of
-        a finished fit or of another fit is replaced. ``partial_fit`` does
-        not checkpoint. ``random_state`` must be an int or None: a
-        ``RandomState`` instance is refused before training.
+        close to an uninterrupted fit, not identical to it). A fit that
+        finished is read back, without training, when ``random_state`` is an
+        int (training it again would give the same model), and trained anew
+        when it is None. So an interrupted ``GridSearchCV`` run again reads
+        back the fits it finished and resumes the ones it was training.
+        ``partial_fit`` does not checkpoint. ``random_state`` must be an int
+        or None: a ``RandomState`` instance is refused before training.
 
     record_gradients : bool, default=False
         Record during ``fit`` how strongly the loss reaches back in time
@@ -392,6 +399,11 @@ SHARED_ATTRIBUTES = """n_features_in_ : int
         model keeps, with ``early_stopping``; None otherwise. A fit continued
         with ``warm_start`` keeps its own best epoch, even when an earlier
         fit's loss (in ``validation_loss_curve_``) was lower.
+
+    checkpoint_path_ : str or None
+        The file ``fit`` saved this fit's model to, in its folder of
+        ``checkpoint_dir`` (``sk_rnn.load`` reads it); None without
+        ``checkpoint_dir``.
 
     history_ : skorch.History
         Per-epoch and per-batch training records of the last ``fit`` (of

@@ -3,20 +3,46 @@
 import contextlib
 import errno
 import os
+import re
 import warnings
+from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pytest
 import torch
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
 from skorch.callbacks import Callback, EarlyStopping
 
 import sk_rnn
-from sk_rnn import GRURegressor, LSTMClassifier
+from sk_rnn import GRUClassifier, GRURegressor, LSTMClassifier
 
 RNG = np.random.RandomState(0)
 X = RNG.randn(96, 6, 2)
 y = (X[:, :, 0].sum(axis=1) > 0).astype(int)
 SETTINGS = {"hidden_size": 8, "max_epochs": 8, "random_state": 0}
+
+
+def saved_fits(directory):
+    """The model files of the fits saved in a checkpoint_dir, one folder each."""
+    return sorted(Path(directory).glob("*/checkpoint.skrnn"))
+
+
+class EpochCounter(Callback):
+    """Count the epochs trained (a fit read back from its checkpoint trains none).
+
+    Each fit trains with clones of its callbacks: the count is kept outside them.
+    """
+
+    trained: ClassVar[list[int]] = []
+
+    @property
+    def epochs(self):
+        return len(self.trained)
+
+    def on_epoch_end(self, net, **kwargs):
+        self.trained.append(len(net.history))
 
 
 class InterruptAt(Callback):
@@ -81,9 +107,13 @@ def test_ctrl_c_inside_an_epoch_keeps_the_model_with_its_whole_epochs(tmp_path):
 
 def test_every_epoch_is_saved_and_the_last_checkpoint_is_the_model(tmp_path):
     model = LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X, y)
-    saved = sk_rnn.load(tmp_path / "checkpoint.skrnn")
+    # A folder per fit, named by the estimator and the fit's fingerprint.
+    assert saved_fits(tmp_path) == [Path(model.checkpoint_path_)]
+    assert re.fullmatch(r"LSTMClassifier-[0-9a-f]{16}", Path(model.checkpoint_path_).parent.name)
+    saved = sk_rnn.load(model.checkpoint_path_)
     np.testing.assert_array_equal(saved.predict_proba(X), model.predict_proba(X))
     assert saved.n_iter_ == 8
+    assert LSTMClassifier(**SETTINGS).fit(X, y).checkpoint_path_ is None
 
 
 def test_an_interrupted_fit_resumes_at_its_next_epoch(tmp_path):
@@ -178,14 +208,15 @@ def test_what_tells_fits_apart_besides_the_values(tmp_path):
     short = [X[0, :3], X[1], X[2, :3], X[3]]
     longer = [np.vstack([X[0, :3], np.zeros((1, 2))]), X[1], np.vstack([X[2, :3], np.zeros((1, 2))]), X[3]]
     LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[InterruptAt(2)], **SETTINGS).fit(short, [0, 1, 0, 1])
-    with pytest.warns(UserWarning, match=r"from another fit"):
-        LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(longer, [0, 1, 0, 1])
+    assert LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(longer, [0, 1, 0, 1]).net_.epochs_run == 8
     # A warm-start continuation is not a fresh fit's to resume.
-    model = LSTMClassifier(checkpoint_dir=tmp_path, warm_start=True, **SETTINGS).fit(X, y)
+    model = LSTMClassifier(checkpoint_dir=tmp_path / "warm", warm_start=True, **SETTINGS).fit(X, y)
     model.set_params(callbacks=[InterruptAt(2)]).fit(X, y)
-    with pytest.warns(UserWarning, match=r"from another fit"):
-        fresh = LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X, y)
-    assert fresh.n_iter_ == 8 and fresh.net_.epochs_run == 8
+    EpochCounter.trained.clear()
+    counter = EpochCounter()
+    fresh = LSTMClassifier(checkpoint_dir=tmp_path / "warm", callbacks=[counter], **SETTINGS).fit(X, y)
+    assert fresh.n_iter_ == 8 and counter.epochs == 0  # read back: the first call's fit finished
+    assert len(saved_fits(tmp_path / "warm")) == 2
 
 
 def test_ctrl_c_in_the_first_epoch_with_early_stopping_keeps_a_usable_model():
@@ -210,8 +241,8 @@ def test_a_resumed_fit_keeps_the_gradient_record_of_all_its_epochs(tmp_path):
     settings = {**SETTINGS, "dropout": 0.0, "record_gradients": True}
     uninterrupted = LSTMClassifier(**settings).fit(X, y)
     for stop in (3, 6):
-        LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[InterruptAt(stop)], **settings).fit(X, y)
-        saved = sk_rnn.load(tmp_path / "checkpoint.skrnn")
+        interrupted = LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[InterruptAt(stop)], **settings)
+        saved = sk_rnn.load(interrupted.fit(X, y).checkpoint_path_)
         assert saved.gradient_norms_by_distance_.shape == (stop, 6)
     resumed = LSTMClassifier(checkpoint_dir=tmp_path, **settings).fit(X, y)
     np.testing.assert_allclose(
@@ -236,18 +267,43 @@ def test_a_fit_resumes_on_another_device_or_with_its_gradient_record_turned_on(t
     assert np.isnan(record[:3]).all() and np.isfinite(record[3:]).all()
 
 
-def test_a_finished_or_foreign_checkpoint_is_not_resumed(tmp_path):
-    LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X, y)
-    again = LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X, y)
-    assert len(again.history_) == 8  # the finished fit was not resumed: a new one ran
+def test_a_finished_fit_is_read_back_when_seeded_and_trained_anew_when_not(tmp_path):
+    first = LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X, y)
+    EpochCounter.trained.clear()
+    counter = EpochCounter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # The fit's own warning comes again, as training again would give it.
+        warnings.filterwarnings("ignore", category=ConvergenceWarning)
+        again = LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[counter], **SETTINGS).fit(X, y)
+    # The same seed, hyperparameters and data: nothing is left to train.
+    assert counter.epochs == 0 and again.n_iter_ == 8 and len(again.history_) == 8
+    np.testing.assert_array_equal(again.predict_proba(X), first.predict_proba(X))
+    assert again.loss_curve_ == first.loss_curve_ and again.callbacks == [counter]
+    assert again.checkpoint_path_ == first.checkpoint_path_
+    # Its hyperparameters stay its own, and it goes on training as a fitted model does.
+    assert again.set_params(warm_start=True).fit(X, y).n_iter_ == 16 and counter.epochs == 8
+    # Without a seed, fitting again is another draw: it trains anew.
+    unseeded = {**SETTINGS, "random_state": None}
+    LSTMClassifier(checkpoint_dir=tmp_path, **unseeded).fit(X, y)
+    EpochCounter.trained.clear()
+    LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[counter], **unseeded).fit(X, y)
+    assert counter.epochs == 8
+
+
+def test_other_data_or_another_estimator_is_another_fit(tmp_path):
     LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[InterruptAt(2)], **SETTINGS).fit(X, y)
-    with pytest.warns(UserWarning, match=r"found a checkpoint in .* from another fit"):
-        other = LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X[:90], y[:90])
-    assert len(other.history_) == 8
-    # The same values in another order (features swapped) are another fit too.
-    LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[InterruptAt(2)], **SETTINGS).fit(X, y)
-    with pytest.warns(UserWarning, match=r"found a checkpoint in .* from another fit"):
-        LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X[:, :, ::-1], y)
+    fits = [
+        LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X[:90], y[:90]),
+        # The same values in another order (features swapped) are another fit too.
+        LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X[:, :, ::-1], y),
+        # So is another cell with the same hyperparameters: it cannot continue the LSTM's weights.
+        GRUClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X, y),
+    ]
+    assert [model.net_.epochs_run for model in fits] == [8, 8, 8]
+    assert len(saved_fits(tmp_path)) == 4
+    # The interrupted fit kept its checkpoint through the others: it resumes.
+    assert LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X, y).net_.epochs_run == 6
 
 
 def test_a_random_state_instance_is_refused_before_training(tmp_path):
@@ -260,8 +316,8 @@ def test_a_random_state_instance_is_refused_before_training(tmp_path):
 
 
 def test_a_damaged_checkpoint_warns_and_trains_anew(tmp_path):
-    LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[InterruptAt(2)], **SETTINGS).fit(X, y)
-    (tmp_path / "training_state.skrnn").write_bytes(b"not a zip")
+    model = LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[InterruptAt(2)], **SETTINGS).fit(X, y)
+    (Path(model.checkpoint_path_).parent / "training_state.skrnn").write_bytes(b"not a zip")
     with pytest.warns(UserWarning, match=r"could not resume from the checkpoint"):
         model = LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X, y)
     assert len(model.history_) == 8
@@ -277,7 +333,65 @@ def test_regressors_checkpoint_too_and_the_model_pickles(tmp_path):
         )
     restored = pickle.loads(pickle.dumps(model))
     np.testing.assert_array_equal(restored.predict(X), model.predict(X))
-    np.testing.assert_array_equal(sk_rnn.load(tmp_path / "checkpoint.skrnn").predict(X), model.predict(X))
+    np.testing.assert_array_equal(sk_rnn.load(model.checkpoint_path_).predict(X), model.predict(X))
+
+
+class CrashAtEpochOfSearch(Callback):
+    """A lost machine during the ``epoch``-th epoch trained across all the fits of a search."""
+
+    trained: ClassVar[list[int]] = []
+
+    def __init__(self, epoch):
+        self.epoch = epoch
+
+    def on_epoch_end(self, net, **kwargs):
+        self.trained.append(len(net.history))
+        if len(self.trained) == self.epoch:
+            raise RuntimeError("machine lost")
+
+
+def test_an_interrupted_search_resumes_where_it_stopped(tmp_path):
+    from sklearn.model_selection import GridSearchCV
+
+    # Without dropout a resumed fit is the uninterrupted one, so is the search.
+    model = LSTMClassifier(**{**SETTINGS, "dropout": 0.0})
+    grid = {"hidden_size": [4, 8]}
+    uninterrupted = GridSearchCV(model, grid, cv=2).fit(X, y)
+    model.set_params(checkpoint_dir=tmp_path)
+    # Lost in the third fit's third epoch: two fits finished, the third saved two epochs.
+    CrashAtEpochOfSearch.trained.clear()
+    crashing = clone(model).set_params(callbacks=[CrashAtEpochOfSearch(19)])
+    crashing = GridSearchCV(crashing, grid, cv=2, error_score="raise")
+    with pytest.raises(RuntimeError, match="machine lost"):
+        crashing.fit(X, y)
+    assert len(saved_fits(tmp_path)) == 3
+    EpochCounter.trained.clear()
+    search = GridSearchCV(clone(model).set_params(callbacks=[EpochCounter()]), grid, cv=2).fit(X, y)
+    # The two finished fits are read back; the third trains its 6 epochs left,
+    # the fourth and the final refit on all the data their 8 each.
+    assert EpochCounter.trained == [3, 4, 5, 6, 7, 8, *range(1, 9), *range(1, 9)]
+    np.testing.assert_allclose(
+        search.cv_results_["mean_test_score"], uninterrupted.cv_results_["mean_test_score"]
+    )
+    np.testing.assert_allclose(search.predict_proba(X), uninterrupted.predict_proba(X), atol=1e-6)
+    assert len(saved_fits(tmp_path)) == 5
+    # Run again once finished, the whole search is read back.
+    EpochCounter.trained.clear()
+    GridSearchCV(clone(model).set_params(callbacks=[EpochCounter()]), grid, cv=2).fit(X, y)
+    assert EpochCounter.trained == []
+
+
+def test_fits_at_the_same_time_each_keep_their_own_checkpoint(tmp_path):
+    from joblib import parallel_backend
+    from sklearn.model_selection import GridSearchCV
+
+    model = LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS)
+    with parallel_backend("threading", n_jobs=2):
+        search = GridSearchCV(model, {"hidden_size": [4, 8]}, cv=2, n_jobs=2).fit(X, y)
+    saved = [sk_rnn.load(path) for path in saved_fits(tmp_path)]
+    assert len(saved) == 5 and all(fit.n_iter_ == 8 for fit in saved)
+    best = sk_rnn.load(search.best_estimator_.checkpoint_path_)
+    np.testing.assert_array_equal(best.predict(X), search.predict(X))
 
 
 def test_a_fit_inside_a_pipeline_checkpoints_and_resumes(tmp_path):
@@ -293,7 +407,7 @@ def test_a_fit_inside_a_pipeline_checkpoints_and_resumes(tmp_path):
     assert interrupted[-1].n_iter_ == 3
     resumed = make_pipeline(SequenceScaler(), LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS)).fit(X, y)
     assert resumed[-1].n_iter_ == 8 and resumed[-1].net_.epochs_run == 5
-    saved = sk_rnn.load(tmp_path / "checkpoint.skrnn")
+    saved = sk_rnn.load(resumed[-1].checkpoint_path_)
     np.testing.assert_array_equal(saved.predict_proba(resumed[0].transform(X)), resumed.predict_proba(X))
 
 
@@ -340,27 +454,30 @@ def test_a_checkpoint_dir_under_home_or_relative_names_one_directory(tmp_path, m
     monkeypatch.chdir(work)
     # "~" is the home directory, as in a shell: no directory named "~" in the working one.
     LSTMClassifier(checkpoint_dir="~/run", callbacks=[InterruptAt(2)], **SETTINGS).fit(X, y)
-    assert (home / "run" / "checkpoint.skrnn").is_file() and not (work / "~").exists()
+    assert len(saved_fits(home / "run")) == 1 and not (work / "~").exists()
     # A relative path is read once, when fit starts: every epoch is saved in one place.
     moving = [InterruptAt(3), ChangeDirectoryAt(1, elsewhere)]
     LSTMClassifier(checkpoint_dir="run", callbacks=moving, **SETTINGS).fit(X, y)
-    assert not (elsewhere / "run").exists() and sk_rnn.load(work / "run" / "checkpoint.skrnn").n_iter_ == 3
+    assert not (elsewhere / "run").exists()
+    assert [sk_rnn.load(path).n_iter_ for path in saved_fits(work / "run")] == [3]
 
 
 def test_a_model_file_another_fit_saved_over_this_ones_is_not_resumed(tmp_path):
-    # Two fits saving to one directory at once (a GridSearchCV with n_jobs, say)
-    # can leave one's model beside the other's training state, from the same epoch.
-    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
-    LSTMClassifier(checkpoint_dir=ours, callbacks=[InterruptAt(3)], **SETTINGS).fit(X, y)
-    LSTMClassifier(checkpoint_dir=theirs, callbacks=[InterruptAt(3)], **SETTINGS).fit(X, 1 - y)
-    (ours / "checkpoint.skrnn").write_bytes((theirs / "checkpoint.skrnn").read_bytes())
-    with pytest.warns(UserWarning, match=r"checkpoint.skrnn in .*ours was saved by another fit"):
-        model = LSTMClassifier(checkpoint_dir=ours, **SETTINGS).fit(X, y)
+    # A model file copied by hand over a fit's own, from the same epoch,
+    # beside that fit's training state.
+    ours = LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[InterruptAt(3)], **SETTINGS).fit(X, y)
+    theirs = LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[InterruptAt(3)], **SETTINGS).fit(X, 1 - y)
+    path = Path(ours.checkpoint_path_)
+    path.write_bytes(Path(theirs.checkpoint_path_).read_bytes())
+    with pytest.warns(UserWarning, match=r"checkpoint.skrnn in .*LSTMClassifier-.* was saved by another fit"):
+        model = LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X, y)
     assert model.net_.epochs_run == 8  # anew: not from the other fit's weights
     # A checkpoint whose model names no fit (saved by an earlier release) is resumed as before.
-    LSTMClassifier(checkpoint_dir=ours, callbacks=[InterruptAt(3)], **SETTINGS).fit(X, y)
-    sk_rnn.save(sk_rnn.load(ours / "checkpoint.skrnn"), ours / "checkpoint.skrnn")
-    assert LSTMClassifier(checkpoint_dir=ours, **SETTINGS).fit(X, y).net_.epochs_run == 5
+    LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[InterruptAt(3)], dropout=0.1, **SETTINGS).fit(X, y)
+    [path] = [fit for fit in saved_fits(tmp_path) if sk_rnn.load(fit).dropout == 0.1]
+    sk_rnn.save(sk_rnn.load(path), path)
+    resumed = LSTMClassifier(checkpoint_dir=tmp_path, dropout=0.1, **SETTINGS).fit(X, y)
+    assert resumed.net_.epochs_run == 5
 
 
 def test_a_full_disk_stops_the_fit_saying_what_is_saved_and_how_to_resume(tmp_path, monkeypatch):
@@ -386,7 +503,10 @@ def test_a_full_disk_stops_the_fit_saying_what_is_saved_and_how_to_resume(tmp_pa
     assert caught.value.errno == errno.ENOSPC
     assert "The checkpoint of epoch 2 saved there is intact" in str(caught.value)
     full_after = 0
-    with pytest.raises(OSError, match=r"epoch 1 in .*other.: No space left.*No epoch of this fit is saved"):
+    with pytest.raises(
+        OSError,
+        match=r"epoch 1 in .*other.LSTMClassifier-[0-9a-f]{16}.: No space left.*No epoch of this fit",
+    ):
         LSTMClassifier(checkpoint_dir=tmp_path / "other", **SETTINGS).fit(X, y)
     monkeypatch.undo()
     assert LSTMClassifier(checkpoint_dir=tmp_path / "run", **SETTINGS).fit(X, y).net_.epochs_run == 6

@@ -8,6 +8,7 @@ import stat
 import warnings
 import zipfile
 from collections import UserList
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -585,11 +586,17 @@ def test_damaged_compressed_data_and_documents_that_are_not_models_are_refused(t
 
 
 def test_loading_a_directory_or_a_training_state_names_the_model_file(tmp_path):
-    GRURegressor(checkpoint_dir=tmp_path / "run", **SMALL).fit(SEQUENCES, RNG.randn(24))
+    model = GRURegressor(checkpoint_dir=tmp_path / "run", **SMALL).fit(SEQUENCES, RNG.randn(24))
+    fit = Path(model.checkpoint_path_).parent
     with pytest.raises(IsADirectoryError, match=r"which is a directory.*It holds checkpoint.skrnn"):
+        sk_rnn.load(fit)
+    with pytest.raises(
+        IsADirectoryError,
+        match=r"It is a checkpoint_dir, with the checkpoints of 1 fit.*GRURegressor-[0-9a-f]{16}/checkpoint",
+    ):
         sk_rnn.load(tmp_path / "run")
     with pytest.raises(ValueError, match=r"training state of a checkpoint.*Load checkpoint.skrnn"):
-        sk_rnn.load(tmp_path / "run" / "training_state.skrnn")
+        sk_rnn.load(fit / "training_state.skrnn")
     with pytest.raises(IsADirectoryError, match=r"Pass the path of the file sk_rnn.save wrote"):
         sk_rnn.load(tmp_path)
 

@@ -4,6 +4,7 @@ import json
 import re
 import warnings
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -103,10 +104,15 @@ def test_forecasting_tools_warn_at_the_users_line():
 
 
 def test_checkpoint_warnings_name_the_line_of_fit(tmp_path):
-    GRURegressor(checkpoint_dir=tmp_path, **FAST).fit(X, y)
+    fit = Path(GRURegressor(checkpoint_dir=tmp_path, **FAST).fit(X, y).checkpoint_path_).parent
     other = GRURegressor(checkpoint_dir=tmp_path, hidden_size=5, max_epochs=1, random_state=0)
-    assert_warns_here(UserWarning, r"from another fit", lambda: other.fit(X, y))
-    (tmp_path / "training_state.skrnn").write_bytes(b"not a zip")
+    other_fit = Path(other.fit(X, y).checkpoint_path_).parent
+    # A folder renamed by hand holds another fit's checkpoint.
+    fit.rename(tmp_path / "kept")
+    other_fit.rename(fit)
+    again = GRURegressor(checkpoint_dir=tmp_path, **FAST)
+    assert_warns_here(UserWarning, r"from another fit", lambda: again.fit(X, y))
+    (fit / "training_state.skrnn").write_bytes(b"not a zip")
     damaged = GRURegressor(checkpoint_dir=tmp_path, **FAST)
     assert_warns_here(UserWarning, r"could not resume", lambda: damaged.fit(X, y))
 

@@ -267,11 +267,18 @@ def _check_readable_file(path: Path) -> None:
     """``path`` names an existing file, not a directory (a checkpoint_dir, say): checked first."""
     if path.is_dir():
         saved = sorted(child.name for child in path.glob("*.skrnn") if child.is_file())
-        hint = (
-            f"It holds {', '.join(saved[:5])}: pass one of them, such as {str(path / saved[0])!r}."
-            if saved
-            else "Pass the path of the file sk_rnn.save wrote."
-        )
+        # A checkpoint_dir holds a folder per fit, each with its checkpoint.skrnn.
+        fits = sorted(child for child in path.glob("*/checkpoint.skrnn") if child.is_file())
+        if saved:
+            hint = f"It holds {', '.join(saved[:5])}: pass one of them, such as {str(path / saved[0])!r}."
+        elif fits:
+            hint = (
+                f"It is a checkpoint_dir, with the checkpoints of {len(fits)} fit(s): pass one's "
+                f"checkpoint.skrnn, such as {str(fits[0])!r} (a fitted model's checkpoint_path_ "
+                "names its own)."
+            )
+        else:
+            hint = "Pass the path of the file sk_rnn.save wrote."
         raise IsADirectoryError(
             f"sk_rnn.load got {str(path)!r}, which is a directory; it reads one file. {hint}"
         )

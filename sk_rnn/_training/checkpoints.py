@@ -1,17 +1,23 @@
 """Saving the model after every epoch, and resuming an interrupted fit from the last one.
 
-A checkpoint directory holds two files in sk_rnn's safe format:
+``checkpoint_dir`` holds a folder per fit, named by the estimator's class
+and the fit's fingerprint (``LSTMClassifier-<16 hex digits>``), so that the
+fits of a search, one after the other or at the same time, each keep their
+own. A fit's folder holds two files in sk_rnn's safe format:
 
 - ``checkpoint.skrnn``: the model as trained so far, which ``sk_rnn.load``
   reads like any saved model, and the fingerprint of its fit;
 - ``training_state.skrnn``: what resuming needs besides the weights: the
-  fingerprint of the fit (hyperparameters and data), the epochs done, the
-  optimizer's state and, with early stopping, the best epoch's weights.
+  fingerprint of the fit (estimator class, hyperparameters and data), the
+  epochs done, whether the fit finished, the optimizer's state and, with
+  early stopping, the best epoch's weights.
 
-A new ``fit`` with the same directory, hyperparameters and data continues
-from the last completed epoch: the weights, the optimizer's moments, the
-position in the learning-rate schedule, the batch order and early stopping's
-record (its best weights, and its patience as spent) carry over.
+A new ``fit`` with the same directory, estimator, hyperparameters and data
+continues from the last completed epoch: the weights, the optimizer's
+moments, the position in the learning-rate schedule, the batch order and
+early stopping's record (its best weights, and its patience as spent) carry
+over. A fit that finished, with an int ``random_state``, has nothing left to
+train: it is read back, which is what training it again would give.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ __all__ = [
     "check_checkpoint_dir",
     "checkpoint_directory",
     "fingerprint",
+    "fit_directory",
     "has_unsaved_epochs",
     "read_resumption",
 ]
@@ -56,18 +63,22 @@ _IRRELEVANT = ("checkpoint_dir", "verbose", "callbacks", "warm_start", "device",
 
 
 def fingerprint(
+    estimator: type,
     params: dict[str, Any],
     X: Sequences,
     target: np.ndarray,
     weights: np.ndarray | None,
     continued_from: int = 0,
 ) -> str:
-    """A digest of what a fit computes from: hyperparameters and the values of X, y and weights.
+    """A digest of what a fit computes from: the estimator, its hyperparameters, the values of X, y, weights.
 
     The values themselves, not summaries: swapped columns or reversed steps
-    keep every sum and are another fit all the same.
+    keep every sum and are another fit all the same. The class counts too:
+    an LSTMClassifier and a GRUClassifier share every hyperparameter's name
+    and value, and neither can continue the other's weights.
     """
     digest = hashlib.sha256()
+    digest.update(f"{estimator.__module__}.{estimator.__qualname__}".encode())
     relevant = {key: repr(value) for key, value in sorted(params.items()) if key not in _IRRELEVANT}
     digest.update(json.dumps(relevant).encode())
     # A warm-start continuation is another fit than a fresh one on the same data.
@@ -223,12 +234,24 @@ class ResumeEarlyStopping(Callback):
 
 
 class Resumption:
-    """A checkpoint to resume from: the model so far, the optimizer's state, early stopping's best weights."""
+    """A checkpoint to resume from: the model so far, the optimizer's state, early stopping's best weights.
 
-    def __init__(self, model: Any, optimizer_state: dict | None, best_weights: dict | None = None) -> None:
+    ``finished``: the fit ended (all its epochs, or early stopping); the
+    model is the fit's result, with nothing left to train.
+    """
+
+    def __init__(
+        self,
+        model: Any,
+        optimizer_state: dict | None,
+        best_weights: dict | None = None,
+        *,
+        finished: bool = False,
+    ) -> None:
         self.model = model
         self.optimizer_state = optimizer_state
         self.best_weights = best_weights
+        self.finished = finished
 
     @property
     def epochs_done(self) -> int:
@@ -245,6 +268,15 @@ def checkpoint_directory(checkpoint_dir: str | os.PathLike) -> Path:
     epoch in one place, where a new fit from there finds it.
     """
     return Path(checkpoint_dir).expanduser().absolute()
+
+
+def fit_directory(checkpoint_dir: Path, estimator_name: str, digest: str) -> Path:
+    """The folder of one fit inside ``checkpoint_dir``: the estimator's class and the fingerprint's start.
+
+    Sixteen hex digits (64 bits) tell apart the fits of any search; the
+    training state records the whole fingerprint, which is checked as well.
+    """
+    return checkpoint_dir / f"{estimator_name}-{digest[:16]}"
 
 
 def check_checkpoint_dir(name: str, directory: Path) -> None:
@@ -374,8 +406,17 @@ def _best_weights(net: Any, snapshot: Any) -> dict | None:
     return None
 
 
-def read_resumption(directory: Path, digest: str, name: str) -> Resumption | None:
-    """The checkpoint in ``directory`` if it belongs to this fit and is unfinished, else None."""
+def read_resumption(
+    directory: Path, digest: str, name: str, *, finished_too: bool, device: str | None = None
+) -> Resumption | None:
+    """The checkpoint in ``directory`` if it belongs to this fit, else None, its model on ``device``.
+
+    A finished fit's checkpoint is returned only when ``finished_too``: when
+    the fit is reproducible (an int ``random_state``), reading it back is
+    what training it again would give. Without a seed a new fit is meant to
+    be another draw (a clone fitted again for an ensemble, say), so it
+    trains anew.
+    """
     from .._persistence.archive import TRAINING_STATE_FORMAT, model_from_archive, read_archive
     from .._persistence.codec import Decoder
     from .._persistence.networks import decode_network
@@ -387,26 +428,28 @@ def read_resumption(directory: Path, digest: str, name: str) -> Resumption | Non
         document, arrays = read_archive(state_path, expected_format=TRAINING_STATE_FORMAT)
         if document.get("fingerprint") != digest:
             warn_at_user_code(
-                f"{name} found a checkpoint in {directory} from another fit (other hyperparameters "
-                "or data); it starts anew and replaces it.",
+                f"{name} found a checkpoint in {directory} from another fit (another estimator, "
+                "other hyperparameters or other data, in a folder renamed or copied by hand); it "
+                "starts anew and replaces it.",
                 UserWarning,
             )
             return None
-        if document.get("complete"):
-            return None  # that fit finished: a new fit trains anew
+        finished = bool(document.get("complete"))
+        if finished and not finished_too:
+            return None
         model_document, model_arrays = read_archive(model_path)
         # Checkpoints written before models named their fit hold none: taken as this fit's.
         if model_document.get("fingerprint", digest) != digest:
             warn_at_user_code(
                 f"{name} found that {CHECKPOINT} in {directory} was saved by another fit than its "
-                f"training state, as when two fits save to one checkpoint_dir at once; it starts "
-                "anew and replaces both. Give fits that run at the same time a checkpoint_dir each.",
+                "training state (files copied by hand, or one fit run twice at the same time); it "
+                "starts anew and replaces both.",
                 UserWarning,
             )
             return None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # library versions: the same run
-            model = model_from_archive(model_document, model_arrays, CHECKPOINT)
+            model = model_from_archive(model_document, model_arrays, CHECKPOINT, device=device)
         optimizer = best_weights = None
         if document.get("epochs_done") == model.n_iter_:  # both files from the same epoch
             decoder = Decoder(arrays, decode_network)
@@ -419,7 +462,7 @@ def read_resumption(directory: Path, digest: str, name: str) -> Resumption | Non
             UserWarning,
         )
         return None
-    return Resumption(model, optimizer, best_weights)
+    return Resumption(model, optimizer, best_weights, finished=finished)
 
 
 def _numpy_state(value: Any) -> Any:
