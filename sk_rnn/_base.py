@@ -64,6 +64,7 @@ from ._training.checkpoints import (
     stopped_early,
     write_checkpoint,
 )
+from ._training.interrupts import inside_model_selection, watching_ctrl_c
 from ._training.net import (
     MODULE_PREFIX,
     drop_unfinished_epoch,
@@ -528,21 +529,23 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
                 previous_validation,
                 None if resume is None else resume.model,
             )
+        ctrl_c = None  # partial_fit's one epoch goes back on Ctrl-C itself
         if incremental and continuing and is_incremental(self.net_):
             net = train_one_more_epoch(self.net_, plan, data, dropout=network["dropout"])
             epochs_run = 1
         else:
             initial_state = self.net_.module_.state_dict() if continuing else None
-            net = fit_network(
-                RecurrentNetwork,
-                network,
-                plan,
-                data,
-                initial_state=initial_state,
-                incremental=incremental,
-                resume=resume,
-                checkpoint=checkpoint,
-            )
+            with watching_ctrl_c() as ctrl_c:
+                net = fit_network(
+                    RecurrentNetwork,
+                    network,
+                    plan,
+                    data,
+                    initial_state=initial_state,
+                    incremental=incremental,
+                    resume=resume,
+                    checkpoint=checkpoint,
+                )
             epochs_run = net.epochs_run
         if drop_unfinished_epoch(net):  # Ctrl-C inside an epoch: only whole epochs count
             epochs_run -= 1
@@ -566,9 +569,33 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             if finished or has_unsaved_epochs(net):
                 checkpoint(net, complete=finished, from_last_whole_epoch=not finished)
         if not incremental:
+            if ctrl_c is not None and ctrl_c.pressed and inside_model_selection():
+                self._stop_model_selection(net, epochs_of_fit, checkpointed=checkpoint is not None)
             self._warn_if_interrupted(net, epochs_of_fit, checkpointed=checkpoint is not None)
             self._warn_if_not_converged(epochs_of_fit)
         return self
+
+    def _stop_model_selection(self, net: Any, epochs_of_fit: int, *, checkpointed: bool) -> None:
+        """Ctrl-C ended this fit inside a search or cross-validation: raise it again, so that it stops.
+
+        skorch keeps the model trained so far and returns it, and the search
+        would score it and start its next fit (see ``_training.interrupts``).
+        A fit that had finished anyway (its last epoch, or early stopping)
+        lets the search go on, as the press came too late to stop anything.
+        """
+        curve = self.validation_loss_curve_ or []
+        if epochs_of_fit >= self.max_epochs_ or stopped_early(net, curve[len(curve) - epochs_of_fit :]):
+            return
+        again = (
+            "Run it again to resume it: the fits it finished are read back from checkpoint_dir, and "
+            "this one continues from its last whole epoch."
+            if checkpointed and isinstance(self.random_state, Integral)
+            else "Set checkpoint_dir (and an int random_state) to make a search resumable."
+        )
+        raise KeyboardInterrupt(
+            f"Ctrl-C stopped the search or cross-validation that was fitting {type(self).__name__}, "
+            f"after {epochs_of_fit} of max_epochs_={self.max_epochs_} epochs of this fit. {again}"
+        )
 
     def _read_back(self, finished: Any, path: Path):
         """Take a finished checkpoint of this very fit as the fit's result: nothing is left to train.

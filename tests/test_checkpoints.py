@@ -4,6 +4,7 @@ import contextlib
 import errno
 import os
 import re
+import signal
 import warnings
 from pathlib import Path
 from typing import ClassVar
@@ -63,8 +64,8 @@ def test_ctrl_c_leaves_a_usable_model_with_the_epochs_trained_so_far():
 
 
 def test_an_interrupted_fit_says_so(tmp_path):
-    # Inside GridSearchCV, Ctrl-C ends one fit and the search goes on: the
-    # truncated model would otherwise be scored as a whole fit without a word.
+    # A truncated model must not pass for a whole fit without a word (a
+    # search goes on after a callback's KeyboardInterrupt, say).
     with pytest.warns(
         UserWarning, match=r"fit was interrupted .* after 3 of max_epochs_=8 epochs.*checkpoint_dir"
     ):
@@ -510,3 +511,62 @@ def test_a_full_disk_stops_the_fit_saying_what_is_saved_and_how_to_resume(tmp_pa
         LSTMClassifier(checkpoint_dir=tmp_path / "other", **SETTINGS).fit(X, y)
     monkeypatch.undo()
     assert LSTMClassifier(checkpoint_dir=tmp_path / "run", **SETTINGS).fit(X, y).net_.epochs_run == 6
+
+
+class PressCtrlCAt(Callback):
+    """A real Ctrl-C (SIGINT to this process) during the ``epoch``-th epoch trained across all fits."""
+
+    trained: ClassVar[list[int]] = []
+
+    def __init__(self, epoch):
+        self.epoch = epoch
+
+    def on_epoch_end(self, net, **kwargs):
+        self.trained.append(len(net.history))
+        if len(self.trained) == self.epoch:
+            os.kill(os.getpid(), signal.SIGINT)
+
+
+@pytest.fixture
+def ctrl_c_raises():
+    """Python's own SIGINT handler, which raises KeyboardInterrupt (a test runner may have set another)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGINT sent with os.kill")
+@pytest.mark.usefixtures("ctrl_c_raises")
+def test_ctrl_c_stops_a_search_which_then_resumes(tmp_path):
+    from sklearn.model_selection import GridSearchCV, cross_val_score
+
+    model = LSTMClassifier(checkpoint_dir=tmp_path, **{**SETTINGS, "dropout": 0.0})
+    grid = {"hidden_size": [4, 8]}
+    PressCtrlCAt.trained.clear()
+    pressing = GridSearchCV(clone(model).set_params(callbacks=[PressCtrlCAt(11)]), grid, cv=2)
+    # The search stops: it neither scores the truncated fit nor starts another.
+    with pytest.raises(KeyboardInterrupt, match=r"after 3 of max_epochs_=8 epochs .*Run it again to resume"):
+        pressing.fit(X, y)
+    assert len(PressCtrlCAt.trained) == 11
+    EpochCounter.trained.clear()
+    search = GridSearchCV(clone(model).set_params(callbacks=[EpochCounter()]), grid, cv=2).fit(X, y)
+    assert EpochCounter.trained == [*range(4, 9), *range(1, 9), *range(1, 9), *range(1, 9)]
+    uninterrupted = GridSearchCV(clone(model).set_params(checkpoint_dir=None), grid, cv=2).fit(X, y)
+    np.testing.assert_allclose(
+        search.cv_results_["mean_test_score"], uninterrupted.cv_results_["mean_test_score"]
+    )
+    # Cross-validation stops too, and says how to make it resumable.
+    PressCtrlCAt.trained.clear()
+    unsaved = clone(model).set_params(checkpoint_dir=None, callbacks=[PressCtrlCAt(2)])
+    with pytest.raises(KeyboardInterrupt, match=r"after 2 of .*Set checkpoint_dir"):
+        cross_val_score(unsaved, X, y, cv=2)
+    # One fit keeps its model, as skorch does, and says it was interrupted.
+    PressCtrlCAt.trained.clear()
+    with pytest.warns(UserWarning, match=r"interrupted .* after 2 of max_epochs_=8"):
+        alone = LSTMClassifier(callbacks=[PressCtrlCAt(2)], **SETTINGS).fit(X, y)
+    assert alone.n_iter_ == 2
+    # A callback that raises KeyboardInterrupt to end training is no Ctrl-C:
+    # the search goes on to its other fits.
+    with pytest.warns(UserWarning, match=r"interrupted"):
+        stopped = GridSearchCV(LSTMClassifier(callbacks=[InterruptAt(2)], **SETTINGS), grid, cv=2).fit(X, y)
+    assert stopped.best_estimator_.n_iter_ == 2

@@ -7,4 +7,6 @@
 - :mod:`.net`: the lean skorch net and batched prediction.
 - :mod:`.batches`: array-sliced batches.
 - :mod:`.scoped_state`: torch's global state, changed only inside a block.
+- :mod:`.checkpoints`: saving every epoch, resuming an interrupted fit.
+- :mod:`.interrupts`: Ctrl-C noticed, so that a search it lands in stops.
 """
