@@ -583,15 +583,21 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         A fit that had finished anyway (its last epoch, or early stopping)
         lets the search go on, as the press came too late to stop anything.
         """
-        curve = self.validation_loss_curve_ or []
-        if epochs_of_fit >= self.max_epochs_ or stopped_early(net, curve[len(curve) - epochs_of_fit :]):
+        if not self._was_interrupted(net, epochs_of_fit):
             return
-        again = (
-            "Run it again to resume it: the fits it finished are read back from checkpoint_dir, and "
-            "this one continues from its last whole epoch."
-            if checkpointed and isinstance(self.random_state, Integral)
-            else "Set checkpoint_dir (and an int random_state) to make a search resumable."
-        )
+        if checkpointed and isinstance(self.random_state, Integral):
+            again = (
+                "Run it again to resume it: the fits it finished are read back from checkpoint_dir, "
+                "and this one continues from its last whole epoch."
+            )
+        elif checkpointed:
+            again = (
+                "Run it again and this fit continues from its last whole epoch; the fits it finished "
+                "train anew, since random_state=None makes each a new draw (with an int random_state "
+                "they are read back from checkpoint_dir)."
+            )
+        else:
+            again = "Set checkpoint_dir and an int random_state to make a search resumable."
         raise KeyboardInterrupt(
             f"Ctrl-C stopped the search or cross-validation that was fitting {type(self).__name__}, "
             f"after {epochs_of_fit} of max_epochs_={self.max_epochs_} epochs of this fit. {again}"
@@ -614,6 +620,14 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         self._warn_if_not_converged(self.n_iter_)
         return self
 
+    def _was_interrupted(self, net: Any, epochs_of_fit: int) -> bool:
+        """Whether a KeyboardInterrupt ended the fit before ``max_epochs_``, not early stopping."""
+        curve = self.validation_loss_curve_ or []
+        # This fit's curve: a fit continued with warm_start follows the earlier fits' epochs.
+        return epochs_of_fit < self.max_epochs_ and not stopped_early(
+            net, curve[len(curve) - epochs_of_fit :]
+        )
+
     def _warn_if_interrupted(self, net: Any, epochs_of_fit: int, *, checkpointed: bool) -> None:
         """Say that a KeyboardInterrupt ended the fit before ``max_epochs_``; the model keeps its epochs.
 
@@ -623,9 +637,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         or a user's EarlyStopping) ends a fit by the same exception, and is no
         interruption.
         """
-        curve = self.validation_loss_curve_ or []
-        # This fit's curve: a fit continued with warm_start follows the earlier fits' epochs.
-        if epochs_of_fit >= self.max_epochs_ or stopped_early(net, curve[len(curve) - epochs_of_fit :]):
+        if not self._was_interrupted(net, epochs_of_fit):
             return
         if checkpointed:
             again = "Fit again with the same checkpoint_dir, hyperparameters and data to resume."

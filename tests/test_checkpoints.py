@@ -560,6 +560,10 @@ def test_ctrl_c_stops_a_search_which_then_resumes(tmp_path):
     unsaved = clone(model).set_params(checkpoint_dir=None, callbacks=[PressCtrlCAt(2)])
     with pytest.raises(KeyboardInterrupt, match=r"after 2 of .*Set checkpoint_dir"):
         cross_val_score(unsaved, X, y, cv=2)
+    PressCtrlCAt.trained.clear()
+    unseeded = clone(model).set_params(random_state=None, callbacks=[PressCtrlCAt(2)])
+    with pytest.raises(KeyboardInterrupt, match=r"last whole epoch; the fits it finished train anew"):
+        cross_val_score(unseeded, X, y, cv=2)
     # One fit keeps its model, as skorch does, and says it was interrupted.
     PressCtrlCAt.trained.clear()
     with pytest.warns(UserWarning, match=r"interrupted .* after 2 of max_epochs_=8"):
