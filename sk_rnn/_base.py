@@ -55,6 +55,7 @@ from ._training.batches import ArrayBatches, float_dtype, input_dtype
 from ._training.callbacks import check_schedule_callbacks, check_user_callbacks
 from ._training.checkpoints import (
     CHECKPOINT,
+    callbacks_signature,
     check_checkpoint_dir,
     checkpoint_directory,
     fingerprint,
@@ -513,10 +514,9 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
                     digest,
                     name,
                     finished_too=isinstance(self.random_state, Integral),
+                    callbacks=callbacks_signature(self.callbacks),
                     device=str(plan.device),
                 )
-            if resume is not None and resume.finished:
-                return self._read_back(resume.model, directory / CHECKPOINT)
             self.checkpoint_path_ = str(directory / CHECKPOINT)
             if resume is not None:
                 previous_losses = list(resume.model.loss_curve_)
@@ -603,23 +603,6 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             f"after {epochs_of_fit} of max_epochs_={self.max_epochs_} epochs of this fit. {again}"
         )
 
-    def _read_back(self, finished: Any, path: Path):
-        """Take a finished checkpoint of this very fit as the fit's result: nothing is left to train.
-
-        ``finished`` was fitted by this class with these hyperparameters on
-        these values, with the same int seed: its fitted attributes are the
-        ones training again would give. The hyperparameters stay this
-        estimator's own (the checkpoint holds no callbacks, and the device
-        may differ).
-        """
-        params = self.get_params(deep=False)
-        for key, value in vars(finished).items():
-            if key not in params:
-                setattr(self, key, value)
-        self.checkpoint_path_ = str(path)
-        self._warn_if_not_converged(self.n_iter_)
-        return self
-
     def _was_interrupted(self, net: Any, epochs_of_fit: int) -> bool:
         """Whether a KeyboardInterrupt ended the fit before ``max_epochs_``, not early stopping."""
         curve = self.validation_loss_curve_ or []
@@ -698,7 +681,13 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         # This fit's gradient record, not the one copied from an earlier fit.
         snapshot._record_gradient_flow(net, earlier=earlier)
         write_checkpoint(
-            directory, snapshot, net, digest, complete=complete, from_last_whole_epoch=from_last_whole_epoch
+            directory,
+            snapshot,
+            net,
+            digest,
+            complete=complete,
+            callbacks=callbacks_signature(self.callbacks),
+            from_last_whole_epoch=from_last_whole_epoch,
         )
 
     def _new_network(

@@ -301,8 +301,10 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         the patience spent) carry over (dropout draws differ, so the result is
         close to an uninterrupted fit, not identical to it). A fit that
         finished is read back, without training, when ``random_state`` is an
-        int (training it again would give the same model), and trained anew
-        when it is None. So an interrupted ``GridSearchCV`` run again reads
+        int and ``callbacks`` are the same classes with the same parameters
+        (training it again would give the same model; labels, target units
+        and column names still come from this fit's data), and trained anew
+        when ``random_state`` is None. So an interrupted ``GridSearchCV`` run again reads
         back the fits it finished and resumes the ones it was training.
         ``partial_fit`` does not checkpoint. ``random_state`` must be an int
         or None: a ``RandomState`` instance is refused before training.

@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
-from skorch.callbacks import Callback, EarlyStopping
+from skorch.callbacks import Callback, EarlyStopping, LRScheduler
 
 import sk_rnn
 from sk_rnn import GRUClassifier, GRURegressor, LSTMClassifier
@@ -30,20 +31,29 @@ def saved_fits(directory):
     return sorted(Path(directory).glob("*/checkpoint.skrnn"))
 
 
-class EpochCounter(Callback):
-    """Count the epochs trained (a fit read back from its checkpoint trains none).
+class EpochsAcrossFits(Callback):
+    """Count the epochs trained across the fits of a test, and lose the machine or press Ctrl-C in one.
 
-    Each fit trains with clones of its callbacks: the count is kept outside them.
+    Each fit trains with clones of its callbacks, and a finished fit is read
+    back only with the same callbacks, as when a script is run again: the
+    count and the event live on the class, so that every run of a test
+    passes this same callback.
     """
 
     trained: ClassVar[list[int]] = []
+    event: ClassVar[tuple[str, int] | None] = None
 
-    @property
-    def epochs(self):
-        return len(self.trained)
+    @classmethod
+    def start(cls, event=None):
+        """Count from zero; ``event`` is ("crash" or "ctrl-c", the n-th epoch counted), or None."""
+        cls.trained, cls.event = [], event
 
     def on_epoch_end(self, net, **kwargs):
         self.trained.append(len(net.history))
+        if self.event == ("crash", len(self.trained)):
+            raise RuntimeError("machine lost")
+        if self.event == ("ctrl-c", len(self.trained)):
+            os.kill(os.getpid(), signal.SIGINT)  # the real signal: Ctrl-C, a notebook's interrupt
 
 
 class InterruptAt(Callback):
@@ -193,15 +203,18 @@ def test_a_fit_interrupted_as_its_patience_ran_out_is_finished(tmp_path):
     assert uninterrupted.n_iter_ == 2
     interrupted = LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[InterruptAt(2)], **settings).fit(X, y)
     np.testing.assert_allclose(interrupted.predict_proba(X), uninterrupted.predict_proba(X), atol=1e-6)
-    again = LSTMClassifier(checkpoint_dir=tmp_path, **settings).fit(X, y)  # a new fit, not a resumed one
+    # Finished, and not resumed for more: with other callbacks than the interrupted
+    # one's, a new fit (with the same, it would be read back).
+    again = LSTMClassifier(checkpoint_dir=tmp_path, **settings).fit(X, y)
     assert again.n_iter_ == 2 and again.net_.epochs_run == 2
+    np.testing.assert_allclose(again.predict_proba(X), uninterrupted.predict_proba(X), atol=1e-6)
 
 
 def test_a_fit_a_user_early_stopping_ended_is_finished(tmp_path):
     stop = EarlyStopping(monitor="train_loss", patience=1, threshold=10.0, threshold_mode="abs")
     first = LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[stop], **SETTINGS).fit(X, y)
     again = LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[stop], **SETTINGS).fit(X, y)
-    assert first.n_iter_ == again.n_iter_ == 2 and again.net_.epochs_run == 2  # run anew, not resumed
+    assert first.n_iter_ == again.n_iter_ == 2 and again.net_.epochs_run == 0  # read back, not resumed
 
 
 def test_what_tells_fits_apart_besides_the_values(tmp_path):
@@ -213,10 +226,8 @@ def test_what_tells_fits_apart_besides_the_values(tmp_path):
     # A warm-start continuation is not a fresh fit's to resume.
     model = LSTMClassifier(checkpoint_dir=tmp_path / "warm", warm_start=True, **SETTINGS).fit(X, y)
     model.set_params(callbacks=[InterruptAt(2)]).fit(X, y)
-    EpochCounter.trained.clear()
-    counter = EpochCounter()
-    fresh = LSTMClassifier(checkpoint_dir=tmp_path / "warm", callbacks=[counter], **SETTINGS).fit(X, y)
-    assert fresh.n_iter_ == 8 and counter.epochs == 0  # read back: the first call's fit finished
+    fresh = LSTMClassifier(checkpoint_dir=tmp_path / "warm", **SETTINGS).fit(X, y)
+    assert fresh.n_iter_ == 8 and fresh.net_.epochs_run == 0  # read back: the first call's fit finished
     assert len(saved_fits(tmp_path / "warm")) == 2
 
 
@@ -270,26 +281,65 @@ def test_a_fit_resumes_on_another_device_or_with_its_gradient_record_turned_on(t
 
 def test_a_finished_fit_is_read_back_when_seeded_and_trained_anew_when_not(tmp_path):
     first = LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X, y)
-    EpochCounter.trained.clear()
-    counter = EpochCounter()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         # The fit's own warning comes again, as training again would give it.
         warnings.filterwarnings("ignore", category=ConvergenceWarning)
-        again = LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[counter], **SETTINGS).fit(X, y)
+        again = LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X, y)
     # The same seed, hyperparameters and data: nothing is left to train.
-    assert counter.epochs == 0 and again.n_iter_ == 8 and len(again.history_) == 8
+    assert again.net_.epochs_run == 0 and again.n_iter_ == 8 and len(again.history_) == 8
     np.testing.assert_array_equal(again.predict_proba(X), first.predict_proba(X))
-    assert again.loss_curve_ == first.loss_curve_ and again.callbacks == [counter]
+    assert again.loss_curve_ == first.loss_curve_
     assert again.checkpoint_path_ == first.checkpoint_path_
-    # Its hyperparameters stay its own, and it goes on training as a fitted model does.
-    assert again.set_params(warm_start=True).fit(X, y).n_iter_ == 16 and counter.epochs == 8
+    # It goes on training as a fitted model does.
+    continued = again.set_params(warm_start=True).fit(X, y)
+    assert continued.n_iter_ == 16 and continued.net_.epochs_run == 8
     # Without a seed, fitting again is another draw: it trains anew.
     unseeded = {**SETTINGS, "random_state": None}
     LSTMClassifier(checkpoint_dir=tmp_path, **unseeded).fit(X, y)
-    EpochCounter.trained.clear()
-    LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[counter], **unseeded).fit(X, y)
-    assert counter.epochs == 8
+    assert LSTMClassifier(checkpoint_dir=tmp_path, **unseeded).fit(X, y).net_.epochs_run == 8
+
+
+def test_a_fit_read_back_takes_what_the_data_says_from_this_fit(tmp_path):
+    # The weights and the training record come from the checkpoint; the
+    # labels, the target's units and the column names from this fit's data.
+    first = LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X, y)
+    names = np.array(["down", "up"])
+    relabelled = LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X, names[y])
+    assert relabelled.net_.epochs_run == 0 and list(relabelled.classes_) == ["down", "up"]
+    np.testing.assert_array_equal(relabelled.predict(X), names[first.predict(X)])
+    # A target 4 times as large standardises to the same values, bit for bit.
+    target = X[:, -1, 0]
+    grams = GRURegressor(checkpoint_dir=tmp_path, **SETTINGS).fit(X, target)
+    quadrupled = GRURegressor(checkpoint_dir=tmp_path, **SETTINGS).fit(X, 4 * target)
+    assert quadrupled.net_.epochs_run == 0
+    np.testing.assert_allclose(quadrupled.predict(X), 4 * grams.predict(X), rtol=1e-5)
+    frame = pd.DataFrame(X[:, :, 0]).add_prefix("t")
+    LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(frame, y)
+    renamed = LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(frame.add_prefix("x_"), y)
+    assert renamed.net_.epochs_run == 0 and renamed.feature_names_in_[0] == "x_t0"
+    assert renamed.predict(frame.add_prefix("x_")).shape == (96,)
+
+
+def test_a_finished_fit_is_read_back_only_with_the_same_callbacks(tmp_path):
+    def stop(patience):
+        return EarlyStopping(monitor="train_loss", patience=patience, threshold=10.0, threshold_mode="abs")
+
+    LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[stop(1)], **SETTINGS).fit(X, y)
+    same = LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[stop(1)], **SETTINGS).fit(X, y)
+    assert same.n_iter_ == 2 and same.net_.epochs_run == 0
+    # Another patience trains another model: it trains.
+    other = LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[stop(3)], **SETTINGS).fit(X, y)
+    assert other.n_iter_ == other.net_.epochs_run == 4
+    assert LSTMClassifier(checkpoint_dir=tmp_path, **SETTINGS).fit(X, y).net_.epochs_run == 8
+
+    # A parameter that is a function cannot be compared: such a fit trains anew.
+    def scheduled():
+        schedule = LRScheduler(policy=torch.optim.lr_scheduler.LambdaLR, lr_lambda=lambda epoch: 0.5)
+        return {**SETTINGS, "learning_rate_schedule": "constant", "callbacks": [schedule]}
+
+    LSTMClassifier(checkpoint_dir=tmp_path, **scheduled()).fit(X, y)
+    assert LSTMClassifier(checkpoint_dir=tmp_path, **scheduled()).fit(X, y).net_.epochs_run == 8
 
 
 def test_other_data_or_another_estimator_is_another_fit(tmp_path):
@@ -337,49 +387,33 @@ def test_regressors_checkpoint_too_and_the_model_pickles(tmp_path):
     np.testing.assert_array_equal(sk_rnn.load(model.checkpoint_path_).predict(X), model.predict(X))
 
 
-class CrashAtEpochOfSearch(Callback):
-    """A lost machine during the ``epoch``-th epoch trained across all the fits of a search."""
-
-    trained: ClassVar[list[int]] = []
-
-    def __init__(self, epoch):
-        self.epoch = epoch
-
-    def on_epoch_end(self, net, **kwargs):
-        self.trained.append(len(net.history))
-        if len(self.trained) == self.epoch:
-            raise RuntimeError("machine lost")
-
-
 def test_an_interrupted_search_resumes_where_it_stopped(tmp_path):
     from sklearn.model_selection import GridSearchCV
 
     # Without dropout a resumed fit is the uninterrupted one, so is the search.
-    model = LSTMClassifier(**{**SETTINGS, "dropout": 0.0})
+    model = LSTMClassifier(callbacks=[EpochsAcrossFits()], **{**SETTINGS, "dropout": 0.0})
     grid = {"hidden_size": [4, 8]}
     uninterrupted = GridSearchCV(model, grid, cv=2).fit(X, y)
     model.set_params(checkpoint_dir=tmp_path)
     # Lost in the third fit's third epoch: two fits finished, the third saved two epochs.
-    CrashAtEpochOfSearch.trained.clear()
-    crashing = clone(model).set_params(callbacks=[CrashAtEpochOfSearch(19)])
-    crashing = GridSearchCV(crashing, grid, cv=2, error_score="raise")
+    EpochsAcrossFits.start(("crash", 19))
     with pytest.raises(RuntimeError, match="machine lost"):
-        crashing.fit(X, y)
+        GridSearchCV(model, grid, cv=2, error_score="raise").fit(X, y)
     assert len(saved_fits(tmp_path)) == 3
-    EpochCounter.trained.clear()
-    search = GridSearchCV(clone(model).set_params(callbacks=[EpochCounter()]), grid, cv=2).fit(X, y)
+    EpochsAcrossFits.start()
+    search = GridSearchCV(model, grid, cv=2).fit(X, y)
     # The two finished fits are read back; the third trains its 6 epochs left,
     # the fourth and the final refit on all the data their 8 each.
-    assert EpochCounter.trained == [3, 4, 5, 6, 7, 8, *range(1, 9), *range(1, 9)]
+    assert EpochsAcrossFits.trained == [3, 4, 5, 6, 7, 8, *range(1, 9), *range(1, 9)]
     np.testing.assert_allclose(
         search.cv_results_["mean_test_score"], uninterrupted.cv_results_["mean_test_score"]
     )
     np.testing.assert_allclose(search.predict_proba(X), uninterrupted.predict_proba(X), atol=1e-6)
     assert len(saved_fits(tmp_path)) == 5
     # Run again once finished, the whole search is read back.
-    EpochCounter.trained.clear()
-    GridSearchCV(clone(model).set_params(callbacks=[EpochCounter()]), grid, cv=2).fit(X, y)
-    assert EpochCounter.trained == []
+    EpochsAcrossFits.start()
+    GridSearchCV(model, grid, cv=2).fit(X, y)
+    assert EpochsAcrossFits.trained == []
 
 
 def test_fits_at_the_same_time_each_keep_their_own_checkpoint(tmp_path):
@@ -513,20 +547,6 @@ def test_a_full_disk_stops_the_fit_saying_what_is_saved_and_how_to_resume(tmp_pa
     assert LSTMClassifier(checkpoint_dir=tmp_path / "run", **SETTINGS).fit(X, y).net_.epochs_run == 6
 
 
-class PressCtrlCAt(Callback):
-    """A real Ctrl-C (SIGINT to this process) during the ``epoch``-th epoch trained across all fits."""
-
-    trained: ClassVar[list[int]] = []
-
-    def __init__(self, epoch):
-        self.epoch = epoch
-
-    def on_epoch_end(self, net, **kwargs):
-        self.trained.append(len(net.history))
-        if len(self.trained) == self.epoch:
-            os.kill(os.getpid(), signal.SIGINT)
-
-
 @pytest.fixture
 def ctrl_c_raises():
     """Python's own SIGINT handler, which raises KeyboardInterrupt (a test runner may have set another)."""
@@ -540,34 +560,32 @@ def ctrl_c_raises():
 def test_ctrl_c_stops_a_search_which_then_resumes(tmp_path):
     from sklearn.model_selection import GridSearchCV, cross_val_score
 
-    model = LSTMClassifier(checkpoint_dir=tmp_path, **{**SETTINGS, "dropout": 0.0})
+    settings = {**SETTINGS, "dropout": 0.0}
+    model = LSTMClassifier(checkpoint_dir=tmp_path, callbacks=[EpochsAcrossFits()], **settings)
     grid = {"hidden_size": [4, 8]}
-    PressCtrlCAt.trained.clear()
-    pressing = GridSearchCV(clone(model).set_params(callbacks=[PressCtrlCAt(11)]), grid, cv=2)
+    EpochsAcrossFits.start(("ctrl-c", 11))
     # The search stops: it neither scores the truncated fit nor starts another.
     with pytest.raises(KeyboardInterrupt, match=r"after 3 of max_epochs_=8 epochs .*Run it again to resume"):
-        pressing.fit(X, y)
-    assert len(PressCtrlCAt.trained) == 11
-    EpochCounter.trained.clear()
-    search = GridSearchCV(clone(model).set_params(callbacks=[EpochCounter()]), grid, cv=2).fit(X, y)
-    assert EpochCounter.trained == [*range(4, 9), *range(1, 9), *range(1, 9), *range(1, 9)]
+        GridSearchCV(model, grid, cv=2).fit(X, y)
+    assert len(EpochsAcrossFits.trained) == 11
+    EpochsAcrossFits.start()
+    search = GridSearchCV(model, grid, cv=2).fit(X, y)
+    assert EpochsAcrossFits.trained == [*range(4, 9), *range(1, 9), *range(1, 9), *range(1, 9)]
     uninterrupted = GridSearchCV(clone(model).set_params(checkpoint_dir=None), grid, cv=2).fit(X, y)
     np.testing.assert_allclose(
         search.cv_results_["mean_test_score"], uninterrupted.cv_results_["mean_test_score"]
     )
     # Cross-validation stops too, and says how to make it resumable.
-    PressCtrlCAt.trained.clear()
-    unsaved = clone(model).set_params(checkpoint_dir=None, callbacks=[PressCtrlCAt(2)])
+    EpochsAcrossFits.start(("ctrl-c", 2))
     with pytest.raises(KeyboardInterrupt, match=r"after 2 of .*Set checkpoint_dir"):
-        cross_val_score(unsaved, X, y, cv=2)
-    PressCtrlCAt.trained.clear()
-    unseeded = clone(model).set_params(random_state=None, callbacks=[PressCtrlCAt(2)])
+        cross_val_score(clone(model).set_params(checkpoint_dir=None), X, y, cv=2)
+    EpochsAcrossFits.start(("ctrl-c", 2))
     with pytest.raises(KeyboardInterrupt, match=r"last whole epoch; the fits it finished train anew"):
-        cross_val_score(unseeded, X, y, cv=2)
+        cross_val_score(clone(model).set_params(random_state=None), X, y, cv=2)
     # One fit keeps its model, as skorch does, and says it was interrupted.
-    PressCtrlCAt.trained.clear()
+    EpochsAcrossFits.start(("ctrl-c", 2))
     with pytest.warns(UserWarning, match=r"interrupted .* after 2 of max_epochs_=8"):
-        alone = LSTMClassifier(callbacks=[PressCtrlCAt(2)], **SETTINGS).fit(X, y)
+        alone = LSTMClassifier(callbacks=[EpochsAcrossFits()], **SETTINGS).fit(X, y)
     assert alone.n_iter_ == 2
     # A callback that raises KeyboardInterrupt to end training is no Ctrl-C:
     # the search goes on to its other fits.

@@ -16,8 +16,9 @@ A new ``fit`` with the same directory, estimator, hyperparameters and data
 continues from the last completed epoch: the weights, the optimizer's
 moments, the position in the learning-rate schedule, the batch order and
 early stopping's record (its best weights, and its patience as spent) carry
-over. A fit that finished, with an int ``random_state``, has nothing left to
-train: it is read back, which is what training it again would give.
+over. A fit that finished, with an int ``random_state`` and the same
+callbacks, has nothing left to train: its weights and record are read back,
+which is what training it again would give.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import copy
 import hashlib
 import json
 import os
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -44,6 +46,7 @@ __all__ = [
     "ResumeEarlyStopping",
     "Resumption",
     "SaveCheckpoint",
+    "callbacks_signature",
     "check_checkpoint_dir",
     "checkpoint_directory",
     "fingerprint",
@@ -270,6 +273,27 @@ def checkpoint_directory(checkpoint_dir: str | os.PathLike) -> Path:
     return Path(checkpoint_dir).expanduser().absolute()
 
 
+def callbacks_signature(callbacks: list | None) -> str | None:
+    """The user's callbacks as text, by class and parameters; None when that cannot tell two apart.
+
+    They are left out of the fingerprint, so that a fit interrupted by one
+    of them (a time limit, say) resumes without it. But an EarlyStopping
+    with another patience, or an LRScheduler with another rate, trains
+    another model: a finished fit is read back only when its callbacks read
+    the same. A parameter that shows as an address (a function, a lambda, an
+    object without parameters of its own) reads differently in every
+    process, so such callbacks give None and their fits train anew.
+    """
+    described = []
+    for entry in callbacks or []:
+        name, callback = entry if isinstance(entry, tuple | list) else (None, entry)
+        kind = callback if isinstance(callback, type) else type(callback)
+        params = {} if isinstance(callback, type) else callback.get_params()
+        described.append((name, f"{kind.__module__}.{kind.__qualname__}", sorted(params.items())))
+    text = repr(described)
+    return None if re.search(r" at 0x[0-9a-fA-F]+>", text) else text
+
+
 def fit_directory(checkpoint_dir: Path, estimator_name: str, digest: str) -> Path:
     """The folder of one fit inside ``checkpoint_dir``: the estimator's class and the fingerprint's start.
 
@@ -310,6 +334,7 @@ def write_checkpoint(
     digest: str,
     complete: bool,
     *,
+    callbacks: str | None = None,
     from_last_whole_epoch: bool = False,
 ) -> None:
     """The model so far, then the state that resuming it needs.
@@ -320,7 +345,7 @@ def write_checkpoint(
     stays resumable.
     """
     try:
-        _write_files(directory, snapshot, net, digest, complete, from_last_whole_epoch)
+        _write_files(directory, snapshot, net, digest, complete, callbacks, from_last_whole_epoch)
     except OSError as error:
         raise _save_failed(directory, snapshot, net, error) from error
 
@@ -348,7 +373,13 @@ def _save_failed(directory: Path, snapshot: Any, net: Any, error: OSError) -> OS
 
 
 def _write_files(
-    directory: Path, snapshot: Any, net: Any, digest: str, complete: bool, from_last_whole_epoch: bool
+    directory: Path,
+    snapshot: Any,
+    net: Any,
+    digest: str,
+    complete: bool,
+    callbacks: str | None,
+    from_last_whole_epoch: bool,
 ) -> None:
     # Imported here: `import sk_rnn` must not load safetensors (tests/test_persistence.py).
     from .._persistence.archive import FORMAT_VERSION, TRAINING_STATE_FORMAT, write_archive, write_model
@@ -379,6 +410,8 @@ def _write_files(
             "fingerprint": digest,
             "epochs_done": int(snapshot.n_iter_),
             "complete": bool(complete),
+            # What tells the user's callbacks apart: a finished fit is read back only with the same.
+            "callbacks": callbacks,
             "optimizer": encoder.encode(optimizer, "optimizer state"),
         }
         best = None if complete else _best_weights(net, snapshot)
@@ -407,15 +440,22 @@ def _best_weights(net: Any, snapshot: Any) -> dict | None:
 
 
 def read_resumption(
-    directory: Path, digest: str, name: str, *, finished_too: bool, device: str | None = None
+    directory: Path,
+    digest: str,
+    name: str,
+    *,
+    finished_too: bool,
+    callbacks: str | None,
+    device: str | None = None,
 ) -> Resumption | None:
     """The checkpoint in ``directory`` if it belongs to this fit, else None, its model on ``device``.
 
-    A finished fit's checkpoint is returned only when ``finished_too``: when
-    the fit is reproducible (an int ``random_state``), reading it back is
-    what training it again would give. Without a seed a new fit is meant to
-    be another draw (a clone fitted again for an ensemble, say), so it
-    trains anew.
+    A finished fit's checkpoint is returned only when ``finished_too`` and
+    its ``callbacks`` (see :func:`callbacks_signature`) are these: when the
+    fit is reproducible (an int ``random_state``), reading it back is what
+    training it again would give. Without a seed a new fit is meant to be
+    another draw (a clone fitted again for an ensemble, say), so it trains
+    anew.
     """
     from .._persistence.archive import TRAINING_STATE_FORMAT, model_from_archive, read_archive
     from .._persistence.codec import Decoder
@@ -435,7 +475,8 @@ def read_resumption(
             )
             return None
         finished = bool(document.get("complete"))
-        if finished and not finished_too:
+        same_callbacks = callbacks is not None and document.get("callbacks") == callbacks
+        if finished and not (finished_too and same_callbacks):
             return None
         model_document, model_arrays = read_archive(model_path)
         # Checkpoints written before models named their fit hold none: taken as this fit's.

@@ -127,7 +127,9 @@ def fit_network(
         # Before every other callback: each whole epoch's weights, whatever
         # stops training after it (a user's callback, early stopping's restore).
         first.append(("last_epoch_weights", LastEpochWeights()))
-    if start_epoch:
+    # A finished fit read back trains no epoch: its schedule has nothing left to run.
+    finished = resume is not None and resume.finished
+    if start_epoch and not finished:
         extra.append(("resume_schedule", FastForwardSchedule(start_epoch * plan.updates_per_epoch)))
     if start_epoch and plan.early_stopping and resume.best_weights is not None:
         curve = list(resume.model.validation_loss_curve_ or [])
@@ -171,7 +173,8 @@ def fit_network(
             net.history = History(list(resume.model.net_.history))
         if resume is not None and resume.optimizer_state is not None:
             net.optimizer_.load_state_dict(resume.optimizer_state)
-        net.continue_fit(data, epochs=plan.max_epochs - start_epoch)
+        # Early stopping may have finished it before max_epochs: nothing is left either way.
+        net.continue_fit(data, epochs=0 if finished else plan.max_epochs - start_epoch)
     return net
 
 
