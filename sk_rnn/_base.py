@@ -558,6 +558,8 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
                     f"{type(self).__name__}.partial_fit was interrupted inside its epoch; the model "
                     "is as it was before the call."
                 )
+        if X.tokens:
+            self._forget_unseen_tokens(net, X.take(slice(0, n_train)), keep_seen=continuing or incremental)
         self._record_training(net, epochs_run, previous_losses, previous_validation)
         self._record_gradient_flow(net, incremental, earlier=None if resume is None else resume.model)
         # The epochs of this fit, counting those of the run it resumed.
@@ -574,6 +576,27 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             self._warn_if_interrupted(net, epochs_of_fit, checkpointed=checkpoint is not None)
             self._warn_if_not_converged(epochs_of_fit)
         return self
+
+    def _forget_unseen_tokens(self, net: Any, trained_on: Sequences, *, keep_seen: bool) -> None:
+        """Zero the embedding of every id no training sequence holds, so predict reads it as unknown.
+
+        The table has a row for every id up to ``vocab_size_``; rows of ids
+        that training never met keep their random start (an external
+        tokenizer's vocabulary, a stream's fixed ``vocab_size``), which would
+        feed noise to the network wherever such an id turns up at predict.
+        Zeroed, they read as the padding id does, as ids beyond the table do.
+        Ids seen by earlier calls of a continued fit (``partial_fit``,
+        ``warm_start``) count as seen.
+        """
+        seen = getattr(self, "_seen_token_ids", None) if keep_seen else None
+        if seen is None or len(seen) != self.vocab_size_:
+            seen = np.zeros(self.vocab_size_, dtype=bool)
+        seen = seen.copy()
+        seen[np.unique(trained_on.values)] = True
+        self._seen_token_ids = seen
+        embedding = net.module_.embedding.weight
+        with torch.no_grad():
+            embedding[torch.from_numpy(~seen).to(embedding.device)] = 0.0
 
     def _stop_model_selection(self, net: Any, epochs_of_fit: int, *, checkpointed: bool) -> None:
         """Ctrl-C ended this fit inside a search or cross-validation: raise it again, so that it stops.

@@ -191,6 +191,40 @@ def test_an_empty_text_still_gets_a_prediction():
     )
 
 
+def test_an_empty_text_has_no_step_to_tag():
+    ids = [np.array([3, 4, 5]), np.array([2, 7]), np.array([], dtype=np.int64)]
+    tags = [np.array(["N", "V", "N"]), np.array(["V", "N"]), np.array([], dtype="<U1")]
+    tagger = LSTMClassifier(output="sequence", embedding_dim=4, **FAST)
+    with pytest.raises(ValueError, match=r"an empty text \(no token\) at position 2 of X.*Drop the"):
+        tagger.fit(ids, tags)
+    with pytest.raises(ValueError, match=r"empty text"):
+        RNNRegressor(output="sequence", embedding_dim=4, **FAST).fit(ids, [np.ones(len(x)) for x in ids])
+    tagger.fit(ids[:2], tags[:2])
+    # One tag per token: none for an empty text, beside others or alone.
+    labels = tagger.predict([ids[2], ids[0]])
+    assert [item.shape for item in labels] == [(0,), (3,)]
+    np.testing.assert_array_equal(labels[1], tagger.predict([ids[0]])[0])
+    assert [item.shape for item in tagger.predict_proba(np.zeros((2, 5), dtype=np.int64))] == [(0, 2), (0, 2)]
+
+
+def test_ids_never_seen_in_fit_read_as_unknown_inside_the_table_too():
+    # A table of 100 ids (an external tokenizer's, say) of which training meets 2 to 9.
+    rng = np.random.default_rng(0)
+    ids = rng.integers(2, 10, size=(60, 6))
+    clf = GRUClassifier(embedding_dim=4, vocab_size=100, **FAST).fit(ids, (ids[:, 0] > 5).astype(int))
+    unseen_inside, beyond = ids.copy(), ids.copy()
+    unseen_inside[:, 2], beyond[:, 2] = 42, 1000
+    np.testing.assert_allclose(clf.predict_proba(unseen_inside), clf.predict_proba(beyond), rtol=1e-6)
+    assert not np.allclose(clf.predict_proba(unseen_inside), clf.predict_proba(ids))
+    # partial_fit counts what every call saw: a later chunk's ids are learned, not forgotten.
+    stream = GRUClassifier(embedding_dim=4, vocab_size=100, **FAST)
+    stream.partial_fit(ids, (ids[:, 0] > 5).astype(int), classes=[0, 1])
+    stream.partial_fit(ids + 50, (ids[:, 0] > 5).astype(int))
+    table = stream.net_.module_.embedding.weight.detach().numpy()
+    seen = np.unique(np.concatenate([ids, ids + 50]))
+    assert np.abs(table[seen]).sum(axis=1).min() > 0 and not table[np.setdiff1d(np.arange(100), seen)].any()
+
+
 def test_token_ids_in_a_nullable_integer_frame():
     import pandas as pd
 

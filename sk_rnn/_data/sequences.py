@@ -258,6 +258,13 @@ class Sequences:
     def n_features(self) -> int:
         return self.values.shape[2]
 
+    def empty_texts(self) -> np.ndarray:
+        """Positions of the token sequences without a token (empty texts), kept as one padding step."""
+        if not self.tokens:
+            return np.empty(0, dtype=np.int64)
+        first = self.values[np.arange(len(self)), self.first_steps(), 0]
+        return np.flatnonzero(first == 0)
+
     def step_counts(self) -> np.ndarray:
         """Valid steps of every sequence, int64 ``(n,)``, also when none is padded."""
         return np.full(len(self), self.n_steps, dtype=np.int64) if self.lengths is None else self.lengths

@@ -247,6 +247,15 @@ def per_step_layout(estimator: Any, y: Any, X: Sequences, *, what: str = "y") ->
     """
     name = type(estimator).__name__
     _check_target_present(estimator, y, f"Pass {_EXPECTED}.")
+    empty = X.empty_texts()
+    if empty.size:
+        # Its one step is padding: there is nothing to tag, and no target to train on.
+        raise ValueError(
+            f"{name} with output='sequence' got an empty text (no token) at position "
+            f"{int(empty[0])} of X ({empty.size} in all): a per-step model has no step of it to "
+            "train on or score. Drop the empty texts and their targets, e.g. keep = [len(x) > 0 "
+            "for x in X]; predict gives an empty array for an empty text."
+        )
     n, n_steps = len(X), X.n_steps
     lengths, starts = X.step_counts(), X.first_steps()
     noun = "target" if what == "y" else what  # as the messages name it
@@ -296,9 +305,11 @@ def per_step_result(X: Sequences, aligned: np.ndarray) -> np.ndarray | list[np.n
     An array ``(n, T, ...)`` when every sequence has all ``T`` steps and X was an
     array; otherwise a list with one ``(T_i, ...)`` array per sequence.
     """
-    if X.lengths is None and not X.from_list:
+    empty = X.empty_texts()
+    if X.lengths is None and not X.from_list and not empty.size:
         return aligned
-    lengths = X.step_counts()
+    lengths = X.step_counts().copy()
+    lengths[empty] = 0  # an empty text's one step is padding: it has no prediction
     return StepPredictions(aligned[i, :length] for i, length in enumerate(lengths))
 
 
