@@ -106,14 +106,6 @@ def _aligned_for_panel_score(estimator: Any, X: Any, y: Any, sample_weight: Any)
     return align_target(name, y, instances), sample_weight
 
 
-def _reject_step_weights(estimator: Any, sample_weight: Any) -> None:
-    if sample_weight is not None:
-        raise ValueError(
-            f"{type(estimator).__name__}.score does not take sample_weight with output='sequence': "
-            "its score averages over the steps of all sequences."
-        )
-
-
 @contextlib.contextmanager
 def _state_restored_on_error(estimator: BaseEstimator) -> Iterator[None]:
     """Make ``fit`` all or nothing: on an error, put back the attributes it had before.
@@ -1029,30 +1021,44 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
     def _score(
         self,
         per_sequence_score: Callable[..., float],
-        per_step_score: Callable[[np.ndarray, np.ndarray], float],
+        per_step_score: Callable[[np.ndarray, np.ndarray, np.ndarray | None], float],
         X: Any,
         y: Any,
         sample_weight: Any,
     ) -> float:
         """scikit-learn's score per sequence; with ``output="sequence"``, a score over valid steps.
 
-        ``per_step_score(truth, outputs)`` gets the targets ``(m, k)`` and raw
-        outputs ``(m, n_outputs)`` of the m valid steps.
+        ``per_step_score(truth, outputs, weights)`` gets the targets
+        ``(m, k)``, raw outputs ``(m, n_outputs)`` and weights ``(m,)`` (or
+        None) of the m valid steps. Weights are given as ``fit`` takes them:
+        per sequence, for each of its steps, or per step.
         """
         check_is_fitted(self, "net_")  # before the fitted head is read
         if self.output_ != "sequence":
             y, sample_weight = _aligned_for_panel_score(self, X, y, sample_weight)
             return per_sequence_score(X, y, sample_weight=sample_weight)
-        _reject_step_weights(self, sample_weight)
-        return float(per_step_score(*self._per_step_truth_and_outputs(X, y)))
+        return float(per_step_score(*self._per_step_truth_and_outputs(X, y, sample_weight)))
 
-    def _per_step_truth_and_outputs(self, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
-        """Targets ``(m, k)`` and raw outputs ``(m, n_outputs)`` of the m valid steps of X."""
+    def _per_step_truth_and_outputs(
+        self, X: Any, y: Any, sample_weight: Any = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Targets ``(m, k)``, raw outputs ``(m, n_outputs)``, weights ``(m,)`` of the valid steps of X."""
         sequences, outputs = self._forward(X)
+        name = type(self).__name__
         if sequences.instances is not None:
-            y = align_target(type(self).__name__, y, sequences.instances, sequences.step_index)
+            y = align_target(name, y, sequences.instances, sequences.step_index)
+            if sample_weight is not None:
+                sample_weight = align_target(
+                    name, sample_weight, sequences.instances, sequences.step_index, what="sample_weight"
+                )
         layout, _ = per_step_layout(self, y, sequences)
-        return layout[sequences.valid_steps()], outputs[valid_aligned(sequences, outputs.shape[1])]
+        valid = sequences.valid_steps()
+        weights = check_sample_weight(self, sample_weight, sequences, per_step=True)
+        return (
+            layout[valid],
+            outputs[valid_aligned(sequences, outputs.shape[1])],
+            None if weights is None else weights[valid],
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

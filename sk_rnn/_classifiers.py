@@ -535,7 +535,9 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         y : array-like or list of arrays
             True labels, in the form ``fit`` takes.
         sample_weight : array-like of shape (n_samples,), default=None
-            Weights of the sequences (not supported with ``output="sequence"``).
+            Weights of the sequences; with ``output="sequence"``, also of shape
+            (n_samples, n_timesteps) or one (T_i,) array per sequence: the
+            weight of each step, as ``fit`` takes them.
 
         Returns
         -------
@@ -543,7 +545,9 @@ class _RNNClassifierBase(ClassifierMixin, _BaseRNN):
         """
         return self._score(
             super().score,
-            lambda truth, logits: accuracy_score(truth[:, 0], self.classes_[np.argmax(logits, axis=1)]),
+            lambda truth, logits, weights: accuracy_score(
+                truth[:, 0], self.classes_[np.argmax(logits, axis=1)], sample_weight=weights
+            ),
             X,
             y,
             sample_weight,

@@ -444,7 +444,9 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
         y : array-like or list of arrays
             True targets, in the form ``fit`` takes.
         sample_weight : array-like of shape (n_samples,), default=None
-            Weights of the sequences (not supported with ``output="sequence"``).
+            Weights of the sequences; with ``output="sequence"``, also of shape
+            (n_samples, n_timesteps) or one (T_i,) array per sequence: the
+            weight of each step, as ``fit`` takes them.
 
         Returns
         -------
@@ -452,8 +454,10 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
         """
         return self._score(
             super().score,
-            lambda truth, outputs: r2_score(
-                truth.astype(np.float64), point_outputs(outputs, *self._head) * self._y_scale + self._y_mean
+            lambda truth, outputs, weights: r2_score(
+                truth.astype(np.float64),
+                point_outputs(outputs, *self._head) * self._y_scale + self._y_mean,
+                sample_weight=weights,
             ),
             X,
             y,

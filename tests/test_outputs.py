@@ -222,6 +222,14 @@ def test_cross_val_predict_per_step():
         cross_val_predict(model, ragged, labels, cv=3)
     predictions = model.fit(ragged, labels).predict(ragged)
     assert isinstance(predictions, list) and np.concatenate(predictions).shape == (27,)
+    assert not hasattr(predictions, "shape") and model.predict(equal).shape == (9, 4)
+    # scikit-learn's scorers read one array too; the estimator's own score reads every step.
+    from sklearn.model_selection import cross_val_score
+
+    for scoring, error in (("accuracy", ValueError), ("neg_log_loss", AttributeError)):
+        with pytest.raises(error, match=r"different lengths.*scoring=None"):
+            cross_val_score(model, ragged, labels, cv=3, scoring=scoring, error_score="raise")
+    assert cross_val_score(model, ragged, labels, cv=3).shape == (3,)
 
 
 def test_per_step_target_errors():
@@ -234,9 +242,28 @@ def test_per_step_target_errors():
         LSTMRegressor(output="sequence", **FAST).fit(X, bad)
     with pytest.raises(ValueError, match="tags each step with one label, but y has 2 labels per step"):
         GRUClassifier(output="sequence", **FAST).fit(X, [np.zeros((len(s), 2)) for s in X])
-    reg = LSTMRegressor(output="sequence", **FAST).fit(X, [np.zeros(len(s)) for s in X])
-    with pytest.raises(ValueError, match="does not take sample_weight with output='sequence'"):
-        reg.score(X, [np.zeros(len(s)) for s in X], sample_weight=np.ones(6))
+    targets = [np.zeros(len(s)) for s in X]
+    with pytest.raises(ValueError, match=r"needs one sample_weight per step: .*of shape \(6, 2\)\. Or pass"):
+        LSTMRegressor(output="sequence", **FAST).fit(X, targets, sample_weight=np.ones((6, 2)))
+
+
+def test_per_step_score_weighs_steps_as_fit_does():
+    from sklearn.metrics import r2_score
+
+    X = ragged(n=12, features=1)
+    y = [2 * s[:, 0] for s in X]
+    reg = LSTMRegressor(output="sequence", **FAST).fit(X, y)
+    steps = np.concatenate(reg.predict(X))
+    per_step = [np.linspace(0, 1, len(s)) for s in X]
+    per_sequence = np.arange(12.0)
+    assert reg.score(X, y, sample_weight=per_step) == pytest.approx(
+        r2_score(np.concatenate(y), steps, sample_weight=np.concatenate(per_step))
+    )
+    repeated = np.concatenate([np.full(len(s), w) for s, w in zip(X, per_sequence, strict=True)])
+    assert reg.score(X, y, sample_weight=per_sequence) == pytest.approx(
+        r2_score(np.concatenate(y), steps, sample_weight=repeated)
+    )
+    assert reg.score(X, y, sample_weight=per_sequence) != pytest.approx(reg.score(X, y))
 
 
 @pytest.mark.parametrize("Estimator", [RNNRegressor, RNNClassifier])

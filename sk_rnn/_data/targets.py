@@ -290,6 +290,13 @@ def per_step_layout(estimator: Any, y: Any, X: Sequences, *, what: str = "y") ->
             if X.instances is not None
             else ""
         )
+        if what != "y":  # weights: the same layout, without targets' k axis
+            raise ValueError(
+                f"{name} with output='sequence' needs one {what} per step: an array of shape "
+                f"(n_samples, n_timesteps), matching X's {n} sequences of {n_steps} steps, or a list "
+                f"with one (T_i,) array per sequence; got {what} of shape {y.shape}.{panel} Or "
+                "pass one weight per sequence, of shape (n_samples,), for each of its steps."
+            )
         raise ValueError(
             f"{name} with output='sequence' needs one target per step: {_EXPECTED}, matching X's "
             f"{n} sequences of {n_steps} steps; got {what} of shape {y.shape}.{panel} For one target "
@@ -319,23 +326,38 @@ class StepPredictions(list):
     numpy refuses to join arrays of different lengths into one with an
     "inhomogeneous shape" error that names neither the cause nor the way
     round it; scikit-learn's ``cross_val_predict`` meets it when it joins the
-    folds' predictions. Of sequences of one length, the list makes the array
-    numpy would make of a plain list.
+    folds' predictions, and its scorers when they read the predictions'
+    ``shape``. Of sequences of one length, the list makes the array numpy
+    would make of a plain list, and has its shape.
     """
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        self._check_one_length()
+        return np.array(list(self), dtype=dtype)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        # An AttributeError, as for a list: hasattr(predictions, "shape") stays False.
+        try:
+            self._check_one_length()
+        except ValueError as error:
+            raise AttributeError(str(error)) from None
+        return (len(self), *np.shape(self[0])) if len(self) else (0,)
+
+    def _check_one_length(self) -> None:
         shapes = {np.shape(item) for item in self}
         if len(shapes) > 1:
             lengths = sorted({shape[0] for shape in shapes})
             raise ValueError(
                 "Per-step predictions (output='sequence') of sequences of different lengths "
                 f"({lengths[0]} to {lengths[-1]} steps) make no single array: they come as a list "
-                "of one array per sequence. scikit-learn's cross_val_predict joins its folds' "
-                "predictions into one array, so it cannot take them: loop over the folds (KFold's "
-                "split) and keep each fold's list, as the user guide shows. To compare them with "
-                "targets, join the steps with np.concatenate(predictions)."
+                "of one array per sequence. scikit-learn's tools that read them as one array "
+                "cannot take them: cross_val_predict (loop over the folds, KFold's split, and keep "
+                "each fold's list, as the user guide shows) and scorers such as scoring='accuracy' "
+                "or 'neg_log_loss' (search with the estimator's own score, scoring=None, which "
+                "scores every step). To compare them with targets, join the steps with "
+                "np.concatenate(predictions)."
             )
-        return np.array(list(self), dtype=dtype)
 
 
 def valid_aligned(X: Sequences, width: int) -> np.ndarray:
