@@ -197,6 +197,47 @@ def test_per_series_scaling_maps_each_series_back_to_its_units():
         model.predict(X.reset_index(drop=True))
 
 
+@pytest.mark.parametrize("loss", ["normal", "quantile"])
+def test_a_global_networks_spread_comes_back_in_each_series_units(loss):
+    panel = two_series()
+    target = lead_target(panel["value"])
+    X = panel.loc[target.index]
+    settings = {"hidden_size": 4, "max_epochs": 3, "random_state": 0, "loss": loss}
+    if loss == "quantile":
+        settings["quantile"] = [0.1, 0.5, 0.9]
+    model = PerSeriesScaledRegressor(
+        DifferencedTargetRegressor(default_forecasting_pipeline(3, GRURegressor(**settings)))
+    ).fit(X, target)
+    # Each series' quantiles are the scaled ones times its spread, plus its mean.
+    scaled = model.regressor_.predict_quantiles(model._scaled_for_predict(X)[0], [0.1, 0.5, 0.9])
+    quantiles = model.predict_quantiles(X, [0.1, 0.5, 0.9])
+    series = X.index.get_level_values(0) == "large"
+    location, scale = model.location_[0, 0], model.scale_[0, 0]
+    np.testing.assert_allclose(quantiles[series], scaled[series] * scale + location, rtol=1e-6)
+    assert (np.diff(quantiles, axis=1) >= 0).all()
+    np.testing.assert_allclose(quantiles[:, 1], model.predict(X), rtol=1e-6)
+    if loss == "normal":
+        predicted, std = model.predict(X, return_std=True)
+        np.testing.assert_allclose(predicted, model.predict(X))
+        spread = std[series].mean() / std[~series].mean()
+        ratio = model.scale_[0, 0] / model.scale_[1, 0]
+        assert 0.1 * ratio < spread < 10 * ratio  # in the large series' units, not the scaled ones
+    else:
+        with pytest.raises(ValueError, match=r"trained with loss='quantile'. Fit with loss='normal'"):
+            model.predict(X, return_std=True)
+    ridge = make_pipeline(SlidingWindowTransformer(3), LagRidgeRegressor())
+    ridge = PerSeriesScaledRegressor(ridge).fit(X, target)
+    with pytest.raises(AttributeError, match=r"cannot predict\(return_std=True\): .* a LagRidgeRegressor"):
+        ridge.predict(X, return_std=True)
+    with pytest.raises(AttributeError, match=r"cannot predict_quantiles: .* a LagRidgeRegressor"):
+        ridge.predict_quantiles(X)
+    # A pipeline ending in the network, without differencing, passes them on too.
+    direct = default_forecasting_pipeline(3, GRURegressor(**settings))
+    direct = PerSeriesScaledRegressor(direct).fit(X, target)
+    median = direct.predict_quantiles(X, [0.1, 0.5, 0.9])[:, 1]
+    np.testing.assert_allclose(median, direct.predict(X), rtol=1e-6)
+
+
 def test_a_global_network_round_trips_through_the_safe_format(tmp_path):
     panel = two_series()
     target = lead_target(panel["value"])

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from inspect import signature
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
+from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._compat import _fit_context
@@ -217,23 +219,85 @@ class PerSeriesScaledRegressor(ForecastColumnWrapper):
         )
         return self
 
-    def predict(self, X: Any) -> np.ndarray:
+    def predict(self, X: Any, return_std: bool = False) -> Any:
         """Predict in scaled units with the inner regressor, and map back to each series' units.
 
         Parameters
         ----------
         X : panel DataFrame or array-like of shape (n_timesteps, n_features)
             Rows with the columns seen in ``fit``.
+        return_std : bool, default=False
+            Also return the standard deviation of each prediction, from an
+            inner regressor whose ``predict`` takes ``return_std`` (such as
+            ``DifferencedTargetRegressor`` around an sk_rnn regressor with
+            ``loss="normal"``), times the scale of the row's series.
 
         Returns
         -------
         y_pred : ndarray of shape (n_timesteps,) or (n_timesteps, horizon)
+        y_std : ndarray of the same shape
+            Only with ``return_std=True``.
         """
+        scaled, location, scale = self._scaled_for_predict(X)
+        if not return_std:
+            return self._unscaled(self.regressor_.predict(scaled), location, scale)
+        self._inner_method("predict", "return_std")
+        predicted, std = self.regressor_.predict(scaled, return_std=True)
+        return self._unscaled(predicted, location, scale), self._unscaled(std, np.zeros_like(location), scale)
+
+    def predict_quantiles(self, X: Any, quantiles: Any = None) -> np.ndarray:
+        """Quantiles of each prediction, from the inner regressor's, in each series' units.
+
+        Available when the inner regressor has ``predict_quantiles``, such as
+        ``DifferencedTargetRegressor`` around an sk_rnn regressor fitted with
+        ``loss="quantile"`` or ``loss="normal"``. The scale of a series is
+        positive, so quantiles that do not cross in scaled units do not here.
+
+        Parameters
+        ----------
+        X : panel DataFrame or array-like of shape (n_timesteps, n_features)
+            Rows with the columns seen in ``fit``.
+        quantiles : array-like of float in (0, 1), default=None
+            Passed to the inner ``predict_quantiles``.
+
+        Returns
+        -------
+        y_quantiles : ndarray of shape (n_timesteps, n_quantiles) or (n_timesteps, horizon, n_quantiles)
+        """
+        scaled, location, scale = self._scaled_for_predict(X)
+        final = self._inner_method("predict_quantiles")
+        if isinstance(self.regressor_, Pipeline):  # a Pipeline has no predict_quantiles of its own
+            scaled = self.regressor_[:-1].transform(scaled)
+        predicted = np.asarray(final.predict_quantiles(scaled, quantiles), dtype=np.float64)
+        # Each row's statistics along the first axis; the quantiles (and horizon) follow.
+        shape = (-1,) + (1,) * (predicted.ndim - 1)
+        return predicted * scale.reshape(shape) + location.reshape(shape)
+
+    def _scaled_for_predict(self, X: Any) -> tuple[Any, np.ndarray, np.ndarray]:
+        """X scaled by each row's series, and the forecast column's location and scale per row."""
         check_is_fitted(self)
         values = validate_data(self, X, reset=False, dtype=np.float64, ensure_all_finite=False)
         column = column_position(type(self).__name__, self.column, X, self.n_features_in_)
         location, scale = self._row_statistics(X, values)
-        predicted = np.asarray(self.regressor_.predict(self._scaled(X, values, location, scale)))
+        return self._scaled(X, values, location, scale), location[:, column], scale[:, column]
+
+    @staticmethod
+    def _unscaled(predicted: Any, location: np.ndarray, scale: np.ndarray) -> np.ndarray:
+        predicted = np.asarray(predicted, dtype=np.float64)
         if predicted.ndim == 2:
-            return predicted * scale[:, [column]] + location[:, [column]]
-        return predicted * scale[:, column] + location[:, column]
+            return predicted * scale[:, np.newaxis] + location[:, np.newaxis]
+        return predicted * scale + location
+
+    def _inner_method(self, method: str, argument: str | None = None) -> Any:
+        """The inner regressor (a pipeline's last step) with ``method`` (and its ``argument``), or the fix."""
+        final = self.regressor_[-1] if isinstance(self.regressor_, Pipeline) else self.regressor_
+        function = getattr(final, method, None)
+        if function is not None and (argument is None or argument in signature(function).parameters):
+            return final
+        wanted = f"{method}({argument}=True)" if argument else method
+        raise AttributeError(
+            f"{type(self).__name__} cannot {wanted}: its regressor (or a pipeline's last step), a "
+            f"{type(final).__name__}, has no {wanted}. Use DifferencedTargetRegressor, the default, "
+            "around an sk_rnn regressor with loss='normal' (standard deviations and quantiles) or "
+            "loss='quantile' (quantiles)."
+        )
