@@ -521,9 +521,9 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
                 previous_validation,
                 None if resume is None else resume.model,
             )
-        ctrl_c = None  # partial_fit's one epoch goes back on Ctrl-C itself
         if incremental and continuing and is_incremental(self.net_):
-            net = train_one_more_epoch(self.net_, plan, data, dropout=network["dropout"])
+            with watching_ctrl_c() as ctrl_c:
+                net = train_one_more_epoch(self.net_, plan, data, dropout=network["dropout"])
             epochs_run = 1
         else:
             initial_state = self.net_.module_.state_dict() if continuing else None
@@ -562,8 +562,16 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             finished = epochs_of_fit >= self.max_epochs_ or stopped_early(net, self.validation_loss_curve_)
             if finished or has_unsaved_epochs(net):
                 checkpoint(net, complete=finished, from_last_whole_epoch=not finished)
+        if incremental and ctrl_c.pressed:
+            # Ctrl-C as the epoch ended (in its end-of-epoch callbacks), which
+            # skorch swallowed: undone and raised again as inside the epoch, so
+            # that a loop over chunks stops.
+            raise KeyboardInterrupt(
+                f"{type(self).__name__}.partial_fit was interrupted as its epoch ended; the model is "
+                "as it was before the call."
+            )
         if not incremental:
-            if ctrl_c is not None and ctrl_c.pressed and inside_model_selection():
+            if ctrl_c.pressed and inside_model_selection():
                 self._stop_model_selection(net, epochs_of_fit, checkpointed=checkpoint is not None)
             self._warn_if_interrupted(net, epochs_of_fit, checkpointed=checkpoint is not None)
             self._warn_if_not_converged(epochs_of_fit)
@@ -591,15 +599,18 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             embedding[torch.from_numpy(~seen).to(embedding.device)] = 0.0
 
     def _stop_model_selection(self, net: Any, epochs_of_fit: int, *, checkpointed: bool) -> None:
-        """Ctrl-C ended this fit inside a search or cross-validation: raise it again, so that it stops.
+        """Ctrl-C came during this fit inside a search or cross-validation: raise it again, so that it stops.
 
         skorch keeps the model trained so far and returns it, and the search
         would score it and start its next fit (see ``_training.interrupts``).
-        A fit that had finished anyway (its last epoch, or early stopping)
-        lets the search go on, as the press came too late to stop anything.
+        A press as the fit ended (in its last epoch's callbacks) stops the
+        search too: the user asked it to stop, and the fit's checkpoint is
+        complete.
         """
         if not self._was_interrupted(net, epochs_of_fit):
-            return
+            where = "as this fit ended"
+        else:
+            where = f"after {epochs_of_fit} of max_epochs_={self.max_epochs_} epochs of this fit"
         if checkpointed and isinstance(self.random_state, Integral):
             again = (
                 "Run it again to resume it: the fits it finished are read back from checkpoint_dir, "
@@ -615,7 +626,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             again = "Set checkpoint_dir and an int random_state to make a search resumable."
         raise KeyboardInterrupt(
             f"Ctrl-C stopped the search or cross-validation that was fitting {type(self).__name__}, "
-            f"after {epochs_of_fit} of max_epochs_={self.max_epochs_} epochs of this fit. {again}"
+            f"{where}. {again}"
         )
 
     def _was_interrupted(self, net: Any, epochs_of_fit: int) -> bool:

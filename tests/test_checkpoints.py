@@ -587,6 +587,18 @@ def test_ctrl_c_stops_a_search_which_then_resumes(tmp_path):
     with pytest.warns(UserWarning, match=r"interrupted .* after 2 of max_epochs_=8"):
         alone = LSTMClassifier(callbacks=[EpochsAcrossFits()], **SETTINGS).fit(X, y)
     assert alone.n_iter_ == 2
+    # A press as a fit ends (in its last epoch's callbacks) stops the search too.
+    EpochsAcrossFits.start(("ctrl-c", 8))
+    with pytest.raises(KeyboardInterrupt, match=r"as this fit ended\. Set checkpoint_dir"):
+        GridSearchCV(clone(model).set_params(checkpoint_dir=None), grid, cv=2).fit(X, y)
+    assert len(EpochsAcrossFits.trained) == 8
+    # And partial_fit undoes its call and raises again, as inside its epoch.
+    EpochsAcrossFits.start(("ctrl-c", 2))
+    stream = LSTMClassifier(callbacks=[EpochsAcrossFits()], **SETTINGS)
+    stream.partial_fit(X, y, classes=[0, 1])
+    with pytest.raises(KeyboardInterrupt, match=r"partial_fit was interrupted as its epoch ended"):
+        stream.partial_fit(X, y)
+    assert stream.n_iter_ == 1
     # A callback that raises KeyboardInterrupt to end training is no Ctrl-C:
     # the search goes on to its other fits.
     with pytest.warns(UserWarning, match=r"interrupted"):
