@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from inspect import signature
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
-from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._compat import _fit_context
 from .._data.panels import check_target_rows, has_panel_index
 from ._columns import ForecastColumnWrapper, column_position
-from ._target import DifferencedTargetRegressor
+from ._target import DifferencedTargetRegressor, final_method, inner_quantiles
 
 __all__ = ["PerSeriesScaledRegressor"]
 
@@ -241,7 +239,7 @@ class PerSeriesScaledRegressor(ForecastColumnWrapper):
         scaled, location, scale = self._scaled_for_predict(X)
         if not return_std:
             return self._unscaled(self.regressor_.predict(scaled), location, scale)
-        self._inner_method("predict", "return_std")
+        final_method(self, "predict", "return_std")
         predicted, std = self.regressor_.predict(scaled, return_std=True)
         return self._unscaled(predicted, location, scale), self._unscaled(std, np.zeros_like(location), scale)
 
@@ -265,10 +263,7 @@ class PerSeriesScaledRegressor(ForecastColumnWrapper):
         y_quantiles : ndarray of shape (n_timesteps, n_quantiles) or (n_timesteps, horizon, n_quantiles)
         """
         scaled, location, scale = self._scaled_for_predict(X)
-        final = self._inner_method("predict_quantiles")
-        if isinstance(self.regressor_, Pipeline):  # a Pipeline has no predict_quantiles of its own
-            scaled = self.regressor_[:-1].transform(scaled)
-        predicted = np.asarray(final.predict_quantiles(scaled, quantiles), dtype=np.float64)
+        predicted = inner_quantiles(self, scaled, quantiles)
         # Each row's statistics along the first axis; the quantiles (and horizon) follow.
         shape = (-1,) + (1,) * (predicted.ndim - 1)
         return predicted * scale.reshape(shape) + location.reshape(shape)
@@ -287,17 +282,3 @@ class PerSeriesScaledRegressor(ForecastColumnWrapper):
         if predicted.ndim == 2:
             return predicted * scale[:, np.newaxis] + location[:, np.newaxis]
         return predicted * scale + location
-
-    def _inner_method(self, method: str, argument: str | None = None) -> Any:
-        """The inner regressor (a pipeline's last step) with ``method`` (and its ``argument``), or the fix."""
-        final = self.regressor_[-1] if isinstance(self.regressor_, Pipeline) else self.regressor_
-        function = getattr(final, method, None)
-        if function is not None and (argument is None or argument in signature(function).parameters):
-            return final
-        wanted = f"{method}({argument}=True)" if argument else method
-        raise AttributeError(
-            f"{type(self).__name__} cannot {wanted}: its regressor (or a pipeline's last step), a "
-            f"{type(final).__name__}, has no {wanted}. Use DifferencedTargetRegressor, the default, "
-            "around an sk_rnn regressor with loss='normal' (standard deviations and quantiles) or "
-            "loss='quantile' (quantiles)."
-        )

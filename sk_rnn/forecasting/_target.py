@@ -185,7 +185,7 @@ class DifferencedTargetRegressor(ForecastColumnWrapper):
         if not return_std:
             change = np.asarray(self.regressor_.predict(X), dtype=np.float64)
             return _plus_current(change, current)
-        _final_method(self, "predict", "return_std")
+        final_method(self, "predict", "return_std")
         change, std = self.regressor_.predict(X, return_std=True)
         return _plus_current(np.asarray(change, dtype=np.float64), current), np.asarray(std, dtype=np.float64)
 
@@ -210,9 +210,7 @@ class DifferencedTargetRegressor(ForecastColumnWrapper):
             change's do not, since the same current value is added to each.
         """
         current = self._validated_current(X)
-        final = _final_method(self, "predict_quantiles")
-        features = self.regressor_[:-1].transform(X) if isinstance(self.regressor_, Pipeline) else X
-        change = np.asarray(final.predict_quantiles(features, quantiles), dtype=np.float64)
+        change = inner_quantiles(self, X, quantiles)
         return change + current.reshape(-1, *([1] * (change.ndim - 1)))
 
     def _validated_current(self, X: Any) -> np.ndarray:
@@ -225,16 +223,23 @@ def _plus_current(change: np.ndarray, current: np.ndarray) -> np.ndarray:
     return change + (current if change.ndim == 1 else current[:, np.newaxis])
 
 
-def _final_method(wrapper: DifferencedTargetRegressor, method: str, argument: str | None = None) -> Any:
-    """The inner regressor's last step, refused with the fix when it lacks ``method`` (or ``argument``)."""
+def final_method(wrapper: Any, method: str, argument: str | None = None) -> Any:
+    """The wrapper's inner regressor (a pipeline's last step) with ``method`` and ``argument``, or the fix."""
     final = wrapper.regressor_[-1] if isinstance(wrapper.regressor_, Pipeline) else wrapper.regressor_
     function = getattr(final, method, None)
     takes = function is not None and (argument is None or argument in signature(function).parameters)
     if not takes:
         wanted = f"{method}({argument}=True)" if argument else f"{method}"
         raise AttributeError(
-            f"DifferencedTargetRegressor cannot {wanted}: its regressor's last step, a "
+            f"{type(wrapper).__name__} cannot {wanted}: its regressor's last step, a "
             f"{type(final).__name__}, has no {wanted}. Use an sk_rnn regressor with "
             'loss="normal" (standard deviations and quantiles) or loss="quantile" (quantiles).'
         )
     return final
+
+
+def inner_quantiles(wrapper: Any, X: Any, quantiles: Any) -> np.ndarray:
+    """Quantiles of X from the wrapper's inner regressor: a pipeline's steps, then its last step's."""
+    final = final_method(wrapper, "predict_quantiles")
+    features = wrapper.regressor_[:-1].transform(X) if isinstance(wrapper.regressor_, Pipeline) else X
+    return np.asarray(final.predict_quantiles(features, quantiles), dtype=np.float64)
