@@ -500,13 +500,14 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
                 type(self), self.get_params(deep=False), X, target, weights, self.n_iter_ if continuing else 0
             )
             directory = fit_directory(root, name, digest)
+            callbacks = callbacks_signature(self.callbacks)  # read once: saved with every epoch
             if not continuing:
                 resume = read_resumption(
                     directory,
                     digest,
                     name,
                     finished_too=isinstance(self.random_state, Integral),
-                    callbacks=callbacks_signature(self.callbacks),
+                    callbacks=callbacks,
                     device=str(plan.device),
                 )
             self.checkpoint_path_ = str(directory / CHECKPOINT)
@@ -517,17 +518,17 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
                 self._save_checkpoint,
                 directory,
                 digest,
+                callbacks,
                 previous_losses,
                 previous_validation,
                 None if resume is None else resume.model,
             )
-        if incremental and continuing and is_incremental(self.net_):
-            with watching_ctrl_c() as ctrl_c:
+        with watching_ctrl_c() as ctrl_c:
+            if incremental and continuing and is_incremental(self.net_):
                 net = train_one_more_epoch(self.net_, plan, data, dropout=network["dropout"])
-            epochs_run = 1
-        else:
-            initial_state = self.net_.module_.state_dict() if continuing else None
-            with watching_ctrl_c() as ctrl_c:
+                epochs_run = 1
+            else:
+                initial_state = self.net_.module_.state_dict() if continuing else None
                 net = fit_network(
                     RecurrentNetwork,
                     network,
@@ -538,7 +539,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
                     resume=resume,
                     checkpoint=checkpoint,
                 )
-            epochs_run = net.epochs_run
+                epochs_run = net.epochs_run
         if drop_unfinished_epoch(net):  # Ctrl-C inside an epoch: only whole epochs count
             epochs_run -= 1
             if incremental:
@@ -592,7 +593,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         if seen is None or len(seen) != self.vocab_size_:
             seen = np.zeros(self.vocab_size_, dtype=bool)
         seen = seen.copy()
-        seen[np.unique(trained_on.values)] = True
+        seen[trained_on.values.ravel()] = True
         self._seen_token_ids = seen
         embedding = net.module_.embedding.weight
         with torch.no_grad():
@@ -689,6 +690,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
         self,
         directory: Path,
         digest: str,
+        callbacks: str | None,
         previous_losses: list,
         previous_validation: list,
         earlier: Any,
@@ -699,7 +701,8 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
     ) -> None:
         """Write the model as trained so far, and what resuming it needs, to ``directory``.
 
-        ``earlier`` is the checkpointed model this run resumed (None when it did not).
+        ``callbacks`` is the fit's :func:`callbacks_signature`; ``earlier`` is the
+        checkpointed model this run resumed (None when it did not).
         """
         snapshot = copy.copy(self)
         snapshot.callbacks = None  # user callbacks hold code; the checkpoint holds data only
@@ -712,7 +715,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             net,
             digest,
             complete=complete,
-            callbacks=callbacks_signature(self.callbacks),
+            callbacks=callbacks,
             from_last_whole_epoch=from_last_whole_epoch,
         )
 
