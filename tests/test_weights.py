@@ -156,26 +156,28 @@ def test_early_stopping_weighs_the_validation_loss_too():
 # -- class_weight ----------------------------------------------------------------------------
 
 
-def rare_positive_class():
+def rare_positive_class(n_samples=300):
     rng = np.random.RandomState(0)
-    X = rng.randn(300, 6, 2)
-    y = (X[:, :, 0].sum(axis=1) + 2 * rng.randn(300) > 3).astype(int)  # 17% positive, noisy
+    X = rng.randn(n_samples, 6, 2)
+    y = (X[:, :, 0].sum(axis=1) + 2 * rng.randn(n_samples) > 3).astype(int)  # about 17% positive, noisy
     return X, y
 
 
 def test_balanced_class_weights_raise_the_recall_of_a_rare_class():
-    X, y = rare_positive_class()
+    X, y = rare_positive_class(2000)
+    train, test = slice(0, 1000), slice(1000, None)
     settings = {"hidden_size": 8, "max_epochs": 30, "random_state": 0}
     recall = {
         str(class_weight): LSTMClassifier(class_weight=class_weight, **settings)
-        .fit(X, y)
-        .predict(X)[y == 1]
+        .fit(X[train], y[train])
+        .predict(X[test])[y[test] == 1]
         .mean()
         for class_weight in (None, "balanced", {0: 1, 1: 20})
     }
-    # Measured: 0.43 unweighted, 0.90 balanced, 1.00 with the positive class 20 times heavier.
-    assert recall["None"] < 0.6
-    assert recall["balanced"] > 0.8
+    # Recall of the rare class on held-out data, measured: 0.44 unweighted,
+    # 0.81 balanced, 0.90 with the positive class 20 times heavier.
+    assert recall["None"] < 0.55
+    assert recall["balanced"] > recall["None"] + 0.15
     assert recall["{0: 1, 1: 20}"] > recall["balanced"]
 
 
