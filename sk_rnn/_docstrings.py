@@ -89,7 +89,10 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
         most ``L`` times, with ``L = 64`` for LSTM and GRU and 32 for the
         ungated cells (Elman, IndRNN); 1 with ``output="sequence"`` (one
         output per step is needed) and for token ids. 1 reads one step at a
-        time.
+        time. A patch reads each of its steps with input weights of their
+        own, so a pattern that may occur at any step is learnt less well in
+        patches than step by step: where one step can decide the answer, or
+        patterns move in time, try ``patch_size=1``.
 
     input_scaling : {"auto", "sequence", "global"} or None, default="auto"
         How the network standardises its inputs, from statistics of the
