@@ -223,6 +223,46 @@ def test_multilabel_indicators(runner, tmp_path):
     np.testing.assert_array_equal(label[clear], clf.predict(X)[clear])
 
 
+@pytest.mark.parametrize("dtype", [np.uint16, np.uint32, np.uint64, np.int8])
+@pytest.mark.parametrize("runner", sorted(RUNNERS))
+def test_integer_labels_of_any_width_come_back_as_they_went_in(dtype, runner, tmp_path):
+    # torch's ONNX exporter cannot index unsigned tensors wider than a byte:
+    # those labels are gathered from a table in the graph, as strings are.
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 5, 2)).astype(np.float32)
+    y = np.where(X[:, -1, 0] > 0, 7, 100).astype(dtype)
+    clf = GRUClassifier(**SMALL).fit(X, y)
+    label, proba = RUNNERS[runner](clf, tmp_path, {"X": X}, lengths=False)
+    assert label.dtype == dtype
+    assert_labels_match(label, clf.predict(X), proba)
+
+
+@pytest.mark.parametrize("runner", sorted(RUNNERS))
+def test_a_graph_without_lengths_gives_nan_for_a_sequence_holding_nan(runner, tmp_path):
+    # onnxruntime's GRU operator returns a finite state from NaN steps: a
+    # number read from padding would pass for a prediction.
+    sequences = ragged()
+    reg = GRURegressor(**SMALL).fit(sequences, [s[:, 0].sum() for s in sequences])
+    X = np.stack([sequences[0][:3], sequences[1][:3]])
+    X[1, 2] = np.nan
+    (prediction,) = RUNNERS[runner](reg, tmp_path, {"X": X}, lengths=False)
+    np.testing.assert_allclose(prediction[0], reg.predict(X[:1])[0], atol=ATOL)
+    assert np.isnan(prediction[1])
+
+
+@pytest.mark.parametrize(("opset", "error"), [(9, ValueError), (99, ValueError), (17.0, TypeError)])
+def test_an_opset_it_cannot_write_is_refused_before_tracing(opset, error, tmp_path):
+    X = np.random.RandomState(0).normal(size=(20, 5, 1)).astype(np.float32)
+    reg = GRURegressor(bidirectional=True, **SMALL).fit(X, X[:, -1, 0])
+    with pytest.raises(error, match="opset_version"):
+        export_onnx(reg, tmp_path / "m.onnx", opset_version=opset)
+    assert not (tmp_path / "m.onnx").exists()
+    # The oldest opset it accepts writes a graph that runs.
+    path = export_onnx(reg, tmp_path / "m.onnx", opset_version=10)
+    (prediction,) = onnxruntime.InferenceSession(str(path)).run(None, {"X": X})
+    np.testing.assert_allclose(prediction, reg.predict(X), atol=ATOL)
+
+
 def test_onnx_metadata_describes_the_model(tmp_path):
     sequences = ragged()
     y = np.array(["b", "a"])[np.arange(len(sequences)) % 2]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 import json
+import numbers
 import os
 import warnings
 from collections.abc import Iterator
@@ -30,6 +31,9 @@ __all__ = ["export_onnx", "export_torchscript"]
 
 # The ONNX opset of the exported graphs: onnxruntime 1.17 (2024) and later run it.
 DEFAULT_OPSET = 17
+# The oldest opset the graphs can be written in: the backward direction of a
+# bidirectional network needs Flip-like slicing that torch writes from opset 10.
+MIN_OPSET = 10
 
 
 def _version() -> str:
@@ -119,7 +123,8 @@ def export_torchscript(estimator: Any, path: str | os.PathLike, *, lengths: bool
         Whether the module takes a second input, ``lengths`` (int64, one per
         sequence): the number of valid steps of each sequence, which come
         first, the padding after them being ignored. Without it every step
-        of ``X`` is read.
+        of ``X`` is read, and a sequence holding NaN (padding, say) gets
+        NaN outputs (its ``label`` then means nothing).
 
     Returns
     -------
@@ -194,9 +199,11 @@ def export_onnx(
         Whether the graph takes a second input, ``lengths`` (int64, one per
         sequence): the number of valid steps of each sequence, which come
         first, the padding after them being ignored. Without it every step
-        of ``X`` is read.
+        of ``X`` is read, and a sequence holding NaN (padding, say) gets
+        NaN outputs (its ``label`` then means nothing).
     opset_version : int, default=17
-        The ONNX operator set to write.
+        The ONNX operator set to write: 10 or newer, up to the newest the
+        installed torch writes (23 for torch 2.13).
 
     Returns
     -------
@@ -239,16 +246,22 @@ def export_onnx(
         import onnx
     except ImportError as error:
         raise ImportError("export_onnx needs the onnx package: pip install onnx onnxruntime") from error
+    _check_opset(opset_version)
     path = Path(path).expanduser()  # "~" is the home directory, as in a shell
     check_writable_file(path, "export_onnx", "model.onnx")
     module = ServingModule(estimator)
+    if _unsigned_labels(estimator):
+        # torch's ONNX exporter cannot index a uint16, uint32 or uint64
+        # tensor: such labels are gathered from a table in the graph, as
+        # strings are.
+        module.outputs.numeric_labels = False
     example = _example_inputs(module, features_per_step(estimator), lengths)
     input_names = _input_names(lengths)
-    string_labels = (
+    labels_from_table = (
         hasattr(estimator, "classes_") and not module.outputs.numeric_labels and not estimator._multilabel
     )
     output_names = list(module.output_names)
-    if string_labels:
+    if labels_from_table:
         output_names[0] = "class_index"
     axes = {"X": {0: "batch", 1: "steps"}, "lengths": {0: "batch"}}
     step_axes = {0: "batch", 1: "steps"} if module.per_step else {0: "batch"}
@@ -271,7 +284,7 @@ def export_onnx(
                 **options,
             )
         model = onnx.load(str(temporary))
-        if string_labels:
+        if labels_from_table:
             _map_index_to_labels(model, np.asarray(estimator.classes_))
         onnx.helper.set_model_props(model, _description(estimator, module, lengths))
         onnx.checker.check_model(model)
@@ -281,25 +294,59 @@ def export_onnx(
     return path
 
 
-def _map_index_to_labels(model: Any, classes: np.ndarray) -> None:
-    """Replace the graph output ``class_index`` by ``label``: the classes, as strings, gathered by index."""
-    from onnx import TensorProto, helper
+def _check_opset(opset_version: Any) -> None:
+    """Refuse an opset the graphs cannot be written in before tracing, which would print the whole graph."""
+    newest = _newest_opset()
+    if isinstance(opset_version, bool) or not isinstance(opset_version, numbers.Integral):
+        raise TypeError(f"export_onnx takes an integer opset_version, got {opset_version!r}.")
+    if not MIN_OPSET <= opset_version <= newest:
+        raise ValueError(
+            f"export_onnx writes ONNX opsets {MIN_OPSET} to {newest} with torch {torch.__version__}; "
+            f"got opset_version={opset_version}. Leave it at the default {DEFAULT_OPSET}, which "
+            "onnxruntime 1.17 and later run, or pick one in that range that your runtime supports."
+        )
 
-    if classes.dtype.kind not in "OUS" or not all(isinstance(label, str) for label in classes.tolist()):
+
+def _newest_opset() -> int:
+    """The newest ONNX opset the installed torch writes (23 for torch 2.13)."""
+    try:
+        from torch.onnx import _constants
+    except ImportError:  # pragma: no cover - torch moved it
+        return DEFAULT_OPSET
+    return int(getattr(_constants, "ONNX_MAX_OPSET", DEFAULT_OPSET))
+
+
+def _unsigned_labels(estimator: Any) -> bool:
+    """Whether a single-label classifier's classes are unsigned integers wider than a byte."""
+    if not hasattr(estimator, "classes_") or estimator._multilabel:
+        return False
+    dtype = np.asarray(estimator.classes_).dtype
+    return dtype.kind == "u" and dtype.itemsize > 1
+
+
+def _map_index_to_labels(model: Any, classes: np.ndarray) -> None:
+    """Replace the graph output ``class_index`` by ``label``, gathered from a table of the classes."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    graph = model.graph
+    if classes.dtype.kind == "u":
+        table = numpy_helper.from_array(classes, "sk_rnn_classes")
+        label_type = table.data_type
+    elif classes.dtype.kind in "OUS" and all(isinstance(label, str) for label in classes.tolist()):
+        encoded = [label.encode() for label in classes.tolist()]
+        table = helper.make_tensor("sk_rnn_classes", TensorProto.STRING, [len(classes)], encoded)
+        label_type = TensorProto.STRING
+    else:
         raise TypeError(
             "export_onnx writes class labels that are numbers or strings; this classifier's classes_ "
             f"hold {sorted({type(label).__name__ for label in classes.tolist()})}. Fit it on labels "
             "of one of those kinds."
         )
-    graph = model.graph
-    table = helper.make_tensor(
-        "sk_rnn_classes", TensorProto.STRING, [len(classes)], [label.encode() for label in classes.tolist()]
-    )
     graph.initializer.append(table)
     graph.node.append(helper.make_node("Gather", ["sk_rnn_classes", "class_index"], ["label"], axis=0))
     index_output = next(output for output in graph.output if output.name == "class_index")
     shape = [dim.dim_param or dim.dim_value for dim in index_output.type.tensor_type.shape.dim]
-    label_output = helper.make_tensor_value_info("label", TensorProto.STRING, shape)
+    label_output = helper.make_tensor_value_info("label", label_type, shape)
     position = list(graph.output).index(index_output)
     graph.output.remove(index_output)
     graph.output.insert(position, label_output)

@@ -166,6 +166,19 @@ class ServingModule(nn.Module):
             # Ids never seen in fit read as padding's zero vector, as in predict.
             X = torch.where(X.ge(self.vocab_size), torch.zeros_like(X), X).unsqueeze(2)
         results = self.outputs(self.network(X, lengths))
+        if valid is None and X.is_floating_point():
+            # Without lengths every step is read, NaN padding included. The
+            # runtimes' recurrent operators do not all carry a NaN through
+            # (onnxruntime's GRU and LSTM return a finite state), so a row
+            # that holds one gets NaN outputs here, as predict never returns
+            # a number for it.
+            read_nan = torch.isnan(X).flatten(1).any(dim=1)
+            return tuple(
+                torch.where(read_nan.view(-1, *([1] * (value.dim() - 1))), float("nan"), value)
+                if value.is_floating_point()
+                else value
+                for value in results
+            )
         if not self.per_step or valid is None:
             return results
         # Padding steps hold NaN, as predict's per-step arrays do (labels: the first class).
