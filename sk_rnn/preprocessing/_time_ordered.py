@@ -99,8 +99,9 @@ def raise_on_gaps(name: str, X: np.ndarray, original: Any = None) -> None:
     raise_on_non_finite(
         X,
         lambda position, kind: (
-            f"{name} got {kind} at {where(position)}. Windows are read as complete sequences, so "
-            "fill gaps first (for instance frame.interpolate() or sklearn.impute.SimpleImputer)."
+            f"{name} got {kind} at {where(position)}. Each output row is computed from the rows "
+            "before it, so a gap would spread into the rows computed from it: fill gaps first (for instance "
+            "frame.interpolate() or sklearn.impute.SimpleImputer)."
         ),
     )
 
