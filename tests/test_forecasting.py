@@ -248,6 +248,24 @@ def test_recursive_forecast_of_an_integer_series_feeds_back_unrounded_forecasts(
     assert forecast.iloc[1] != round(forecast.iloc[1])
 
 
+def test_recursive_forecast_keeps_fractional_future_values_of_an_integer_covariate():
+    # The next change of the series is the current covariate: a future 2.5
+    # read as 2 would shift the second forecast by half a unit.
+    driven = DifferencedTargetRegressor(LinearRegression(), column="level").fit(
+        pd.DataFrame({"level": [0.0, 1.0, 3.0], "driver": [1, 2, 3]}), [1.0, 3.0, 6.0]
+    )
+    history = pd.DataFrame({"level": [3.0], "driver": [3]})
+    future = pd.DataFrame({"driver": [2.5, 2.5]})
+    np.testing.assert_allclose(recursive_forecast(driven, history, 2, future=future), [6.0, 8.5])
+    whole = recursive_forecast(driven, history, 2, future=pd.DataFrame({"driver": [2, 4]}))
+    np.testing.assert_allclose(whole, [6.0, 8.0])
+
+
+def test_recursive_forecast_refuses_a_history_that_is_not_numbers():
+    with pytest.raises(ValueError, match=r"needs a numeric history.*could not convert string"):
+        recursive_forecast(plus_one_per_step(), ["a", "b"], horizon=2)
+
+
 @pytest.mark.filterwarnings("ignore:X has feature names")
 def test_recursive_forecast_index_follows_the_history(airline):
     model = plus_one_per_step()

@@ -33,7 +33,13 @@ def _as_table(history: Any) -> pd.DataFrame | np.ndarray:
         table = history.copy(deep=False)
         table.index = as_pandas_times(history.index)
         return table
-    values = np.asarray(history, dtype=np.float64)
+    try:
+        values = np.asarray(history, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"recursive_forecast needs a numeric history, got values numpy cannot read as numbers ({error}). "
+            "Pass the series' numbers (a pandas Series or DataFrame keeps their times)."
+        ) from error
     if values.ndim == 1:
         return values[:, np.newaxis]
     if values.ndim != 2:
@@ -224,8 +230,15 @@ def _forecast_path(
         table = table.iloc[-context:] if is_frame else table[-context:]
     if is_frame:
         # Forecasts are fractional: an integer column (counts of passengers)
-        # would truncate each one before it is read back as history.
-        table = table.astype({table.columns[position]: np.float64})
+        # would truncate each one before it is read back as history, and so
+        # would a fractional future value of an integer covariate.
+        fractional = {
+            column: np.float64
+            for index, column in enumerate(table.columns)
+            if index == position
+            or (table.dtypes.iloc[index].kind in "iub" and not _whole_numbers(future_rows[:, index]))
+        }
+        table = table.astype(fractional)
     forecasts = np.empty(len(future_rows))
     for step in range(len(future_rows)):
         forecasts[step] = _next_value(estimator, table, context)
@@ -239,6 +252,12 @@ def _forecast_path(
         else:
             table = np.vstack([table, row])
     return forecasts
+
+
+def _whole_numbers(values: np.ndarray) -> bool:
+    """Whether every value is a whole number, which an integer column holds as it is."""
+    numbers = np.asarray(values, dtype=np.float64)
+    return bool(np.all(numbers == np.round(numbers)))
 
 
 def _conformal_half_widths(
