@@ -10,7 +10,12 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from sk_rnn.datasets import load_airline, load_sunspots
-from sk_rnn.forecasting import ExponentialSmoothingRegressor, LagRidgeRegressor, SeasonalNaiveRegressor
+from sk_rnn.forecasting import (
+    ExponentialSmoothingRegressor,
+    LagRidgeRegressor,
+    SeasonalNaiveRegressor,
+    direct_forecast,
+)
 from sk_rnn.preprocessing import SlidingWindowTransformer, lead_target
 
 
@@ -74,6 +79,20 @@ def test_lag_ridge_predicts_several_horizons_at_once():
     model = make_pipeline(SlidingWindowTransformer(6), LagRidgeRegressor()).fit(X, target)
     assert model.predict(X).shape == (len(X), 3)
     np.testing.assert_allclose(model.predict(X)[10:], target[10:], atol=1e-3)
+
+
+def test_lag_ridge_keeps_the_shape_of_a_one_column_target_for_direct_forecasts():
+    # RidgeCV flattens a one-column y; the baseline must not, so that it can
+    # stand in for a network in direct_forecast at a horizon of one step.
+    series = pd.Series(np.sin(np.arange(80) / 3))
+    X = series.iloc[:-1].to_frame()
+    one_step = make_pipeline(SlidingWindowTransformer(6), LagRidgeRegressor())
+    one_step.fit(X, lead_target(series, 1, steps="all"))
+    assert one_step.predict(X).shape == (len(X), 1)
+    forecast = direct_forecast(one_step, series)
+    assert np.asarray(forecast) == pytest.approx(one_step.predict(series.to_frame())[-1])
+    flat = make_pipeline(SlidingWindowTransformer(6), LagRidgeRegressor()).fit(X, lead_target(series))
+    assert flat.predict(X).shape == (len(X),)
 
 
 def test_the_baselines_reproduce_the_airline_leaderboard():

@@ -321,6 +321,10 @@ class LagRidgeRegressor(_SequenceBaseline):
             )
         alphas = np.logspace(-6, 2, 17) if self.alphas is None else self.alphas
         self.ridge_ = RidgeCV(alphas=alphas).fit(self._lags(sequences)[complete], target[complete])
+        # RidgeCV predicts a one-column y as a 1-D array; the forecasts keep
+        # y's shape, as the networks' do, so that direct_forecast takes a
+        # horizon of one step from either.
+        self._y_columns = None if target.ndim == 1 else target.shape[1]
         return self
 
     def predict(self, X: Any) -> Any:
@@ -348,7 +352,11 @@ class LagRidgeRegressor(_SequenceBaseline):
                 f"{sequences.n_steps} steps. Cut windows of the width it was fitted on "
                 f"(SlidingWindowTransformer({self.n_lags_}) or more), or refit it on these."
             )
-        return as_pandas(sequences, self.ridge_.predict(self._lags(sequences)))
+        predictions = self.ridge_.predict(self._lags(sequences))
+        y_columns = getattr(self, "_y_columns", None)  # absent from models saved before it
+        if y_columns is not None:
+            predictions = predictions.reshape(len(predictions), y_columns)
+        return as_pandas(sequences, predictions)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
