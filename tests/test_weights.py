@@ -4,12 +4,14 @@ import numpy as np
 import pandas as pd
 import pytest
 import sklearn
+from sklearn.linear_model import LinearRegression
 from sklearn.metrics import accuracy_score, make_scorer
-from sklearn.model_selection import GridSearchCV, KFold, learning_curve
+from sklearn.model_selection import GridSearchCV, KFold, TimeSeriesSplit, learning_curve
 from sklearn.pipeline import make_pipeline
 
 from sk_rnn import GRURegressor, LSTMClassifier, RNNRegressor
-from sk_rnn.preprocessing import SequenceScaler
+from sk_rnn.forecasting import DifferencedTargetRegressor, PerSeriesScaledRegressor
+from sk_rnn.preprocessing import SequenceScaler, lead_target
 
 FAST = {"hidden_size": 8, "max_epochs": 40, "random_state": 0}
 RNG = np.random.RandomState(0)
@@ -144,6 +146,25 @@ def test_a_grid_search_routes_weights_to_the_network_in_a_pipeline():
         search.fit(X, y, sample_weight=weights)
     # Class 0 weighed nothing in training: the refitted model predicts class 1 only.
     assert (search.predict(X) == 1).all()
+
+
+@pytest.mark.parametrize("wrapper", [DifferencedTargetRegressor, PerSeriesScaledRegressor])
+def test_a_grid_search_routes_weights_through_the_forecasting_wrappers(wrapper):
+    # The wrappers fit their inner regressor on a target of their own; the
+    # weights must reach it, as they reach a pipeline's step.
+    rng = np.random.RandomState(0)
+    series = pd.Series(np.cumsum(rng.normal(size=60)))
+    X, y = series.iloc[:-1].to_frame(), lead_target(series)
+    weights = np.linspace(0.0, 2.0, len(X))
+    with sklearn.config_context(enable_metadata_routing=True):
+        inner = LinearRegression().set_fit_request(sample_weight=True)
+        model = wrapper(inner).set_score_request(sample_weight=False)
+        search = GridSearchCV(model, {"column": [0]}, cv=TimeSeriesSplit(2)).fit(X, y, sample_weight=weights)
+        weighted = wrapper(inner).fit(X, y, sample_weight=weights)
+    unweighted = wrapper(LinearRegression()).fit(X, y)
+    fitted = search.best_estimator_.regressor_
+    np.testing.assert_allclose(fitted.coef_, weighted.regressor_.coef_)
+    assert not np.allclose(fitted.coef_, unweighted.regressor_.coef_)
 
 
 def test_early_stopping_weighs_the_validation_loss_too():

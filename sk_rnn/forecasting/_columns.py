@@ -6,7 +6,9 @@ from numbers import Integral
 from typing import Any, ClassVar
 
 import pandas as pd
+from sklearn import get_config
 from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
 
 from .._compat import HasMethods
 
@@ -29,6 +31,32 @@ class ForecastColumnWrapper(RegressorMixin, BaseEstimator):
     def __init__(self, regressor: Any = None, *, column: int | str = 0) -> None:
         self.regressor = regressor
         self.column = column
+
+    def _default_regressor(self) -> Any:
+        """The inner regressor used when ``regressor`` is None."""
+        raise NotImplementedError
+
+    def _inner_regressor(self) -> Any:
+        return self._default_regressor() if self.regressor is None else self.regressor
+
+    def _inner_fit_params(self, fit_params: dict[str, Any]) -> dict[str, Any]:
+        """What the inner regressor's ``fit`` receives: all of ``fit_params``, or what routing sends it."""
+        if not get_config().get("enable_metadata_routing", False):
+            return fit_params
+        return dict(process_routing(self, "fit", **fit_params).regressor.fit)
+
+    def get_metadata_routing(self) -> MetadataRouter:
+        """How ``fit``'s metadata (``sample_weight``, say) reaches the inner regressor.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            The routing of the inner regressor's ``fit``, for scikit-learn's
+            metadata routing (``sklearn.set_config(enable_metadata_routing=True)``).
+        """
+        return MetadataRouter(owner=type(self).__name__).add(
+            regressor=self._inner_regressor(), method_mapping=MethodMapping().add(caller="fit", callee="fit")
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -183,7 +183,8 @@ class PerSeriesScaledRegressor(ForecastColumnWrapper):
             The forecast column's value(s) ahead of each row, in its units
             (:func:`~sk_rnn.preprocessing.lead_target` of the panel's column).
         **fit_params : dict
-            Passed to the inner regressor's ``fit``.
+            Passed to the inner regressor's ``fit`` (with metadata routing
+            on, what the inner regressor requested).
 
         Returns
         -------
@@ -209,13 +210,15 @@ class PerSeriesScaledRegressor(ForecastColumnWrapper):
         target_location, target_scale = location[:, column], scale[:, column]
         if target.ndim == 2:
             target_location, target_scale = target_location[:, np.newaxis], target_scale[:, np.newaxis]
-        regressor = self.regressor
-        if regressor is None:
-            regressor = DifferencedTargetRegressor(column=self.column)
-        self.regressor_ = clone(regressor).fit(
-            self._scaled(X, values, location, scale), (target - target_location) / target_scale, **fit_params
+        self.regressor_ = clone(self._inner_regressor()).fit(
+            self._scaled(X, values, location, scale),
+            (target - target_location) / target_scale,
+            **self._inner_fit_params(fit_params),
         )
         return self
+
+    def _default_regressor(self) -> Any:
+        return DifferencedTargetRegressor(column=self.column)
 
     def predict(self, X: Any, return_std: bool = False) -> Any:
         """Predict in scaled units with the inner regressor, and map back to each series' units.

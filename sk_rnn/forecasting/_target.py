@@ -145,7 +145,8 @@ class DifferencedTargetRegressor(ForecastColumnWrapper):
         y : array-like of shape (n_timesteps,) or (n_timesteps, horizon)
             The value(s) of the series ahead of each row.
         **fit_params : dict
-            Passed to the inner regressor's ``fit``.
+            Passed to the inner regressor's ``fit`` (with metadata routing
+            on, what the inner regressor requested).
 
         Returns
         -------
@@ -157,9 +158,11 @@ class DifferencedTargetRegressor(ForecastColumnWrapper):
         )
         current = self._current_values(X, values)
         change = target - (current if target.ndim == 1 else current[:, np.newaxis])
-        regressor = default_forecasting_pipeline() if self.regressor is None else self.regressor
-        self.regressor_ = clone(regressor).fit(X, change, **fit_params)
+        self.regressor_ = clone(self._inner_regressor()).fit(X, change, **self._inner_fit_params(fit_params))
         return self
+
+    def _default_regressor(self) -> Any:
+        return default_forecasting_pipeline()
 
     def predict(self, X: Any, return_std: bool = False) -> Any:
         """Forecast: the current value of the series plus the predicted change.
