@@ -235,8 +235,9 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error(f"--horizon must be at least 1, got {args.horizon}")
     if args.windows is not None and min(args.windows) < 1:
         parser.error("--windows must be positive")
-    if args.learning_rates is not None and min(args.learning_rates) <= 0:
-        parser.error("--learning-rates must be positive")
+    if args.learning_rates is not None and not all(0 < rate < math.inf for rate in args.learning_rates):
+        rates = " ".join(map(str, args.learning_rates))
+        parser.error(f"--learning-rates must be positive numbers, got {rates}")
     if args.folds < 2:
         parser.error(f"--folds must be at least 2, got {args.folds}")
     if args.max_epochs < 1:
@@ -246,6 +247,10 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     # Checked now, not after every network has been trained.
     if not args.output.parent.is_dir():
         parser.error(f"--output {args.output}: the folder {args.output.parent} does not exist")
+    if args.output.is_dir():
+        parser.error(
+            f"--output {args.output} is a folder; name the plot's file, {args.output / 'forecast.png'} say"
+        )
     return args
 
 

@@ -155,6 +155,9 @@ def test_learning_rates_are_searched_with_the_window(tmp_path, capsys):
     ("options", "message"),
     [
         (["--learning-rates", "0.01", "0"], "--learning-rates must be positive"),
+        (["--learning-rates", "nan"], "--learning-rates must be positive numbers, got nan"),
+        (["--learning-rates", "0.01", "inf"], "--learning-rates must be positive numbers, got 0.01 inf"),
+        (["--output", "."], r"--output \. is a folder; name the plot's file"),
         (["--max-epochs", "0"], "--max-epochs must be at least 1, got 0"),
         (["--seed", "-1"], "--seed must be between 0 and 2\\*\\*32 - 1, got -1"),
         (["--output", "no/such/folder/plot.png"], "the folder no/such/folder does not exist"),
