@@ -25,6 +25,7 @@ from sk_rnn.forecasting import (
     DifferencedTargetRegressor,
     ForecastDisplay,
     LagRidgeRegressor,
+    PerSeriesScaledRegressor,
     SeasonalNaiveRegressor,
     default_forecasting_pipeline,
     direct_forecast,
@@ -656,6 +657,17 @@ def test_direct_forecast_follows_the_history_index_and_explains_what_it_needs(ai
         direct_forecast(direct_naive_model(3), airline, coverage=0.95, calibration_size=10)
     with pytest.raises(ValueError, match=r"got 30 rows of history, too few.*needs 43"):
         direct_forecast(direct_naive_model(3), airline.iloc[:30], coverage=0.8, calibration_size=40)
+    with pytest.raises(ValueError, match=r"direct_forecast got an empty history"):
+        direct_forecast(direct_naive_model(3), airline.iloc[:0])
+
+
+@pytest.mark.parametrize("wrapper", [DifferencedTargetRegressor, PerSeriesScaledRegressor])
+def test_the_forecasting_wrappers_name_a_missing_target(wrapper, airline):
+    # A missing value of the series is a missing target of the row before it.
+    X, y = airline.iloc[:-1].to_frame(), lead_target(airline).copy()
+    y[50] = np.nan
+    with pytest.raises(ValueError, match=rf"{wrapper.__name__} got NaN in y at sample 50.*Drop the samples"):
+        wrapper(LinearRegression()).fit(X, y)
 
 
 def test_the_differenced_forecaster_passes_quantiles_and_deviations_through_in_levels(airline):

@@ -113,6 +113,8 @@ def direct_forecast(
         position = column_position("direct_forecast", column, panel, panel.shape[1], what="the panel")
         return panel_direct_forecast(estimator, panel, position, coverage, calibration_size)
     table = _as_table(history)
+    if len(table) == 0:
+        raise ValueError("direct_forecast got an empty history; it needs the recent past to start from.")
     prediction = direct_predictions(estimator, table, "series")
     horizon = prediction.shape[1]
     forecast = prediction[-1]

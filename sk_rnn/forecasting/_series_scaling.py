@@ -11,6 +11,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._compat import _fit_context
 from .._data.panels import check_target_rows, has_panel_index
+from .._data.targets import check_regression_target
 from ._columns import ForecastColumnWrapper, column_position
 from ._target import DifferencedTargetRegressor, final_method, inner_quantiles
 
@@ -191,6 +192,7 @@ class PerSeriesScaledRegressor(ForecastColumnWrapper):
         self : PerSeriesScaledRegressor
         """
         check_target_rows(type(self).__name__, X, y)
+        check_regression_target(self, y)  # NaN, inf or labels in y, said in the package's words
         values, target = validate_data(
             self, X, y, dtype=np.float64, ensure_all_finite=False, multi_output=True, y_numeric=True
         )

@@ -14,6 +14,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .._compat import _fit_context
 from .._data.non_finite import raise_on_non_finite
 from .._data.panels import check_target_rows
+from .._data.targets import check_regression_target
 from ..preprocessing import Differencer, SlidingWindowTransformer
 from ._columns import ForecastColumnWrapper, column_position
 from ._network import forecasting_regressor
@@ -153,6 +154,7 @@ class DifferencedTargetRegressor(ForecastColumnWrapper):
         self : DifferencedTargetRegressor
         """
         check_target_rows(type(self).__name__, X, y)
+        check_regression_target(self, y)  # NaN, inf or labels in y, said in the package's words
         values, target = validate_data(
             self, X, y, dtype=np.float64, ensure_all_finite=False, multi_output=True, y_numeric=True
         )
