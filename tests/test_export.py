@@ -250,6 +250,17 @@ def test_a_graph_without_lengths_gives_nan_for_a_sequence_holding_nan(runner, tm
     assert np.isnan(prediction[1])
 
 
+@pytest.mark.parametrize("runner", sorted(RUNNERS))
+def test_a_length_outside_the_steps_gives_nan_not_a_number_or_an_index_error(runner, tmp_path):
+    sequences = ragged()
+    reg = LSTMRegressor(bidirectional=True, **SMALL).fit(sequences, [s[:, 0].sum() for s in sequences])
+    X, _ = padded(sequences[:4])
+    lengths = np.array([len(sequences[0]), 0, X.shape[1] + 3, len(sequences[3])], dtype=np.int64)
+    (prediction,) = RUNNERS[runner](reg, tmp_path, {"X": X, "lengths": lengths}, lengths=True)
+    assert np.isnan(prediction[[1, 2]]).all()
+    np.testing.assert_allclose(prediction[[0, 3]], reg.predict([sequences[0], sequences[3]]), atol=ATOL)
+
+
 @pytest.mark.parametrize(("opset", "error"), [(9, ValueError), (99, ValueError), (17.0, TypeError)])
 def test_an_opset_it_cannot_write_is_refused_before_tracing(opset, error, tmp_path):
     X = np.random.RandomState(0).normal(size=(20, 5, 1)).astype(np.float32)

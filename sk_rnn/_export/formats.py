@@ -122,9 +122,10 @@ def export_torchscript(estimator: Any, path: str | os.PathLike, *, lengths: bool
     lengths : bool, default=False
         Whether the module takes a second input, ``lengths`` (int64, one per
         sequence): the number of valid steps of each sequence, which come
-        first, the padding after them being ignored. Without it every step
-        of ``X`` is read, and a sequence holding NaN (padding, say) gets
-        NaN outputs (its ``label`` then means nothing).
+        first, the padding after them being ignored; a length outside 1 to
+        the steps of ``X`` gives that sequence NaN outputs. Without it
+        every step of ``X`` is read, and a sequence holding NaN (padding,
+        say) gets NaN outputs (its ``label`` then means nothing).
 
     Returns
     -------
@@ -198,9 +199,10 @@ def export_onnx(
     lengths : bool, default=False
         Whether the graph takes a second input, ``lengths`` (int64, one per
         sequence): the number of valid steps of each sequence, which come
-        first, the padding after them being ignored. Without it every step
-        of ``X`` is read, and a sequence holding NaN (padding, say) gets
-        NaN outputs (its ``label`` then means nothing).
+        first, the padding after them being ignored; a length outside 1 to
+        the steps of ``X`` gives that sequence NaN outputs. Without it
+        every step of ``X`` is read, and a sequence holding NaN (padding,
+        say) gets NaN outputs (its ``label`` then means nothing).
     opset_version : int, default=17
         The ONNX operator set to write: 10 or newer, up to the newest the
         installed torch writes (23 for torch 2.13).

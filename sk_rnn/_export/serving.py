@@ -156,25 +156,35 @@ class ServingModule(nn.Module):
 
     def forward(self, X: torch.Tensor, lengths: torch.Tensor | None = None) -> tuple[torch.Tensor, ...]:
         valid = None
+        unreadable = None
         if lengths is not None:
+            steps = torch.arange(X.shape[1]).unsqueeze(0)
+            # A length outside 1..steps is not an input: its row gets NaN
+            # outputs, and a length in range for the gathers below, which
+            # onnxruntime would otherwise refuse with an index error (or,
+            # for 0, answer with a number).
+            counted = (steps < lengths.unsqueeze(1)).sum(dim=1)
+            unreadable = (lengths < 1) | (counted < lengths)
+            lengths = torch.where(unreadable, counted.clamp(min=1), lengths)
             # Whatever the padding holds (the NaN steps of SequencePadder's
             # output, say) must not count: a NaN times a zero mask is NaN, so
             # a sum or maximum over the steps would carry it into every output.
-            valid = torch.arange(X.shape[1]).unsqueeze(0) < lengths.unsqueeze(1)
+            valid = steps < lengths.unsqueeze(1)
             X = torch.where(valid.view(*valid.shape, *([1] * (X.dim() - 2))), X, torch.zeros_like(X))
+        elif X.is_floating_point():
+            # Without lengths every step is read, NaN padding included. The
+            # runtimes' recurrent operators do not all carry a NaN through
+            # (onnxruntime's GRU and LSTM return a finite state), so a row
+            # that holds one gets NaN outputs, as predict never returns a
+            # number for it.
+            unreadable = torch.isnan(X).flatten(1).any(dim=1)
         if self.vocab_size is not None:
             # Ids never seen in fit read as padding's zero vector, as in predict.
             X = torch.where(X.ge(self.vocab_size), torch.zeros_like(X), X).unsqueeze(2)
         results = self.outputs(self.network(X, lengths))
-        if valid is None and X.is_floating_point():
-            # Without lengths every step is read, NaN padding included. The
-            # runtimes' recurrent operators do not all carry a NaN through
-            # (onnxruntime's GRU and LSTM return a finite state), so a row
-            # that holds one gets NaN outputs here, as predict never returns
-            # a number for it.
-            read_nan = torch.isnan(X).flatten(1).any(dim=1)
-            return tuple(
-                torch.where(read_nan.view(-1, *([1] * (value.dim() - 1))), float("nan"), value)
+        if unreadable is not None:
+            results = tuple(
+                torch.where(unreadable.view(-1, *([1] * (value.dim() - 1))), float("nan"), value)
                 if value.is_floating_point()
                 else value
                 for value in results
