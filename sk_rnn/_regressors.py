@@ -197,9 +197,16 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
             return (y - self._y_mean) / self._y_scale
         # Standardising the target lets the defaults (learning rate, gradient
         # clipping, initialisation) work whatever the unit of y is.
-        self._y_mean = np.average(y, axis=0, weights=weights)
-        scale = np.sqrt(np.average((y - self._y_mean) ** 2, axis=0, weights=weights))
-        self._y_scale = np.where(scale > 0, scale, 1.0)
+        # Moments of y divided by its largest magnitude: squares of targets
+        # beyond about 1e154 overflow float64, and below about 1e-162 they
+        # underflow to 0, which would read as a constant target.
+        magnitude = np.max(np.abs(y), axis=0)
+        magnitude = np.where(magnitude > 0, magnitude, 1.0)
+        unit = y / magnitude
+        mean = np.average(unit, axis=0, weights=weights)
+        scale = np.sqrt(np.average((unit - mean) ** 2, axis=0, weights=weights))
+        self._y_mean = mean * magnitude
+        self._y_scale = np.where(scale > 0, scale * magnitude, 1.0)
         self.n_outputs_ = y.shape[1]
         return (y - self._y_mean) / self._y_scale
 

@@ -206,3 +206,14 @@ def test_tables_and_integers_far_from_zero_keep_their_digits(form):
     model = GRURegressor(**settings).fit(far, y)
     assert model.net_.module_.scale_in_float64
     np.testing.assert_allclose(model.predict(far), near_model.predict(near), atol=1e-4)
+
+
+@pytest.mark.parametrize("unit", [1e160, 1e-200])
+def test_targets_of_any_magnitude_give_the_same_model(unit):
+    # Squares of targets beyond about 1e154 overflow float64 and below about
+    # 1e-162 underflow to 0: the target's scale must not be computed from them.
+    X, y = sum_task(n=60)
+    settings = {"hidden_size": 8, "max_epochs": 2, "random_state": 0}
+    reference = GRURegressor(**settings).fit(X, y).predict(X)
+    scaled = GRURegressor(**settings).fit(X, y * unit).predict(X)
+    np.testing.assert_allclose(scaled / unit, reference, rtol=1e-6, atol=1e-9)
