@@ -217,3 +217,18 @@ def test_targets_of_any_magnitude_give_the_same_model(unit):
     reference = GRURegressor(**settings).fit(X, y).predict(X)
     scaled = GRURegressor(**settings).fit(X, y * unit).predict(X)
     np.testing.assert_allclose(scaled / unit, reference, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("input_scaling", ["sequence", "global"])
+def test_a_constant_feature_reads_as_nothing_whatever_its_value(input_scaling):
+    # The mean of many copies of 1e20 rounds away from 1e20; the difference,
+    # read as an input of about 1e5, saturated the network.
+    X, y = sum_task(n=60)
+    settings = {"hidden_size": 8, "max_epochs": 2, "random_state": 0, "input_scaling": input_scaling}
+    predictions = []
+    for value in (0.0, 1.273e18, 1e20):
+        with_constant = np.concatenate([X, np.full((*X.shape[:2], 1), value)], axis=2)
+        predictions.append(GRURegressor(**settings).fit(with_constant, y).predict(with_constant))
+    # The same model up to float32 rounding (a far-from-zero feature is scaled in float64).
+    np.testing.assert_allclose(predictions[1], predictions[0], atol=1e-6)
+    np.testing.assert_allclose(predictions[2], predictions[0], atol=1e-6)

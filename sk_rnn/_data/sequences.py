@@ -310,6 +310,11 @@ class Sequences:
         total_weight = 0.0
         mean = np.zeros(self.n_features)
         sum_squares = np.zeros(self.n_features)
+        # A constant feature's mean must be its value exactly: a sum of many
+        # copies of 1e20 rounds, and the difference would reach the network
+        # as a large input that saturates it.
+        lowest = np.full(self.n_features, np.inf)
+        highest = np.full(self.n_features, -np.inf)
         for low in range(0, len(self), CHUNK_ROWS):
             rows = slice(low, low + CHUNK_ROWS)
             block = self.take(rows)
@@ -326,6 +331,9 @@ class Sequences:
             block_weight = step_weights.sum()
             if block_weight == 0:
                 continue
+            counted = values if weights is None else values[step_weights > 0]
+            lowest = np.minimum(lowest, counted.min(axis=0))
+            highest = np.maximum(highest, counted.max(axis=0))
             block_mean = step_weights @ values / block_weight
             block_sum_squares = step_weights @ (values - block_mean) ** 2
             combined = total_weight + block_weight
@@ -333,6 +341,9 @@ class Sequences:
             mean = mean + delta * block_weight / combined
             sum_squares = sum_squares + block_sum_squares + delta**2 * total_weight * block_weight / combined
             total_weight = combined
+        constant = lowest == highest
+        mean = np.where(constant, lowest, mean)
+        sum_squares = np.where(constant, 0.0, sum_squares)
         return mean, np.sqrt(sum_squares / total_weight if total_weight > 0 else sum_squares)
 
     def batch(self, index: slice | np.ndarray, float_dtype: type = np.float32) -> dict[str, torch.Tensor]:
