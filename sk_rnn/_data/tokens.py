@@ -160,10 +160,11 @@ def table_rows(name: str, ids: np.ndarray, vocab_size: int | None, embedding_dim
     rows = largest + 1
     if rows > LARGE_TABLE_ROWS:
         distinct = len(np.unique(ids[ids != PADDING_ID]))
-        gigabytes = rows * embedding_dim * 4 / 1e9
+        megabytes = rows * embedding_dim * 4 / 1e6
+        size = f"{megabytes / 1e3:.1f} GB" if megabytes >= 1e3 else f"{megabytes:.0f} MB"
         raise ValueError(
             f"{name} got the token id {largest} in X, which would make an embedding table of {rows:,} "
-            f"rows, one per id up to the largest: {gigabytes:.1f} GB of float32 weights, and about "
+            f"rows, one per id up to the largest: {size} of float32 weights, and about "
             f"four times that while training (gradients and the optimizer's moments), while X holds "
             f"only {distinct:,} distinct ids. Re-index hashed or database ids to 1, 2, ... with a "
             "vocabulary kept for predict: SequenceVectorizer does it for texts; for ids, map each to "
