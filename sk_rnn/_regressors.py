@@ -19,7 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._base import _BaseRNN, _CellSelection
 from ._compat import Interval, StrOptions, _fit_context
 from ._data.panels import as_pandas
-from ._data.sequences import Sequences
+from ._data.sequences import Sequences, moment_unit
 from ._data.targets import check_regression_target, per_step_layout, per_step_result
 from ._docstrings import fill_doc
 from .modules.heads import monotone_quantiles, normal_parameters, outputs_per_target, point_outputs
@@ -197,16 +197,14 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
             return (y - self._y_mean) / self._y_scale
         # Standardising the target lets the defaults (learning rate, gradient
         # clipping, initialisation) work whatever the unit of y is.
-        # Moments of y divided by its largest magnitude: squares of targets
-        # beyond about 1e154 overflow float64, and below about 1e-162 they
-        # underflow to 0, which would read as a constant target.
-        magnitude = np.max(np.abs(y), axis=0)
-        magnitude = np.where(magnitude > 0, magnitude, 1.0)
-        unit = y / magnitude
-        mean = np.average(unit, axis=0, weights=weights)
-        scale = np.sqrt(np.average((unit - mean) ** 2, axis=0, weights=weights))
-        self._y_mean = mean * magnitude
-        self._y_scale = np.where(scale > 0, scale * magnitude, 1.0)
+        # Squares of targets beyond about 1e154 overflow float64, and below
+        # about 1e-162 underflow to 0 (a constant target): their moments are
+        # taken in units of their largest magnitude.
+        unit = moment_unit(np.max(np.abs(y), axis=0))
+        mean = np.average(y / unit, axis=0, weights=weights)
+        scale = np.sqrt(np.average((y / unit - mean) ** 2, axis=0, weights=weights))
+        self._y_mean = mean * unit
+        self._y_scale = np.where(scale > 0, scale * unit, 1.0)
         self.n_outputs_ = y.shape[1]
         return (y - self._y_mean) / self._y_scale
 

@@ -232,3 +232,15 @@ def test_a_constant_feature_reads_as_nothing_whatever_its_value(input_scaling):
     # The same model up to float32 rounding (a far-from-zero feature is scaled in float64).
     np.testing.assert_allclose(predictions[1], predictions[0], atol=1e-6)
     np.testing.assert_allclose(predictions[2], predictions[0], atol=1e-6)
+
+
+@pytest.mark.parametrize("unit", [1e-40, 1e-300])
+def test_tiny_units_give_the_same_model(unit):
+    # A scale of 1e-40 is subnormal in float32 (flushed to zero in training),
+    # and squares of 1e-300 underflow float64: such data is scaled in float64
+    # from moments taken in units of its own magnitude.
+    X, y = sum_task(n=60)
+    settings = {"hidden_size": 8, "max_epochs": 2, "random_state": 0}
+    reference = GRURegressor(**settings).fit(X, y).predict(X)
+    tiny = GRURegressor(**settings).fit(X * unit, y).predict(X * unit)
+    np.testing.assert_allclose(tiny, reference, atol=1e-5)

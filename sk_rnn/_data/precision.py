@@ -21,6 +21,10 @@ __all__ = ["float32_loses_spread", "float32_rounds_levels"]
 # fewer than 10 bits of it in float32: rounding errors above a thousandth of
 # a standard deviation. Below that, float32 is kept, as it was chosen for speed.
 _SAFE_LEVEL_TO_SPREAD = 2.0**14
+# A spread this small reaches float32's subnormal range within 24 bits (and
+# below about 1.2e-38 it is subnormal itself, which training flushes to
+# zero): such data is standardised in float64, whatever its dtype.
+_SMALLEST_FLOAT32_SPREAD = float(np.finfo(np.float32).tiny / np.finfo(np.float32).eps)
 
 
 def float32_loses_spread(
@@ -40,7 +44,11 @@ def float32_loses_spread(
         Whether each sequence is also standardised by its own deviation
         (``input_scaling="sequence"``), a finer spread than the data set's.
     """
-    if X.tokens or X.values.dtype != np.float64 or len(features) == 0:
+    if X.tokens or len(features) == 0:
+        return False
+    if np.any(scale < _SMALLEST_FLOAT32_SPREAD):
+        return True
+    if X.values.dtype != np.float64:
         return False
     for low in range(0, len(X), CHUNK_ROWS):
         block = X.take(slice(low, low + CHUNK_ROWS))

@@ -32,6 +32,7 @@ __all__ = [
     "is_list_of_sequences",
     "is_polars",
     "is_sequence_item",
+    "moment_unit",
     "padded_bytes_if_mostly_padding",
     "scale_or_one",
     "sequence_column_items",
@@ -165,6 +166,18 @@ def warn_if_mostly_padding(name: str, lengths: np.ndarray, bytes_per_step: int) 
         f"leave them out (99% of the sequences have at most {most} steps).",
         UserWarning,
     )
+
+
+def moment_unit(magnitude: np.ndarray) -> np.ndarray:
+    """The unit to take moments in: 1, unless squares of values of ``magnitude`` would leave float64.
+
+    Squares of values below about 1e-154 underflow to 0 (a feature would read
+    as constant) and above about 1e154 overflow; such values are divided by
+    their largest magnitude first. Every other feature keeps the unit 1, so
+    that its moments are computed exactly as they always were.
+    """
+    usual = (magnitude >= 1e-100) & (magnitude <= 1e100)
+    return np.where(usual | (magnitude == 0), 1.0, magnitude)
 
 
 def scale_or_one(mean: np.ndarray, std: np.ndarray) -> np.ndarray:
@@ -308,6 +321,9 @@ class Sequences:
         were there twice, 0 leaves it out.
         """
         total_weight = 0.0
+        # Moments in the units moment_unit chooses from the largest magnitude
+        # met so far, rescaled as it grows.
+        unit = np.ones(self.n_features)
         mean = np.zeros(self.n_features)
         sum_squares = np.zeros(self.n_features)
         # A constant feature's mean must be its value exactly: a sum of many
@@ -334,6 +350,13 @@ class Sequences:
             counted = values if weights is None else values[step_weights > 0]
             lowest = np.minimum(lowest, counted.min(axis=0))
             highest = np.maximum(highest, counted.max(axis=0))
+            new_unit = moment_unit(np.maximum(np.abs(lowest), np.abs(highest)))
+            if total_weight == 0:
+                unit = new_unit
+            elif np.any(new_unit != unit):
+                ratio = unit / new_unit
+                mean, sum_squares, unit = mean * ratio, sum_squares * ratio**2, new_unit
+            values = values / unit
             block_mean = step_weights @ values / block_weight
             block_sum_squares = step_weights @ (values - block_mean) ** 2
             combined = total_weight + block_weight
@@ -341,10 +364,9 @@ class Sequences:
             mean = mean + delta * block_weight / combined
             sum_squares = sum_squares + block_sum_squares + delta**2 * total_weight * block_weight / combined
             total_weight = combined
+        std = np.sqrt(sum_squares / total_weight if total_weight > 0 else sum_squares) * unit
         constant = lowest == highest
-        mean = np.where(constant, lowest, mean)
-        sum_squares = np.where(constant, 0.0, sum_squares)
-        return mean, np.sqrt(sum_squares / total_weight if total_weight > 0 else sum_squares)
+        return np.where(constant, lowest, mean * unit), np.where(constant, 0.0, std)
 
     def batch(self, index: slice | np.ndarray, float_dtype: type = np.float32) -> dict[str, torch.Tensor]:
         """``{"X": tensor}``, plus ``"lengths"`` when the batch holds padding.
