@@ -169,6 +169,28 @@ def test_pandas_frames_keep_feature_names():
         reg.predict(frame.rename(columns={"lag_0": "other"}))
 
 
+@pytest.mark.parametrize("ragged", [False, True])
+def test_a_list_of_frames_keeps_its_column_names(ragged):
+    # One DataFrame per sequence, its columns the features of every step: a
+    # sequence with its columns in another order must not be read as it stands.
+    rng = np.random.RandomState(0)
+    frames = [
+        pd.DataFrame({"price": rng.normal(size=n), "store": rng.randint(0, 3, n)})
+        for n in (rng.randint(3, 8, 40) if ragged else np.full(40, 6))
+    ]
+    y = np.array([frame["price"].sum() > 0 for frame in frames], dtype=int)
+    clf = GRUClassifier(**FAST).fit(frames, y)
+    np.testing.assert_array_equal(clf.feature_names_in_, ["price", "store"])
+    with pytest.raises(ValueError, match="The feature names should match"):
+        clf.predict([frame[["store", "price"]] for frame in frames])
+    mixed = [*frames[:5], frames[5][["store", "price"]], *frames[6:]]
+    with pytest.raises(ValueError, match=r"columns differ: sequence 5 has \['store', 'price'\]"):
+        GRUClassifier(**FAST).fit(mixed, y)
+    # Named columns can be named: here as the categorical feature.
+    coded = GRUClassifier(categorical_features=["store"], **FAST).fit(frames, y)
+    assert list(coded.categorical_features_) == [1]
+
+
 def test_permutation_importance_finds_the_feature_that_decides():
     # scikit-learn's permutation_importance refuses 3-D X but leaves a
     # DataFrame to the estimator: one column per feature, one sequence per

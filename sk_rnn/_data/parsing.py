@@ -226,6 +226,25 @@ def check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any = n
         return _check_sequences(estimator, X, reset=reset, table_dtype=table_dtype)
 
 
+def _list_of_frames(X: Any) -> list[pd.DataFrame] | None:
+    """X's items, when X is a non-empty list or tuple of DataFrames (one sequence each)."""
+    if isinstance(X, list | tuple) and X and all(isinstance(item, pd.DataFrame) for item in X):
+        return list(X)
+    return None
+
+
+def _check_frames_share_columns(name: str, frames: list[pd.DataFrame]) -> None:
+    """Refuse sequences whose columns differ: a feature would be read as another."""
+    first = list(frames[0].columns)
+    for position, frame in enumerate(frames[1:], start=1):
+        if list(frame.columns) != first:
+            raise ValueError(
+                f"{name} got a list of DataFrames whose columns differ: sequence {position} has "
+                f"{list(frame.columns)}, sequence 0 has {first}. Give every sequence the same "
+                f"columns in the same order (frame[{first!r}] reorders one)."
+            )
+
+
 def _holds_text(X: Any) -> bool:
     if isinstance(X, pd.DataFrame):  # look into object columns
         return any(
@@ -328,6 +347,16 @@ def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -
             "X.index.get_level_values(-1)]), or pass a plain index for a table of one sequence "
             "per row."
         )
+    frames = _list_of_frames(X)
+    if frames:
+        # The columns are the channels, as a panel's are: named once for all
+        # sequences, recorded in fit and checked in predict (after the
+        # sequences, whose bookkeeping starts afresh in fit).
+        _check_frames_share_columns(name, frames)
+        arrays = [as_array(frame) for frame in frames]
+        sequences = _check_sequences(estimator, arrays, reset=reset, table_dtype=table_dtype)
+        _check_feature_names(estimator, frames[0], reset=reset)
+        return sequences
     converted = as_list_of_sequences(name, X)
     if isinstance(X, pd.DataFrame) and converted is not X:
         sequences = _check_sequences(estimator, converted, reset=reset, table_dtype=table_dtype)
@@ -339,7 +368,9 @@ def _check_sequences(estimator: Any, X: Any, *, reset: bool, table_dtype: Any) -
         raise ValueError(
             f"{name} got text in X, but it reads numbers. Encode texts as token ids first and "
             "set embedding_dim, for instance make_pipeline(sk_rnn.preprocessing.SequenceVectorizer(), "
-            f"{name}(embedding_dim=32))."
+            f"{name}(embedding_dim=32)); encode a column of categories as integer codes "
+            "(sklearn.preprocessing.OrdinalEncoder, or pandas.factorize) and name it in "
+            "categorical_features."
         )
     if _is_ragged_list(X) or _is_list_of_1d_arrays(X):
         sequences = from_ragged_list(name, X)
