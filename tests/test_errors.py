@@ -10,7 +10,7 @@ import pytest
 import torch
 from sklearn.exceptions import NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
-from skorch.callbacks import EarlyStopping, EpochTimer
+from skorch.callbacks import Callback, EarlyStopping, EpochTimer
 
 from sk_rnn import LSTMClassifier, LSTMRegressor, RNNClassifier, RNNRegressor
 
@@ -551,3 +551,19 @@ def test_labels_mixing_strings_and_numbers_say_how_to_convert():
     per_step = [np.array([1, "a", 1], dtype=object), np.array(["a", 1, 1, "a"], dtype=object), np.ones(5)]
     with pytest.raises(ValueError, match=r"mix strings and other values in y"):
         LSTMClassifier(output="sequence", **FAST).fit(X, per_step)
+
+
+def test_a_callback_that_cannot_be_copied_is_refused_with_skorchs_convention(sequences):
+    # State kept in an attribute that is not a constructor argument: clone
+    # passes it to __init__, which does not take it.
+    class Count(Callback):
+        def __init__(self):
+            self.n = 0
+
+    X, y = sequences
+    with pytest.raises(
+        TypeError,
+        match=r"LSTMClassifier copies each callback before fitting.*unexpected keyword argument 'n'.*"
+        r"attributes ending in '_'",
+    ):
+        LSTMClassifier(callbacks=[Count()], **FAST).fit(X, y)

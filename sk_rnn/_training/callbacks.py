@@ -252,11 +252,24 @@ def _discard(message: str) -> None:
     """Sink for skorch messages when ``verbose=0``."""
 
 
+def _copied(callback: Any, estimator_name: str) -> Any:
+    """A fresh copy of a user's callback (or ``(name, callback)`` pair), as scikit-learn clones."""
+    try:
+        return clone(callback, safe=False)
+    except (TypeError, RuntimeError) as error:
+        raise TypeError(
+            f"{estimator_name} copies each callback before fitting, as scikit-learn's clone does, so "
+            f"that two fits never share a callback's state; copying {callback!r} failed: {error}. "
+            "A skorch callback keeps each constructor argument as an attribute of the same name, "
+            "and its state in attributes ending in '_' set in initialize() or on_train_begin()."
+        ) from error
+
+
 def training_callbacks(plan: TrainingPlan) -> list:
     """The user's callbacks (copies), then the guard, schedule, early stopping, gradient record, clipping."""
     # Copies: fitting must not change the user's callback objects, and two
     # clones of one estimator must not share callback state.
-    callbacks = [clone(callback, safe=False) for callback in (plan.callbacks or [])]
+    callbacks = [_copied(callback, plan.estimator_name) for callback in (plan.callbacks or [])]
     callbacks.append(("stop_on_non_finite_loss", StopOnNonFiniteLoss(plan.estimator_name)))
     schedule = schedule_callback(
         plan.learning_rate_schedule,
