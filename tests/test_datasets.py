@@ -72,11 +72,21 @@ def test_ts_file_regression_targets_are_floats_and_equal_lengths_stack(tmp_path)
         ("@data\n1,2,3\n", "expected values and a label"),
         ("@data\n1,2:3:a\n", "different lengths"),
         ("@timeStamps true\n@data\n(0,1):a\n", "time stamps"),
+        ("@classLabel true a\n@data\n1,2:a\n1,x,3:a\n", r"line 4: expected comma-separated numbers.*'1,x,3'"),
+        ("@targetLabel true\n@data\n1,2:0.5\n1,2:x1\n", r"line 4: .*numbers as a target.*'x1'"),
+        ("@classLabel true a\n@data\n", "holds no case after its @data line"),
     ],
 )
 def test_ts_file_errors_say_what_is_wrong(tmp_path, text, message):
     with pytest.raises(ValueError, match=message):
         load_ts_file(_write(tmp_path, text))
+
+
+def test_ts_file_without_labels_reads_every_dimension(tmp_path):
+    text = "@univariate false\n@dimensions 2\n@classLabel false\n@data\n1,2,3:4,5,6\n7,8,9:1,2,3\n"
+    X, y = load_ts_file(_write(tmp_path, text))
+    assert y is None
+    np.testing.assert_array_equal(X[0], [[1, 4], [2, 5], [3, 6]])
 
 
 def test_ucr_uea_sets_load_from_the_installed_wheels():
@@ -96,5 +106,7 @@ def test_ucr_uea_unknown_name_and_split_errors():
     pytest.importorskip("sktime")
     with pytest.raises(ValueError, match=r"found no NoSuchSet_TRAIN\.ts.*GunPoint"):
         load_ucr_uea("NoSuchSet")
+    with pytest.raises(ValueError, match=r"found no \*_TRAIN\.ts"):
+        load_ucr_uea("*")  # a name, not a pattern that picks some data set
     with pytest.raises(ValueError, match=r"'split' parameter of load_ucr_uea must be a str among"):
         load_ucr_uea("GunPoint", split="validation")

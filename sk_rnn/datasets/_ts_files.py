@@ -9,6 +9,7 @@ there without importing either package, and nothing is downloaded.
 
 from __future__ import annotations
 
+import glob
 import importlib.util
 from pathlib import Path
 
@@ -26,8 +27,25 @@ def _header_flag(headers: dict[str, str], key: str) -> bool:
     return headers.get(key, "false").split()[0].lower() == "true"
 
 
+def _labelled(headers: dict[str, str]) -> bool:
+    """Whether each case ends with a label: all but files declaring ``@classLabel false`` alone."""
+    declared = headers.get("classlabel", "").split()[:1]
+    return declared != ["false"] or _header_flag(headers, "targetlabel")
+
+
+def _values(path: Path, line: int, text: str, what: str = "values") -> np.ndarray:
+    """Comma-separated numbers (``?`` missing) as float64, or an error naming the file and line."""
+    try:
+        return np.array(text.replace("?", "nan").split(","), dtype=np.float64)
+    except ValueError as error:
+        raise ValueError(
+            f"{path.name}, line {line}: expected comma-separated numbers as {what} (? for a "
+            f"missing one), got {text[:60]!r} ({error})."
+        ) from None
+
+
 @validate_params({"path": [str, Path]}, prefer_skip_nested_validation=True)
-def load_ts_file(path: str | Path) -> tuple[np.ndarray | list[np.ndarray], np.ndarray]:
+def load_ts_file(path: str | Path) -> tuple[np.ndarray | list[np.ndarray], np.ndarray | None]:
     """Read a ``.ts`` file of the UCR/UEA archive.
 
     Parameters
@@ -41,9 +59,10 @@ def load_ts_file(path: str | Path) -> tuple[np.ndarray | list[np.ndarray], np.nd
         float64 sequences, batch first: a 3-D array when every case has the
         same length, a list of arrays otherwise (the ragged form every sk_rnn
         estimator takes). Missing values (``?`` or ``NaN``) are NaN.
-    y : ndarray of shape (n_samples,)
+    y : ndarray of shape (n_samples,) or None
         Class labels as strings (as the file spells them) or, for a
-        regression file (``@targetLabel true``), float targets.
+        regression file (``@targetLabel true``), float targets; None for a
+        file without labels (``@classLabel false``).
 
     Examples
     --------
@@ -60,6 +79,7 @@ def load_ts_file(path: str | Path) -> tuple[np.ndarray | list[np.ndarray], np.nd
     headers: dict[str, str] = {}
     cases: list[np.ndarray] = []
     labels: list[str] = []
+    label_lines: list[int] = []
     in_data = False
     with path.open("r", encoding="utf-8", errors="replace") as handle:
         for number, raw in enumerate(handle, start=1):
@@ -78,13 +98,17 @@ def load_ts_file(path: str | Path) -> tuple[np.ndarray | list[np.ndarray], np.nd
                     f"{path.name} stores time stamps (@timeStamps true), which load_ts_file does not "
                     "read; use aeon.datasets.load_from_ts_file for it."
                 )
-            *dimensions, label = line.split(":")
+            labelled = _labelled(headers)
+            if labelled:
+                *dimensions, label = line.split(":")
+            else:
+                dimensions, label = line.split(":"), ""
             if not dimensions:
                 raise ValueError(
                     f"{path.name}, line {number}: expected values and a label separated by ':', got "
                     f"{line[:60]!r}."
                 )
-            columns = [np.array(d.replace("?", "nan").split(","), dtype=np.float64) for d in dimensions]
+            columns = [_values(path, number, dimension) for dimension in dimensions]
             if len({len(c) for c in columns}) > 1:
                 raise ValueError(
                     f"{path.name}, line {number}: the dimensions of one case have different lengths "
@@ -92,9 +116,22 @@ def load_ts_file(path: str | Path) -> tuple[np.ndarray | list[np.ndarray], np.nd
                 )
             cases.append(np.stack(columns, axis=1))
             labels.append(label.strip())
+            label_lines.append(number)
     if not in_data:
         raise ValueError(f"{path.name} has no @data line: it is not a .ts file of the UCR/UEA archive.")
-    y = np.array(labels, dtype=np.float64) if _header_flag(headers, "targetlabel") else np.array(labels)
+    if not cases:
+        raise ValueError(f"{path.name} holds no case after its @data line.")
+    if not _labelled(headers):
+        y = None
+    elif _header_flag(headers, "targetlabel"):
+        y = np.concatenate(
+            [
+                _values(path, line, label, what="a target")
+                for line, label in zip(label_lines, labels, strict=True)
+            ]
+        )
+    else:
+        y = np.array(labels)
     if len({len(case) for case in cases}) == 1:
         return np.stack(cases), y
     return cases, y
@@ -174,7 +211,8 @@ def load_ucr_uea(name: str, *, split: str = "train") -> tuple[np.ndarray | list[
     folders = _data_folders()
     for folder in folders:
         # Variants (GunPoint's "_eq" files, say) sit in their parent's folder.
-        for path in [folder / name / filename, *sorted(folder.glob(f"*/{filename}"))]:
+        # Escaped: a name such as "*" is no pattern but a data set that does not exist.
+        for path in [folder / name / filename, *sorted(folder.glob(f"*/{glob.escape(filename)}"))]:
             if path.is_file():
                 return load_ts_file(path)
     if not folders:
