@@ -120,8 +120,12 @@ def test_the_display_draws_one_log_scale_line_per_estimator():
 def test_the_display_refuses_what_it_cannot_draw(monkeypatch):
     with pytest.raises(ValueError, match=r"no gradient record: fit it with record_gradients=True"):
         GradientFlowDisplay.from_estimator(GRURegressor(max_epochs=1).fit(X, X[:, -1, 0]))
-    with pytest.raises(TypeError, match=r"recurrent estimators, but got a LinearRegression"):
-        GradientFlowDisplay.from_estimator(LinearRegression())
+    with pytest.raises(
+        TypeError, match=r"ending in one, but got a LinearRegression at the end of its Pipeline"
+    ):
+        GradientFlowDisplay.from_estimator(make_pipeline(StandardScaler(), LinearRegression()))
+    with pytest.raises(ValueError, match=r"names=\['one'\] for 2 curves; give a list of one name per curve"):
+        GradientFlowDisplay(gradient_norms=[[1.0, 2.0], [1.0, 2.0]], names=["one"]).plot()
     with pytest.raises(ValueError, match=r"got epoch=3, but the RNNClassifier's record holds 3 epochs"):
         GradientFlowDisplay.from_estimator(fitted("gru"), epoch=3)
     with pytest.raises(ValueError, match=r"no gradient record.*partial_fit does not record"):

@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from sklearn.linear_model import LinearRegression
+from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from test_checkpoints import InterruptAt  # Ctrl-C at the end of a given epoch
 
@@ -98,8 +99,11 @@ def test_a_constant_learning_rate_is_not_drawn_and_a_pipeline_is_read_at_its_end
 
 
 def test_the_display_refuses_what_it_cannot_plot(monkeypatch):
-    with pytest.raises(TypeError, match=r"sk_rnn's recurrent estimators, but got a LinearRegression"):
+    with pytest.raises(TypeError, match=r"or of a Pipeline ending in one, but got a LinearRegression\."):
         TrainingCurveDisplay.from_estimator(LinearRegression())
+    search = GridSearchCV(GRURegressor(hidden_size=4, max_epochs=1), {"hidden_size": [4]}, cv=2)
+    with pytest.raises(TypeError, match=r"got a GridSearchCV\. Pass the search's best_estimator_"):
+        TrainingCurveDisplay.from_estimator(search.fit(X, X[:, -1, 0]))
     # Built by hand: a curve longer than training's has no epochs to be drawn at.
     with pytest.raises(ValueError, match=r"validation_loss_curve of 3 epochs for a loss_curve of 2"):
         TrainingCurveDisplay(loss_curve=[1.0, 0.5], validation_loss_curve=[1.0, 0.8, 0.7]).plot()

@@ -6,22 +6,17 @@ from numbers import Integral
 from typing import Any
 
 import numpy as np
-from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from .._base import _BaseRNN
 from .._plotting import pyplot
+from ._unwrap import recurrent_estimator
 
 __all__ = ["GradientFlowDisplay"]
 
 
 def _recurrent(estimator: Any) -> _BaseRNN:
-    if isinstance(estimator, Pipeline):
-        estimator = estimator[-1]
-    if not isinstance(estimator, _BaseRNN):
-        raise TypeError(
-            f"GradientFlowDisplay plots sk_rnn's recurrent estimators, but got a {type(estimator).__name__}."
-        )
+    estimator = recurrent_estimator(estimator, "GradientFlowDisplay", "the gradient record")
     # Unfitted is scikit-learn's NotFittedError, whatever record_gradients says.
     check_is_fitted(estimator, "loss_curve_")
     if getattr(estimator, "gradient_norms_by_distance_", None) is None:
@@ -106,6 +101,11 @@ class GradientFlowDisplay:
         plt = pyplot("GradientFlowDisplay")
         if ax is None:
             _, ax = plt.subplots()
+        if isinstance(self.names, str) or len(self.names) != len(self.gradient_norms):
+            raise ValueError(
+                f"GradientFlowDisplay got names={self.names!r} for {len(self.gradient_norms)} curves; "
+                "give a list of one name per curve."
+            )
         self.lines_ = []
         for norms, name in zip(self.gradient_norms, self.names, strict=True):
             norms = np.asarray(norms, dtype=np.float64)

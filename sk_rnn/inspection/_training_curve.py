@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from .._base import _BaseRNN
 from .._plotting import pyplot
+from ._unwrap import recurrent_estimator
 
 __all__ = ["TrainingCurveDisplay"]
 
@@ -167,13 +166,7 @@ class TrainingCurveDisplay:
         display : TrainingCurveDisplay
         """
         pyplot("TrainingCurveDisplay")  # before any work
-        if isinstance(estimator, Pipeline):
-            estimator = estimator[-1]
-        if not isinstance(estimator, _BaseRNN):
-            raise TypeError(
-                f"TrainingCurveDisplay plots the training of sk_rnn's recurrent estimators, but got a "
-                f"{type(estimator).__name__}."
-            )
+        estimator = recurrent_estimator(estimator, "TrainingCurveDisplay", "the training")
         check_is_fitted(estimator, "loss_curve_")
         learning_rates = [epoch["lr"] for epoch in estimator.history_ if "lr" in epoch]
         display = cls(
