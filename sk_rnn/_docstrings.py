@@ -223,7 +223,10 @@ SHARED_PARAMETERS = """hidden_size : int, default=128
 
     device : str, default="cpu"
         Where to train and predict: "cpu", "cuda" (or "cuda:N"), or "auto"
-        for the first GPU when one is available and the CPU otherwise.
+        for the first GPU when one is available and the CPU otherwise. A
+        fitted model predicts where it was trained: a ``device`` set after
+        ``fit`` applies when the model next trains (``sk_rnn.load(path,
+        device=...)`` moves a saved model).
 
     precision : {"float32", "bfloat16", "float64"}, default="float32"
         The floating-point type the network computes in. "float32" is float32
