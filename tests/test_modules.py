@@ -297,6 +297,23 @@ def test_patches_are_refused_with_per_step_outputs():
         RecurrentNetwork(2, 3, output="sequence", patch_size=4)
 
 
+@pytest.mark.parametrize("cell", ["gru", "indrnn"])
+@pytest.mark.parametrize(
+    ("lengths", "message"),
+    [
+        ([9, 3, 5, 1, 2], r"lengths from 1 to 9, but each must lie between 1 and the 7 steps"),
+        ([0, 3, 5, 1, 2], r"lengths from 0 to 5"),
+        ([7.0, 3.0, 5.0, 1.0, 2.0], r"1-D int64 tensor with one length per sequence \(5 here\).*float32"),
+        ([7, 3], r"one length per sequence \(5 here\), got a 1-D torch.int64 tensor of 2 values"),
+    ],
+)
+def test_lengths_outside_the_steps_are_refused_not_read_from_copies(cell, lengths, message):
+    # A length beyond T read copies of the last step (with patches), and 0 an index of -1.
+    network = RecurrentNetwork(3, 2, cell=cell, patch_size=3).eval()
+    with pytest.raises(ValueError, match=message):
+        network(torch.randn(5, 7, 3), torch.as_tensor(lengths))
+
+
 def test_lstm_forget_gates_start_open():
     net = RecurrentNetwork(2, 3, cell="lstm", hidden_size=4, num_layers=2)
     for layer in range(2):

@@ -23,6 +23,7 @@ import torch
 from torch import nn
 
 from .._warnings import warn_at_user_code
+from ._lengths import check_lengths
 
 __all__ = [
     "ElementwiseRecurrence",
@@ -450,6 +451,7 @@ class IndRNN(nn.Module):
     def forward(
         self, x: torch.Tensor, lengths: torch.Tensor | None = None
     ) -> tuple[torch.Tensor, torch.Tensor]:
+        check_lengths("IndRNN", x, lengths)
         return run_directional_stack(self.layers, x, lengths, self.dropout)
 
     def extra_repr(self) -> str:

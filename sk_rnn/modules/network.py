@@ -1,7 +1,7 @@
 """The recurrent network behind every sk_rnn estimator.
 
 This module is plain PyTorch: it imports nothing from scikit-learn, so the
-network can be used, scripted or exported on its own.
+network can be used, traced (torch.jit.trace, as export_torchscript does) or exported on its own.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from .._data.tokens import PADDING_ID
+from ._lengths import check_lengths
 from .indrnn import IndRNN, last_valid_step, recurrent_weight_bound
 
 __all__ = [
@@ -454,6 +455,7 @@ class RecurrentNetwork(nn.Module):
 
     def forward(self, X: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
         """Map ``(N, T, input_size)`` sequences to ``(N, output_size)`` (or ``(N, T, output_size)``)."""
+        check_lengths("RecurrentNetwork", X, lengths)
         if self.output == "last":
             return self.head(self.dropout(self.final_state(X, lengths)))
         steps, lengths = self.step_outputs(X, lengths)
