@@ -94,6 +94,10 @@ from ._warnings import warn_at_user_code
 from .modules import CELLS, OUTPUTS, RecurrentNetwork
 from .modules.network import check_cell_params
 
+# A fit whose last training loss is this many times its best (and above its
+# first) has diverged: a healthy fit ends near its best loss.
+DIVERGED_LOSS_RATIO = 10.0
+
 
 def _aligned_for_panel_score(estimator: Any, X: Any, y: Any, sample_weight: Any) -> tuple[Any, Any]:
     """y and the weights reordered to a panel's instances, so that scoring compares the right pairs."""
@@ -575,6 +579,7 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             if ctrl_c.pressed and inside_model_selection():
                 self._stop_model_selection(net, epochs_of_fit, checkpointed=checkpoint is not None)
             self._warn_if_interrupted(net, epochs_of_fit, checkpointed=checkpoint is not None)
+            self._warn_if_diverged(epochs_of_fit)
             self._warn_if_not_converged(epochs_of_fit)
         return self
 
@@ -870,6 +875,28 @@ class _BaseRNN(BaseEstimator, metaclass=ABCMeta):
             # None when Ctrl-C came before the first epoch ended.
             self.best_validation_loss_ = min(
                 (float(epoch["valid_loss"]) for epoch in net.history if "valid_loss" in epoch), default=None
+            )
+
+    def _warn_if_diverged(self, epochs_run: int) -> None:
+        """Warn when training ends with a loss many times the best it reached: the model is not usable.
+
+        A loss that becomes NaN or inf stops the fit with an error; one that
+        grows and stays finite would otherwise pass without a word (IndRNN
+        read step by step over 5,000 steps went from 1.0 to 287 and 57 in
+        three epochs). With early stopping the best epoch's weights are kept,
+        so a late rise costs nothing.
+        """
+        if self.early_stopping or epochs_run < 2:
+            return
+        curve = np.asarray(self.loss_curve_[len(self.loss_curve_) - epochs_run :], dtype=np.float64)
+        best = int(np.argmin(curve))
+        if curve[-1] > DIVERGED_LOSS_RATIO * curve[best] and curve[-1] > curve[0]:
+            warn_at_user_code(
+                f"{type(self).__name__}'s training loss ended at {curve[-1]:.3g}, "
+                f"{curve[-1] / curve[best]:.0f} times the {curve[best]:.3g} of epoch {best + 1}: training "
+                "diverged, and the model predicts poorly. Lower learning_rate, or read long sequences "
+                "in patches (patch_size), so that the recurrence is shorter.",
+                UserWarning,
             )
 
     def _warn_if_not_converged(self, epochs_run: int) -> None:

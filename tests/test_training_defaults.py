@@ -215,3 +215,14 @@ def test_per_step_outputs_and_token_ids_read_one_step_at_a_time():
     assert text.patch_size_ == 1 and text.input_scaling_ is None
     with pytest.raises(ValueError, match=r"patch_size=4 with output='sequence'.*Use patch_size=1"):
         RNNClassifier(output="sequence", patch_size=4, max_epochs=1).fit(X, X[:, :, 0] > 0)
+
+
+def test_a_fit_whose_loss_ends_far_above_its_best_warns_that_it_diverged():
+    # IndRNN read step by step over 5,000 steps: the loss went from 1.0 to 287
+    # and 57 in three epochs here, finite, so no error stopped it.
+    X = np.random.RandomState(0).randn(8, 5000, 1).astype(np.float32)
+    y = np.random.RandomState(0).randn(8)
+    model = RNNRegressor(cell="indrnn", patch_size=1, hidden_size=8, max_epochs=3, random_state=0)
+    with pytest.warns(UserWarning, match=r"loss ended at .* times the .* of epoch 1: training diverged"):
+        model.fit(X, y)
+    assert model.loss_curve_[-1] > 10 * model.loss_curve_[0]
