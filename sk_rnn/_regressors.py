@@ -201,8 +201,9 @@ class _RNNRegressorBase(RegressorMixin, _BaseRNN):
         # about 1e-162 underflow to 0 (a constant target): their moments are
         # taken in units of their largest magnitude.
         unit = moment_unit(np.max(np.abs(y), axis=0))
-        mean = np.average(y / unit, axis=0, weights=weights)
-        scale = np.sqrt(np.average((y / unit - mean) ** 2, axis=0, weights=weights))
+        in_units = y / unit
+        mean = np.average(in_units, axis=0, weights=weights)
+        scale = np.sqrt(np.average((in_units - mean) ** 2, axis=0, weights=weights))
         self._y_mean = mean * unit
         self._y_scale = np.where(scale > 0, scale * unit, 1.0)
         self.n_outputs_ = y.shape[1]

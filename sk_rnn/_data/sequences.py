@@ -356,7 +356,8 @@ class Sequences:
             elif np.any(new_unit != unit):
                 ratio = unit / new_unit
                 mean, sum_squares, unit = mean * ratio, sum_squares * ratio**2, new_unit
-            values = values / unit
+            if np.any(unit != 1.0):  # a copy of the block only where a feature needs it
+                values = values / unit
             block_mean = step_weights @ values / block_weight
             block_sum_squares = step_weights @ (values - block_mean) ** 2
             combined = total_weight + block_weight

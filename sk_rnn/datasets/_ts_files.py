@@ -89,6 +89,7 @@ def load_ts_file(path: str | Path) -> tuple[np.ndarray | list[np.ndarray], np.nd
             if not in_data:
                 if line.lower() == "@data":
                     in_data = True
+                    labelled = _labelled(headers)  # the headers are all read by now
                 elif line.startswith("@"):
                     key, _, value = line[1:].partition(" ")
                     headers[key.lower()] = value.strip()
@@ -98,7 +99,6 @@ def load_ts_file(path: str | Path) -> tuple[np.ndarray | list[np.ndarray], np.nd
                     f"{path.name} stores time stamps (@timeStamps true), which load_ts_file does not "
                     "read; use aeon.datasets.load_from_ts_file for it."
                 )
-            labelled = _labelled(headers)
             if labelled:
                 *dimensions, label = line.split(":")
             else:
@@ -121,7 +121,7 @@ def load_ts_file(path: str | Path) -> tuple[np.ndarray | list[np.ndarray], np.nd
         raise ValueError(f"{path.name} has no @data line: it is not a .ts file of the UCR/UEA archive.")
     if not cases:
         raise ValueError(f"{path.name} holds no case after its @data line.")
-    if not _labelled(headers):
+    if not labelled:
         y = None
     elif _header_flag(headers, "targetlabel"):
         y = np.concatenate(

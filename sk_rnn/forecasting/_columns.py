@@ -5,12 +5,16 @@ from __future__ import annotations
 from numbers import Integral
 from typing import Any, ClassVar
 
+import numpy as np
 import pandas as pd
 from sklearn import get_config
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
+from sklearn.utils.validation import validate_data
 
 from .._compat import HasMethods
+from .._data.panels import check_target_rows
+from .._data.targets import check_regression_target
 
 __all__ = ["ForecastColumnWrapper", "column_position"]
 
@@ -35,6 +39,14 @@ class ForecastColumnWrapper(RegressorMixin, BaseEstimator):
     def _default_regressor(self) -> Any:
         """The inner regressor used when ``regressor`` is None."""
         raise NotImplementedError
+
+    def _validated_fit_data(self, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+        """X's values and y as float64, with y's rows, numbers and finiteness checked in sk_rnn's words."""
+        check_target_rows(type(self).__name__, X, y)
+        check_regression_target(self, y)  # NaN, inf or labels in y, said in the package's words
+        return validate_data(
+            self, X, y, dtype=np.float64, ensure_all_finite=False, multi_output=True, y_numeric=True
+        )
 
     def _inner_regressor(self) -> Any:
         return self._default_regressor() if self.regressor is None else self.regressor

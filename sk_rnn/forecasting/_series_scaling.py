@@ -10,8 +10,7 @@ from sklearn.base import clone
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._compat import _fit_context
-from .._data.panels import check_target_rows, has_panel_index
-from .._data.targets import check_regression_target
+from .._data.panels import has_panel_index
 from ._columns import ForecastColumnWrapper, column_position
 from ._target import DifferencedTargetRegressor, final_method, inner_quantiles
 
@@ -191,11 +190,7 @@ class PerSeriesScaledRegressor(ForecastColumnWrapper):
         -------
         self : PerSeriesScaledRegressor
         """
-        check_target_rows(type(self).__name__, X, y)
-        check_regression_target(self, y)  # NaN, inf or labels in y, said in the package's words
-        values, target = validate_data(
-            self, X, y, dtype=np.float64, ensure_all_finite=False, multi_output=True, y_numeric=True
-        )
+        values, target = self._validated_fit_data(X, y)
         column = column_position(type(self).__name__, self.column, X, self.n_features_in_)
         # The labels as a plain array, which sk_rnn.save stores; empty for a table that is one series.
         if has_panel_index(X):

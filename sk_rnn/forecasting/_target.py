@@ -13,8 +13,6 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._compat import _fit_context
 from .._data.non_finite import raise_on_non_finite
-from .._data.panels import check_target_rows
-from .._data.targets import check_regression_target
 from ..preprocessing import Differencer, SlidingWindowTransformer
 from ._columns import ForecastColumnWrapper, column_position
 from ._network import forecasting_regressor
@@ -153,11 +151,7 @@ class DifferencedTargetRegressor(ForecastColumnWrapper):
         -------
         self : DifferencedTargetRegressor
         """
-        check_target_rows(type(self).__name__, X, y)
-        check_regression_target(self, y)  # NaN, inf or labels in y, said in the package's words
-        values, target = validate_data(
-            self, X, y, dtype=np.float64, ensure_all_finite=False, multi_output=True, y_numeric=True
-        )
+        values, target = self._validated_fit_data(X, y)
         current = self._current_values(X, values)
         change = target - (current if target.ndim == 1 else current[:, np.newaxis])
         self.regressor_ = clone(self._inner_regressor()).fit(X, change, **self._inner_fit_params(fit_params))
